@@ -1,0 +1,56 @@
+# Mianshi: `make demo` serves the product, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export DJANGO_SETTINGS_MODULE := config.settings
+APPS   := $(notdir $(wildcard mianshi/*))
+
+.PHONY: demo test lint install install-dev messages e2e clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	PORT=$(PORT) bash scripts/demo.sh
+
+test: install-dev
+	bash scripts/test.sh
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy config mianshi interview_analysis
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Extract and compile translations for every app (needs GNU gettext).
+messages: install-dev
+	for app in $(APPS); do \
+	  if [ -d mianshi/$$app/templates ] || ls mianshi/$$app/*.py >/dev/null 2>&1; then \
+	    mkdir -p mianshi/$$app/locale; \
+	    (cd mianshi/$$app && PYTHONPATH=../.. ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --no-location -i "tests/*" -i "migrations/*"); \
+	  fi; \
+	done
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+e2e: install-dev
+	$(BIN)/pytest -m e2e tests/e2e
+
+bench: install-dev
+	for b in bench/*.py; do $(BIN)/python $$b; done
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,63 @@
+"""The REST API: one Ninja instance mounting each app's router; OpenAPI at /api/openapi.json."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+
+from mianshi.accounts.api_auth import ApiKeyAuth
+from mianshi.common.errors import DomainError
+
+api = NinjaAPI(
+    title="Mianshi API",
+    version="1.0.0",
+    description="Jobs, competency models, question banks, candidates and applications.",
+    auth=ApiKeyAuth(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        detail = [
+            {"loc": [field], "msg": str(msg)}
+            for field, errors in exc.message_dict.items()
+            for msg in errors
+        ]
+    else:
+        detail = [{"loc": [], "msg": str(msg)} for msg in exc.messages]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=exc.status)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Permission denied.")}, status=403)
+
+
+def _mount() -> None:
+    """Each app's router lives in its own api.py; add new apps here."""
+    from mianshi.accounts.api import router as accounts
+    from mianshi.candidates.api import router as candidates
+    from mianshi.compliance.api import router as compliance
+    from mianshi.jobs.api import router as jobs
+    from mianshi.organisations.api import router as organisations
+
+    api.add_router("/org", organisations)
+    api.add_router("/accounts", accounts)
+    api.add_router("/jobs", jobs)
+    api.add_router("/candidates", candidates)
+    api.add_router("/audit", compliance)
+
+
+_mount()

@@ -1,0 +1,5 @@
+"""REST endpoints of this app (thin: parse, call a service or selector, answer)."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,6 @@
+"""UI routes of this app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "candidates"
+urlpatterns: list = []

@@ -1,0 +1,89 @@
+"""Writing and verifying the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from mianshi.common.requestid import current_request_id
+from mianshi.compliance.models import AuditChainHead, AuditEvent
+
+# Values in `detail` must never be personal data: keep them to ids, codes and counts.
+_SAFE_DETAIL = (int, float, bool, type(None))
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    changed_fields: Iterable[str] = (),
+    org_unit_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event (call inside the service's transaction so both commit together)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        org_unit_id = org_unit_id or getattr(obj, "org_unit_id", None)
+    real_actor = actor if getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        at=timezone.now(), actor=real_actor,
+        actor_label=real_actor.get_username() if real_actor else str(actor or "system"),
+        action=action, object_type=object_type, object_id=str(object_id),
+        org_unit_id=org_unit_id, request_id=current_request_id(),
+        changed_fields=sorted(set(changed_fields)), detail=_safe(detail or {}),
+    )
+    with transaction.atomic():
+        head = _chain_head()
+        event.prev_hash = head.last_hash
+        event.hash = event_hash(event)
+        event.save()
+        AuditChainHead.objects.filter(pk=head.pk).update(last_hash=event.hash)
+    return event
+
+
+def _chain_head() -> AuditChainHead:
+    head, _ = AuditChainHead.objects.get_or_create(pk=1)
+    return AuditChainHead.objects.select_for_update().get(pk=head.pk)
+
+
+def _safe(detail: dict[str, Any]) -> dict[str, Any]:
+    for key, value in detail.items():
+        if not isinstance(value, (str, *_SAFE_DETAIL)) or (isinstance(value, str) and len(value) > 80):
+            raise ValueError(f"audit detail {key!r} must be a short code or number")
+    return detail
+
+
+def event_hash(event: AuditEvent) -> str:
+    """SHA-256 over the event's content and the previous hash."""
+    payload = {
+        "at": event.at.isoformat(), "actor": event.actor_id, "label": event.actor_label,
+        "action": event.action, "type": event.object_type, "id": event.object_id,
+        "unit": event.org_unit_id, "req": event.request_id, "fields": event.changed_fields,
+        "detail": event.detail, "prev": event.prev_hash,
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def audit_verify() -> tuple[bool, int | None]:
+    """Walk the chain oldest first; return (intact, id of the first broken event)."""
+    prev = ""
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        if event.prev_hash != prev or event_hash(event) != event.hash:
+            return False, event.pk
+        prev = event.hash
+    return True, None
+
+
+def changed(instance: models.Model, data: dict[str, Any]) -> list[str]:
+    """Names of the fields in `data` whose value differs from `instance`'s."""
+    return [name for name, value in data.items() if getattr(instance, name) != value]

@@ -1,0 +1,53 @@
+"""Jobs (F-10). Competency models, the question bank and templates join this file."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
+class Education(models.TextChoices):
+    NONE = "", _("No requirement")
+    COLLEGE = "college", _("College (大专)")
+    BACHELOR = "bachelor", _("Bachelor")
+    MASTER = "master", _("Master")
+    DOCTOR = "doctor", _("Doctorate")
+
+
+class Job(models.Model):
+    """A post (岗位) of one org unit, with its requirements and headcount quota."""
+
+    org_unit = models.ForeignKey(
+        "organisations.OrgUnit", on_delete=models.PROTECT, related_name="jobs",
+        verbose_name=_("organisation unit"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description (JD)"), blank=True)
+    education = models.CharField(
+        _("minimum education"), max_length=20, choices=Education.choices, blank=True
+    )
+    majors = models.CharField(_("majors"), max_length=255, blank=True)
+    certificates = models.CharField(_("certificates"), max_length=255, blank=True)
+    min_years = models.PositiveSmallIntegerField(_("minimum years of experience"), default=0)
+    headcount = models.PositiveIntegerField(
+        _("headcount quota"), default=1, validators=[MinValueValidator(0)]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,64 @@
+"""Scoping: the only way tenant data is queried (ARCHITECTURE rule 3).
+
+A user's role grants name org units; a grant covers the unit's whole subtree. Each
+capability is held through some roles only, so `units_for(user, cap)` is the set of units
+where the user may exercise that capability. Selectors filter every tenant queryset
+through `scope()`; anything outside answers 404, never a leak.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from mianshi.accounts.roles import Cap, Role, roles_with
+from mianshi.organisations.models import OrgUnit
+
+if TYPE_CHECKING:
+    from mianshi.accounts.models import User
+
+M = TypeVar("M", bound=Model)
+_CACHE_ATTR = "_mianshi_scope_cache"
+
+
+def units_for(user: User | Any, cap: Cap, *, roles: set[Role] | None = None) -> frozenset[int]:
+    """Ids of the org units (grant subtrees) where `user` holds `cap`, optionally via `roles`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    allowed = roles_with(cap) if roles is None else roles_with(cap) & roles
+    key = (cap, frozenset(allowed))
+    cache: dict[Any, frozenset[int]] = user.__dict__.setdefault(_CACHE_ATTR, {})
+    if key not in cache:
+        cache[key] = _subtree_ids(user, allowed)
+    return cache[key]
+
+
+def _subtree_ids(user: User, roles: set[Role]) -> frozenset[int]:
+    paths = list(
+        user.grants.filter(role__in=roles, org_unit__is_active=True).values_list(
+            "org_unit__path", flat=True
+        )
+    )
+    if not paths:
+        return frozenset()
+    prefix_q = Q()
+    for path in paths:
+        prefix_q |= Q(path__startswith=path)
+    return frozenset(OrgUnit.objects.filter(prefix_q).values_list("id", flat=True))
+
+
+def has_cap(user: User | Any, cap: Cap, *, unit_id: int | None = None) -> bool:
+    """Whether `user` holds `cap` anywhere, or on `unit_id` when one is given."""
+    units = units_for(user, cap)
+    return bool(units) if unit_id is None else unit_id in units
+
+
+def scope(qs: QuerySet[M], user: User | Any, cap: Cap, *, field: str = "org_unit") -> QuerySet[M]:
+    """Restrict `qs` to rows whose `field` (an OrgUnit foreign key) lies in the user's units."""
+    return qs.filter(**{f"{field}__in": units_for(user, cap)})
+
+
+def forget_scopes(user: User | Any) -> None:
+    """Drop the per-request cache after a grant changes."""
+    user.__dict__.pop(_CACHE_ATTR, None)
