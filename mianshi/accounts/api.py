@@ -1,5 +1,167 @@
-"""REST endpoints of this app (thin: parse, call a service or selector, answer)."""
+"""REST endpoints of users, role grants and API keys (thin: parse, call one service or selector)."""
 
-from ninja import Router
+from __future__ import annotations
 
-router = Router()
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from mianshi.accounts import selectors, services
+from mianshi.accounts.api_auth import require_scope
+from mianshi.accounts.schemas import (
+    ApiKeyCreated,
+    ApiKeyIn,
+    ApiKeyOut,
+    GrantIn,
+    GrantOut,
+    MeOut,
+    PasswordIn,
+    UserFilter,
+    UserIn,
+    UserOut,
+    UserPatch,
+    UserUpdate,
+)
+from mianshi.organisations.selectors import orgunit_pick
+
+router = Router(tags=["accounts"])
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> Any:
+    """The caller, their grants and this key's scopes (any valid key may ask)."""
+    scopes = sorted(getattr(request, "api_scopes", ()))
+    return {
+        "user": request.user,
+        "grants": selectors.my_grants(user=request.user),  # type: ignore[arg-type]
+        "scopes": scopes,
+    }
+
+
+@router.get("/users", response=list[UserOut])
+@paginate(PageNumberPagination, page_size=50)
+def user_list(request: HttpRequest, filters: Query[UserFilter]) -> Any:
+    require_scope(request, "org:read")
+    return selectors.user_list(
+        actor=request.user,
+        q=filters.q,
+        is_active=filters.is_active,
+        unit_id=filters.unit_id,
+        role=filters.role or "",
+    )
+
+
+@router.post("/users", response={201: UserOut})
+def user_create(request: HttpRequest, payload: UserIn) -> Any:
+    require_scope(request, "org:write")
+    unit = orgunit_pick(user=request.user, pk=payload.org_unit_id, field="org_unit_id")
+    data = payload.model_dump(exclude={"org_unit_id", "role"})
+    return 201, services.user_create(
+        actor=request.user, role=payload.role or "", org_unit=unit, **data
+    )
+
+
+@router.get("/users/{user_id}", response=UserOut)
+def user_detail(request: HttpRequest, user_id: int) -> Any:
+    require_scope(request, "org:read")
+    return selectors.user_get(actor=request.user, pk=user_id)
+
+
+@router.put("/users/{user_id}", response=UserOut)
+def user_replace(request: HttpRequest, user_id: int, payload: UserUpdate) -> Any:
+    require_scope(request, "org:write")
+    target = selectors.user_get(actor=request.user, pk=user_id)
+    return services.user_update(actor=request.user, user=target, **payload.model_dump())
+
+
+@router.patch("/users/{user_id}", response=UserOut)
+def user_patch(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
+    require_scope(request, "org:write")
+    target = selectors.user_get(actor=request.user, pk=user_id)
+    return services.user_update(
+        actor=request.user, user=target, **payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.delete("/users/{user_id}", response={204: None})
+def user_deactivate(request: HttpRequest, user_id: int) -> Any:
+    """Accounts are never erased (the audit trail names them): DELETE deactivates."""
+    require_scope(request, "org:write")
+    target = selectors.user_get(actor=request.user, pk=user_id)
+    services.user_deactivate(actor=request.user, user=target)
+    return 204, None
+
+
+@router.post("/users/{user_id}/activate", response=UserOut)
+def user_activate(request: HttpRequest, user_id: int) -> Any:
+    require_scope(request, "org:write")
+    target = selectors.user_get(actor=request.user, pk=user_id)
+    return services.user_activate(actor=request.user, user=target)
+
+
+@router.post("/users/{user_id}/unlock", response=UserOut)
+def user_unlock(request: HttpRequest, user_id: int) -> Any:
+    require_scope(request, "org:write")
+    target = selectors.user_get(actor=request.user, pk=user_id)
+    return services.user_unlock(actor=request.user, user=target)
+
+
+@router.post("/users/{user_id}/password", response={204: None})
+def user_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> Any:
+    require_scope(request, "org:write")
+    target = selectors.user_get(actor=request.user, pk=user_id)
+    services.user_set_password(actor=request.user, user=target, password=payload.password)
+    return 204, None
+
+
+@router.get("/users/{user_id}/grants", response=list[GrantOut])
+def grant_list(request: HttpRequest, user_id: int) -> Any:
+    require_scope(request, "org:read")
+    target = selectors.user_get(actor=request.user, pk=user_id)
+    return selectors.user_grants(actor=request.user, user=target)
+
+
+@router.post("/users/{user_id}/grants", response={201: GrantOut})
+def grant_create(request: HttpRequest, user_id: int, payload: GrantIn) -> Any:
+    require_scope(request, "org:write")
+    target = selectors.user_get(actor=request.user, pk=user_id)
+    unit = orgunit_pick(user=request.user, pk=payload.org_unit_id, field="org_unit_id")
+    assert unit is not None  # org_unit_id is required by the schema
+    return 201, services.grant_create(
+        actor=request.user, user=target, role=payload.role, org_unit=unit
+    )
+
+
+@router.delete("/grants/{grant_id}", response={204: None})
+def grant_revoke(request: HttpRequest, grant_id: int) -> Any:
+    require_scope(request, "org:write")
+    grant = selectors.grant_get(actor=request.user, pk=grant_id)
+    services.grant_revoke(actor=request.user, grant=grant)
+    return 204, None
+
+
+@router.get("/users/{user_id}/api-keys", response=list[ApiKeyOut])
+def apikey_list(request: HttpRequest, user_id: int) -> Any:
+    require_scope(request, "org:read")
+    target = selectors.user_get(actor=request.user, pk=user_id)
+    return selectors.user_api_keys(actor=request.user, user=target)
+
+
+@router.post("/users/{user_id}/api-keys", response={201: ApiKeyCreated})
+def apikey_create(request: HttpRequest, user_id: int, payload: ApiKeyIn) -> Any:
+    require_scope(request, "org:write")
+    target = selectors.user_get(actor=request.user, pk=user_id)
+    key, raw = services.apikey_create(
+        actor=request.user, user=target, scopes=payload.scopes, name=payload.name
+    )
+    return 201, {**ApiKeyOut.from_orm(key).model_dump(), "key": raw}
+
+
+@router.delete("/api-keys/{key_id}", response={204: None})
+def apikey_revoke(request: HttpRequest, key_id: int) -> Any:
+    require_scope(request, "org:write")
+    key = selectors.apikey_get(actor=request.user, pk=key_id)
+    services.apikey_revoke(actor=request.user, key=key)
+    return 204, None

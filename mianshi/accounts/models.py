@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mianshi.accounts.roles import Role
@@ -22,6 +23,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    @property
+    def is_locked(self) -> bool:
+        """Whether a lockout after repeated failed logins is in force now."""
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
 
 class RoleGrant(models.Model):
     """A role held over one org unit and its whole subtree."""
@@ -29,11 +35,16 @@ class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     org_unit = models.ForeignKey(
-        "organisations.OrgUnit", on_delete=models.PROTECT, related_name="grants",
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="grants",
         verbose_name=_("organisation unit"),
     )
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -37,8 +37,10 @@ ROLE_CAPS: dict[Role, frozenset[Cap]] = {
         {Cap.ORG_VIEW, Cap.ORG_MANAGE, Cap.JOBS_VIEW, Cap.JOBS_MANAGE}
         | {Cap.CANDIDATES_VIEW, Cap.CANDIDATES_MANAGE}
     ),
-    Role.HR: frozenset({Cap.ORG_VIEW, Cap.JOBS_VIEW, Cap.JOBS_MANAGE}
-                       | {Cap.CANDIDATES_VIEW, Cap.CANDIDATES_MANAGE}),
+    Role.HR: frozenset(
+        {Cap.ORG_VIEW, Cap.JOBS_VIEW, Cap.JOBS_MANAGE}
+        | {Cap.CANDIDATES_VIEW, Cap.CANDIDATES_MANAGE}
+    ),
     Role.DEPT_MANAGER: frozenset({Cap.ORG_VIEW, Cap.JOBS_VIEW, Cap.CANDIDATES_VIEW}),
     # Interviewers see candidates only through their assignments (see candidates.selectors).
     Role.INTERVIEWER: frozenset({Cap.JOBS_VIEW, Cap.CANDIDATES_VIEW}),

@@ -1,5 +1,28 @@
-"""REST endpoints of this app (thin: parse, call a service or selector, answer)."""
+"""REST endpoints of the audit trail (thin: parse, call a selector, answer)."""
 
-from ninja import Router
+from __future__ import annotations
 
-router = Router()
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from mianshi.accounts.api_auth import require_scope
+from mianshi.compliance import selectors
+from mianshi.compliance.schemas import EventFilter, EventOut
+
+router = Router(tags=["audit"])
+
+
+@router.get("/events", response=list[EventOut])
+@paginate(PageNumberPagination, page_size=50)
+def event_list(request: HttpRequest, filters: Query[EventFilter]) -> Any:
+    require_scope(request, "audit:read")
+    return selectors.event_list(user=request.user, **filters.model_dump())
+
+
+@router.get("/events/{event_id}", response=EventOut)
+def event_detail(request: HttpRequest, event_id: int) -> Any:
+    require_scope(request, "audit:read")
+    return selectors.event_get(user=request.user, pk=event_id)

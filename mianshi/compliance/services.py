@@ -35,11 +35,16 @@ def audit_record(
         org_unit_id = org_unit_id or getattr(obj, "org_unit_id", None)
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
-        at=timezone.now(), actor=real_actor,
+        at=timezone.now(),
+        actor=real_actor,
         actor_label=real_actor.get_username() if real_actor else str(actor or "system"),
-        action=action, object_type=object_type, object_id=str(object_id),
-        org_unit_id=org_unit_id, request_id=current_request_id(),
-        changed_fields=sorted(set(changed_fields)), detail=_safe(detail or {}),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        org_unit_id=org_unit_id,
+        request_id=current_request_id(),
+        changed_fields=sorted(set(changed_fields)),
+        detail=_safe(detail or {}),
     )
     with transaction.atomic():
         head = _chain_head()
@@ -57,7 +62,9 @@ def _chain_head() -> AuditChainHead:
 
 def _safe(detail: dict[str, Any]) -> dict[str, Any]:
     for key, value in detail.items():
-        if not isinstance(value, (str, *_SAFE_DETAIL)) or (isinstance(value, str) and len(value) > 80):
+        if not isinstance(value, (str, *_SAFE_DETAIL)) or (
+            isinstance(value, str) and len(value) > 80
+        ):
             raise ValueError(f"audit detail {key!r} must be a short code or number")
     return detail
 
@@ -65,10 +72,17 @@ def _safe(detail: dict[str, Any]) -> dict[str, Any]:
 def event_hash(event: AuditEvent) -> str:
     """SHA-256 over the event's content and the previous hash."""
     payload = {
-        "at": event.at.isoformat(), "actor": event.actor_id, "label": event.actor_label,
-        "action": event.action, "type": event.object_type, "id": event.object_id,
-        "unit": event.org_unit_id, "req": event.request_id, "fields": event.changed_fields,
-        "detail": event.detail, "prev": event.prev_hash,
+        "at": event.at.isoformat(),
+        "actor": event.actor_id,
+        "label": event.actor_label,
+        "action": event.action,
+        "type": event.object_type,
+        "id": event.object_id,
+        "unit": event.org_unit_id,
+        "req": event.request_id,
+        "fields": event.changed_fields,
+        "detail": event.detail,
+        "prev": event.prev_hash,
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()

@@ -1,6 +1,10 @@
 """UI routes of this app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from mianshi.compliance import views
 
 app_name = "compliance"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.event_list, name="event_list"),
+]

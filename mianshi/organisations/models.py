@@ -17,7 +17,11 @@ class OrgUnit(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent unit"),
     )
     # Materialised path "/1/4/9/": a subtree is one indexed prefix query.
@@ -30,7 +34,9 @@ class OrgUnit(models.Model):
         verbose_name = _("organisation unit")
         verbose_name_plural = _("organisation units")
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_per_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="orgunit_unique_name_per_parent"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,209 @@
+"""User management UI: users, role grants, unlock, passwords and API keys (F-02, F-04)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mianshi.accounts import selectors, services
+from mianshi.accounts.forms import (
+    ApiKeyForm,
+    GrantForm,
+    PasswordPairForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+)
+from mianshi.accounts.models import User
+from mianshi.common.errors import DomainError
+from mianshi.organisations.forms import add_service_errors
+from mianshi.organisations.selectors import orgunit_choices
+
+Refusal = (ValidationError, DomainError)
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    filters = UserFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    users = selectors.user_list(
+        actor=request.user,
+        q=data.get("q", ""),
+        is_active=data.get("is_active"),
+        role=data.get("role", ""),
+    )
+    page = Paginator(users, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "filters": filters, "query": query.urlencode()},
+    )
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None, units=orgunit_choices(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "password_again"}
+        try:
+            user = services.user_create(actor=request.user, **data)
+        except Refusal as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("User created."))
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "target": None})
+
+
+def _detail(request: HttpRequest, target: User, **forms: Any) -> HttpResponse:
+    units = orgunit_choices(user=request.user)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "grants": selectors.user_grants(actor=request.user, user=target),
+            "hidden_grants": selectors.grants_hidden_count(actor=request.user, user=target),
+            "keys": selectors.user_api_keys(actor=request.user, user=target),
+            "can_manage": selectors.fully_manages(actor=request.user, user=target),
+            "is_self": target.pk == request.user.pk,
+            "grant_form": forms.get("grant_form") or GrantForm(units=units),
+            "key_form": forms.get("key_form") or ApiKeyForm(),
+        },
+    )
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.user_get(actor=request.user, pk=pk))
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    target = selectors.user_get(actor=request.user, pk=pk)
+    initial = {
+        "username": target.username,
+        "display_name": target.display_name,
+        "email": target.email,
+    }
+    form = UserEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=target, **form.cleaned_data)
+        except Refusal as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("User saved."))
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+
+
+@login_required
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    target = selectors.user_get(actor=request.user, pk=pk)
+    form = PasswordPairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(
+                actor=request.user, user=target, password=form.cleaned_data["password"]
+            )
+        except Refusal as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Password set."))
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(request, "accounts/user_password.html", {"form": form, "target": target})
+
+
+def _action(request: HttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
+    target = selectors.user_get(actor=request.user, pk=pk)
+    try:
+        service(actor=request.user, user=target)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("accounts:user_detail", pk=target.pk)
+
+
+@login_required
+@require_POST
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(request, pk, services.user_deactivate, _("User deactivated."))
+
+
+@login_required
+@require_POST
+def user_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(request, pk, services.user_activate, _("User reactivated."))
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(request, pk, services.user_unlock, _("User unlocked."))
+
+
+@login_required
+@require_POST
+def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    target = selectors.user_get(actor=request.user, pk=pk)
+    form = GrantForm(request.POST, units=orgunit_choices(user=request.user))
+    if form.is_valid():
+        try:
+            services.grant_create(actor=request.user, user=target, **form.cleaned_data)
+        except Refusal as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Role granted."))
+            return redirect("accounts:user_detail", pk=target.pk)
+    return _detail(request, target, grant_form=form)
+
+
+@login_required
+@require_POST
+def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = selectors.grant_get(actor=request.user, pk=pk)
+    try:
+        services.grant_revoke(actor=request.user, grant=grant)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Role revoked."))
+    return redirect("accounts:user_detail", pk=grant.user_id)
+
+
+@login_required
+@require_POST
+def apikey_add(request: HttpRequest, pk: int) -> HttpResponse:
+    target = selectors.user_get(actor=request.user, pk=pk)
+    form = ApiKeyForm(request.POST)
+    if form.is_valid():
+        try:
+            key, raw = services.apikey_create(actor=request.user, user=target, **form.cleaned_data)
+        except Refusal as exc:
+            add_service_errors(form, exc)
+        else:
+            return render(
+                request, "accounts/apikey_created.html", {"target": target, "key": key, "raw": raw}
+            )
+    return _detail(request, target, key_form=form)
+
+
+@login_required
+@require_POST
+def apikey_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    key = selectors.apikey_get(actor=request.user, pk=pk)
+    services.apikey_revoke(actor=request.user, key=key)
+    messages.success(request, _("API key revoked."))
+    return redirect("accounts:user_detail", pk=key.user_id)

@@ -1,0 +1,31 @@
+"""Auditor UI: the filterable, paginated audit trail (F-100)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from mianshi.accounts.roles import Cap
+from mianshi.compliance.forms import EventFilterForm
+from mianshi.compliance.selectors import event_list as select_events
+from mianshi.organisations.scoping import has_cap
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    if not has_cap(request.user, Cap.AUDIT_VIEW):
+        raise PermissionDenied
+    filters = EventFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    events = select_events(user=request.user, **{k: v for k, v in data.items() if v})
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "compliance/event_list.html",
+        {"page": page, "filters": filters, "query": query.urlencode()},
+    )
