@@ -1,4 +1,4 @@
-"""Jobs (F-10). Competency models, the question bank and templates join this file."""
+"""Jobs (F-10)."""
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -40,6 +40,15 @@ class Job(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.DRAFT, db_index=True
+    )
+    # Optional links: the job's own competency model and its default interview template.
+    competency_model = models.ForeignKey(
+        "jobs.CompetencyModel", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="jobs", verbose_name=_("competency model"),
+    )
+    interview_template = models.ForeignKey(
+        "jobs.InterviewTemplate", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("interview template"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

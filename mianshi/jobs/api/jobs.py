@@ -1,0 +1,58 @@
+"""/api/jobs/jobs: job CRUD."""
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from mianshi.accounts.api_auth import require_scope
+from mianshi.jobs import selectors, services
+from mianshi.jobs.api.refs import resolve_ids, unit_ref
+from mianshi.jobs.models import Job
+from mianshi.jobs.schemas import JobIn, JobOut, JobPatch, JobUpdate
+
+router = Router()
+
+
+@router.get("", response=list[JobOut])
+@paginate(PageNumberPagination, page_size=50)
+def job_list(request: HttpRequest, q: str = "", status: str = "", org_unit: int | None = None):  # type: ignore[no-untyped-def]
+    require_scope(request, "jobs:read")
+    return selectors.job_list_for(user=request.user, q=q, status=status, org_unit=org_unit)
+
+
+@router.post("", response={201: JobOut})
+def job_create(request: HttpRequest, payload: JobIn) -> tuple[int, Job]:
+    require_scope(request, "jobs:write")
+    data = resolve_ids(request.user, payload.dict(exclude_unset=True, exclude={"org_unit_id"}))
+    return 201, services.job_create(actor=request.user, org_unit=unit_ref(payload.org_unit_id), data=data)
+
+
+@router.get("/{int:pk}", response=JobOut)
+def job_detail(request: HttpRequest, pk: int) -> Job:
+    require_scope(request, "jobs:read")
+    return selectors.job_get_for(user=request.user, pk=pk)
+
+
+@router.put("/{int:pk}", response=JobOut)
+def job_replace(request: HttpRequest, pk: int, payload: JobUpdate) -> Job:
+    # A full replacement: omitted optional fields fall back to their defaults, links to none.
+    data = {k: v for k, v in payload.dict().items() if v is not None or k.endswith("_id")}
+    return _update(request, pk, data)
+
+
+@router.patch("/{int:pk}", response=JobOut)
+def job_patch(request: HttpRequest, pk: int, payload: JobPatch) -> Job:
+    return _update(request, pk, payload.dict(exclude_unset=True))
+
+
+def _update(request: HttpRequest, pk: int, data: dict) -> Job:  # type: ignore[type-arg]
+    require_scope(request, "jobs:write")
+    job = selectors.job_get_for(user=request.user, pk=pk)
+    return services.job_update(actor=request.user, job=job, data=resolve_ids(request.user, data))
+
+
+@router.delete("/{int:pk}", response={204: None})
+def job_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+    require_scope(request, "jobs:write")
+    services.job_delete(actor=request.user, job=selectors.job_get_for(user=request.user, pk=pk))
+    return 204, None

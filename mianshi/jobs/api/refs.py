@@ -1,0 +1,61 @@
+"""Turning ids in request bodies into scoped objects; an unknown or hidden id is a 422."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from mianshi.jobs import selectors
+from mianshi.jobs.models import CompetencyModel, InterviewTemplate, Job
+from mianshi.jobs.transfer.files import ExportFile
+from mianshi.organisations.models import OrgUnit
+
+
+def unit_ref(pk: int) -> OrgUnit:
+    unit = OrgUnit.objects.filter(pk=pk, is_active=True).first()
+    if unit is None:
+        raise ValidationError({"org_unit_id": _("Unknown organisation unit.")})
+    return unit
+
+
+def model_ref(user: Any, pk: int | None) -> CompetencyModel | None:
+    return _ref(lambda: selectors.competency_model_get_for(user=user, pk=pk), pk, "competency_model_id")
+
+
+def job_ref(user: Any, pk: int | None) -> Job | None:
+    return _ref(lambda: selectors.job_get_for(user=user, pk=pk), pk, "job_id")
+
+
+def template_ref(user: Any, pk: int | None) -> InterviewTemplate | None:
+    return _ref(lambda: selectors.template_get_for(user=user, pk=pk), pk, "interview_template_id")
+
+
+def _ref(get: Any, pk: int | None, field: str) -> Any:
+    if pk is None:
+        return None
+    try:
+        return get()
+    except Http404 as exc:
+        raise ValidationError({field: _("No such object, or not visible to you.")}) from exc
+
+
+def resolve_ids(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Replace the *_id keys of a request body by the objects they name."""
+    out = dict(data)
+    for key, field, resolve in (
+        ("competency_model_id", "competency_model", model_ref),
+        ("interview_template_id", "interview_template", template_ref),
+        ("job_id", "job", job_ref),
+    ):
+        if key in out:
+            out[field] = resolve(user, out.pop(key))
+    return out
+
+
+def download(request: HttpRequest, file: ExportFile) -> HttpResponse:
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response

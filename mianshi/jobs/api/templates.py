@@ -1,0 +1,81 @@
+"""/api/jobs/templates: interview templates and their versions."""
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from mianshi.accounts.api_auth import require_scope
+from mianshi.jobs import selectors, services
+from mianshi.jobs.api.refs import resolve_ids, unit_ref
+from mianshi.jobs.models import InterviewTemplate, TemplateVersion
+from mianshi.jobs.schemas import TemplateIn, TemplateOut, TemplatePatch, TemplateUpdate, VersionOut
+
+router = Router()
+
+
+@router.get("", response=list[TemplateOut])
+@paginate(PageNumberPagination, page_size=50)
+def template_list(request: HttpRequest, q: str = "", job: int | None = None):  # type: ignore[no-untyped-def]
+    require_scope(request, "jobs:read")
+    return selectors.template_list_for(user=request.user, q=q, job=job)
+
+
+@router.post("", response={201: TemplateOut})
+def template_create(request: HttpRequest, payload: TemplateIn) -> tuple[int, InterviewTemplate]:
+    require_scope(request, "jobs:write")
+    refs = resolve_ids(request.user, payload.dict(include={"job_id", "competency_model_id"}))
+    template = services.template_create(
+        actor=request.user, org_unit=unit_ref(payload.org_unit_id), name=payload.name,
+        description=payload.description or "", question_ids=payload.question_ids, **refs,
+    )
+    return 201, template
+
+
+@router.get("/{int:pk}", response=TemplateOut)
+def template_detail(request: HttpRequest, pk: int) -> InterviewTemplate:
+    require_scope(request, "jobs:read")
+    return selectors.template_get_for(user=request.user, pk=pk)
+
+
+@router.put("/{int:pk}", response=TemplateOut)
+def template_replace(request: HttpRequest, pk: int, payload: TemplateUpdate) -> InterviewTemplate:
+    data = payload.dict(exclude={"question_ids"})
+    data["description"] = data["description"] or ""
+    return _update(request, pk, data, payload.question_ids)
+
+
+@router.patch("/{int:pk}", response=TemplateOut)
+def template_patch(request: HttpRequest, pk: int, payload: TemplatePatch) -> InterviewTemplate:
+    data = {k: v for k, v in payload.dict(exclude_unset=True, exclude={"question_ids"}).items()}
+    if data.get("name") is None:
+        data.pop("name", None)
+    return _update(request, pk, data, payload.question_ids)
+
+
+def _update(request: HttpRequest, pk: int, data: dict, question_ids: list[int] | None) -> InterviewTemplate:  # type: ignore[type-arg]
+    require_scope(request, "jobs:write")
+    template = selectors.template_get_for(user=request.user, pk=pk)
+    services.template_update(
+        actor=request.user, template=template, data=resolve_ids(request.user, data), question_ids=question_ids
+    )
+    return selectors.template_get_for(user=request.user, pk=pk)
+
+
+@router.delete("/{int:pk}", response={204: None})
+def template_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+    require_scope(request, "jobs:write")
+    services.template_delete(actor=request.user, template=selectors.template_get_for(user=request.user, pk=pk))
+    return 204, None
+
+
+@router.get("/{int:pk}/versions", response=list[VersionOut])
+def version_list(request: HttpRequest, pk: int) -> list[TemplateVersion]:
+    require_scope(request, "jobs:read")
+    return list(selectors.template_versions(selectors.template_get_for(user=request.user, pk=pk)))
+
+
+@router.get("/{int:pk}/versions/{int:number}", response=VersionOut)
+def version_detail(request: HttpRequest, pk: int, number: int) -> TemplateVersion:
+    require_scope(request, "jobs:read")
+    template = selectors.template_get_for(user=request.user, pk=pk)
+    return selectors.template_version_get(template=template, number=number)

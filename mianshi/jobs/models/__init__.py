@@ -1,0 +1,28 @@
+"""Jobs, competency models, the question bank and interview templates (F-10–F-13)."""
+
+from mianshi.jobs.models.competency import CompetencyModel, Dimension
+from mianshi.jobs.models.job import Education, Job, JobStatus
+from mianshi.jobs.models.question import (
+    Question,
+    QuestionDimension,
+    QuestionLanguage,
+    QuestionType,
+    RubricLevel,
+)
+from mianshi.jobs.models.template import InterviewTemplate, TemplateQuestion, TemplateVersion
+
+__all__ = [
+    "CompetencyModel",
+    "Dimension",
+    "Education",
+    "InterviewTemplate",
+    "Job",
+    "JobStatus",
+    "Question",
+    "QuestionDimension",
+    "QuestionLanguage",
+    "QuestionType",
+    "RubricLevel",
+    "TemplateQuestion",
+    "TemplateVersion",
+]
