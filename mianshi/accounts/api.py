@@ -1,11 +1,9 @@
 """REST endpoints of users, role grants and API keys (thin: parse, call one service or selector)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from mianshi.accounts import selectors, services
@@ -58,9 +56,8 @@ def user_create(request: HttpRequest, payload: UserIn) -> Any:
     require_scope(request, "org:write")
     unit = orgunit_pick(user=request.user, pk=payload.org_unit_id, field="org_unit_id")
     data = payload.model_dump(exclude={"org_unit_id", "role"})
-    return 201, services.user_create(
-        actor=request.user, role=payload.role or "", org_unit=unit, **data
-    )
+    user = services.user_create(actor=request.user, role=payload.role or "", org_unit=unit, **data)
+    return Status(201, user)
 
 
 @router.get("/users/{user_id}", response=UserOut)
@@ -91,7 +88,7 @@ def user_deactivate(request: HttpRequest, user_id: int) -> Any:
     require_scope(request, "org:write")
     target = selectors.user_get(actor=request.user, pk=user_id)
     services.user_deactivate(actor=request.user, user=target)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/users/{user_id}/activate", response=UserOut)
@@ -113,7 +110,7 @@ def user_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> An
     require_scope(request, "org:write")
     target = selectors.user_get(actor=request.user, pk=user_id)
     services.user_set_password(actor=request.user, user=target, password=payload.password)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/users/{user_id}/grants", response=list[GrantOut])
@@ -129,9 +126,8 @@ def grant_create(request: HttpRequest, user_id: int, payload: GrantIn) -> Any:
     target = selectors.user_get(actor=request.user, pk=user_id)
     unit = orgunit_pick(user=request.user, pk=payload.org_unit_id, field="org_unit_id")
     assert unit is not None  # org_unit_id is required by the schema
-    return 201, services.grant_create(
-        actor=request.user, user=target, role=payload.role, org_unit=unit
-    )
+    grant = services.grant_create(actor=request.user, user=target, role=payload.role, org_unit=unit)
+    return Status(201, grant)
 
 
 @router.delete("/grants/{grant_id}", response={204: None})
@@ -139,7 +135,7 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> Any:
     require_scope(request, "org:write")
     grant = selectors.grant_get(actor=request.user, pk=grant_id)
     services.grant_revoke(actor=request.user, grant=grant)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/users/{user_id}/api-keys", response=list[ApiKeyOut])
@@ -156,7 +152,7 @@ def apikey_create(request: HttpRequest, user_id: int, payload: ApiKeyIn) -> Any:
     key, raw = services.apikey_create(
         actor=request.user, user=target, scopes=payload.scopes, name=payload.name
     )
-    return 201, {**ApiKeyOut.from_orm(key).model_dump(), "key": raw}
+    return Status(201, {**ApiKeyOut.from_orm(key).model_dump(), "key": raw})
 
 
 @router.delete("/api-keys/{key_id}", response={204: None})
@@ -164,4 +160,4 @@ def apikey_revoke(request: HttpRequest, key_id: int) -> Any:
     require_scope(request, "org:write")
     key = selectors.apikey_get(actor=request.user, pk=key_id)
     services.apikey_revoke(actor=request.user, key=key)
-    return 204, None
+    return Status(204, None)

@@ -99,7 +99,7 @@ def _check_grantable(actor: User | None, role: str, unit: OrgUnit) -> None:
     """The unit must be in the actor's subtree; the role may carry no power the actor lacks."""
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
-    if not unit.is_active:
+    if not OrgUnit.objects.filter(pk=unit.pk, is_active=True).exists():
         raise ValidationError({"org_unit": _("Choose an active unit you manage.")})
     if actor is None or actor.is_superuser:
         return

@@ -1,11 +1,9 @@
 """REST endpoints of the audit trail (thin: parse, call a selector, answer)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from mianshi.accounts.api_auth import require_scope

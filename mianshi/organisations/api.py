@@ -1,11 +1,9 @@
 """REST endpoints of the org tree (thin: parse, call a service or selector, answer)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from mianshi.accounts.api_auth import require_scope
@@ -45,7 +43,7 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
     unit = services.orgunit_create(
         actor=request.user, name=payload.name, code=payload.code, kind=payload.kind, parent=parent
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.get("/units/{unit_id}", response=UnitOut)
@@ -88,4 +86,4 @@ def unit_deactivate(request: HttpRequest, unit_id: int) -> Any:
     require_scope(request, "org:write")
     unit = selectors.orgunit_get(user=request.user, pk=unit_id, cap=Cap.ORG_MANAGE)
     services.orgunit_deactivate(actor=request.user, unit=unit)
-    return 204, None
+    return Status(204, None)

@@ -58,7 +58,8 @@ def check_nesting(kind: str, parent: OrgUnit | None) -> None:
 
 def _require_parent(actor: User | None, parent: OrgUnit | None) -> None:
     """The actor must manage the parent; only system or superusers create roots."""
-    if parent is not None and not parent.is_active:
+    # Read from the database: the caller's object may predate a deactivation.
+    if parent is not None and not OrgUnit.objects.filter(pk=parent.pk, is_active=True).exists():
         raise ValidationError({"parent": _("The parent unit is inactive.")})
     if actor is None:
         return
