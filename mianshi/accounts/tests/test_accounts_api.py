@@ -77,14 +77,17 @@ def test_user_list_is_scoped(org: Any, sh_admin: User, make_user: Any, api_for: 
 
 
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
-def test_other_branch_user_is_404(org: Any, sh_admin: User, make_user: Any, api_for: Any,
-                                  method: str) -> None:
+def test_other_branch_user_is_404(
+    org: Any, sh_admin: User, make_user: Any, api_for: Any, method: str
+) -> None:
     other = make_user("sz-hr", Role.HR, org.sz_sales)
     api = api_for(sh_admin)
     path = f"/accounts/users/{other.pk}"
     body = {"username": "hijacked", "display_name": "x", "email": ""}
-    response = api.get(path) if method == "get" else (
-        api.delete(path) if method == "delete" else getattr(api, method)(path, body)
+    response = (
+        api.get(path)
+        if method == "get"
+        else (api.delete(path) if method == "delete" else getattr(api, method)(path, body))
     )
     assert response.status_code == 404
     other.refresh_from_db()
@@ -92,12 +95,17 @@ def test_other_branch_user_is_404(org: Any, sh_admin: User, make_user: Any, api_
 
 
 @pytest.mark.parametrize("suffix", ["grants", "api-keys", "password", "unlock"])
-def test_other_branch_user_subresources_are_404(org: Any, sh_admin: User, make_user: Any,
-                                                api_for: Any, suffix: str) -> None:
+def test_other_branch_user_subresources_are_404(
+    org: Any, sh_admin: User, make_user: Any, api_for: Any, suffix: str
+) -> None:
     other = make_user("sz-hr", Role.HR, org.sz_sales)
     api = api_for(sh_admin)
-    payload = {"password": "Blue-Lantern-42", "role": "hr", "org_unit_id": org.sh.pk,
-               "scopes": ["org:read"]}
+    payload = {
+        "password": "Blue-Lantern-42",
+        "role": "hr",
+        "org_unit_id": org.sh.pk,
+        "scopes": ["org:read"],
+    }
     assert api.get(f"/accounts/users/{other.pk}/{suffix}").status_code in (404, 405)
     assert api.post(f"/accounts/users/{other.pk}/{suffix}", payload).status_code == 404
     assert other.grants.count() == 1 and not other.api_keys.exists()
@@ -106,34 +114,57 @@ def test_other_branch_user_subresources_are_404(org: Any, sh_admin: User, make_u
 
 def test_user_crud_inside_subtree(org: Any, sh_admin: User, api_for: Any) -> None:
     api = api_for(sh_admin)
-    created = api.post("/accounts/users", {
-        "username": "chen", "password": "Blue-Lantern-42", "email": "chen@example.com",
-        "role": "hr", "org_unit_id": org.sh_sales.pk,
-    })
+    created = api.post(
+        "/accounts/users",
+        {
+            "username": "chen",
+            "password": "Blue-Lantern-42",
+            "email": "chen@example.com",
+            "role": "hr",
+            "org_unit_id": org.sh_sales.pk,
+        },
+    )
     assert created.status_code == 201
     user_id = created.json()["id"]
-    assert api.patch(f"/accounts/users/{user_id}", {"display_name": "陈"}).json()[
-        "display_name"] == "陈"
-    assert api.post(f"/accounts/users/{user_id}/password",
-                    {"password": "Green-Lantern-43"}).status_code == 204
+    assert (
+        api.patch(f"/accounts/users/{user_id}", {"display_name": "陈"}).json()["display_name"]
+        == "陈"
+    )
+    assert (
+        api.post(
+            f"/accounts/users/{user_id}/password", {"password": "Green-Lantern-43"}
+        ).status_code
+        == 204
+    )
     assert api.delete(f"/accounts/users/{user_id}").status_code == 204
     assert api.get(f"/accounts/users/{user_id}").json()["is_active"] is False
     assert api.post(f"/accounts/users/{user_id}/activate", {}).json()["is_active"] is True
 
 
 def test_create_user_in_other_branch_is_422(org: Any, sh_admin: User, api_for: Any) -> None:
-    response = api_for(sh_admin).post("/accounts/users", {
-        "username": "chen", "password": "Blue-Lantern-42", "role": "hr",
-        "org_unit_id": org.sz_sales.pk,
-    })
+    response = api_for(sh_admin).post(
+        "/accounts/users",
+        {
+            "username": "chen",
+            "password": "Blue-Lantern-42",
+            "role": "hr",
+            "org_unit_id": org.sz_sales.pk,
+        },
+    )
     assert response.status_code == 422
     assert not User.objects.filter(username="chen").exists()
 
 
 def test_weak_password_is_422_with_field(org: Any, sh_admin: User, api_for: Any) -> None:
-    response = api_for(sh_admin).post("/accounts/users", {
-        "username": "chen", "password": "12345", "role": "hr", "org_unit_id": org.sh_sales.pk,
-    })
+    response = api_for(sh_admin).post(
+        "/accounts/users",
+        {
+            "username": "chen",
+            "password": "12345",
+            "role": "hr",
+            "org_unit_id": org.sh_sales.pk,
+        },
+    )
     assert response.status_code == 422
     assert {d["loc"][0] for d in response.json()["detail"]} == {"password"}
 
@@ -141,23 +172,28 @@ def test_weak_password_is_422_with_field(org: Any, sh_admin: User, api_for: Any)
 def test_grants_api(org: Any, sh_admin: User, make_user: Any, api_for: Any) -> None:
     target = make_user("wu", Role.HR, org.sh_sales)
     api = api_for(sh_admin)
-    outside = api.post(f"/accounts/users/{target.pk}/grants",
-                       {"role": "hr", "org_unit_id": org.sz_sales.pk})
+    outside = api.post(
+        f"/accounts/users/{target.pk}/grants", {"role": "hr", "org_unit_id": org.sz_sales.pk}
+    )
     assert outside.status_code == 422
-    created = api.post(f"/accounts/users/{target.pk}/grants",
-                       {"role": "interviewer", "org_unit_id": org.sh_tech.pk})
+    created = api.post(
+        f"/accounts/users/{target.pk}/grants",
+        {"role": "interviewer", "org_unit_id": org.sh_tech.pk},
+    )
     assert created.status_code == 201
     listed = api.get(f"/accounts/users/{target.pk}/grants").json()
     assert {g["role"] for g in listed} == {"hr", "interviewer"}
     assert api.delete(f"/accounts/grants/{created.json()['id']}").status_code == 204
-    self_grant = api.post(f"/accounts/users/{sh_admin.pk}/grants",
-                          {"role": "hr", "org_unit_id": org.sh_sales.pk})
+    self_grant = api.post(
+        f"/accounts/users/{sh_admin.pk}/grants", {"role": "hr", "org_unit_id": org.sh_sales.pk}
+    )
     assert self_grant.status_code == 400
     assert sh_admin.grants.count() == 1
 
 
-def test_other_branch_grant_delete_is_404(org: Any, sh_admin: User, make_user: Any,
-                                          api_for: Any) -> None:
+def test_other_branch_grant_delete_is_404(
+    org: Any, sh_admin: User, make_user: Any, api_for: Any
+) -> None:
     other = make_user("sz-hr", Role.HR, org.sz_sales)
     assert api_for(sh_admin).delete(f"/accounts/grants/{other.grants.get().pk}").status_code == 404
     assert other.grants.count() == 1
@@ -205,7 +241,10 @@ def test_create_api_key_prints_only_a_working_key(sh_admin: User) -> None:
 def test_create_api_key_accepts_space_separated_scopes(sh_admin: User) -> None:
     raw = run_command("--user", "sh-admin", "--scopes", "org:read", "audit:read,jobs:read").strip()
     assert ApiClient(raw).get("/accounts/me").json()["scopes"] == [
-        "audit:read", "jobs:read", "org:read"]
+        "audit:read",
+        "jobs:read",
+        "org:read",
+    ]
 
 
 def test_create_api_key_refuses_unknown_scope_and_user(sh_admin: User) -> None:
@@ -222,10 +261,17 @@ def test_create_api_key_refuses_unknown_scope_and_user(sh_admin: User) -> None:
 def test_audit_rows_hold_no_personal_values(org: Any, sh_admin: User, api_for: Any) -> None:
     secret, email, name = "Blue-Lantern-42", "chen.private@example.com", "陈秘密"
     api = api_for(sh_admin)
-    created = api.post("/accounts/users", {
-        "username": "chen", "password": secret, "email": email, "display_name": name,
-        "role": "hr", "org_unit_id": org.sh_sales.pk,
-    }).json()
+    created = api.post(
+        "/accounts/users",
+        {
+            "username": "chen",
+            "password": secret,
+            "email": email,
+            "display_name": name,
+            "role": "hr",
+            "org_unit_id": org.sh_sales.pk,
+        },
+    ).json()
     user = User.objects.get(pk=created["id"])
     user_set_password(actor=sh_admin, user=user, password="Green-Lantern-43")
     api.patch(f"/accounts/users/{user.pk}", {"email": "other.private@example.com"})

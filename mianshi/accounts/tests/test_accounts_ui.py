@@ -19,8 +19,9 @@ def sh_admin(org: Any, make_user: Any) -> User:
     return make_user("sh-admin", Role.HR_ADMIN, org.sh)
 
 
-def test_list_shows_only_users_of_own_subtree(org: Any, sh_admin: User, make_user: Any,
-                                              login: Any) -> None:
+def test_list_shows_only_users_of_own_subtree(
+    org: Any, sh_admin: User, make_user: Any, login: Any
+) -> None:
     make_user("sh-hr", Role.HR, org.sh_sales)
     make_user("sz-hr", Role.HR, org.sz_sales)
     body = login(sh_admin).get("/accounts/users/").content.decode()
@@ -36,11 +37,20 @@ def test_list_filters_by_text(org: Any, sh_admin: User, make_user: Any, login: A
 
 @pytest.mark.parametrize(
     ("method", "suffix"),
-    [("get", ""), ("get", "edit/"), ("post", "edit/"), ("post", "password/"),
-     ("post", "deactivate/"), ("post", "unlock/"), ("post", "grants/"), ("post", "api-keys/")],
+    [
+        ("get", ""),
+        ("get", "edit/"),
+        ("post", "edit/"),
+        ("post", "password/"),
+        ("post", "deactivate/"),
+        ("post", "unlock/"),
+        ("post", "grants/"),
+        ("post", "api-keys/"),
+    ],
 )
-def test_other_branch_user_is_404(org: Any, sh_admin: User, make_user: Any, login: Any,
-                                  method: str, suffix: str) -> None:
+def test_other_branch_user_is_404(
+    org: Any, sh_admin: User, make_user: Any, login: Any, method: str, suffix: str
+) -> None:
     other = make_user("sz-hr", Role.HR, org.sz_sales)
     response = getattr(login(sh_admin), method)(f"/accounts/users/{other.pk}/{suffix}")
     assert response.status_code == 404
@@ -48,8 +58,9 @@ def test_other_branch_user_is_404(org: Any, sh_admin: User, make_user: Any, logi
     assert other.is_active and other.grants.count() == 1 and not other.api_keys.exists()
 
 
-def test_other_branch_grant_revoke_is_404(org: Any, sh_admin: User, make_user: Any,
-                                          login: Any) -> None:
+def test_other_branch_grant_revoke_is_404(
+    org: Any, sh_admin: User, make_user: Any, login: Any
+) -> None:
     other = make_user("sz-hr", Role.HR, org.sz_sales)
     grant = other.grants.get()
     assert login(sh_admin).post(f"/accounts/grants/{grant.pk}/revoke/").status_code == 404
@@ -57,27 +68,40 @@ def test_other_branch_grant_revoke_is_404(org: Any, sh_admin: User, make_user: A
 
 
 def test_create_user_through_the_form(org: Any, sh_admin: User, login: Any) -> None:
-    data = {"username": "chen", "display_name": "陈", "email": "chen@example.com",
-            "password": "Blue-Lantern-42", "password_again": "Blue-Lantern-42",
-            "role": "hr", "org_unit": org.sh_sales.pk}
+    data = {
+        "username": "chen",
+        "display_name": "陈",
+        "email": "chen@example.com",
+        "password": "Blue-Lantern-42",
+        "password_again": "Blue-Lantern-42",
+        "role": "hr",
+        "org_unit": org.sh_sales.pk,
+    }
     response = login(sh_admin).post("/accounts/users/new/", data)
     assert response.status_code == 302
     chen = User.objects.get(username="chen")
     assert chen.grants.get().org_unit == org.sh_sales
 
 
-def test_create_form_shows_password_errors_beside_field(org: Any, sh_admin: User,
-                                                        login: Any) -> None:
-    data = {"username": "chen", "password": "123", "password_again": "123",
-            "role": "hr", "org_unit": org.sh_sales.pk}
+def test_create_form_shows_password_errors_beside_field(
+    org: Any, sh_admin: User, login: Any
+) -> None:
+    data = {
+        "username": "chen",
+        "password": "123",
+        "password_again": "123",
+        "role": "hr",
+        "org_unit": org.sh_sales.pk,
+    }
     response = login(sh_admin).post("/accounts/users/new/", data)
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert not User.objects.filter(username="chen").exists()
 
 
-def test_grant_on_other_branch_unit_via_form_is_refused(org: Any, sh_admin: User,
-                                                        make_user: Any, login: Any) -> None:
+def test_grant_on_other_branch_unit_via_form_is_refused(
+    org: Any, sh_admin: User, make_user: Any, login: Any
+) -> None:
     target = make_user("wu", Role.HR, org.sh_sales)
     response = login(sh_admin).post(
         f"/accounts/users/{target.pk}/grants/", {"role": "hr", "org_unit": org.sz_sales.pk}
@@ -90,16 +114,18 @@ def test_grant_on_other_branch_unit_via_form_is_refused(org: Any, sh_admin: User
 def test_grant_and_revoke_via_form(org: Any, sh_admin: User, make_user: Any, login: Any) -> None:
     target = make_user("wu", Role.HR, org.sh_sales)
     client = login(sh_admin)
-    response = client.post(f"/accounts/users/{target.pk}/grants/",
-                           {"role": "interviewer", "org_unit": org.sh_tech.pk})
+    response = client.post(
+        f"/accounts/users/{target.pk}/grants/", {"role": "interviewer", "org_unit": org.sh_tech.pk}
+    )
     assert response.status_code == 302
     grant = target.grants.get(role="interviewer")
     assert client.post(f"/accounts/grants/{grant.pk}/revoke/").status_code == 302
     assert not target.grants.filter(role="interviewer").exists()
 
 
-def test_unlock_via_ui_lets_the_user_log_in(org: Any, sh_admin: User, make_user: Any,
-                                            login: Any, settings: Any) -> None:
+def test_unlock_via_ui_lets_the_user_log_in(
+    org: Any, sh_admin: User, make_user: Any, login: Any, settings: Any
+) -> None:
     from conftest import PASSWORD
 
     settings.LOGIN_MAX_FAILURES = 2
@@ -118,18 +144,21 @@ def test_unlock_via_ui_lets_the_user_log_in(org: Any, sh_admin: User, make_user:
 def test_reset_password_via_ui(org: Any, sh_admin: User, make_user: Any, login: Any) -> None:
     target = make_user("wu", Role.HR, org.sh_sales)
     client = login(sh_admin)
-    bad = client.post(f"/accounts/users/{target.pk}/password/",
-                      {"password": "Blue-Lantern-42", "password_again": "Blue-Lantern-43"})
+    bad = client.post(
+        f"/accounts/users/{target.pk}/password/",
+        {"password": "Blue-Lantern-42", "password_again": "Blue-Lantern-43"},
+    )
     assert bad.status_code == 200
-    good = client.post(f"/accounts/users/{target.pk}/password/",
-                       {"password": "Blue-Lantern-42", "password_again": "Blue-Lantern-42"})
+    good = client.post(
+        f"/accounts/users/{target.pk}/password/",
+        {"password": "Blue-Lantern-42", "password_again": "Blue-Lantern-42"},
+    )
     assert good.status_code == 302
     target.refresh_from_db()
     assert target.check_password("Blue-Lantern-42")
 
 
-def test_deactivate_via_ui_ends_login(org: Any, sh_admin: User, make_user: Any,
-                                     login: Any) -> None:
+def test_deactivate_via_ui_ends_login(org: Any, sh_admin: User, make_user: Any, login: Any) -> None:
     target = make_user("wu", Role.HR, org.sh_sales)
     victim_client = login(target)
     assert login(sh_admin).post(f"/accounts/users/{target.pk}/deactivate/").status_code == 302
@@ -138,12 +167,15 @@ def test_deactivate_via_ui_ends_login(org: Any, sh_admin: User, make_user: Any,
     assert victim_client.get("/accounts/users/").status_code == 302
 
 
-def test_api_key_is_shown_once_and_works(org: Any, sh_admin: User, make_user: Any,
-                                         login: Any) -> None:
+def test_api_key_is_shown_once_and_works(
+    org: Any, sh_admin: User, make_user: Any, login: Any
+) -> None:
     target = make_user("integration", Role.HR, org.sh_sales)
     client = login(sh_admin)
-    response = client.post(f"/accounts/users/{target.pk}/api-keys/",
-                           {"name": "EHR", "scopes": ["org:read", "jobs:read"]})
+    response = client.post(
+        f"/accounts/users/{target.pk}/api-keys/",
+        {"name": "EHR", "scopes": ["org:read", "jobs:read"]},
+    )
     assert response.status_code == 200
     raw = re.search(r'id="raw-key">([^<]+)<', response.content.decode()).group(1)  # type: ignore[union-attr]
     me = ApiClient(raw).get("/accounts/me")

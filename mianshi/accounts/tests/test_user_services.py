@@ -31,7 +31,10 @@ def sh_admin(org: Any, make_user: Any) -> User:
 
 def test_create_user_hashes_with_argon2_and_grants(org: Any, sh_admin: User) -> None:
     user = user_create(
-        actor=sh_admin, username="zhang", password="Blue-Lantern-42", role=Role.HR,
+        actor=sh_admin,
+        username="zhang",
+        password="Blue-Lantern-42",
+        role=Role.HR,
         org_unit=org.sh_sales,
     )
     assert user.password.startswith("argon2$argon2id$")
@@ -67,8 +70,9 @@ def test_grant_outside_own_subtree_is_refused(org: Any, sh_admin: User, make_use
 
 def test_new_user_in_other_branch_is_refused(org: Any, sh_admin: User) -> None:
     with pytest.raises(ValidationError):
-        user_create(actor=sh_admin, username="x1", password="Blue-Lantern-42", role=Role.HR,
-                    org_unit=org.sz)
+        user_create(
+            actor=sh_admin, username="x1", password="Blue-Lantern-42", role=Role.HR, org_unit=org.sz
+        )
     assert not User.objects.filter(username="x1").exists()
 
 

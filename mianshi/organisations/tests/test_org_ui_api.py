@@ -96,8 +96,10 @@ def test_api_other_branch_is_404(org: Any, sh_admin: Any, api_for: Any, method: 
     api = api_for(sh_admin)
     path = f"/org/units/{org.sz_sales.pk}"
     body = {"name": "x", "code": "x", "kind": "department", "parent_id": org.sz.pk}
-    response = api.get(path) if method == "get" else (
-        api.delete(path) if method == "delete" else getattr(api, method)(path, body)
+    response = (
+        api.get(path)
+        if method == "get"
+        else (api.delete(path) if method == "delete" else getattr(api, method)(path, body))
     )
     assert response.status_code == 404
     unit = OrgUnit.objects.get(pk=org.sz_sales.pk)
@@ -120,7 +122,8 @@ def test_api_create_under_other_branch_is_422(org: Any, sh_admin: Any, api_for: 
 def test_api_crud_inside_own_subtree(org: Any, sh_admin: Any, api_for: Any) -> None:
     api = api_for(sh_admin)
     created = api.post(
-        "/org/units", {"name": "财务部", "code": "sh-fin", "kind": "department", "parent_id": org.sh.pk}
+        "/org/units",
+        {"name": "财务部", "code": "sh-fin", "kind": "department", "parent_id": org.sh.pk},
     )
     assert created.status_code == 201
     unit_id = created.json()["id"]
@@ -137,9 +140,7 @@ def test_api_crud_inside_own_subtree(org: Any, sh_admin: Any, api_for: Any) -> N
 
 
 def test_api_invalid_move_is_422_and_changes_nothing(org: Any, sh_admin: Any, api_for: Any) -> None:
-    response = api_for(sh_admin).patch(
-        f"/org/units/{org.sh_tech.pk}", {"kind": "branch"}
-    )
+    response = api_for(sh_admin).patch(f"/org/units/{org.sh_tech.pk}", {"kind": "branch"})
     assert response.status_code == 422
     assert OrgUnit.objects.get(pk=org.sh_tech.pk).kind == "department"
 

@@ -5,10 +5,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from mianshi.accounts.roles import Role
+from mianshi.accounts.roles import Cap, Role
 from mianshi.common.errors import Conflict
 from mianshi.compliance.models import AuditEvent
 from mianshi.organisations.models import OrgUnit, UnitKind
+from mianshi.organisations.scoping import units_for
 from mianshi.organisations.services import (
     orgunit_create,
     orgunit_deactivate,
@@ -84,9 +85,6 @@ def test_move_changes_scope_immediately(org: Any, make_user: Any) -> None:
     sz_admin = make_user("sz-admin", Role.HR_ADMIN, org.sz)
     orgunit_update(actor=None, unit=org.sh_tech, parent=org.sz)
     sz_admin.refresh_from_db()
-    from mianshi.organisations.scoping import units_for
-    from mianshi.accounts.roles import Cap
-
     assert org.sh_tech.pk in units_for(sz_admin, Cap.ORG_VIEW)
 
 
@@ -176,7 +174,10 @@ def test_deactivate_leaf_then_parent_then_reactivate_in_order(org: Any) -> None:
         .values_list("action", flat=True)
     )
     assert actions[-4:] == [
-        "orgunit.deactivate", "orgunit.deactivate", "orgunit.reactivate", "orgunit.reactivate",
+        "orgunit.deactivate",
+        "orgunit.deactivate",
+        "orgunit.reactivate",
+        "orgunit.reactivate",
     ]
 
 
