@@ -1,8 +1,376 @@
-"""Candidate reads (placeholder until the candidates app lands)."""
+"""Candidate and application reads; every query starts from the visible querysets here.
 
+Who sees what (SPEC 1, F-02): HR roles see their grant subtree (candidates they own and any
+with an application there); department managers see candidates with applications in their
+departments; interviewers see only applications assigned to them. The UI, the API, bulk
+actions and exports all go through `visible_applications` / `visible_candidates`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
+from django.shortcuts import get_object_or_404
+
+from mianshi.accounts.roles import Cap, Role, roles_with
+from mianshi.candidates.models import (
+    Application,
+    ApplicationAssignment,
+    ApplicationTransition,
+    Candidate,
+    CandidateNote,
+    Tag,
+)
+from mianshi.candidates.pipeline import Stage, allowed_targets
+from mianshi.candidates.validators import looks_like_id_number, looks_like_phone
+from mianshi.common.crypto import blind_index
+from mianshi.organisations.models import OrgUnit
+from mianshi.organisations.scoping import scope, units_for
+
+LIMITED_ROLES = {Role.DEPT_MANAGER, Role.INTERVIEWER}
+FULL_ROLES = roles_with(Cap.CANDIDATES_VIEW) - LIMITED_ROLES
+
+
+def visible_applications(user: Any) -> QuerySet[Application]:
+    """Applications `user` may see, by role (see module docstring)."""
+    full = units_for(user, Cap.CANDIDATES_VIEW, roles=FULL_ROLES)
+    dept = units_for(user, Cap.CANDIDATES_VIEW, roles={Role.DEPT_MANAGER})
+    interviewing = units_for(user, Cap.CANDIDATES_VIEW, roles={Role.INTERVIEWER})
+    rule = Q(org_unit__in=full | dept)
+    if interviewing:
+        assigned = ApplicationAssignment.objects.filter(
+            application=OuterRef("pk"), interviewer=user
+        )
+        rule |= Q(org_unit__in=interviewing) & Q(Exists(assigned))
+    qs = scope(Application.objects.all(), user, Cap.CANDIDATES_VIEW)
+    return qs.filter(rule)
+
+
+def visible_candidates(user: Any) -> QuerySet[Candidate]:
+    """Candidates `user` may see: owned by a full-view unit, or with a visible application."""
+    full = units_for(user, Cap.CANDIDATES_VIEW, roles=FULL_ROLES)
+    apps = visible_applications(user).filter(candidate=OuterRef("pk"))
+    return Candidate.objects.filter(Q(org_unit__in=full) | Q(Exists(apps)))
+
+
+def manageable_applications(user: Any) -> QuerySet[Application]:
+    """Applications `user` may change (CANDIDATES_MANAGE on the application's unit)."""
+    return scope(Application.objects.all(), user, Cap.CANDIDATES_MANAGE)
+
+
+def manageable_candidates(user: Any) -> QuerySet[Candidate]:
+    """Candidates `user` may change: owned by, or applying to, a unit they manage."""
+    units = units_for(user, Cap.CANDIDATES_MANAGE)
+    apps = Application.objects.filter(candidate=OuterRef("pk"), org_unit__in=units)
+    return Candidate.objects.filter(Q(org_unit__in=units) | Q(Exists(apps)))
+
+
+def _for_write(visible: QuerySet[Any], manageable: QuerySet[Any], pk: int) -> Any:
+    obj = get_object_or_404(visible, pk=pk)
+    if not manageable.filter(pk=pk).exists():
+        raise PermissionDenied
+    return obj
+
+
+def candidate_for_write(*, user: Any, pk: int) -> Candidate:
+    """The candidate if `user` may change it: 404 when invisible, 403 when only visible."""
+    return _for_write(visible_candidates(user), manageable_candidates(user), pk)
+
+
+def application_for_write(*, user: Any, pk: int) -> Application:
+    """The application if `user` may change it: 404 when invisible, 403 when only visible."""
+    return _for_write(
+        visible_applications(user).select_related("candidate", "job"),
+        manageable_applications(user),
+        pk,
+    )
+
+
+def candidate_get(*, user: Any, pk: int) -> Candidate:
+    """One visible candidate or 404."""
+    return get_object_or_404(visible_candidates(user).select_related("org_unit"), pk=pk)
+
+
+def application_get(*, user: Any, pk: int) -> Application:
+    """One visible application or 404."""
+    qs = visible_applications(user).select_related("candidate", "job", "org_unit")
+    return get_object_or_404(qs, pk=pk)
+
+
+# --- list and search ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CandidateFilters:
+    """The list's query parameters, already parsed."""
+
+    q: str = ""
+    job: int | None = None
+    stage: str = ""
+    unit: int | None = None
+    tag: str = ""
+
+
+def _search(qs: QuerySet[Candidate], q: str) -> QuerySet[Candidate]:
+    """Identifiers match exactly through the blind index; anything else searches names."""
+    if "@" in q:
+        return qs.filter(email_bidx=blind_index(q, kind="email"))
+    if looks_like_id_number(q):
+        return qs.filter(id_number_bidx=blind_index(q, kind="id_number"))
+    if looks_like_phone(q):
+        return qs.filter(phone_bidx=blind_index(q, kind="phone"))
+    return qs.filter(name__icontains=q)
+
+
+def _application_filter(user: Any, f: CandidateFilters) -> QuerySet[Application]:
+    apps = visible_applications(user)
+    if f.job:
+        apps = apps.filter(job_id=f.job)
+    if f.stage:
+        apps = apps.filter(stage=f.stage)
+    return apps
+
+
+def candidate_list(*, user: Any, filters: CandidateFilters) -> QuerySet[Candidate]:
+    """Visible candidates matching the filters, newest first."""
+    qs = visible_candidates(user)
+    if filters.q.strip():
+        qs = _search(qs, filters.q.strip())
+    if filters.tag:
+        qs = qs.filter(tags__name=filters.tag)
+    if filters.unit:
+        units = _subtree(filters.unit)
+        in_units = Application.objects.filter(candidate=OuterRef("pk"), org_unit__in=units)
+        qs = qs.filter(Q(org_unit__in=units) | Q(Exists(in_units)))
+    if filters.job or filters.stage:
+        apps = _application_filter(user, filters).filter(candidate=OuterRef("pk"))
+        qs = qs.filter(Exists(apps))
+    return qs.order_by("-id")
+
+
+def _subtree(unit_id: int) -> list[int]:
+    root = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+    if root is None:
+        return []
+    return list(OrgUnit.objects.filter(path__startswith=root).values_list("id", flat=True))
+
+
+def candidate_rows(
+    *, user: Any, candidates: Iterable[Candidate], filters: CandidateFilters
+) -> list[Candidate]:
+    """One page of candidates with their tags and visible (filtered) applications attached."""
+    apps = _application_filter(user, filters).select_related("job").order_by("-id")
+    page = list(candidates)
+    prefetch_related_objects(
+        page, "tags", Prefetch("applications", queryset=apps, to_attr="shown_applications")
+    )
+    return page
+
+
+def candidate_detail(*, user: Any, pk: int) -> dict[str, Any]:
+    """Everything the detail page and API show for one visible candidate."""
+    candidate = candidate_get(user=user, pk=pk)
+    apps = list(
+        visible_applications(user)
+        .filter(candidate=candidate)
+        .select_related("job", "org_unit")
+        .prefetch_related(
+            Prefetch("transitions", queryset=ApplicationTransition.objects.select_related("actor")),
+            Prefetch(
+                "assignments", queryset=ApplicationAssignment.objects.select_related("interviewer")
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+    for application in apps:
+        application.allowed = [(s.value, str(s.label)) for s in allowed_targets(application.stage)]
+    hidden = candidate.applications.count() - len(apps)
+    candidate.detail = {
+        "candidate": candidate,
+        "applications": apps,
+        "hidden_applications": hidden,
+        "notes": list(CandidateNote.objects.filter(candidate=candidate).select_related("author")),
+        "tags": list(candidate.tags.all()),
+        "duplicates": duplicates_of(user=user, candidate=candidate),
+        "can_manage": manageable_candidates(user).filter(pk=pk).exists(),
+        "full_identifiers": can_see_identifiers(user=user, candidate=candidate),
+    }
+    return candidate.detail
+
+
+def duplicates_of(*, user: Any, candidate: Candidate) -> list[Candidate]:
+    """Visible candidates linked as possible duplicates (either direction), with applications."""
+    anchor = candidate.duplicate_of_id or candidate.pk
+    link = Q(pk=anchor) | Q(duplicate_of_id=anchor)
+    apps = visible_applications(user).select_related("job").order_by("-created_at")
+    qs = visible_candidates(user).filter(link).exclude(pk=candidate.pk).distinct()
+    return list(qs.prefetch_related(Prefetch("applications", apps, to_attr="shown_applications")))
+
+
+def tag_list() -> list[Tag]:
+    """Every tag (tags are shared labels without personal data)."""
+    return list(Tag.objects.all())
+
+
+def can_see_identifiers(*, user: Any, candidate: Candidate) -> bool:
+    """Full ID number / phone / e-mail only for CANDIDATES_MANAGE on the candidate's unit."""
+    return candidate.org_unit_id in units_for(user, Cap.CANDIDATES_MANAGE)
+
+
+def mask(value: str, kind: str) -> str:
+    """138****5678, 110***********123X, z***@example.com."""
+    if not value:
+        return ""
+    if kind == "email":
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    keep = 4 if len(value) > 8 else 2
+    head = 3 if len(value) > 8 else 1
+    return value[:head] + "*" * (len(value) - head - keep) + value[-keep:]
+
+
+def identifiers(*, candidate: Candidate, full: bool) -> dict[str, str]:
+    """The three identifiers, decrypted, masked unless `full`."""
+    values = {"id_number": candidate.id_number, "phone": candidate.phone, "email": candidate.email}
+    return values if full else {k: mask(v, k) for k, v in values.items()}
 
 
 def application_stage_counts(*, user: Any) -> list[tuple[str, str, int]]:
     """(stage, label, count) per pipeline stage over the applications `user` may see."""
-    return []
+    counts = dict(
+        visible_applications(user).order_by().values_list("stage").annotate(n=Count("id"))
+    )
+    return [(stage.value, str(stage.label), counts.get(stage.value, 0)) for stage in Stage]
+
+
+def interviewer_choices(*, application: Application) -> QuerySet[Any]:
+    """Active users holding the interviewer role over the application's unit."""
+    from mianshi.accounts.models import User
+
+    unit_path = application.org_unit.path
+    prefixes = [unit_path[: i + 1] for i, ch in enumerate(unit_path) if ch == "/" and i > 0]
+    return (
+        User.objects.filter(
+            is_active=True, grants__role=Role.INTERVIEWER, grants__org_unit__path__in=prefixes
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def active_user(*, pk: int | None) -> Any:
+    """An active staff user by id, or None (candidates for interviewer assignment)."""
+    from mianshi.accounts.models import User
+
+    return User.objects.filter(pk=pk, is_active=True).first() if pk else None
+
+
+def jobs_for_applications(*, user: Any) -> QuerySet[Any]:
+    """Jobs `user` may add applications to (managed units), newest first."""
+    from mianshi.jobs.models import Job
+
+    return scope(Job.objects.all(), user, Cap.CANDIDATES_MANAGE).select_related("org_unit")
+
+
+def jobs_visible(*, user: Any) -> QuerySet[Any]:
+    """Jobs offered in the list's job filter."""
+    from mianshi.jobs.models import Job
+
+    return scope(Job.objects.all(), user, Cap.CANDIDATES_VIEW).order_by("title")
+
+
+def job_for_application(*, user: Any, pk: int) -> Any:
+    """A job in a unit `user` manages, or 404."""
+    return get_object_or_404(jobs_for_applications(user=user), pk=pk)
+
+
+def units_for_candidates(*, user: Any) -> QuerySet[OrgUnit]:
+    """Units where `user` may create candidates."""
+    return OrgUnit.objects.filter(pk__in=units_for(user, Cap.CANDIDATES_MANAGE), is_active=True)
+
+
+def unit_for_candidates(*, user: Any, pk: int) -> OrgUnit:
+    """A unit where `user` may create candidates, or 404."""
+    return get_object_or_404(units_for_candidates(user=user), pk=pk)
+
+
+def units_visible(*, user: Any) -> QuerySet[OrgUnit]:
+    """Units offered in the list's branch filter."""
+    return OrgUnit.objects.filter(pk__in=units_for(user, Cap.CANDIDATES_VIEW), is_active=True)
+
+
+def application_list(
+    *, user: Any, candidate: int | None = None, job: int | None = None, stage: str | None = None
+) -> QuerySet[Application]:
+    """Visible applications, optionally filtered, newest first."""
+    qs = visible_applications(user).select_related("candidate", "job")
+    if candidate:
+        qs = qs.filter(candidate_id=candidate)
+    if job:
+        qs = qs.filter(job_id=job)
+    if stage:
+        qs = qs.filter(stage=stage)
+    return qs.order_by("-id")
+
+
+@dataclass
+class CandidatePage:
+    """One page of the candidate list."""
+
+    rows: list[Candidate]
+    number: int
+    per_page: int
+    total: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def candidate_page(
+    *, user: Any, filters: CandidateFilters, number: int = 1, per_page: int = 50
+) -> CandidatePage:
+    """Offset paging over the indexed id order; the count reuses the same filtered query."""
+    qs = candidate_list(user=user, filters=filters)
+    total = qs.count()
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, number), pages)
+    start = (number - 1) * per_page
+    ids = list(qs.values_list("pk", flat=True)[start : start + per_page])
+    rows = candidate_rows(
+        user=user, candidates=Candidate.objects.filter(pk__in=ids).order_by("-id"), filters=filters
+    )
+    return CandidatePage(
+        rows=rows, number=number, per_page=per_page, total=total, has_next=number < pages
+    )
+
+
+def interviewers_for(*, user: Any) -> QuerySet[Any]:
+    """Interviewers `user` may assign: holders of the interviewer role in units they manage."""
+    from mianshi.accounts.models import User
+
+    units = units_for(user, Cap.CANDIDATES_MANAGE)
+    return (
+        User.objects.filter(
+            is_active=True, grants__role=Role.INTERVIEWER, grants__org_unit__in=units
+        )
+        .distinct()
+        .order_by("username")
+    )

@@ -1,0 +1,209 @@
+"""Application writes: create, move through the pipeline (F-23), score, assign interviewers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from mianshi.candidates.models import (
+    Application,
+    ApplicationAssignment,
+    ApplicationTransition,
+    Candidate,
+)
+from mianshi.candidates.pipeline import CLOSED_STAGES, Stage, can_move, label
+from mianshi.candidates.services.candidates import require_manage
+from mianshi.common.errors import Conflict, TransitionRefused
+from mianshi.compliance.services import audit_record
+from mianshi.jobs.models import Job, JobStatus
+
+MAX_REASON = 500
+MAX_SCORE = Decimal("100")
+
+
+def _require_visible(actor: Any, candidate: Candidate) -> None:
+    from mianshi.candidates.selectors import visible_candidates
+
+    if actor is not None and not visible_candidates(actor).filter(pk=candidate.pk).exists():
+        raise PermissionDenied(_("You may not see this candidate."))
+
+
+def _refuse_second_active(candidate_id: int, job_id: int, exclude: int | None = None) -> None:
+    active = Application.objects.filter(candidate_id=candidate_id, job_id=job_id)
+    if exclude is not None:
+        active = active.exclude(pk=exclude)
+    if active.exclude(stage__in=CLOSED_STAGES).exists():
+        raise Conflict(_("This candidate already has an open application for this job."))
+
+
+def _check_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": _("The reason has at most 500 characters.")})
+    return reason
+
+
+@transaction.atomic
+def application_create(
+    *, actor: Any, candidate: Candidate, job: Job, reason: str = ""
+) -> Application:
+    """Apply `candidate` to an open `job`; the first history row records "applied"."""
+    require_manage(actor, job.org_unit_id)
+    _require_visible(actor, candidate)
+    if job.status != JobStatus.OPEN:
+        raise ValidationError({"job": _("Applications can only be added to open jobs.")})
+    _refuse_second_active(candidate.pk, job.pk)
+    application = Application(
+        candidate=candidate,
+        job=job,
+        org_unit_id=job.org_unit_id,
+        stage=Stage.APPLIED,
+        created_by=actor if actor else None,
+    )
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:  # a concurrent request created it first
+        raise Conflict(_("This candidate already has an open application for this job.")) from exc
+    ApplicationTransition.objects.create(
+        application=application,
+        from_stage="",
+        to_stage=Stage.APPLIED,
+        actor=actor if actor else None,
+        reason=_check_reason(reason),
+    )
+    audit_record(
+        actor=actor,
+        action="application.create",
+        obj=application,
+        changed_fields=["candidate", "job", "stage"],
+        detail={"job": job.pk},
+    )
+    return application
+
+
+def _refuse_move(from_stage: str, to_stage: str) -> TransitionRefused:
+    return TransitionRefused(
+        _("An application cannot move from “%(from)s” to “%(to)s”.")
+        % {"from": label(from_stage), "to": label(to_stage)}
+    )
+
+
+@transaction.atomic
+def application_advance(
+    *, actor: Any, application: Application, to_stage: str, reason: str = ""
+) -> ApplicationTransition:
+    """Move along the pipeline table; refused moves raise TransitionRefused, nothing saved."""
+    if to_stage not in Stage.values:
+        raise ValidationError({"to_stage": _("Unknown pipeline stage.")})
+    require_manage(actor, application.org_unit_id)
+    reason = _check_reason(reason)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if not can_move(locked.stage, to_stage):
+        raise _refuse_move(locked.stage, to_stage)
+    if locked.stage in CLOSED_STAGES and to_stage not in CLOSED_STAGES:
+        _refuse_second_active(locked.candidate_id, locked.job_id, exclude=locked.pk)
+    from_stage = locked.stage
+    locked.stage = to_stage
+    locked.save(update_fields=["stage", "updated_at"])
+    transition = ApplicationTransition.objects.create(
+        application=locked,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        actor=actor if actor else None,
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action="application.advance",
+        obj=locked,
+        changed_fields=["stage"],
+        detail={"from": from_stage, "to": to_stage},
+    )
+    application.stage = to_stage
+    return transition
+
+
+@transaction.atomic
+def application_update(
+    *, actor: Any, application: Application, overall_score: Decimal | None
+) -> Application:
+    """Set the overall score (0-100, or None); the stage changes only through transitions."""
+    require_manage(actor, application.org_unit_id)
+    if overall_score is not None and not Decimal(0) <= overall_score <= MAX_SCORE:
+        raise ValidationError({"overall_score": _("The score must be between 0 and 100.")})
+    changed = ["overall_score"] if application.overall_score != overall_score else []
+    application.overall_score = overall_score
+    application.full_clean(validate_constraints=False)
+    application.save(update_fields=["overall_score", "updated_at"])
+    audit_record(actor=actor, action="application.update", obj=application, changed_fields=changed)
+    return application
+
+
+@transaction.atomic
+def application_delete(*, actor: Any, application: Application) -> None:
+    """Delete an application entered by mistake; once it has moved, reject it instead."""
+    require_manage(actor, application.org_unit_id)
+    if application.stage != Stage.APPLIED or application.transitions.count() > 1:
+        raise Conflict(
+            _("Only a new application can be deleted; move this one to “Rejected” instead.")
+        )
+    audit_record(
+        actor=actor,
+        action="application.delete",
+        obj=application,
+        detail={"candidate": application.candidate_id, "job": application.job_id},
+    )
+    application.delete()
+
+
+@transaction.atomic
+def application_assign(
+    *, actor: Any, application: Application, interviewer: Any
+) -> ApplicationAssignment:
+    """Assign an interviewer (who must hold the interviewer role over the unit); idempotent."""
+    from mianshi.candidates.selectors import interviewer_choices
+
+    require_manage(actor, application.org_unit_id)
+    if (
+        interviewer is None
+        or not interviewer_choices(application=application).filter(pk=interviewer.pk).exists()
+    ):
+        raise ValidationError(
+            {"interviewer": _("This user is not an interviewer of the application's unit.")}
+        )
+    assignment, created = ApplicationAssignment.objects.get_or_create(
+        application=application,
+        interviewer=interviewer,
+        defaults={"assigned_by": actor if actor else None},
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="application.assign",
+            obj=application,
+            changed_fields=["assignments"],
+            detail={"interviewer": interviewer.pk},
+        )
+    return assignment
+
+
+@transaction.atomic
+def application_unassign(*, actor: Any, application: Application, interviewer: Any) -> None:
+    """Remove an interviewer's assignment (they stop seeing the candidate)."""
+    require_manage(actor, application.org_unit_id)
+    deleted, _rows = ApplicationAssignment.objects.filter(
+        application=application, interviewer=interviewer
+    ).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            action="application.unassign",
+            obj=application,
+            changed_fields=["assignments"],
+            detail={"interviewer": interviewer.pk},
+        )

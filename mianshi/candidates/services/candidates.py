@@ -1,0 +1,292 @@
+"""Candidate writes: identity with encrypted identifiers, duplicates (F-24), notes, tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from mianshi.accounts.roles import Cap
+from mianshi.candidates.models import ENC_CONTEXT, Candidate, CandidateNote, Source, Tag
+from mianshi.candidates.validators import validate_id_number, validate_phone
+from mianshi.common.crypto import blind_index, encrypt_str, normalise_email
+from mianshi.common.errors import Conflict
+from mianshi.compliance.services import audit_record
+from mianshi.organisations.models import OrgUnit
+from mianshi.organisations.scoping import units_for
+
+IDENTIFIERS = ("id_number", "phone", "email")
+PLAIN_FIELDS = ("name", "gender", "birth_date", "source", "org_unit")
+EDITABLE = frozenset(PLAIN_FIELDS + IDENTIFIERS + ("tags", "resume"))
+
+
+class DuplicateCandidate(Conflict):
+    """The ID number already belongs to a candidate: apply that person to the job instead."""
+
+    code = "duplicate_candidate"
+
+    def __init__(self, existing: Candidate, *, visible: bool) -> None:
+        if visible:
+            message = _(
+                "A candidate with this ID number already exists: %(name)s (#%(id)s). "
+                "Add a new application to that candidate instead."
+            ) % {"name": existing.name, "id": existing.pk}
+        else:
+            message = _(
+                "A candidate with this ID number already exists in another organisation unit. "
+                "Ask HR there or at headquarters to add the application."
+            )
+        super().__init__(message)
+        self.existing_id = existing.pk if visible else None
+
+
+def require_manage(actor: Any, unit_id: int) -> None:
+    """Refuse (403) unless `actor` holds CANDIDATES_MANAGE on the unit; None is the system."""
+    if actor is not None and unit_id not in units_for(actor, Cap.CANDIDATES_MANAGE):
+        raise PermissionDenied(_("You may not manage candidates of this organisation unit."))
+
+
+def require_candidate_manage(actor: Any, candidate: Candidate) -> None:
+    """Refuse (403) unless `actor` manages the candidate's unit or one of its applications'."""
+    from mianshi.candidates.selectors import manageable_candidates
+
+    if actor is not None and not manageable_candidates(actor).filter(pk=candidate.pk).exists():
+        raise PermissionDenied(_("You may not manage this candidate."))
+
+
+def _normalise(values: Mapping[str, str]) -> dict[str, str]:
+    """Validated, normalised identifiers; ValidationError naming every bad field."""
+    checks = {"id_number": validate_id_number, "phone": validate_phone}
+    cleaned, errors = {}, {}
+    for field, raw in values.items():
+        value = (raw or "").strip()
+        try:
+            cleaned[field] = checks[field](value) if value and field in checks else value
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if "email" in cleaned:
+        cleaned["email"] = normalise_email(cleaned["email"])
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _set_identifiers(candidate: Candidate, values: Mapping[str, str]) -> None:
+    for field, value in values.items():
+        enc = f"{field}_enc"
+        setattr(candidate, enc, encrypt_str(value, context=ENC_CONTEXT[enc]))
+        setattr(candidate, f"{field}_bidx", blind_index(value, kind=field))
+
+
+def _refuse_duplicate_id(actor: Any, candidate: Candidate) -> None:
+    if not candidate.id_number_bidx:
+        return
+    existing = Candidate.objects.filter(id_number_bidx=candidate.id_number_bidx)
+    found = existing.exclude(pk=candidate.pk).first()
+    if found is not None:
+        from mianshi.candidates.selectors import visible_candidates
+
+        visible = actor is None or visible_candidates(actor).filter(pk=found.pk).exists()
+        raise DuplicateCandidate(found, visible=visible)
+
+
+def _link_phone_duplicate(candidate: Candidate) -> None:
+    """Same phone, different or no ID: keep both, link to the earliest as a possible duplicate."""
+    earlier = None
+    if candidate.phone_bidx:
+        same = Candidate.objects.filter(phone_bidx=candidate.phone_bidx).exclude(pk=candidate.pk)
+        earlier = same.order_by("pk").first()
+    if earlier is not None and candidate.pk and earlier.pk > candidate.pk:
+        earlier = None  # the older record is the anchor; never point a record at a newer one
+    candidate.duplicate_of = (earlier.duplicate_of or earlier) if earlier else None
+
+
+def _check_contact(candidate: Candidate) -> None:
+    if not candidate.phone_bidx and not candidate.email_bidx:
+        raise ValidationError({"phone": _("Enter a phone number or an e-mail address.")})
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    clean = sorted({n.strip() for n in names if n and n.strip()})
+    for name in clean:
+        if len(name) > 40:
+            raise ValidationError({"tags": _("A tag has at most 40 characters.")})
+    return [Tag.objects.get_or_create(name=name)[0] for name in clean]
+
+
+def _save(actor: Any, candidate: Candidate) -> None:
+    """Validate, refuse a duplicate ID and save (the unique constraint closes the race)."""
+    _check_contact(candidate)
+    _refuse_duplicate_id(actor, candidate)
+    _link_phone_duplicate(candidate)
+    candidate.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError:
+        _refuse_duplicate_id(actor, candidate)
+        raise
+
+
+@transaction.atomic
+def candidate_create(
+    *,
+    actor: Any,
+    org_unit: OrgUnit,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    email: str = "",
+    gender: str = "",
+    birth_date: dt.date | None = None,
+    source: str = Source.OTHER,
+    tags: Iterable[str] = (),
+    resume: UploadedFile | None = None,
+) -> Candidate:
+    """Create a candidate (optionally with a résumé); a known ID number is refused
+    (DuplicateCandidate), a known phone linked as a possible duplicate. All or nothing."""
+    require_manage(actor, org_unit.pk)
+    candidate = Candidate(
+        org_unit=org_unit,
+        name=(name or "").strip(),
+        gender=gender or "",
+        birth_date=birth_date,
+        source=source,
+        created_by=actor if actor else None,
+    )
+    _set_identifiers(
+        candidate, _normalise({"id_number": id_number, "phone": phone, "email": email})
+    )
+    _save(actor, candidate)
+    candidate.tags.set(_tags(tags))
+    fields = ["name", "org_unit", "gender", "birth_date", "source", "tags", *IDENTIFIERS]
+    audit_record(
+        actor=actor,
+        action="candidate.create",
+        obj=candidate,
+        changed_fields=fields,
+        detail={"possible_duplicate_of": candidate.duplicate_of_id},
+    )
+    _attach_resume(actor, candidate, resume)
+    return candidate
+
+
+def _attach_resume(actor: Any, candidate: Candidate, resume: UploadedFile | None) -> None:
+    if resume is not None:
+        from mianshi.candidates.services.resumes import candidate_resume_upload
+
+        candidate_resume_upload(
+            actor=actor,
+            candidate=candidate,
+            upload=resume,
+            filename=resume.name or "",
+            size=resume.size,
+        )
+
+
+def _changed_identifiers(candidate: Candidate, data: Mapping[str, Any]) -> dict[str, str]:
+    wanted = _normalise({k: data[k] for k in IDENTIFIERS if k in data})
+    return {k: v for k, v in wanted.items() if v != getattr(candidate, k)}
+
+
+@transaction.atomic
+def candidate_update(*, actor: Any, candidate: Candidate, data: Mapping[str, Any]) -> Candidate:
+    """Change any of EDITABLE; identifiers are re-encrypted and re-indexed when they change."""
+    unknown = set(data) - EDITABLE
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    require_candidate_manage(actor, candidate)
+    if "org_unit" in data:
+        require_manage(actor, data["org_unit"].pk)
+    ids = _changed_identifiers(candidate, data)
+    plain = {k: data[k] for k in PLAIN_FIELDS if k in data}
+    plain_changed = [k for k, v in plain.items() if getattr(candidate, k) != v]
+    for key, value in plain.items():
+        setattr(candidate, key, value.strip() if key == "name" else value)
+    _set_identifiers(candidate, ids)
+    _save(actor, candidate)
+    changed = [*plain_changed, *ids]
+    if "tags" in data:
+        before = set(candidate.tags.values_list("name", flat=True))
+        new_tags = _tags(data["tags"])
+        candidate.tags.set(new_tags)
+        changed += ["tags"] if before != {t.name for t in new_tags} else []
+    audit_record(actor=actor, action="candidate.update", obj=candidate, changed_fields=changed)
+    _attach_resume(actor, candidate, data.get("resume"))
+    return candidate
+
+
+@transaction.atomic
+def candidate_delete(*, actor: Any, candidate: Candidate) -> None:
+    """Delete a candidate with its applications, history, notes and résumé file."""
+    from mianshi.candidates.services.resumes import delete_stored_file
+
+    require_manage(actor, candidate.org_unit_id)
+    audit_record(
+        actor=actor,
+        action="candidate.delete",
+        obj=candidate,
+        detail={"applications": candidate.applications.count()},
+    )
+    path = candidate.resume_path
+    candidate.delete()
+    if path:
+        transaction.on_commit(lambda: delete_stored_file(path))
+
+
+@transaction.atomic
+def candidate_note_add(*, actor: Any, candidate: Candidate, body: str) -> CandidateNote:
+    """Add a note (by anyone who may manage the candidate)."""
+    require_candidate_manage(actor, candidate)
+    note = CandidateNote(candidate=candidate, author=actor if actor else None, body=body.strip())
+    if not note.body:
+        raise ValidationError({"body": _("The note is empty.")})
+    note.full_clean()
+    note.save()
+    audit_record(
+        actor=actor,
+        action="candidate.note_add",
+        obj=candidate,
+        changed_fields=["notes"],
+        detail={"note": note.pk},
+    )
+    return note
+
+
+@transaction.atomic
+def candidate_tag_add(*, actor: Any, candidate: Candidate, name: str) -> Tag:
+    """Attach a tag (created on first use)."""
+    require_candidate_manage(actor, candidate)
+    tags = _tags([name])
+    if not tags:
+        raise ValidationError({"name": _("Enter a tag.")})
+    candidate.tags.add(tags[0])
+    audit_record(
+        actor=actor,
+        action="candidate.tag_add",
+        obj=candidate,
+        changed_fields=["tags"],
+        detail={"tag": tags[0].pk},
+    )
+    return tags[0]
+
+
+@transaction.atomic
+def candidate_tag_remove(*, actor: Any, candidate: Candidate, name: str) -> None:
+    """Detach a tag; removing one the candidate lacks is a no-op."""
+    require_candidate_manage(actor, candidate)
+    tag = Tag.objects.filter(name=name.strip()).first()
+    if tag is not None and candidate.tags.filter(pk=tag.pk).exists():
+        candidate.tags.remove(tag)
+        audit_record(
+            actor=actor,
+            action="candidate.tag_remove",
+            obj=candidate,
+            changed_fields=["tags"],
+            detail={"tag": tag.pk},
+        )

@@ -1,0 +1,72 @@
+"""Duplicates and history across applications (F-24)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from mianshi.candidates.models import Candidate
+from mianshi.candidates.services import DuplicateCandidate, application_update, candidate_create
+from mianshi.candidates.tests.factories import id_number, make_application, make_candidate, phone
+
+pytestmark = pytest.mark.django_db
+
+
+def test_same_id_number_refused_nothing_saved(world: Any, org: Any) -> None:
+    ident = id_number()
+    first = make_candidate(world.hr_sh, org.sh, id_number=ident)
+    with pytest.raises(DuplicateCandidate) as info:
+        make_candidate(
+            world.hr_sh, org.sh, name="张三丰", id_number=f"{ident[:6]} {ident[6:14]} {ident[14:]}"
+        )
+    assert f"#{first.pk}" in info.value.message
+    assert info.value.existing_id == first.pk
+    assert Candidate.objects.count() == 1
+
+
+def test_same_id_in_another_branch_refused_without_leaking(world: Any, org: Any) -> None:
+    ident = id_number()
+    first = make_candidate(world.hr_sh, org.sh, id_number=ident)
+    with pytest.raises(DuplicateCandidate) as info:
+        make_candidate(world.hr_sz, org.sz, name="李四", id_number=ident)
+    assert f"#{first.pk}" not in info.value.message and info.value.existing_id is None
+    assert Candidate.objects.count() == 1
+
+
+def test_ui_refusal_points_to_existing_candidate(world: Any, org: Any, login: Any) -> None:
+    ident = id_number()
+    first = make_candidate(world.hr_sh, org.sh, id_number=ident)
+    response = login(world.hr_sh).post(
+        "/candidates/new/",
+        {
+            "org_unit": org.sh.pk,
+            "name": "王五",
+            "id_number": ident,
+            "phone": phone(),
+            "source": "other",
+        },
+    )
+    assert response.status_code == 200
+    assert f"#{first.pk}" in response.content.decode()
+    assert Candidate.objects.count() == 1
+
+
+def test_same_phone_is_linked_and_earlier_scores_visible(
+    world: Any, org: Any, login: Any, api_for: Any
+) -> None:
+    hr = world.hr_sh
+    number = phone()
+    old = make_candidate(hr, org.sh, name="张三", phone=number, id_number=id_number())
+    earlier = make_application(hr, old, world.job_sh_sales)
+    application_update(actor=hr, application=earlier, overall_score=Decimal("7.50"))
+    new = candidate_create(actor=hr, org_unit=org.sh, name="张三", phone="+86 " + number)
+    assert new.duplicate_of == old
+    page = login(hr).get(f"/candidates/{new.pk}/").content.decode()
+    assert "7.50" in page and world.job_sh_sales.title in page
+    data = api_for(hr).get(f"/candidates/{new.pk}").json()
+    assert data["duplicate_of_id"] == old.pk
+    assert data["duplicates"][0]["applications"][0]["overall_score"] == "7.50"
+    # The older record sees the newer one too.
+    assert api_for(hr).get(f"/candidates/{old.pk}").json()["duplicates"][0]["id"] == new.pk

@@ -1,0 +1,346 @@
+"""HR UI for candidates and applications (thin: parse, call a service or selector, render)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mianshi.accounts.roles import Cap
+from mianshi.candidates import selectors as sel
+from mianshi.candidates import services as svc
+from mianshi.candidates.forms import (
+    ApplicationForm,
+    AssignForm,
+    BulkForm,
+    CandidateForm,
+    NoteForm,
+    ResumeForm,
+    TagForm,
+    TransitionForm,
+    form_errors,
+)
+from mianshi.candidates.pipeline import Stage
+from mianshi.candidates.responses import attachment, csv_response
+from mianshi.common.errors import DomainError
+from mianshi.organisations.scoping import has_cap
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _filters(request: HttpRequest) -> sel.CandidateFilters:
+    stage = request.GET.get("stage", "")
+    return sel.CandidateFilters(
+        q=request.GET.get("q", "")[:100],
+        job=_int(request.GET.get("job")),
+        stage=stage if stage in Stage.values else "",
+        unit=_int(request.GET.get("unit")),
+        tag=request.GET.get("tag", "")[:40],
+    )
+
+
+@login_required
+def candidate_list(request: HttpRequest) -> HttpResponse:
+    """Search, filter and page through visible candidates; the bulk bar acts on applications."""
+    if not has_cap(request.user, Cap.CANDIDATES_VIEW):
+        raise PermissionDenied
+    filters = _filters(request)
+    page = sel.candidate_page(
+        user=request.user, filters=filters, number=_int(request.GET.get("page")) or 1
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "candidates/candidate_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "jobs": sel.jobs_visible(user=request.user),
+            "units": sel.units_visible(user=request.user),
+            "tags": sel.tag_list(),
+            "stages": Stage.choices,
+            "interviewers": sel.interviewers_for(user=request.user),
+            "bulk": BulkForm(),
+            "can_manage": has_cap(request.user, Cap.CANDIDATES_MANAGE),
+            "full_units": sel.units_for(request.user, Cap.CANDIDATES_MANAGE),
+        },
+    )
+
+
+@login_required
+def candidate_create(request: HttpRequest) -> HttpResponse:
+    """New candidate form; a known ID number is refused with a pointer to the existing one."""
+    form = CandidateForm(
+        request.POST or None,
+        request.FILES or None,
+        units=sel.units_for_candidates(user=request.user),
+    )
+    if not form.fields["org_unit"].queryset.exists():  # type: ignore[attr-defined]
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        try:
+            candidate = svc.candidate_create(
+                actor=request.user, resume=form.cleaned_data["resume"], **data
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Candidate created."))
+            return redirect("candidates:candidate_detail", pk=candidate.pk)
+    return render(request, "candidates/candidate_form.html", {"form": form, "candidate": None})
+
+
+@login_required
+def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit identity, tags and résumé of a candidate the user manages."""
+    candidate = sel.candidate_for_write(user=request.user, pk=pk)
+    initial = {
+        "org_unit": candidate.org_unit_id,
+        "name": candidate.name,
+        "gender": candidate.gender,
+        "birth_date": candidate.birth_date,
+        "source": candidate.source,
+        "tags": ", ".join(t.name for t in candidate.tags.all()),
+        **sel.identifiers(candidate=candidate, full=True),
+    }
+    form = CandidateForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        units=sel.units_for_candidates(user=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {**form.service_data(), "resume": form.cleaned_data["resume"]}
+        try:
+            svc.candidate_update(actor=request.user, candidate=candidate, data=data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Candidate saved."))
+            return redirect("candidates:candidate_detail", pk=candidate.pk)
+    return render(request, "candidates/candidate_form.html", {"form": form, "candidate": candidate})
+
+
+@login_required
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Identity, applications with pipeline history, notes, tags, duplicates."""
+    detail = sel.candidate_detail(user=request.user, pk=pk)
+    candidate = detail["candidate"]
+    return render(
+        request,
+        "candidates/candidate_detail.html",
+        {
+            **detail,
+            "ids": sel.identifiers(candidate=candidate, full=detail["full_identifiers"]),
+            "jobs": sel.jobs_for_applications(user=request.user).filter(status="open"),
+            "interviewers": sel.interviewers_for(user=request.user),
+            "note_form": NoteForm(),
+            "tag_form": TagForm(),
+            "resume_form": ResumeForm(),
+        },
+    )
+
+
+def _act(request: HttpRequest, back: str, action: Callable[[], Any], done: str) -> HttpResponse:
+    """Run one service call from a POST button; show the refusal instead of a 500."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+def _back(pk: int) -> str:
+    return reverse("candidates:candidate_detail", kwargs={"pk": pk})
+
+
+@login_required
+@require_POST
+def candidate_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = sel.candidate_for_write(user=request.user, pk=pk)
+    return _act(
+        request,
+        reverse("candidates:candidate_list"),
+        lambda: svc.candidate_delete(actor=request.user, candidate=candidate),
+        _("Candidate deleted."),
+    )
+
+
+@login_required
+def resume_download(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = sel.candidate_get(user=request.user, pk=pk)
+    data, name, content_type = svc.candidate_resume_download(
+        actor=request.user, candidate=candidate
+    )
+    return attachment(data, name, content_type)
+
+
+@login_required
+@require_POST
+def resume_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = sel.candidate_for_write(user=request.user, pk=pk)
+    form = ResumeForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(_back(pk))
+    upload = form.cleaned_data["resume"]
+    return _act(
+        request,
+        _back(pk),
+        lambda: svc.candidate_resume_upload(
+            actor=request.user,
+            candidate=candidate,
+            upload=upload,
+            filename=upload.name or "",
+            size=upload.size,
+        ),
+        _("Résumé uploaded."),
+    )
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = sel.candidate_for_write(user=request.user, pk=pk)
+    body = request.POST.get("body", "")
+    return _act(
+        request,
+        _back(pk),
+        lambda: svc.candidate_note_add(actor=request.user, candidate=candidate, body=body),
+        _("Note added."),
+    )
+
+
+@login_required
+@require_POST
+def tag_add(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = sel.candidate_for_write(user=request.user, pk=pk)
+    name = request.POST.get("name", "")
+    return _act(
+        request,
+        _back(pk),
+        lambda: svc.candidate_tag_add(actor=request.user, candidate=candidate, name=name),
+        _("Tag added."),
+    )
+
+
+@login_required
+@require_POST
+def tag_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = sel.candidate_for_write(user=request.user, pk=pk)
+    name = request.POST.get("name", "")
+    return _act(
+        request,
+        _back(pk),
+        lambda: svc.candidate_tag_remove(actor=request.user, candidate=candidate, name=name),
+        _("Tag removed."),
+    )
+
+
+@login_required
+@require_POST
+def application_create(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = sel.candidate_get(user=request.user, pk=pk)
+    form = ApplicationForm(request.POST, jobs=sel.jobs_for_applications(user=request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose a job."))
+        return redirect(_back(pk))
+    job, reason = form.cleaned_data["job"], form.cleaned_data["reason"]
+    return _act(
+        request,
+        _back(pk),
+        lambda: svc.application_create(
+            actor=request.user, candidate=candidate, job=job, reason=reason
+        ),
+        _("Application added."),
+    )
+
+
+@login_required
+@require_POST
+def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    application = sel.application_for_write(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid stage."))
+        return redirect(_back(application.candidate_id))
+    return _act(
+        request,
+        _back(application.candidate_id),
+        lambda: svc.application_advance(
+            actor=request.user, application=application, **form.cleaned_data
+        ),
+        _("Application moved."),
+    )
+
+
+@login_required
+@require_POST
+def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    application = sel.application_for_write(user=request.user, pk=pk)
+    form = AssignForm(request.POST)
+    interviewer = sel.active_user(pk=form.cleaned_data["interviewer"]) if form.is_valid() else None
+    return _act(
+        request,
+        _back(application.candidate_id),
+        lambda: svc.application_assign(
+            actor=request.user, application=application, interviewer=interviewer
+        ),
+        _("Interviewer assigned."),
+    )
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """The list's bulk bar: one all-or-nothing service call, or a CSV export."""
+    back = request.POST.get("next") or reverse("candidates:candidate_list")
+    if not back.startswith("/") or back.startswith("//"):
+        raise Http404
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(back)
+    data = form.cleaned_data
+    if data["action"] == "export":
+        try:
+            rows = svc.applications_export(actor=request.user, application_ids=data["application"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(back)
+        return csv_response(rows)
+    return _act(
+        request,
+        back,
+        lambda: svc.applications_bulk_action(
+            actor=request.user,
+            action=data["action"],
+            application_ids=data["application"],
+            to_stage=data["to_stage"] or None,
+            reason=data["reason"],
+            tag=data["tag"],
+            interviewer_id=data["interviewer"],
+        ),
+        _("Done: the action was applied to every selected application."),
+    )
