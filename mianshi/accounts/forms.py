@@ -10,12 +10,19 @@ from django.utils.translation import gettext_lazy as _
 
 from mianshi.accounts.api_auth import API_SCOPES
 from mianshi.accounts.roles import Role
-from mianshi.accounts.services import AccountLocked, user_login
+from mianshi.accounts.services import AccountLocked, SecondFactorRequired, user_login
 from mianshi.organisations.models import OrgUnit
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """Django's login form, with failures counted and locked accounts refused."""
+    """Django's login form, with failures counted, locked accounts refused and TOTP checked."""
+
+    otp = forms.CharField(
+        label=_("Authenticator code (if enabled)"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -28,14 +35,27 @@ class LockoutAuthenticationForm(AuthenticationForm):
         if username and password:
             try:
                 self.user_cache = user_login(
-                    request=self.request, username=username, password=password
+                    request=self.request,
+                    username=username,
+                    password=password,
+                    otp=self.cleaned_data.get("otp") or "",
                 )
-            except AccountLocked as exc:
-                raise forms.ValidationError(exc.message, code="locked") from exc
+            except (AccountLocked, SecondFactorRequired) as exc:
+                raise forms.ValidationError(exc.message, code=exc.code) from exc
             if self.user_cache is None:
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class TotpCodeForm(forms.Form):
+    """A six-digit code from the authenticator app."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 def _unit_label(unit: OrgUnit) -> str:

@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mianshi.accounts import selectors, services
+from mianshi.accounts import selectors, services, totp
 from mianshi.accounts.forms import (
     ApiKeyForm,
     GrantForm,
     PasswordPairForm,
+    TotpCodeForm,
     UserCreateForm,
     UserEditForm,
     UserFilterForm,
@@ -207,3 +208,54 @@ def apikey_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.apikey_revoke(actor=request.user, key=key)
     messages.success(request, _("API key revoked."))
     return redirect("accounts:user_detail", pk=key.user_id)
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own second factor: set up, confirm, or turn off."""
+    user = request.user
+    form = TotpCodeForm(request.POST or None)
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action == "begin":
+        services.totp_begin(user=user)  # type: ignore[arg-type]
+        return redirect("accounts:security")
+    if request.method == "POST" and form.is_valid():
+        return _security_post(request, form, action)
+    return _security_page(request, form)
+
+
+def _security_post(request: HttpRequest, form: TotpCodeForm, action: str) -> HttpResponse:
+    user: Any = request.user
+    try:
+        if action == "disable":
+            if totp.matching_step(user.totp_secret, form.cleaned_data["code"]) is None:
+                raise ValidationError({"code": _("This code is not valid.")})
+            services.totp_disable(actor=user, user=user)
+        else:
+            services.totp_enable(user=user, code=form.cleaned_data["code"])
+    except Refusal as exc:
+        add_service_errors(form, exc)
+        return _security_page(request, form)
+    messages.success(request, _("Second factor updated."))
+    return redirect("accounts:security")
+
+
+def _security_page(request: HttpRequest, form: TotpCodeForm) -> HttpResponse:
+    user: Any = request.user
+    pending = bool(user.totp_secret) and not user.totp_enabled
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "form": form,
+            "pending": pending,
+            "secret": user.totp_secret if pending else "",
+            "uri": totp.provisioning_uri(user.totp_secret, user.username) if pending else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def user_totp_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(request, pk, services.totp_disable, _("Second factor turned off."))

@@ -1,25 +1,15 @@
-"""Account writes: login with lockout, users, role grants, API keys (F-02, F-04).
-
-Every write is audited with field names only: never a password, e-mail or name value.
-"""
+"""Users and role grants (F-02): who may change whom, and what may be granted."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mianshi.accounts.api_auth import API_SCOPES, hash_key, new_raw_key
-from mianshi.accounts.models import ApiKey, RoleGrant, User
+from mianshi.accounts.models import RoleGrant, User
 from mianshi.accounts.roles import ROLE_CAPS, Cap, Role
 from mianshi.accounts.selectors import fully_manages, user_visible
 from mianshi.common.errors import Conflict, DomainError
@@ -29,56 +19,13 @@ from mianshi.organisations.scoping import forget_scopes, units_for
 from mianshi.organisations.selectors import manages_root
 
 
-class AccountLocked(DomainError):
-    status = 403
-    code = "locked"
-
-
-# ---------------------------------------------------------------- login
-
-
-def user_login(*, request: HttpRequest | None, username: str, password: str) -> User | None:
-    """Check a password, counting failures; raise AccountLocked while a lock lasts."""
-    user = User.objects.filter(username=username).first()
-    if user and user.locked_until and user.locked_until > timezone.now():
-        audit_record(actor=username, action="login.refused_locked", obj=user)
-        raise AccountLocked(_("Too many failed attempts: this account is locked for a while."))
-    authed = authenticate(request, username=username, password=password)
-    if authed is None:
-        _login_failed(user, username)
-        return None
-    User.objects.filter(pk=authed.pk).update(failed_login_count=0, locked_until=None)
-    audit_record(actor=authed, action="login.success", obj=authed)
-    return authed  # type: ignore[return-value]
-
-
-@transaction.atomic
-def _login_failed(user: User | None, username: str) -> None:
-    if user is None:
-        audit_record(
-            actor=username[:150], action="login.failed_unknown_user", object_type="accounts.user"
-        )
-        return
-    User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-    user.refresh_from_db(fields=["failed_login_count"])
-    if user.failed_login_count >= settings.LOGIN_MAX_FAILURES:
-        until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-        User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)
-        audit_record(actor=username, action="login.locked", obj=user)
-    else:
-        audit_record(actor=username, action="login.failed", obj=user)
-
-
-# ---------------------------------------------------------------- checks
-
-
-def _require_account(actor: User | None, user: User) -> None:
+def require_account(actor: User | None, user: User) -> None:
     """Account-wide changes need every grant of `user` inside the actor's subtree."""
     if not fully_manages(actor=actor, user=user):
         raise PermissionDenied
 
 
-def _home_unit(user: User) -> int | None:
+def home_unit(user: User) -> int | None:
     """The unit an account event is filed under, so branch auditors see their own users."""
     first = user.grants.order_by("org_unit__path").values_list("org_unit_id", flat=True).first()
     return first
@@ -109,9 +56,6 @@ def _check_grantable(actor: User | None, role: str, unit: OrgUnit) -> None:
         raise ValidationError(
             {"role": _("You can only grant roles whose rights you hold yourself on that unit.")}
         )
-
-
-# ---------------------------------------------------------------- users
 
 
 @transaction.atomic
@@ -164,7 +108,7 @@ def user_update(
     email: str | None = None,
 ) -> User:
     """Change profile fields; None leaves a field alone."""
-    _require_account(actor, user)
+    require_account(actor, user)
     fresh = User.objects.select_for_update().get(pk=user.pk)
     wanted = {"username": username, "display_name": display_name, "email": email}
     changed = [f for f, v in wanted.items() if v is not None and getattr(fresh, f) != v]
@@ -178,7 +122,7 @@ def user_update(
             action="user.update",
             obj=fresh,
             changed_fields=changed,
-            org_unit_id=_home_unit(fresh),
+            org_unit_id=home_unit(fresh),
         )
     return fresh
 
@@ -197,7 +141,7 @@ def user_activate(*, actor: Any, user: User) -> User:
 
 
 def _set_active(actor: User | None, user: User, *, active: bool) -> User:
-    _require_account(actor, user)
+    require_account(actor, user)
     if user.is_active != active:
         User.objects.filter(pk=user.pk).update(is_active=active)
         user.is_active = active
@@ -207,7 +151,7 @@ def _set_active(actor: User | None, user: User, *, active: bool) -> User:
             action=f"user.{verb}",
             obj=user,
             changed_fields=["is_active"],
-            org_unit_id=_home_unit(user),
+            org_unit_id=home_unit(user),
         )
     return user
 
@@ -215,7 +159,7 @@ def _set_active(actor: User | None, user: User, *, active: bool) -> User:
 @transaction.atomic
 def user_set_password(*, actor: Any, user: User, password: str) -> User:
     """Set a new password (validated, Argon2) and lift any lockout."""
-    _require_account(actor, user)
+    require_account(actor, user)
     _validated_password(user, password)
     user.failed_login_count = 0
     user.locked_until = None
@@ -225,7 +169,7 @@ def user_set_password(*, actor: Any, user: User, password: str) -> User:
         action="user.set_password",
         obj=user,
         changed_fields=["password", "locked_until"],
-        org_unit_id=_home_unit(user),
+        org_unit_id=home_unit(user),
     )
     return user
 
@@ -233,7 +177,7 @@ def user_set_password(*, actor: Any, user: User, password: str) -> User:
 @transaction.atomic
 def user_unlock(*, actor: Any, user: User) -> User:
     """Lift a lockout and reset the failure counter."""
-    _require_account(actor, user)
+    require_account(actor, user)
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
     user.failed_login_count, user.locked_until = 0, None
     audit_record(
@@ -241,12 +185,9 @@ def user_unlock(*, actor: Any, user: User) -> User:
         action="user.unlock",
         obj=user,
         changed_fields=["failed_login_count", "locked_until"],
-        org_unit_id=_home_unit(user),
+        org_unit_id=home_unit(user),
     )
     return user
-
-
-# ---------------------------------------------------------------- grants
 
 
 @transaction.atomic
@@ -294,57 +235,3 @@ def grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
     )
     grant.delete()
     forget_scopes(grant.user)
-
-
-# ---------------------------------------------------------------- API keys
-
-
-def _check_scopes(scopes: list[str]) -> list[str]:
-    unknown = sorted(set(scopes) - set(API_SCOPES))
-    if unknown or not scopes:
-        raise ValidationError(
-            {"scopes": _("Unknown or missing scopes: %(s)s") % {"s": ", ".join(unknown) or "-"}}
-        )
-    return sorted(set(scopes))
-
-
-@transaction.atomic
-def apikey_create(
-    *, actor: Any, user: User, scopes: list[str], name: str = ""
-) -> tuple[ApiKey, str]:
-    """Create a key; returns (row, raw key). The raw key cannot be recovered later."""
-    if actor is not None and actor.pk != user.pk:
-        _require_account(actor, user)
-    clean_scopes = _check_scopes(scopes)
-    if len(name) > 80:
-        raise ValidationError({"name": _("At most 80 characters.")})
-    raw, prefix = new_raw_key()
-    key = ApiKey.objects.create(
-        user=user, name=name, prefix=prefix, key_hash=hash_key(raw), scopes=clean_scopes
-    )
-    audit_record(
-        actor=actor,
-        action="apikey.create",
-        obj=key,
-        changed_fields=["scopes"],
-        org_unit_id=_home_unit(user),
-        detail={"user_id": user.pk},
-    )
-    return key, raw
-
-
-@transaction.atomic
-def apikey_revoke(*, actor: Any, key: ApiKey) -> None:
-    """Revoke a key at once."""
-    if actor is not None and actor.pk != key.user_id:
-        _require_account(actor, key.user)
-    if key.revoked_at is None:
-        ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
-        audit_record(
-            actor=actor,
-            action="apikey.revoke",
-            obj=key,
-            changed_fields=["revoked_at"],
-            org_unit_id=_home_unit(key.user),
-            detail={"user_id": key.user_id},
-        )
