@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,7 @@ def test_key_rotation_reencrypts_rows_and_files(
     )
     plain = {c.pk: (c.id_number, c.phone, c.email) for c in Candidate.objects.all()}
     settings.ENCRYPTION_KEYS = [KEY_2, KEY_1]
-    call_command("rotate_encryption_keys", "--batch-size", "2", stdout=open("/dev/null", "w"))
+    call_command("rotate_encryption_keys", "--batch-size", "2", stdout=io.StringIO())
     settings.ENCRYPTION_KEYS = [KEY_2]  # the old key is gone
     for c in Candidate.objects.all():
         assert c.phone_enc.startswith("v1:k2:") and c.id_number_enc.startswith("v1:k2:")
@@ -127,5 +128,5 @@ def test_reindex_after_blind_index_key_change(
     settings.BLIND_INDEX_KEY = "a-brand-new-blind-index-key-123456"
     client = api_for(world.hr_sh)
     assert client.get("/candidates/", q=PHONE).json()["count"] == 0
-    call_command("rotate_encryption_keys", "--reindex", stdout=open("/dev/null", "w"))
+    call_command("rotate_encryption_keys", "--reindex", stdout=io.StringIO())
     assert client.get("/candidates/", q=PHONE).json()["count"] == 1
