@@ -15,12 +15,27 @@ from mianshi.jobs.models import Job, JobStatus, Question, QuestionType
 from mianshi.jobs.services import DimensionInput, QuestionInput, RubricInput
 
 JOB_FIELDS = [
-    "title", "description", "education", "majors", "certificates", "min_years", "headcount",
-    "status", "competency_model", "interview_template",
+    "title",
+    "description",
+    "education",
+    "majors",
+    "certificates",
+    "min_years",
+    "headcount",
+    "status",
+    "competency_model",
+    "interview_template",
 ]
 QUESTION_FIELDS = [
-    "type", "language", "text", "prep_seconds", "answer_seconds", "max_retakes", "screen_share",
-    "reference_answer", "is_active",
+    "type",
+    "language",
+    "text",
+    "prep_seconds",
+    "answer_seconds",
+    "max_retakes",
+    "screen_share",
+    "reference_answer",
+    "is_active",
 ]
 
 
@@ -54,7 +69,9 @@ class JobForm(UnitMixin, forms.Form):
 
 class JobFilterForm(forms.Form):
     q = forms.CharField(required=False, label=_("Search"))
-    status = forms.ChoiceField(required=False, label=_("Status"), choices=[("", _("All")), *JobStatus.choices])
+    status = forms.ChoiceField(
+        required=False, label=_("Status"), choices=[("", _("All")), *JobStatus.choices]
+    )
 
 
 class SearchForm(forms.Form):
@@ -77,7 +94,9 @@ class CompetencyModelForm(UnitMixin, forms.Form):
 class DimensionRowForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, required=False)
     code = forms.CharField(label=_("Code"), max_length=60, required=False)
-    weight = forms.DecimalField(label=_("Weight (%)"), required=False, max_digits=5, decimal_places=2)
+    weight = forms.DecimalField(
+        label=_("Weight (%)"), required=False, max_digits=5, decimal_places=2
+    )
     parent = forms.CharField(label=_("Sub-item of (code)"), max_length=60, required=False)
     description = forms.CharField(label=_("Description"), required=False)
 
@@ -92,11 +111,18 @@ def dimensions_from_formset(formset: Any) -> list[DimensionInput]:
     for row in formset.cleaned_data:
         if not row or not (row.get("name") or "").strip():
             continue
-        dim = DimensionInput(row["name"], row.get("weight"), row.get("code") or "", row.get("description") or "")
+        dim = DimensionInput(
+            row["name"], row.get("weight"), row.get("code") or "", row.get("description") or ""
+        )
         parent = (row.get("parent") or "").strip()
         if parent:
             if parent not in by_code:
-                raise ValidationError({"dimensions": _("No dimension above has the code %(code)s.") % {"code": parent}})
+                raise ValidationError(
+                    {
+                        "dimensions": _("No dimension above has the code %(code)s.")
+                        % {"code": parent}
+                    }
+                )
             by_code[parent].children.append(dim)
         else:
             top.append(dim)
@@ -107,9 +133,23 @@ def dimensions_from_formset(formset: Any) -> list[DimensionInput]:
 def dimension_initial(model: Any) -> list[dict[str, Any]]:
     rows = []
     for d in selectors.dimension_tree(model):
-        rows.append({"name": d.name, "code": d.code, "weight": d.weight, "parent": "", "description": d.description})
+        rows.append(
+            {
+                "name": d.name,
+                "code": d.code,
+                "weight": d.weight,
+                "parent": "",
+                "description": d.description,
+            }
+        )
         rows += [
-            {"name": c.name, "code": c.code, "weight": c.weight, "parent": d.code, "description": c.description}
+            {
+                "name": c.name,
+                "code": c.code,
+                "weight": c.weight,
+                "parent": d.code,
+                "description": c.description,
+            }
             for c in d.children.all()
         ]
     return rows
@@ -121,7 +161,8 @@ def dimension_initial(model: Any) -> list[dict[str, Any]]:
 class QuestionForm(UnitMixin, forms.Form):
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by ; or ，"))
     dimension_codes = forms.CharField(
-        label=_("Dimension codes"), required=False,
+        label=_("Dimension codes"),
+        required=False,
         help_text=_("Codes of the competency dimensions this question measures, separated by ;"),
     )
 
@@ -134,8 +175,12 @@ class QuestionForm(UnitMixin, forms.Form):
 
 class RubricRowForm(forms.Form):
     level = forms.IntegerField(label=_("Level"), min_value=1, max_value=10, required=False)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    keywords = forms.CharField(label=_("Expected keywords"), required=False, help_text=_("Separated by ; or ；"))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    keywords = forms.CharField(
+        label=_("Expected keywords"), required=False, help_text=_("Separated by ; or ；")
+    )
 
 
 RubricFormSet = formset_factory(RubricRowForm, extra=1)
@@ -149,14 +194,19 @@ def question_input_from_forms(form: QuestionForm, rubric: Any) -> QuestionInput:
         if row and (row.get("level") or (row.get("description") or "").strip())
     ]
     return QuestionInput(
-        **data, tags=form.cleaned_data["tags"], dimension_codes=form.cleaned_data["dimension_codes"],
+        **data,
+        tags=form.cleaned_data["tags"],
+        dimension_codes=form.cleaned_data["dimension_codes"],
         rubric=levels,
     )
 
 
 def question_initial(question: Question) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     initial = {name: getattr(question, name) for name in QUESTION_FIELDS}
-    initial["tags"], initial["dimension_codes"] = "; ".join(question.tag_list), "; ".join(question.dimension_codes)
+    initial["tags"], initial["dimension_codes"] = (
+        "; ".join(question.tag_list),
+        "; ".join(question.dimension_codes),
+    )
     rubric = [
         {"level": r.level, "description": r.description, "keywords": "; ".join(r.keywords)}
         for r in question.rubric_levels.all()
@@ -173,7 +223,9 @@ NEW_RUBRIC = [
 
 class QuestionFilterForm(forms.Form):
     q = forms.CharField(required=False, label=_("Search"))
-    type = forms.ChoiceField(required=False, label=_("Type"), choices=[("", _("All")), *QuestionType.choices])
+    type = forms.ChoiceField(
+        required=False, label=_("Type"), choices=[("", _("All")), *QuestionType.choices]
+    )
     tag = forms.CharField(required=False, label=_("Tag"))
     dimension = forms.CharField(required=False, label=_("Dimension code"))
 
@@ -197,10 +249,14 @@ class TemplateForm(UnitMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
     job = forms.ModelChoiceField(queryset=Job.objects.none(), required=False, label=_("Job"))
-    competency_model = forms.ModelChoiceField(queryset=Job.objects.none(), required=False, label=_("Competency model"))
+    competency_model = forms.ModelChoiceField(
+        queryset=Job.objects.none(), required=False, label=_("Competency model")
+    )
     question = OrderedIdsField(required=False)
     add_questions = forms.ModelMultipleChoiceField(
-        queryset=Question.objects.none(), required=False, label=_("Add questions"),
+        queryset=Question.objects.none(),
+        required=False,
+        label=_("Add questions"),
     )
 
     def __init__(self, *args: Any, user: Any, creating: bool, **kwargs: Any) -> None:

@@ -33,8 +33,16 @@ class JobPatch(Schema):
 
 
 class JobUpdate(JobPatch):
+    """A full replacement: omitted fields take their defaults, omitted links are cleared."""
+
     title: str
+    description: str = ""
+    education: EducationCode = ""
+    majors: str = ""
+    certificates: str = ""
+    min_years: int = 0
     headcount: int = 1
+    status: JobStatusCode = "draft"
 
 
 class JobIn(JobUpdate):
@@ -111,7 +119,14 @@ class ModelOut(Schema):
         def dim(d: Any) -> dict[str, Any]:
             weight = None if d.weight is None else float(d.weight)
             children = [dim(c) for c in d.children.all()]
-            return {"id": d.pk, "code": d.code, "name": d.name, "description": d.description, "weight": weight, "children": children}
+            return {
+                "id": d.pk,
+                "code": d.code,
+                "name": d.name,
+                "description": d.description,
+                "weight": weight,
+                "children": children,
+            }
 
         return [dim(d) for d in dimension_tree(obj)]
 
@@ -179,7 +194,9 @@ class QuestionOut(Schema):
     @staticmethod
     def resolve_rubric(obj: Any) -> list[dict[str, Any]]:
         levels = sorted(obj.rubric_levels.all(), key=lambda r: -r.level)
-        return [{"level": r.level, "description": r.description, "keywords": r.keywords} for r in levels]
+        return [
+            {"level": r.level, "description": r.description, "keywords": r.keywords} for r in levels
+        ]
 
 
 # Templates ----------------------------------------------------------------------------

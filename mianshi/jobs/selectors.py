@@ -72,7 +72,11 @@ def job_get_for(*, user: Any, pk: int) -> Job:
 def competency_model_list_for(*, user: Any, q: str = "") -> QuerySet[CompetencyModel]:
     """Models owned in the user's subtrees or shared from an ancestor unit."""
     qs = CompetencyModel.objects.filter(org_unit_id__in=shared_unit_ids(user=user))
-    qs = qs.select_related("org_unit").annotate(dimension_count=Count("dimensions"))
+    qs = (
+        qs.select_related("org_unit")
+        .annotate(dimension_count=Count("dimensions"))
+        .order_by("name", "id")
+    )
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
     return qs
@@ -138,7 +142,9 @@ def question_get_for(*, user: Any, pk: int) -> Question:
 # Interview templates ------------------------------------------------------------------
 
 
-def template_list_for(*, user: Any, q: str = "", job: int | None = None) -> QuerySet[InterviewTemplate]:
+def template_list_for(
+    *, user: Any, q: str = "", job: int | None = None
+) -> QuerySet[InterviewTemplate]:
     """The templates `user` may see."""
     qs = InterviewTemplate.objects.select_related("org_unit", "job", "competency_model")
     qs = scope(qs, user, Cap.JOBS_VIEW)
@@ -146,7 +152,7 @@ def template_list_for(*, user: Any, q: str = "", job: int | None = None) -> Quer
         qs = qs.filter(name__icontains=q)
     if job:
         qs = qs.filter(job_id=job)
-    return qs.annotate(version_count=Count("versions"))
+    return qs.annotate(version_count=Count("versions")).order_by("name", "id")
 
 
 def template_get_for(*, user: Any, pk: int) -> InterviewTemplate:

@@ -1,4 +1,4 @@
-"""UI routes of the jobs app (names used by the navigation: job_list, model_list, question_list, template_list)."""
+"""Jobs pages; the nav uses job_list, model_list, question_list, template_list."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""REST endpoints of the jobs app under /api/jobs (thin: parse, call a service or selector, answer)."""
+"""REST endpoints under /api/jobs (thin: parse, call a service or selector, answer)."""
 
 from ninja import Router
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, UploadedFile
+from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from mianshi.accounts.api_auth import require_scope
@@ -43,13 +43,16 @@ def model_list(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-de
 
 
 @router.post("", response={201: ModelOut})
-def model_create(request: HttpRequest, payload: ModelIn) -> tuple[int, CompetencyModel]:
+def model_create(request: HttpRequest, payload: ModelIn) -> Status[CompetencyModel]:
     require_scope(request, "jobs:write")
     model = services.competency_model_create(
-        actor=request.user, org_unit=unit_ref(payload.org_unit_id), name=payload.name,
-        description=payload.description or "", dimensions=dimension_inputs(payload.dimensions) or [],
+        actor=request.user,
+        org_unit=unit_ref(payload.org_unit_id),
+        name=payload.name,
+        description=payload.description or "",
+        dimensions=dimension_inputs(payload.dimensions) or [],
     )
-    return 201, selectors.competency_model_get_for(user=request.user, pk=model.pk)
+    return Status(201, selectors.competency_model_get_for(user=request.user, pk=model.pk))
 
 
 @router.get("/export")
@@ -61,12 +64,15 @@ def model_export(request: HttpRequest, format: ExportFormat = "json", q: str = "
 @router.post("/import", response={201: ImportOut})
 def model_import(
     request: HttpRequest, org_unit_id: Form[int], file: File[UploadedFile]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     require_scope(request, "jobs:write")
     models = services.competency_models_import(
-        actor=request.user, org_unit=unit_ref(org_unit_id), filename=file.name or "", content=file.read()
+        actor=request.user,
+        org_unit=unit_ref(org_unit_id),
+        filename=file.name or "",
+        content=file.read(),
     )
-    return 201, {"created": len(models), "ids": [m.pk for m in models]}
+    return Status(201, {"created": len(models), "ids": [m.pk for m in models]})
 
 
 @router.get("/{int:pk}", response=ModelOut)
@@ -90,15 +96,17 @@ def _update(request: HttpRequest, pk: int, payload: ModelPatch) -> CompetencyMod
     model = selectors.competency_model_get_for(user=request.user, pk=pk)
     data = payload.dict(exclude_unset=True, exclude={"dimensions"})
     services.competency_model_update(
-        actor=request.user, model=model, data={k: v for k, v in data.items() if v is not None},
+        actor=request.user,
+        model=model,
+        data={k: v for k, v in data.items() if v is not None},
         dimensions=dimension_inputs(payload.dimensions),
     )
     return selectors.competency_model_get_for(user=request.user, pk=pk)
 
 
 @router.delete("/{int:pk}", response={204: None})
-def model_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+def model_delete(request: HttpRequest, pk: int) -> Status[None]:
     require_scope(request, "jobs:write")
     model = selectors.competency_model_get_for(user=request.user, pk=pk)
     services.competency_model_delete(actor=request.user, model=model)
-    return 204, None
+    return Status(204, None)

@@ -1,7 +1,7 @@
 """/api/jobs/jobs: job CRUD."""
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from mianshi.accounts.api_auth import require_scope
@@ -21,10 +21,13 @@ def job_list(request: HttpRequest, q: str = "", status: str = "", org_unit: int 
 
 
 @router.post("", response={201: JobOut})
-def job_create(request: HttpRequest, payload: JobIn) -> tuple[int, Job]:
+def job_create(request: HttpRequest, payload: JobIn) -> Status[Job]:
     require_scope(request, "jobs:write")
     data = resolve_ids(request.user, payload.dict(exclude_unset=True, exclude={"org_unit_id"}))
-    return 201, services.job_create(actor=request.user, org_unit=unit_ref(payload.org_unit_id), data=data)
+    return Status(
+        201,
+        services.job_create(actor=request.user, org_unit=unit_ref(payload.org_unit_id), data=data),
+    )
 
 
 @router.get("/{int:pk}", response=JobOut)
@@ -35,9 +38,7 @@ def job_detail(request: HttpRequest, pk: int) -> Job:
 
 @router.put("/{int:pk}", response=JobOut)
 def job_replace(request: HttpRequest, pk: int, payload: JobUpdate) -> Job:
-    # A full replacement: omitted optional fields fall back to their defaults, links to none.
-    data = {k: v for k, v in payload.dict().items() if v is not None or k.endswith("_id")}
-    return _update(request, pk, data)
+    return _update(request, pk, payload.dict())
 
 
 @router.patch("/{int:pk}", response=JobOut)
@@ -52,7 +53,7 @@ def _update(request: HttpRequest, pk: int, data: dict) -> Job:  # type: ignore[t
 
 
 @router.delete("/{int:pk}", response={204: None})
-def job_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+def job_delete(request: HttpRequest, pk: int) -> Status[None]:
     require_scope(request, "jobs:write")
     services.job_delete(actor=request.user, job=selectors.job_get_for(user=request.user, pk=pk))
-    return 204, None
+    return Status(204, None)

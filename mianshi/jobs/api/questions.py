@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, UploadedFile
+from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from mianshi.accounts.api_auth import require_scope
@@ -32,27 +32,42 @@ def to_input(payload: QuestionPatch, base: QuestionInput | None = None) -> Quest
         if value is not None:
             setattr(base, name, value)
     if payload.rubric is not None:
-        base.rubric = [RubricInput(r.level, r.description, list(r.keywords)) for r in payload.rubric]
+        base.rubric = [
+            RubricInput(r.level, r.description, list(r.keywords)) for r in payload.rubric
+        ]
     return base
 
 
 @router.get("", response=list[QuestionOut])
 @paginate(PageNumberPagination, page_size=50)
 def question_list(  # type: ignore[no-untyped-def]
-    request: HttpRequest, q: str = "", type: str = "", language: str = "", tag: str = "",
-    dimension: str = "", active: bool | None = None,
+    request: HttpRequest,
+    q: str = "",
+    type: str = "",
+    language: str = "",
+    tag: str = "",
+    dimension: str = "",
+    active: bool | None = None,
 ):
     require_scope(request, "jobs:read")
     return selectors.question_list_for(
-        user=request.user, q=q, type=type, language=language, tag=tag, dimension=dimension, active=active
+        user=request.user,
+        q=q,
+        type=type,
+        language=language,
+        tag=tag,
+        dimension=dimension,
+        active=active,
     )
 
 
 @router.post("", response={201: QuestionOut})
-def question_create(request: HttpRequest, payload: QuestionIn) -> tuple[int, Question]:
+def question_create(request: HttpRequest, payload: QuestionIn) -> Status[Question]:
     require_scope(request, "jobs:write")
     unit = unit_ref(payload.org_unit_id)
-    return 201, services.question_create(actor=request.user, org_unit=unit, data=to_input(payload))
+    return Status(
+        201, services.question_create(actor=request.user, org_unit=unit, data=to_input(payload))
+    )
 
 
 @router.get("/export")
@@ -67,12 +82,15 @@ def question_export(
 @router.post("/import", response={201: ImportOut})
 def question_import(
     request: HttpRequest, org_unit_id: Form[int], file: File[UploadedFile]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     require_scope(request, "jobs:write")
     created = services.question_bank_import(
-        actor=request.user, org_unit=unit_ref(org_unit_id), filename=file.name or "", content=file.read()
+        actor=request.user,
+        org_unit=unit_ref(org_unit_id),
+        filename=file.name or "",
+        content=file.read(),
     )
-    return 201, {"created": len(created), "ids": [q.pk for q in created]}
+    return Status(201, {"created": len(created), "ids": [q.pk for q in created]})
 
 
 @router.get("/{int:pk}", response=QuestionOut)
@@ -97,7 +115,9 @@ def question_patch(request: HttpRequest, pk: int, payload: QuestionPatch) -> Que
 
 
 @router.delete("/{int:pk}", response={204: None})
-def question_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+def question_delete(request: HttpRequest, pk: int) -> Status[None]:
     require_scope(request, "jobs:write")
-    services.question_delete(actor=request.user, question=selectors.question_get_for(user=request.user, pk=pk))
-    return 204, None
+    services.question_delete(
+        actor=request.user, question=selectors.question_get_for(user=request.user, pk=pk)
+    )
+    return Status(204, None)

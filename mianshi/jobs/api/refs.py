@@ -22,22 +22,22 @@ def unit_ref(pk: int) -> OrgUnit:
 
 
 def model_ref(user: Any, pk: int | None) -> CompetencyModel | None:
-    return _ref(lambda: selectors.competency_model_get_for(user=user, pk=pk), pk, "competency_model_id")
+    return _ref(selectors.competency_model_get_for, user, pk, "competency_model_id")
 
 
 def job_ref(user: Any, pk: int | None) -> Job | None:
-    return _ref(lambda: selectors.job_get_for(user=user, pk=pk), pk, "job_id")
+    return _ref(selectors.job_get_for, user, pk, "job_id")
 
 
 def template_ref(user: Any, pk: int | None) -> InterviewTemplate | None:
-    return _ref(lambda: selectors.template_get_for(user=user, pk=pk), pk, "interview_template_id")
+    return _ref(selectors.template_get_for, user, pk, "interview_template_id")
 
 
-def _ref(get: Any, pk: int | None, field: str) -> Any:
+def _ref(get: Any, user: Any, pk: int | None, field: str) -> Any:
     if pk is None:
         return None
     try:
-        return get()
+        return get(user=user, pk=pk)
     except Http404 as exc:
         raise ValidationError({field: _("No such object, or not visible to you.")}) from exc
 

@@ -1,7 +1,7 @@
 """/api/jobs/templates: interview templates and their versions."""
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from mianshi.accounts.api_auth import require_scope
@@ -21,14 +21,18 @@ def template_list(request: HttpRequest, q: str = "", job: int | None = None):  #
 
 
 @router.post("", response={201: TemplateOut})
-def template_create(request: HttpRequest, payload: TemplateIn) -> tuple[int, InterviewTemplate]:
+def template_create(request: HttpRequest, payload: TemplateIn) -> Status[InterviewTemplate]:
     require_scope(request, "jobs:write")
     refs = resolve_ids(request.user, payload.dict(include={"job_id", "competency_model_id"}))
     template = services.template_create(
-        actor=request.user, org_unit=unit_ref(payload.org_unit_id), name=payload.name,
-        description=payload.description or "", question_ids=payload.question_ids, **refs,
+        actor=request.user,
+        org_unit=unit_ref(payload.org_unit_id),
+        name=payload.name,
+        description=payload.description or "",
+        question_ids=payload.question_ids,
+        **refs,
     )
-    return 201, template
+    return Status(201, template)
 
 
 @router.get("/{int:pk}", response=TemplateOut)
@@ -52,20 +56,27 @@ def template_patch(request: HttpRequest, pk: int, payload: TemplatePatch) -> Int
     return _update(request, pk, data, payload.question_ids)
 
 
-def _update(request: HttpRequest, pk: int, data: dict, question_ids: list[int] | None) -> InterviewTemplate:  # type: ignore[type-arg]
+def _update(
+    request: HttpRequest, pk: int, data: dict, question_ids: list[int] | None
+) -> InterviewTemplate:  # type: ignore[type-arg]
     require_scope(request, "jobs:write")
     template = selectors.template_get_for(user=request.user, pk=pk)
     services.template_update(
-        actor=request.user, template=template, data=resolve_ids(request.user, data), question_ids=question_ids
+        actor=request.user,
+        template=template,
+        data=resolve_ids(request.user, data),
+        question_ids=question_ids,
     )
     return selectors.template_get_for(user=request.user, pk=pk)
 
 
 @router.delete("/{int:pk}", response={204: None})
-def template_delete(request: HttpRequest, pk: int) -> tuple[int, None]:
+def template_delete(request: HttpRequest, pk: int) -> Status[None]:
     require_scope(request, "jobs:write")
-    services.template_delete(actor=request.user, template=selectors.template_get_for(user=request.user, pk=pk))
-    return 204, None
+    services.template_delete(
+        actor=request.user, template=selectors.template_get_for(user=request.user, pk=pk)
+    )
+    return Status(204, None)
 
 
 @router.get("/{int:pk}/versions", response=list[VersionOut])

@@ -24,7 +24,9 @@ class Job(models.Model):
     """A post (岗位) of one org unit, with its requirements and headcount quota."""
 
     org_unit = models.ForeignKey(
-        "organisations.OrgUnit", on_delete=models.PROTECT, related_name="jobs",
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="jobs",
         verbose_name=_("organisation unit"),
     )
     title = models.CharField(_("title"), max_length=120)
@@ -39,16 +41,28 @@ class Job(models.Model):
         _("headcount quota"), default=1, validators=[MinValueValidator(0)]
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.DRAFT, db_index=True
+        _("status"),
+        max_length=20,
+        choices=JobStatus.choices,
+        default=JobStatus.DRAFT,
+        db_index=True,
     )
     # Optional links: the job's own competency model and its default interview template.
     competency_model = models.ForeignKey(
-        "jobs.CompetencyModel", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="jobs", verbose_name=_("competency model"),
+        "jobs.CompetencyModel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("competency model"),
     )
     interview_template = models.ForeignKey(
-        "jobs.InterviewTemplate", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("interview template"),
+        "jobs.InterviewTemplate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("interview template"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

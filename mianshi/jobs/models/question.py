@@ -27,19 +27,25 @@ class Question(models.Model):
     """One interview question of a unit's bank; units below the owner may use it too."""
 
     org_unit = models.ForeignKey(
-        "organisations.OrgUnit", on_delete=models.PROTECT, related_name="questions",
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="questions",
         verbose_name=_("owner unit"),
     )
     type = models.CharField(_("type"), max_length=20, choices=QuestionType.choices, db_index=True)
     text = models.TextField(_("question text"))
     language = models.CharField(
-        _("language"), max_length=10, choices=QuestionLanguage.choices, default=QuestionLanguage.ZH_HANS
+        _("language"),
+        max_length=10,
+        choices=QuestionLanguage.choices,
+        default=QuestionLanguage.ZH_HANS,
     )
     prep_seconds = models.PositiveIntegerField(
         _("preparation time (s)"), default=30, validators=[MaxValueValidator(PREP_MAX)]
     )
     answer_seconds = models.PositiveIntegerField(
-        _("answer time (s)"), default=120,
+        _("answer time (s)"),
+        default=120,
         validators=[MinValueValidator(ANSWER_MIN), MaxValueValidator(ANSWER_MAX)],
     )
     max_retakes = models.PositiveSmallIntegerField(
@@ -84,7 +90,10 @@ class QuestionDimension(models.Model):
     """Maps a question to a dimension code (valid in every model that has that code)."""
 
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="dimension_links", verbose_name=_("question")
+        Question,
+        on_delete=models.CASCADE,
+        related_name="dimension_links",
+        verbose_name=_("question"),
     )
     code = models.SlugField(_("dimension code"), max_length=60, allow_unicode=True)
 

@@ -8,18 +8,28 @@ class InterviewTemplate(models.Model):
     """A named, versioned interview plan for a job; weights come from its competency model."""
 
     org_unit = models.ForeignKey(
-        "organisations.OrgUnit", on_delete=models.PROTECT, related_name="interview_templates",
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="interview_templates",
         verbose_name=_("owner unit"),
     )
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     job = models.ForeignKey(
-        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="templates",
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="templates",
         verbose_name=_("job"),
     )
     competency_model = models.ForeignKey(
-        "jobs.CompetencyModel", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="templates", verbose_name=_("competency model"),
+        "jobs.CompetencyModel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="templates",
+        verbose_name=_("competency model"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -37,7 +47,9 @@ class TemplateVersion(models.Model):
     """A numbered state of a template; once locked (in use) it never changes again."""
 
     template = models.ForeignKey(
-        InterviewTemplate, on_delete=models.CASCADE, related_name="versions",
+        InterviewTemplate,
+        on_delete=models.CASCADE,
+        related_name="versions",
         verbose_name=_("interview template"),
     )
     number = models.PositiveIntegerField(_("version"))
@@ -51,7 +63,9 @@ class TemplateVersion(models.Model):
         verbose_name = _("template version")
         verbose_name_plural = _("template versions")
         constraints = [
-            models.UniqueConstraint(fields=["template", "number"], name="templateversion_unique_number"),
+            models.UniqueConstraint(
+                fields=["template", "number"], name="templateversion_unique_number"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -66,12 +80,18 @@ class TemplateQuestion(models.Model):
     """One slot of a version: the bank question and a frozen copy of its content."""
 
     version = models.ForeignKey(
-        TemplateVersion, on_delete=models.CASCADE, related_name="items",
+        TemplateVersion,
+        on_delete=models.CASCADE,
+        related_name="items",
         verbose_name=_("template version"),
     )
     position = models.PositiveSmallIntegerField(_("position"))
     question = models.ForeignKey(
-        "jobs.Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "jobs.Question",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("question"),
     )
     snapshot = models.JSONField(_("question snapshot"), default=dict)
@@ -81,7 +101,9 @@ class TemplateQuestion(models.Model):
         verbose_name = _("template question")
         verbose_name_plural = _("template questions")
         constraints = [
-            models.UniqueConstraint(fields=["version", "position"], name="templatequestion_unique_position"),
+            models.UniqueConstraint(
+                fields=["version", "position"], name="templatequestion_unique_position"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -51,7 +51,9 @@ def guarded_delete(obj: models.Model, message: str) -> None:
         raise Conflict(message, code="in_use") from exc
 
 
-def full_clean_errors(instance: models.Model, exclude: list[str] | None = None) -> dict[str, list[str]]:
+def full_clean_errors(
+    instance: models.Model, exclude: list[str] | None = None
+) -> dict[str, list[str]]:
     """Field errors of `instance.full_clean()` as a plain dict (empty when valid)."""
     try:
         # Constraints are re-checked by the services with messages users can act on.
@@ -69,4 +71,3 @@ def apply(instance: models.Model, data: dict[str, Any], allowed: Iterable[str]) 
             setattr(instance, name, data[name])
             changed.append(name)
     return changed
-

@@ -49,7 +49,9 @@ def competency_model_create(
     model.save()
     _write_dimensions(model, dims)
     audit_record(
-        actor=actor, action="competency_model.create", obj=model,
+        actor=actor,
+        action="competency_model.create",
+        obj=model,
         changed_fields=["org_unit", "name", "description", "dimensions"],
     )
     return model
@@ -73,7 +75,9 @@ def competency_model_update(
             changed.append("dimensions")
     if changed:
         model.save()
-        audit_record(actor=actor, action="competency_model.update", obj=model, changed_fields=changed)
+        audit_record(
+            actor=actor, action="competency_model.update", obj=model, changed_fields=changed
+        )
     return model
 
 
@@ -84,8 +88,11 @@ def competency_model_delete(*, actor: Any, model: CompetencyModel) -> None:
     pk, unit_id = model.pk, model.org_unit_id
     guarded_delete(model, _("This competency model is used by an interview template."))
     audit_record(
-        actor=actor, action="competency_model.delete", object_type="jobs.competencymodel",
-        object_id=pk, org_unit_id=unit_id,
+        actor=actor,
+        action="competency_model.delete",
+        object_type="jobs.competencymodel",
+        object_id=pk,
+        org_unit_id=unit_id,
     )
 
 
@@ -93,7 +100,9 @@ def _validate_model(model: CompetencyModel) -> None:
     errors = full_clean_errors(model, exclude=["org_unit"])
     same = CompetencyModel.objects.filter(org_unit_id=model.org_unit_id, name=model.name)
     if model.name and same.exclude(pk=model.pk).exists():
-        errors.setdefault("name", []).append(_("This unit already has a competency model with this name."))
+        errors.setdefault("name", []).append(
+            _("This unit already has a competency model with this name.")
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -127,7 +136,9 @@ def _clean_one(dim: DimensionInput, errors: list[str], *, depth: int) -> Dimensi
     if depth == 0 and weight is None:
         errors.append(_("The dimension %(name)s needs a weight.") % {"name": name})
     if depth > 0 and dim.children:
-        errors.append(_("Sub-items cannot have sub-items of their own (%(name)s).") % {"name": name})
+        errors.append(
+            _("Sub-items cannot have sub-items of their own (%(name)s).") % {"name": name}
+        )
     children = [_clean_one(c, errors, depth=depth + 1) for c in dim.children]
     if children:
         _check_sum(children, errors, name)
@@ -142,8 +153,15 @@ def _decimal(raw: Any, name: str, errors: list[str]) -> Decimal | None:
     except InvalidOperation:
         errors.append(_("The weight of %(name)s is not a number.") % {"name": name})
         return None
-    if not value.is_finite() or value <= 0 or value > HUNDRED or value != value.quantize(Decimal("0.01")):
-        msg = _("The weight of %(name)s must be above 0 and at most 100, with at most two decimals.")
+    if (
+        not value.is_finite()
+        or value <= 0
+        or value > HUNDRED
+        or value != value.quantize(Decimal("0.01"))
+    ):
+        msg = _(
+            "The weight of %(name)s must be above 0 and at most 100, with at most two decimals."
+        )
         errors.append(msg % {"name": name})
         return None
     return value
@@ -157,7 +175,10 @@ def _check_codes(dims: list[DimensionInput], errors: list[str]) -> None:
     for code in codes:
         probe.code = code
         if full_clean_errors(probe, exclude=["model", "parent", "name", "weight"]):
-            errors.append(_("The dimension code %(code)s is not valid (letters, digits, - and _ only).") % {"code": code})
+            errors.append(
+                _("The dimension code %(code)s is not valid (letters, digits, - and _ only).")
+                % {"code": code}
+            )
 
 
 def _check_sum(dims: list[DimensionInput], errors: list[str], parent: str | None) -> None:
@@ -165,15 +186,25 @@ def _check_sum(dims: list[DimensionInput], errors: list[str], parent: str | None
     if parent is not None and all(w is None for w in weights):
         return  # sub-item weights are optional, but all or none
     if parent is not None and any(w is None for w in weights):
-        errors.append(_("Give a weight to every sub-item of %(name)s, or to none.") % {"name": parent})
+        errors.append(
+            _("Give a weight to every sub-item of %(name)s, or to none.") % {"name": parent}
+        )
         return
     total = sum((w for w in weights if isinstance(w, Decimal)), Decimal(0))
     if dims and total != HUNDRED and all(w is not None for w in weights):
         fmt = {"sum": f"{total.normalize():f}", "name": parent}
         if parent is None:
-            errors.append(_("The dimension weights must add up to 100%%; they add up to %(sum)s%%.") % fmt)
+            errors.append(
+                _("The dimension weights must add up to 100%%; they add up to %(sum)s%%.") % fmt
+            )
         else:
-            errors.append(_("The sub-item weights of %(name)s must add up to 100%%; they add up to %(sum)s%%.") % fmt)
+            errors.append(
+                _(
+                    "The sub-item weights of %(name)s must add up to 100%%; "
+                    "they add up to %(sum)s%%."
+                )
+                % fmt
+            )
 
 
 # Dimension persistence ----------------------------------------------------------------
@@ -193,8 +224,11 @@ def _write_dimensions(model: CompetencyModel, dims: list[DimensionInput]) -> boo
 
 
 def _upsert(
-    model: CompetencyModel, existing: dict[str, Dimension], dim: DimensionInput,
-    parent: Dimension | None, position: int,
+    model: CompetencyModel,
+    existing: dict[str, Dimension],
+    dim: DimensionInput,
+    parent: Dimension | None,
+    position: int,
 ) -> Dimension:
     row = existing.get(dim.code) or Dimension(model=model, code=dim.code)
     row.parent, row.position, row.name = parent, position, dim.name

@@ -21,8 +21,16 @@ from mianshi.jobs.services.common import (
 from mianshi.organisations.models import OrgUnit
 
 JOB_FIELDS = (
-    "title", "description", "education", "majors", "certificates", "min_years", "headcount",
-    "status", "competency_model", "interview_template",
+    "title",
+    "description",
+    "education",
+    "majors",
+    "certificates",
+    "min_years",
+    "headcount",
+    "status",
+    "competency_model",
+    "interview_template",
 )
 
 
@@ -57,7 +65,11 @@ def job_delete(*, actor: Any, job: Job) -> None:
     job_id, unit_id = job.pk, job.org_unit_id
     guarded_delete(job, _("This job is in use and cannot be deleted; close it instead."))
     audit_record(
-        actor=actor, action="job.delete", object_type="jobs.job", object_id=job_id, org_unit_id=unit_id
+        actor=actor,
+        action="job.delete",
+        object_type="jobs.job",
+        object_id=job_id,
+        org_unit_id=unit_id,
     )
 
 
@@ -68,12 +80,16 @@ def _validate(job: Job) -> None:
     model: CompetencyModel | None = job.competency_model
     if model is not None:
         require_readable_from(
-            model.org_unit, job.org_unit, "competency_model",
+            model.org_unit,
+            job.org_unit,
+            "competency_model",
             _("The competency model must belong to the job's unit or one of its parent units."),
         )
     template: InterviewTemplate | None = job.interview_template
     if template is not None:
         require_readable_from(
-            template.org_unit, job.org_unit, "interview_template",
+            template.org_unit,
+            job.org_unit,
+            "interview_template",
             _("The interview template must belong to the job's unit or one of its parent units."),
         )

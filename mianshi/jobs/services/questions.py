@@ -11,14 +11,26 @@ from django.utils.translation import gettext as _
 
 from mianshi.compliance.services import audit_record
 from mianshi.jobs.models import Question, QuestionDimension, QuestionType, RubricLevel
-from mianshi.jobs.services.common import full_clean_errors, guarded_delete, require_manage, split_list
+from mianshi.jobs.services.common import (
+    full_clean_errors,
+    guarded_delete,
+    require_manage,
+    split_list,
+)
 from mianshi.organisations.models import OrgUnit
 
 SELF_INTRO_MAX = 300  # a self-introduction is 1–2 minutes; five is the most we allow
 MAX_KEYWORDS, KEYWORD_LEN, TAG_LEN = 30, 60, 30
 SCALAR_FIELDS = (
-    "type", "text", "language", "prep_seconds", "answer_seconds", "max_retakes",
-    "screen_share", "reference_answer", "is_active",
+    "type",
+    "text",
+    "language",
+    "prep_seconds",
+    "answer_seconds",
+    "max_retakes",
+    "screen_share",
+    "reference_answer",
+    "is_active",
 )
 
 
@@ -28,7 +40,7 @@ class RubricInput:
 
     level: int
     description: str
-    keywords: list[str] = field(default_factory=list)
+    keywords: list[str] | str = field(default_factory=list)  # a string is split on ; ； , ，
 
 
 @dataclass
@@ -51,10 +63,13 @@ class QuestionInput:
 
 def question_input_from(question: Question) -> QuestionInput:
     """The current state of `question` as an input (the base a partial update starts from)."""
-    rubric = [RubricInput(r.level, r.description, list(r.keywords)) for r in question.rubric_levels.all()]
+    rubric = [
+        RubricInput(r.level, r.description, list(r.keywords)) for r in question.rubric_levels.all()
+    ]
     return QuestionInput(
         **{name: getattr(question, name) for name in SCALAR_FIELDS},
-        tags=question.tag_list, dimension_codes=question.dimension_codes,
+        tags=question.tag_list,
+        dimension_codes=question.dimension_codes,
         rubric=sorted(rubric, key=lambda r: r.level),
     )
 
@@ -128,7 +143,9 @@ def question_input_normalise(data: QuestionInput) -> QuestionInput:
 
 
 @transaction.atomic
-def question_create(*, actor: Any, org_unit: OrgUnit, data: QuestionInput, via: str = "") -> Question:
+def question_create(
+    *, actor: Any, org_unit: OrgUnit, data: QuestionInput, via: str = ""
+) -> Question:
     """Add a question to the bank of `org_unit`; refuses invalid input with nothing saved."""
     require_manage(actor, org_unit.pk)
     data = question_input_normalise(data)
@@ -139,7 +156,10 @@ def question_create(*, actor: Any, org_unit: OrgUnit, data: QuestionInput, via: 
     _write(question, data)
     fields = ["org_unit", *SCALAR_FIELDS, "tags", "dimension_codes", "rubric"]
     audit_record(
-        actor=actor, action="question.create", obj=question, changed_fields=fields,
+        actor=actor,
+        action="question.create",
+        obj=question,
+        changed_fields=fields,
         detail={"via": via} if via else None,
     )
     return question
@@ -154,7 +174,9 @@ def question_update(*, actor: Any, question: Question, data: QuestionInput) -> Q
     if errors:
         raise ValidationError(errors)
     before = question_input_from(question)
-    changed = [name for name in before.__dataclass_fields__ if getattr(before, name) != getattr(data, name)]
+    changed = [
+        name for name in before.__dataclass_fields__ if getattr(before, name) != getattr(data, name)
+    ]
     if changed:
         _write(question, data)
         audit_record(actor=actor, action="question.update", obj=question, changed_fields=changed)
@@ -168,7 +190,10 @@ def question_delete(*, actor: Any, question: Question) -> None:
     pk, unit_id = question.pk, question.org_unit_id
     guarded_delete(question, _("This question is in use and cannot be deleted; deactivate it."))
     audit_record(
-        actor=actor, action="question.delete", object_type="jobs.question", object_id=pk,
+        actor=actor,
+        action="question.delete",
+        object_type="jobs.question",
+        object_id=pk,
         org_unit_id=unit_id,
     )
 
@@ -182,7 +207,9 @@ def _write(question: Question, data: QuestionInput) -> None:
     getattr(question, "_prefetched_objects_cache", {}).clear()
     question.rubric_levels.all().delete()
     RubricLevel.objects.bulk_create(
-        RubricLevel(question=question, level=r.level, description=r.description, keywords=r.keywords)
+        RubricLevel(
+            question=question, level=r.level, description=r.description, keywords=r.keywords
+        )
         for r in data.rubric
     )
     question.dimension_links.all().delete()

@@ -27,7 +27,12 @@ from mianshi.jobs.models import (
     TemplateVersion,
 )
 from mianshi.jobs.selectors import dimension_tree, shared_unit_ids, template_current_version
-from mianshi.jobs.services.common import apply, full_clean_errors, require_manage, require_readable_from
+from mianshi.jobs.services.common import (
+    apply,
+    full_clean_errors,
+    require_manage,
+    require_readable_from,
+)
 from mianshi.organisations.models import OrgUnit
 
 TEMPLATE_FIELDS = ("name", "description", "job", "competency_model")
@@ -37,10 +42,15 @@ MAX_QUESTIONS = 50
 def question_snapshot(question: Question) -> dict[str, Any]:
     """The content of `question` a candidate sees and a scorer uses, frozen as plain data."""
     return {
-        "id": question.pk, "type": question.type, "text": question.text,
-        "language": question.language, "prep_seconds": question.prep_seconds,
-        "answer_seconds": question.answer_seconds, "max_retakes": question.max_retakes,
-        "screen_share": question.screen_share, "reference_answer": question.reference_answer,
+        "id": question.pk,
+        "type": question.type,
+        "text": question.text,
+        "language": question.language,
+        "prep_seconds": question.prep_seconds,
+        "answer_seconds": question.answer_seconds,
+        "max_retakes": question.max_retakes,
+        "screen_share": question.screen_share,
+        "reference_answer": question.reference_answer,
         "dimension_codes": question.dimension_codes,
         "rubric": [
             {"level": r.level, "description": r.description, "keywords": list(r.keywords)}
@@ -53,10 +63,21 @@ def model_snapshot(model: CompetencyModel | None) -> dict[str, Any]:
     """The model's dimensions and weights as plain data ({} without a model)."""
     if model is None:
         return {}
+
     def dim(d: Any) -> dict[str, Any]:
         weight = None if d.weight is None else f"{d.weight.normalize():f}"
-        return {"code": d.code, "name": d.name, "weight": weight, "children": [dim(c) for c in d.children.all()]}
-    return {"id": model.pk, "name": model.name, "dimensions": [dim(d) for d in dimension_tree(model)]}
+        return {
+            "code": d.code,
+            "name": d.name,
+            "weight": weight,
+            "children": [dim(c) for c in d.children.all()],
+        }
+
+    return {
+        "id": model.pk,
+        "name": model.name,
+        "dimensions": [dim(d) for d in dimension_tree(model)],
+    }
 
 
 @transaction.atomic
@@ -73,7 +94,10 @@ def template_create(
     """Create a template and its version 1 with the questions in the given order."""
     require_manage(actor, org_unit.pk)
     template = InterviewTemplate(
-        org_unit=org_unit, name=(name or "").strip(), description=description, job=job,
+        org_unit=org_unit,
+        name=(name or "").strip(),
+        description=description,
+        job=job,
         competency_model=competency_model,
     )
     _validate(template)
@@ -83,8 +107,11 @@ def template_create(
     items = [(q.pk, question_snapshot(q)) for q in questions]
     _fill(version, items, model_snapshot(competency_model))
     audit_record(
-        actor=actor, action="template.create", obj=template,
-        changed_fields=["org_unit", *TEMPLATE_FIELDS, "questions"], detail={"version": 1},
+        actor=actor,
+        action="template.create",
+        obj=template,
+        changed_fields=["org_unit", *TEMPLATE_FIELDS, "questions"],
+        detail={"version": 1},
     )
     return template
 
@@ -108,7 +135,7 @@ def template_update(
         # An explicit save freezes what the bank and the model say now.
         snap = model_snapshot(template.competency_model)
         if question_ids is not None:
-            items = [(q.pk, question_snapshot(q)) for q in _questions(actor, question_ids)]
+            items = [(q.pk, question_snapshot(q)) for q in _questions(actor, question_ids)]  # type: ignore[misc]
     version = current
     if items != _items(current) or snap != current.model_snapshot:
         if current.is_locked:
@@ -118,7 +145,10 @@ def template_update(
     if changed:
         template.save()
         audit_record(
-            actor=actor, action="template.update", obj=template, changed_fields=changed,
+            actor=actor,
+            action="template.update",
+            obj=template,
+            changed_fields=changed,
             detail={"version": version.number},
         )
     return version
@@ -129,12 +159,17 @@ def template_delete(*, actor: Any, template: InterviewTemplate) -> None:
     """Delete a template that was never used (interviews keep their version forever)."""
     require_manage(actor, template.org_unit_id)
     if template.versions.filter(locked_at__isnull=False).exists():
-        raise Conflict(_("This template has been used by interviews and cannot be deleted."), code="in_use")
+        raise Conflict(
+            _("This template has been used by interviews and cannot be deleted."), code="in_use"
+        )
     pk, unit_id = template.pk, template.org_unit_id
     template.delete()
     audit_record(
-        actor=actor, action="template.delete", object_type="jobs.interviewtemplate",
-        object_id=pk, org_unit_id=unit_id,
+        actor=actor,
+        action="template.delete",
+        object_type="jobs.interviewtemplate",
+        object_id=pk,
+        org_unit_id=unit_id,
     )
 
 
@@ -148,8 +183,12 @@ def template_version_lock(*, version: TemplateVersion, actor: Any = None) -> Tem
     version.refresh_from_db(fields=["locked_at"])
     if won:
         audit_record(
-            actor=actor, action="template_version.lock", obj=version, changed_fields=["locked_at"],
-            org_unit_id=version.template.org_unit_id, detail={"version": version.number},
+            actor=actor,
+            action="template_version.lock",
+            obj=version,
+            changed_fields=["locked_at"],
+            org_unit_id=version.template.org_unit_id,
+            detail={"version": version.number},
         )
     return version
 
@@ -160,21 +199,34 @@ def _validate(template: InterviewTemplate) -> None:
         raise ValidationError(errors)
     if template.competency_model is not None:
         require_readable_from(
-            template.competency_model.org_unit, template.org_unit, "competency_model",
-            _("The competency model must belong to the template's unit or one of its parent units."),
+            template.competency_model.org_unit,
+            template.org_unit,
+            "competency_model",
+            _(
+                "The competency model must belong to the template's unit "
+                "or one of its parent units."
+            ),
         )
-    if template.job is not None and not template.job.org_unit.path.startswith(template.org_unit.path):
-        raise ValidationError({"job": _("The job must belong to the template's unit or one below it.")})
+    if template.job is not None and not template.job.org_unit.path.startswith(
+        template.org_unit.path
+    ):
+        raise ValidationError(
+            {"job": _("The job must belong to the template's unit or one below it.")}
+        )
 
 
 def _questions(actor: Any, ids: Sequence[int]) -> list[Question]:
     """The bank questions for `ids` in order; each must exist, be active and readable."""
     ids = list(ids)
     if len(ids) > MAX_QUESTIONS:
-        raise ValidationError({"questions": _("A template holds at most %(n)s questions.") % {"n": MAX_QUESTIONS}})
+        raise ValidationError(
+            {"questions": _("A template holds at most %(n)s questions.") % {"n": MAX_QUESTIONS}}
+        )
     if len(set(ids)) != len(ids):
         raise ValidationError({"questions": _("A question appears twice in the template.")})
-    qs = Question.objects.filter(pk__in=ids, is_active=True).prefetch_related("rubric_levels", "dimension_links")
+    qs = Question.objects.filter(pk__in=ids, is_active=True).prefetch_related(
+        "rubric_levels", "dimension_links"
+    )
     if actor is not None:
         qs = qs.filter(org_unit_id__in=shared_unit_ids(user=actor))
     found = {q.pk: q for q in qs}
@@ -192,7 +244,7 @@ def _items(version: TemplateVersion) -> list[Item]:
     return [(i.question_id, i.snapshot) for i in version.items.order_by("position")]
 
 
-def _fill(version: TemplateVersion, items: list[Item], snap: dict[str, Any]) -> None:
+def _fill(version: TemplateVersion, items: Sequence[Item], snap: dict[str, Any]) -> None:
     version.items.all().delete()
     TemplateQuestion.objects.bulk_create(
         TemplateQuestion(version=version, position=pos, question_id=qid, snapshot=snapshot)

@@ -17,8 +17,8 @@ from mianshi.jobs.services.common import require_manage
 from mianshi.jobs.services.competency import competency_model_create, dimensions_validate
 from mianshi.jobs.services.questions import (
     QuestionInput,
-    question_input_normalise,
     question_create,
+    question_input_normalise,
     question_validate,
 )
 from mianshi.jobs.transfer import competency as model_io
@@ -30,24 +30,33 @@ FIELD_TO_COLUMN = {"rubric": "level_N_description", "__all__": "", "dimensions":
 
 
 @transaction.atomic
-def question_bank_import(*, actor: Any, org_unit: OrgUnit, filename: str, content: bytes) -> list[Question]:
+def question_bank_import(
+    *, actor: Any, org_unit: OrgUnit, filename: str, content: bytes
+) -> list[Question]:
     """Add every question of the file to the bank of `org_unit`, or none if any row is wrong."""
     require_manage(actor, org_unit.pk)
     fmt = detect_format(filename, content)
     inputs, messages = [], []
     for number, (data, errors) in _question_items(fmt, content):
         if data is not None:
-            errors = {k: "; ".join(v) for k, v in question_validate(question_input_normalise(data)).items()}
+            errors = {
+                k: "; ".join(v)
+                for k, v in question_validate(question_input_normalise(data)).items()
+            }
         messages += [_cell_message(fmt, number, col, msg) for col, msg in errors.items()]
         inputs.append(data)
     if not inputs:
         raise file_error(_("The file contains no questions."))
     if messages:
         raise ValidationError({"file": messages})
-    return [question_create(actor=actor, org_unit=org_unit, data=d, via="import") for d in inputs if d]
+    return [
+        question_create(actor=actor, org_unit=org_unit, data=d, via="import") for d in inputs if d
+    ]
 
 
-def _question_items(fmt: str, content: bytes) -> list[tuple[int, tuple[QuestionInput | None, dict[str, str]]]]:
+def _question_items(
+    fmt: str, content: bytes
+) -> list[tuple[int, tuple[QuestionInput | None, dict[str, str]]]]:
     if fmt != "json":
         return [(n, question_io.question_from_row(row)) for n, row in read_rows(fmt, content)]
     doc = read_json(content)
@@ -73,13 +82,19 @@ def competency_models_import(
         raise ValidationError({"file": messages})
     return [
         competency_model_create(
-            actor=actor, org_unit=org_unit, name=m.name, description=m.description, dimensions=m.dimensions
+            actor=actor,
+            org_unit=org_unit,
+            name=m.name,
+            description=m.description,
+            dimensions=m.dimensions,
         )
         for m in found
     ]
 
 
-def _model_items(fmt: str, content: bytes) -> tuple[list[model_io.ModelInput], list[tuple[int, str, str]]]:
+def _model_items(
+    fmt: str, content: bytes
+) -> tuple[list[model_io.ModelInput], list[tuple[int, str, str]]]:
     if fmt != "json":
         return model_io.models_from_rows(read_rows(fmt, content))
     doc = read_json(content)
@@ -109,8 +124,16 @@ def _model_problems(
 def _model_message(fmt: str, model: model_io.ModelInput, message: str) -> str:
     rows = ", ".join(str(n) for n in model.rows)
     if fmt == "json":
-        return _("Item %(rows)s (model %(model)s): %(message)s") % {"rows": rows, "model": model.name, "message": message}
-    return _("Rows %(rows)s (model %(model)s): %(message)s") % {"rows": rows, "model": model.name, "message": message}
+        return _("Item %(rows)s (model %(model)s): %(message)s") % {
+            "rows": rows,
+            "model": model.name,
+            "message": message,
+        }
+    return _("Rows %(rows)s (model %(model)s): %(message)s") % {
+        "rows": rows,
+        "model": model.name,
+        "message": message,
+    }
 
 
 def _cell_message(fmt: str, number: int, column: str, message: str) -> str:
@@ -118,8 +141,16 @@ def _cell_message(fmt: str, number: int, column: str, message: str) -> str:
     label = _column_label(column)
     where = f"{column} ({label})" if label and label != column else column
     if fmt == "json":
-        return _("Item %(row)s, field %(column)s: %(message)s") % {"row": number, "column": where, "message": message}
-    return _("Row %(row)s, column %(column)s: %(message)s") % {"row": number, "column": where, "message": message}
+        return _("Item %(row)s, field %(column)s: %(message)s") % {
+            "row": number,
+            "column": where,
+            "message": message,
+        }
+    return _("Row %(row)s, column %(column)s: %(message)s") % {
+        "row": number,
+        "column": where,
+        "message": message,
+    }
 
 
 def _column_label(column: str) -> str:
@@ -127,7 +158,11 @@ def _column_label(column: str) -> str:
     if column.startswith("level_"):
         return str(_("rubric level"))
     try:
-        return str(Question._meta.get_field(column).verbose_name)
+        return str(getattr(Question._meta.get_field(column), "verbose_name", ""))
     except FieldDoesNotExist:
-        labels = {"dimension_codes": _("dimension codes"), "tags": _("tags"), "model": _("model name")}
+        labels = {
+            "dimension_codes": _("dimension codes"),
+            "tags": _("tags"),
+            "model": _("model name"),
+        }
         return str(labels.get(column, ""))

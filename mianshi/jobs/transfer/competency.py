@@ -35,11 +35,18 @@ def model_to_dict(model: CompetencyModel) -> dict[str, Any]:
 
     def dim(d: Any) -> dict[str, Any]:
         return {
-            "code": d.code, "name": d.name, "description": d.description,
-            "weight": _weight(d.weight), "children": [dim(c) for c in d.children.all()],
+            "code": d.code,
+            "name": d.name,
+            "description": d.description,
+            "weight": _weight(d.weight),
+            "children": [dim(c) for c in d.children.all()],
         }
 
-    return {"name": model.name, "description": model.description, "dimensions": [dim(d) for d in dimension_tree(model)]}
+    return {
+        "name": model.name,
+        "description": model.description,
+        "dimensions": [dim(d) for d in dimension_tree(model)],
+    }
 
 
 def models_document(models: list[CompetencyModel]) -> dict[str, Any]:
@@ -50,11 +57,17 @@ def model_to_rows(model: CompetencyModel) -> list[dict[str, Any]]:
     rows = []
     for d in dimension_tree(model):
         for dim, parent in [(d, ""), *[(c, d.code) for c in d.children.all()]]:
-            rows.append({
-                "model": model.name, "model_description": model.description, "code": dim.code,
-                "name": dim.name, "description": dim.description, "weight": _weight(dim.weight) or "",
-                "parent": parent,
-            })
+            rows.append(
+                {
+                    "model": model.name,
+                    "model_description": model.description,
+                    "code": dim.code,
+                    "name": dim.name,
+                    "description": dim.description,
+                    "weight": _weight(dim.weight) or "",
+                    "parent": parent,
+                }
+            )
     return rows
 
 
@@ -67,20 +80,28 @@ def models_from_json(items: list[Any]) -> tuple[list[ModelInput], list[tuple[int
     errors: list[tuple[int, str, str]] = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict) or not isinstance(item.get("dimensions"), list):
-            errors.append((number, "dimensions", _("Each model must be an object with a list of dimensions.")))
+            errors.append(
+                (number, "dimensions", _("Each model must be an object with a list of dimensions."))
+            )
             continue
         try:
             dims = [_dim_json(d) for d in item["dimensions"]]
         except (TypeError, KeyError, AttributeError):
-            errors.append((number, "dimensions", _("Each dimension must be an object with a name.")))
+            errors.append(
+                (number, "dimensions", _("Each dimension must be an object with a name."))
+            )
             continue
-        found.append(ModelInput(str(item.get("name", "")), str(item.get("description", "")), dims, [number]))
+        found.append(
+            ModelInput(str(item.get("name", "")), str(item.get("description", "")), dims, [number])
+        )
     return found, errors
 
 
 def _dim_json(raw: dict[str, Any]) -> DimensionInput:
     return DimensionInput(
-        name=str(raw["name"]), weight=raw.get("weight"), code=str(raw.get("code") or ""),
+        name=str(raw["name"]),
+        weight=raw.get("weight"),
+        code=str(raw.get("code") or ""),
         description=str(raw.get("description") or ""),
         children=[_dim_json(c) for c in raw.get("children") or []],
     )
@@ -98,7 +119,12 @@ def models_from_rows(rows: list[Row]) -> tuple[list[ModelInput], list[tuple[int,
             continue
         model = models.setdefault(name, ModelInput(name, row.get("model_description", "")))
         model.rows.append(number)
-        dim = DimensionInput(row.get("name", ""), row.get("weight") or None, row.get("code", ""), row.get("description", ""))
+        dim = DimensionInput(
+            row.get("name", ""),
+            row.get("weight") or None,
+            row.get("code", ""),
+            row.get("description", ""),
+        )
         if not dim.name:
             errors.append((number, "name", _("The dimension name is missing.")))
         parent_code = row.get("parent", "")
@@ -108,6 +134,8 @@ def models_from_rows(rows: list[Row]) -> tuple[list[ModelInput], list[tuple[int,
         elif (name, parent_code) in parents:
             parents[(name, parent_code)].children.append(dim)
         else:
-            msg = _("No earlier dimension of this model has the code %(code)s.") % {"code": parent_code}
+            msg = _("No earlier dimension of this model has the code %(code)s.") % {
+                "code": parent_code
+            }
             errors.append((number, "parent", msg))
     return list(models.values()), errors

@@ -6,13 +6,19 @@ from typing import Any
 
 from django.utils import timezone
 
-from mianshi.jobs.selectors import competency_model_get_for, competency_model_list_for, question_list_for
+from mianshi.jobs.selectors import (
+    competency_model_get_for,
+    competency_model_list_for,
+    question_list_for,
+)
 from mianshi.jobs.transfer import competency as model_io
 from mianshi.jobs.transfer import questions as question_io
 from mianshi.jobs.transfer.files import CONTENT_TYPES, ExportFile, write_csv, write_json, write_xlsx
 
 
-def question_bank_export(*, user: Any, fmt: str, filters: dict[str, Any] | None = None) -> ExportFile:
+def question_bank_export(
+    *, user: Any, fmt: str, filters: dict[str, Any] | None = None
+) -> ExportFile:
     """The questions `user` may read (optionally filtered like the list) as json/csv/xlsx."""
     questions = list(question_list_for(user=user, **(filters or {})).order_by("id"))
     if fmt == "json":

@@ -48,7 +48,9 @@ def detect_format(filename: str, content: bytes) -> str:
     if ext not in FORMATS:
         raise file_error(_("Unsupported file type; upload a .json, .csv or .xlsx file."))
     if (ext == "xlsx") != content.startswith(b"PK"):
-        raise file_error(_("The file content does not match its .%(ext)s extension.") % {"ext": ext})
+        raise file_error(
+            _("The file content does not match its .%(ext)s extension.") % {"ext": ext}
+        )
     return ext
 
 
@@ -56,7 +58,9 @@ def read_json(content: bytes) -> Any:
     try:
         return json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise file_error(_("The file is not valid JSON (%(error)s).") % {"error": str(exc)[:120]}) from exc
+        raise file_error(
+            _("The file is not valid JSON (%(error)s).") % {"error": str(exc)[:120]}
+        ) from exc
 
 
 def read_rows(fmt: str, content: bytes) -> list[Row]:
@@ -66,7 +70,10 @@ def read_rows(fmt: str, content: bytes) -> list[Row]:
         raise file_error(_("The file has no header row."))
     header = [h.strip().lower() for h in table[0]]
     rows = [
-        (number, {h: (cells[i] if i < len(cells) else "").strip() for i, h in enumerate(header) if h})
+        (
+            number,
+            {h: (cells[i] if i < len(cells) else "").strip() for i, h in enumerate(header) if h},
+        )
         for number, cells in enumerate(table[1:], start=2)
         if any(c.strip() for c in cells)
     ]
@@ -88,7 +95,9 @@ def _csv_table(content: bytes) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
-        raise file_error(_("The CSV file cannot be read (%(error)s).") % {"error": str(exc)[:120]}) from exc
+        raise file_error(
+            _("The CSV file cannot be read (%(error)s).") % {"error": str(exc)[:120]}
+        ) from exc
 
 
 def _xlsx_table(content: bytes) -> list[list[str]]:
@@ -99,7 +108,9 @@ def _xlsx_table(content: bytes) -> list[list[str]]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise file_error(_("The file is not a valid Excel (.xlsx) workbook.")) from exc
     sheet = book.worksheets[0]
-    table = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+    table = [
+        [_cell(v) for v in row] for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)
+    ]
     book.close()
     return table
 

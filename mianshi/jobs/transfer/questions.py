@@ -9,13 +9,23 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mianshi.jobs.models import Question, QuestionType
+from mianshi.jobs.services.common import split_list
 from mianshi.jobs.services.questions import QuestionInput, RubricInput, question_input_from
-from mianshi.jobs.transfer.files import Row, parse_bool, parse_int
+from mianshi.jobs.transfer.files import parse_bool, parse_int
 
 JSON_FORMAT = "mianshi.question_bank"
 BASE_COLUMNS = [
-    "type", "language", "text", "prep_seconds", "answer_seconds", "max_retakes", "screen_share",
-    "reference_answer", "tags", "dimension_codes", "is_active",
+    "type",
+    "language",
+    "text",
+    "prep_seconds",
+    "answer_seconds",
+    "max_retakes",
+    "screen_share",
+    "reference_answer",
+    "tags",
+    "dimension_codes",
+    "is_active",
 ]
 INT_COLUMNS = {"prep_seconds", "answer_seconds", "max_retakes"}
 BOOL_COLUMNS = {"screen_share", "is_active"}
@@ -26,19 +36,29 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     """Full-fidelity JSON form of one question."""
     data = question_input_from(question)
     out = {name: getattr(data, name) for name in BASE_COLUMNS}
-    out["rubric"] = [{"level": r.level, "description": r.description, "keywords": r.keywords} for r in data.rubric]
+    out["rubric"] = [
+        {"level": r.level, "description": r.description, "keywords": r.keywords}
+        for r in data.rubric
+    ]
     return out
 
 
 def questions_document(questions: list[Question]) -> dict[str, Any]:
-    return {"format": JSON_FORMAT, "version": 1, "questions": [question_to_dict(q) for q in questions]}
+    return {
+        "format": JSON_FORMAT,
+        "version": 1,
+        "questions": [question_to_dict(q) for q in questions],
+    }
 
 
 def question_to_row(question: Question) -> dict[str, Any]:
     data = question_to_dict(question)
     row = {k: v for k, v in data.items() if k != "rubric"}
     row["tags"], row["dimension_codes"] = ";".join(data["tags"]), ";".join(data["dimension_codes"])
-    row["screen_share"], row["is_active"] = str(data["screen_share"]).lower(), str(data["is_active"]).lower()
+    row["screen_share"], row["is_active"] = (
+        str(data["screen_share"]).lower(),
+        str(data["is_active"]).lower(),
+    )
     for level in data["rubric"]:
         row[f"level_{level['level']}_description"] = level["description"]
         row[f"level_{level['level']}_keywords"] = ";".join(level["keywords"])
@@ -49,7 +69,9 @@ def row_header(rows: list[dict[str, Any]]) -> list[str]:
     """Base columns, then level columns for every level used, highest first (3, 2, 1)."""
     levels = {int(m.group(1)) for r in rows for k in r if (m := LEVEL_COLUMN.match(k))}
     levels |= {3, 2, 1}  # an empty bank still exports a usable template to fill in
-    pairs = [[f"level_{n}_description", f"level_{n}_keywords"] for n in sorted(levels, reverse=True)]
+    pairs = [
+        [f"level_{n}_description", f"level_{n}_keywords"] for n in sorted(levels, reverse=True)
+    ]
     return BASE_COLUMNS + [c for pair in pairs for c in pair]
 
 
@@ -68,7 +90,10 @@ def question_from_dict(item: Any) -> tuple[QuestionInput | None, dict[str, str]]
     rubric = _rubric_json(item.get("rubric"), errors)
     if errors:
         return None, errors
-    values["tags"], values["dimension_codes"] = values.get("tags", []), values.get("dimension_codes", [])
+    values["tags"], values["dimension_codes"] = (
+        values.get("tags", []),
+        values.get("dimension_codes", []),
+    )
     return QuestionInput(**{**_defaults(), **values, "rubric": rubric}), {}
 
 
@@ -90,7 +115,12 @@ def _rubric_json(raw: Any, errors: dict[str, str]) -> list[RubricInput]:
         errors["rubric"] = _("The rubric must be a list of levels.")
         return []
     try:
-        return [RubricInput(int(r["level"]), str(r.get("description", "")), list(r.get("keywords") or [])) for r in raw]
+        return [
+            RubricInput(
+                int(r["level"]), str(r.get("description", "")), list(r.get("keywords") or [])
+            )
+            for r in raw
+        ]
     except (KeyError, TypeError, ValueError):
         errors["rubric"] = _("Each rubric level needs a whole-number level.")
         return []
@@ -147,7 +177,7 @@ def _rubric_cells(row: dict[str, str], errors: dict[str, str]) -> list[RubricInp
         if match.group(2) == "description":
             level.description = value
         else:
-            level.keywords = [value]  # split by the service on ; ； , ，
+            level.keywords = split_list(value)
     for level in levels.values():
         if not level.description:
             errors[f"level_{level.level}_description"] = _("Keywords need a level description.")

@@ -24,8 +24,10 @@ def page_of(request: HttpRequest, qs: QuerySet[Any]) -> Page[Any]:
 
 def require_manage(user: Any, obj: Any = None) -> None:
     """403 for a page that changes `obj` (or creates anything) without JOBS_MANAGE there."""
-    allowed = selectors.can_manage(user=user, obj=obj) if obj is not None else (
-        selectors.manageable_units(user=user).exists()
+    allowed = (
+        selectors.can_manage(user=user, obj=obj)
+        if obj is not None
+        else (selectors.manageable_units(user=user).exists())
     )
     if not allowed:
         raise PermissionDenied(_("You may not manage jobs and question banks of this unit."))

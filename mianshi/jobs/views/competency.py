@@ -28,19 +28,30 @@ def model_list(request: HttpRequest) -> HttpResponse:
     filters = SearchForm(request.GET)
     filters.is_valid()
     qs = selectors.competency_model_list_for(user=request.user, q=filters.cleaned_data.get("q", ""))
-    return render(request, "jobs/model_list.html", {
-        "filters": filters, "page": page_of(request, qs), "qs": querystring(request),
-        "can_create": selectors.manageable_units(user=request.user).exists(),
-    })
+    return render(
+        request,
+        "jobs/model_list.html",
+        {
+            "filters": filters,
+            "page": page_of(request, qs),
+            "qs": querystring(request),
+            "can_create": selectors.manageable_units(user=request.user).exists(),
+        },
+    )
 
 
 @login_required
 def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
     model = selectors.competency_model_get_for(user=request.user, pk=pk)
-    return render(request, "jobs/model_detail.html", {
-        "model": model, "dimensions": selectors.dimension_tree(model),
-        "can_manage": selectors.can_manage(user=request.user, obj=model),
-    })
+    return render(
+        request,
+        "jobs/model_detail.html",
+        {
+            "model": model,
+            "dimensions": selectors.dimension_tree(model),
+            "can_manage": selectors.can_manage(user=request.user, obj=model),
+        },
+    )
 
 
 @login_required
@@ -59,8 +70,12 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _editor(request: HttpRequest, model: Any) -> HttpResponse:
     """One page for the model's name and its dimension rows; saving is all-or-nothing."""
     initial = {"name": model.name, "description": model.description} if model else None
-    form = CompetencyModelForm(request.POST or None, user=request.user, creating=model is None, initial=initial)
-    rows = DimensionFormSet(request.POST or None, prefix="dim", initial=dimension_initial(model) if model else None)
+    form = CompetencyModelForm(
+        request.POST or None, user=request.user, creating=model is None, initial=initial
+    )
+    rows = DimensionFormSet(
+        request.POST or None, prefix="dim", initial=dimension_initial(model) if model else None
+    )
     if request.method == "POST" and form.is_valid() and rows.is_valid():
         try:
             saved = _save(request, model, form, rows)
@@ -76,7 +91,9 @@ def _save(request: HttpRequest, model: Any, form: CompetencyModelForm, rows: Any
     data, dims = dict(form.cleaned_data), dimensions_from_formset(rows)
     if model is None:
         return services.competency_model_create(actor=request.user, dimensions=dims, **data)
-    return services.competency_model_update(actor=request.user, model=model, data=data, dimensions=dims)
+    return services.competency_model_update(
+        actor=request.user, model=model, data=data, dimensions=dims
+    )
 
 
 @login_required
@@ -84,6 +101,8 @@ def _save(request: HttpRequest, model: Any, form: CompetencyModelForm, rows: Any
 def model_delete(request: HttpRequest, pk: int) -> HttpResponse:
     model = selectors.competency_model_get_for(user=request.user, pk=pk)
     return delete_with(
-        request, lambda: services.competency_model_delete(actor=request.user, model=model),
-        "jobs:model_list", reverse("jobs:model_detail", args=[model.pk]),
+        request,
+        lambda: services.competency_model_delete(actor=request.user, model=model),
+        "jobs:model_list",
+        reverse("jobs:model_detail", args=[model.pk]),
     )

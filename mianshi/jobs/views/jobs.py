@@ -19,10 +19,16 @@ def job_list(request: HttpRequest) -> HttpResponse:
     filters = JobFilterForm(request.GET)
     filters.is_valid()
     qs = selectors.job_list_for(user=request.user, **filters.cleaned_data)
-    return render(request, "jobs/job_list.html", {
-        "filters": filters, "page": page_of(request, qs), "qs": querystring(request),
-        "can_create": selectors.manageable_units(user=request.user).exists(),
-    })
+    return render(
+        request,
+        "jobs/job_list.html",
+        {
+            "filters": filters,
+            "page": page_of(request, qs),
+            "qs": querystring(request),
+            "can_create": selectors.manageable_units(user=request.user).exists(),
+        },
+    )
 
 
 @login_required
@@ -44,10 +50,15 @@ def job_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_get_for(user=request.user, pk=pk)
-    return render(request, "jobs/job_detail.html", {
-        "job": job, "can_manage": selectors.can_manage(user=request.user, obj=job),
-        "templates": selectors.template_list_for(user=request.user, job=job.pk),
-    })
+    return render(
+        request,
+        "jobs/job_detail.html",
+        {
+            "job": job,
+            "can_manage": selectors.can_manage(user=request.user, obj=job),
+            "templates": selectors.template_list_for(user=request.user, job=job.pk),
+        },
+    )
 
 
 @login_required
@@ -72,6 +83,8 @@ def job_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def job_delete(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_get_for(user=request.user, pk=pk)
     return delete_with(
-        request, lambda: services.job_delete(actor=request.user, job=job), "jobs:job_list",
+        request,
+        lambda: services.job_delete(actor=request.user, job=job),
+        "jobs:job_list",
         reverse("jobs:job_detail", args=[job.pk]),
     )

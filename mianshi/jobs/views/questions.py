@@ -29,18 +29,29 @@ def question_list(request: HttpRequest) -> HttpResponse:
     filters = QuestionFilterForm(request.GET)
     filters.is_valid()
     qs = selectors.question_list_for(user=request.user, **filters.cleaned_data)
-    return render(request, "jobs/question_list.html", {
-        "filters": filters, "page": page_of(request, qs), "qs": querystring(request),
-        "can_create": selectors.manageable_units(user=request.user).exists(),
-    })
+    return render(
+        request,
+        "jobs/question_list.html",
+        {
+            "filters": filters,
+            "page": page_of(request, qs),
+            "qs": querystring(request),
+            "can_create": selectors.manageable_units(user=request.user).exists(),
+        },
+    )
 
 
 @login_required
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = selectors.question_get_for(user=request.user, pk=pk)
-    return render(request, "jobs/question_detail.html", {
-        "question": question, "can_manage": selectors.can_manage(user=request.user, obj=question),
-    })
+    return render(
+        request,
+        "jobs/question_detail.html",
+        {
+            "question": question,
+            "can_manage": selectors.can_manage(user=request.user, obj=question),
+        },
+    )
 
 
 @login_required
@@ -58,7 +69,9 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _editor(request: HttpRequest, question: Any) -> HttpResponse:
     initial, rubric_initial = question_initial(question) if question else (None, NEW_RUBRIC)
-    form = QuestionForm(request.POST or None, user=request.user, creating=question is None, initial=initial)
+    form = QuestionForm(
+        request.POST or None, user=request.user, creating=question is None, initial=initial
+    )
     rubric = RubricFormSet(request.POST or None, prefix="rubric", initial=rubric_initial)
     if request.method == "POST" and form.is_valid() and rubric.is_valid():
         data = question_input_from_forms(form, rubric)
@@ -74,7 +87,9 @@ def _editor(request: HttpRequest, question: Any) -> HttpResponse:
         else:
             messages.success(request, _("Question saved."))
             return redirect("jobs:question_detail", pk=question.pk)
-    return render(request, "jobs/question_form.html", {"form": form, "rubric": rubric, "question": question})
+    return render(
+        request, "jobs/question_form.html", {"form": form, "rubric": rubric, "question": question}
+    )
 
 
 @login_required
@@ -82,6 +97,8 @@ def _editor(request: HttpRequest, question: Any) -> HttpResponse:
 def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
     question = selectors.question_get_for(user=request.user, pk=pk)
     return delete_with(
-        request, lambda: services.question_delete(actor=request.user, question=question),
-        "jobs:question_list", reverse("jobs:question_detail", args=[question.pk]),
+        request,
+        lambda: services.question_delete(actor=request.user, question=question),
+        "jobs:question_list",
+        reverse("jobs:question_detail", args=[question.pk]),
     )

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mianshi.jobs import services
@@ -33,13 +32,19 @@ def import_file(request: HttpRequest, kind: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             created = service(
-                actor=request.user, org_unit=form.cleaned_data["org_unit"], filename=upload.name,
+                actor=request.user,
+                org_unit=form.cleaned_data["org_unit"],
+                filename=upload.name,
                 content=upload.read(),
             )
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
-            messages.success(request, ngettext("%(n)s item imported.", "%(n)s items imported.", len(created)) % {"n": len(created)})
+            messages.success(
+                request,
+                ngettext("%(n)s item imported.", "%(n)s items imported.", len(created))
+                % {"n": len(created)},
+            )
             return redirect(done)
     return render(request, "jobs/import.html", {"form": form, "kind": kind})
 
@@ -56,7 +61,9 @@ def export_file(request: HttpRequest, kind: str) -> HttpResponse:
     else:
         search = SearchForm(request.GET)
         search.is_valid()
-        file = competency_models_export(user=request.user, fmt=fmt, q=search.cleaned_data.get("q", ""))
+        file = competency_models_export(
+            user=request.user, fmt=fmt, q=search.cleaned_data.get("q", "")
+        )
     return _download(file)
 
 
@@ -64,5 +71,3 @@ def _download(file: ExportFile) -> HttpResponse:
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
-
-
