@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +52,22 @@ STAGES = list(Stage)
 def build() -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     hq = orgunit_create(actor=None, name="总部", code="hq", kind=UnitKind.HEADQUARTERS)
-    branches = [orgunit_create(actor=None, name=f"分公司{i}", code=f"b{i}", kind=UnitKind.BRANCH,
-                               parent=hq) for i in range(4)]
-    depts = [orgunit_create(actor=None, name=f"部门{i}", code=f"d{b.pk}-{i}",
-                            kind=UnitKind.DEPARTMENT, parent=b) for b in branches for i in range(3)]
-    jobs = [Job.objects.create(org_unit=d, title=f"岗位{d.pk}-{j}", status="open")
-            for d in depts for j in range(3)]
+    branches = [
+        orgunit_create(actor=None, name=f"分公司{i}", code=f"b{i}", kind=UnitKind.BRANCH, parent=hq)
+        for i in range(4)
+    ]
+    depts = [
+        orgunit_create(
+            actor=None, name=f"部门{i}", code=f"d{b.pk}-{i}", kind=UnitKind.DEPARTMENT, parent=b
+        )
+        for b in branches
+        for i in range(3)
+    ]
+    jobs = [
+        Job.objects.create(org_unit=d, title=f"岗位{d.pk}-{j}", status="open")
+        for d in depts
+        for j in range(3)
+    ]
     hr = User.objects.create_user("bench_hr", password="x")
     RoleGrant.objects.create(user=hr, role=Role.HR, org_unit=hq)
     mgr = User.objects.create_user("bench_mgr", password="x")
@@ -65,13 +76,16 @@ def build() -> dict[str, Any]:
     batch: list[Candidate] = []
     for i in range(N):
         phone = f"138{i:08d}"
-        batch.append(Candidate(
-            org_unit=branches[i % 4], name=f"候选人{i}",
-            phone_enc=encrypt_str(phone, context=ENC_CONTEXT["phone_enc"]),
-            phone_bidx=blind_index(phone, kind="phone"),
-            email_enc=encrypt_str(f"c{i}@example.com", context=ENC_CONTEXT["email_enc"]),
-            email_bidx=blind_index(f"c{i}@example.com", kind="email"),
-        ))
+        batch.append(
+            Candidate(
+                org_unit=branches[i % 4],
+                name=f"候选人{i}",
+                phone_enc=encrypt_str(phone, context=ENC_CONTEXT["phone_enc"]),
+                phone_bidx=blind_index(phone, kind="phone"),
+                email_enc=encrypt_str(f"c{i}@example.com", context=ENC_CONTEXT["email_enc"]),
+                email_bidx=blind_index(f"c{i}@example.com", kind="email"),
+            )
+        )
         if len(batch) == 5000:
             Candidate.objects.bulk_create(batch)
             batch = []
@@ -81,17 +95,28 @@ def build() -> dict[str, Any]:
     for n, pk in enumerate(ids):
         for k in range(1 + (n % 3 == 0)):
             job = jobs[(n + k * 7) % len(jobs)]
-            apps.append(Application(candidate_id=pk, job=job, org_unit_id=job.org_unit_id,
-                                    stage=STAGES[(n + k) % len(STAGES)]))
+            apps.append(
+                Application(
+                    candidate_id=pk,
+                    job=job,
+                    org_unit_id=job.org_unit_id,
+                    stage=STAGES[(n + k) % len(STAGES)],
+                )
+            )
         if len(apps) >= 5000:
             Application.objects.bulk_create(apps)
             apps = []
     Application.objects.bulk_create(apps)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"hr": hr, "mgr": mgr, "job": jobs[0], "unit": branches[1],
-            "build_s": round(time.perf_counter() - started, 1),
-            "applications": Application.objects.count()}
+    return {
+        "hr": hr,
+        "mgr": mgr,
+        "job": jobs[0],
+        "unit": branches[1],
+        "build_s": round(time.perf_counter() - started, 1),
+        "applications": Application.objects.count(),
+    }
 
 
 def timed(fn: Callable[[], Any], runs: int = 5) -> float:
@@ -118,20 +143,29 @@ def main() -> None:
         "exact_email_search": CandidateFilters(q="c777@example.com"),
         "name_contains_search": CandidateFilters(q="候选人9999"),
     }
-    results: dict[str, Any] = {"candidates": N, "applications": world["applications"],
-                               "build_seconds": world["build_s"], "selector_ms": {}, "view_ms": {}}
+    results: dict[str, Any] = {
+        "candidates": N,
+        "applications": world["applications"],
+        "build_seconds": world["build_s"],
+        "selector_ms": {},
+        "view_ms": {},
+    }
     for user_key, user in (("hr", hr), ("dept_manager", mgr)):
         for name, case in cases.items():
             filters, page = case if isinstance(case, tuple) else (case, 1)
             results["selector_ms"][f"{user_key}.{name}"] = timed(
-                lambda f=filters, p=page, u=user: candidate_page(user=u, filters=f, number=p))
+                partial(candidate_page, user=user, filters=filters, number=page)
+            )
     client = Client()
     client.force_login(hr)
     results["view_ms"]["hr.first_page"] = timed(lambda: client.get("/candidates/"))
     results["view_ms"]["hr.deep_page"] = timed(lambda: client.get(f"/candidates/?page={deep}"))
     results["view_ms"]["hr.exact_phone_search"] = timed(
-        lambda: client.get("/candidates/?q=13800012345"))
-    results["view_ms"]["hr.stage_filter"] = timed(lambda: client.get("/candidates/?stage=screening"))
+        lambda: client.get("/candidates/?q=13800012345")
+    )
+    results["view_ms"]["hr.stage_filter"] = timed(
+        lambda: client.get("/candidates/?stage=screening")
+    )
     print(json.dumps(results, ensure_ascii=False, indent=2))
 
 

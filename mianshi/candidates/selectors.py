@@ -61,8 +61,9 @@ def visible_applications(user: Any) -> QuerySet[Application]:
 def visible_candidates(user: Any) -> QuerySet[Candidate]:
     """Candidates `user` may see: owned by a full-view unit, or with a visible application."""
     full = units_for(user, Cap.CANDIDATES_VIEW, roles=FULL_ROLES)
-    apps = visible_applications(user).filter(candidate=OuterRef("pk"))
-    return Candidate.objects.filter(Q(org_unit__in=full) | Q(Exists(apps)))
+    # A non-correlated IN (…) is computed once; a correlated EXISTS runs per candidate row.
+    applying = visible_applications(user).values("candidate_id")
+    return Candidate.objects.filter(Q(org_unit__in=full) | Q(pk__in=applying))
 
 
 def manageable_applications(user: Any) -> QuerySet[Application]:
@@ -145,18 +146,21 @@ def _application_filter(user: Any, f: CandidateFilters) -> QuerySet[Application]
 
 def candidate_list(*, user: Any, filters: CandidateFilters) -> QuerySet[Candidate]:
     """Visible candidates matching the filters, newest first."""
-    qs = visible_candidates(user)
+    if filters.job or filters.stage:
+        # A visible application in that job/stage already makes its candidate visible, so the
+        # broader visibility rule (an OR the database evaluates per row) can be skipped.
+        matching = _application_filter(user, filters).values("candidate_id")
+        qs = Candidate.objects.filter(pk__in=matching)
+    else:
+        qs = visible_candidates(user)
     if filters.q.strip():
         qs = _search(qs, filters.q.strip())
     if filters.tag:
         qs = qs.filter(tags__name=filters.tag)
     if filters.unit:
         units = _subtree(filters.unit)
-        in_units = Application.objects.filter(candidate=OuterRef("pk"), org_unit__in=units)
-        qs = qs.filter(Q(org_unit__in=units) | Q(Exists(in_units)))
-    if filters.job or filters.stage:
-        apps = _application_filter(user, filters).filter(candidate=OuterRef("pk"))
-        qs = qs.filter(Exists(apps))
+        in_units = Application.objects.filter(org_unit__in=units).values("candidate_id")
+        qs = qs.filter(Q(org_unit__in=units) | Q(pk__in=in_units))
     return qs.order_by("-id")
 
 
@@ -171,8 +175,14 @@ def candidate_rows(
     *, user: Any, candidates: Iterable[Candidate], filters: CandidateFilters
 ) -> list[Candidate]:
     """One page of candidates with their tags and visible (filtered) applications attached."""
-    apps = _application_filter(user, filters).select_related("job").order_by("-id")
     page = list(candidates)
+    # Narrow by primary key first: otherwise the planner may walk the (unit, stage) index
+    # over every application of the user's units to find the page's few.
+    of_page = Application.objects.filter(candidate_id__in=[c.pk for c in page])
+    apps = _application_filter(user, filters).filter(
+        pk__in=list(of_page.values_list("pk", flat=True))
+    )
+    apps = apps.select_related("job").order_by("-id")
     prefetch_related_objects(
         page, "tags", Prefetch("applications", queryset=apps, to_attr="shown_applications")
     )
