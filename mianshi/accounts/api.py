@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from mianshi.accounts import selectors, services
 from mianshi.accounts.api_auth import require_scope
@@ -22,6 +22,7 @@ from mianshi.accounts.schemas import (
     UserPatch,
     UserUpdate,
 )
+from mianshi.organisations.pagination import BoundedPageNumberPagination
 from mianshi.organisations.selectors import orgunit_pick
 
 router = Router(tags=["accounts"])
@@ -39,7 +40,7 @@ def me(request: HttpRequest) -> Any:
 
 
 @router.get("/users", response=list[UserOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def user_list(request: HttpRequest, filters: Query[UserFilter]) -> Any:
     require_scope(request, "org:read")
     return selectors.user_list(

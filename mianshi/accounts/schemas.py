@@ -8,6 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from mianshi.accounts.roles import Role
+from mianshi.organisations.schemas import DbId
 
 
 class UserOut(Schema):
@@ -27,7 +28,7 @@ class UserIn(Schema):
     display_name: str = Field(default="", max_length=80)
     email: str = Field(default="", max_length=254)
     role: Role | None = None
-    org_unit_id: int | None = None
+    org_unit_id: DbId | None = None
 
 
 class UserUpdate(Schema):
@@ -45,7 +46,7 @@ class UserPatch(Schema):
 class UserFilter(Schema):
     q: str = ""
     is_active: bool | None = None
-    unit_id: int | None = None
+    unit_id: DbId | None = None
     role: Role | None = None
 
 
@@ -64,7 +65,7 @@ class GrantOut(Schema):
 
 class GrantIn(Schema):
     role: Role
-    org_unit_id: int
+    org_unit_id: DbId
 
 
 class ApiKeyOut(Schema):

@@ -4,17 +4,18 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from mianshi.accounts.api_auth import require_scope
 from mianshi.compliance import selectors
 from mianshi.compliance.schemas import EventFilter, EventOut
+from mianshi.organisations.pagination import BoundedPageNumberPagination
 
 router = Router(tags=["audit"])
 
 
 @router.get("/events", response=list[EventOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def event_list(request: HttpRequest, filters: Query[EventFilter]) -> Any:
     require_scope(request, "audit:read")
     return selectors.event_list(user=request.user, **filters.model_dump())

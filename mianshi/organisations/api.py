@@ -4,11 +4,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from mianshi.accounts.api_auth import require_scope
 from mianshi.accounts.roles import Cap
 from mianshi.organisations import selectors, services
+from mianshi.organisations.pagination import BoundedPageNumberPagination
 from mianshi.organisations.schemas import (
     TreeNodeOut,
     UnitFilter,
@@ -22,7 +23,7 @@ router = Router(tags=["organisation"])
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
     require_scope(request, "org:read")
     return selectors.orgunit_list(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Schema
 from pydantic import Field
 
 from mianshi.organisations.models import UnitKind
+from mianshi.organisations.pagination import DB_ID_MAX
 from mianshi.organisations.selectors import TreeNode
+
+DbId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
 
 
 class UnitOut(Schema):
@@ -24,14 +29,14 @@ class UnitIn(Schema):
     name: str = Field(min_length=1, max_length=120)
     code: str = Field(min_length=1, max_length=60)
     kind: UnitKind
-    parent_id: int | None = None
+    parent_id: DbId | None = None
 
 
 class UnitPatch(Schema):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     code: str | None = Field(default=None, min_length=1, max_length=60)
     kind: UnitKind | None = None
-    parent_id: int | None = None
+    parent_id: DbId | None = None
 
 
 class UnitFilter(Schema):

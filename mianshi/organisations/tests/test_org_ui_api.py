@@ -156,3 +156,22 @@ def test_api_needs_write_scope(org: Any, sh_admin: Any, api_for: Any) -> None:
     assert response.status_code == 403
     assert OrgUnit.objects.get(pk=org.sh_sales.pk).name == "销售部"
     assert api_for(sh_admin, scopes=["jobs:read"]).get("/org/units").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/org/units?page=99999999999999999999999",
+        "/org/units?page_size=100000",
+        "/accounts/users?unit_id=99999999999999999999999",
+        "/audit/events?page=99999999999999999999999",
+    ],
+)
+def test_absurd_numbers_are_422_not_500(org: Any, make_user: Any, api_for: Any, path: str) -> None:
+    api = api_for(make_user("hq-admin", Role.HR_ADMIN, org.hq))
+    assert api.client.get(f"/api{path}").status_code == 422
+
+
+def test_absurd_parent_id_is_422(org: Any, sh_admin: Any, api_for: Any) -> None:
+    body = {"name": "x", "code": "x", "kind": "department", "parent_id": 10**30}
+    assert api_for(sh_admin).post("/org/units", body).status_code == 422

@@ -1,0 +1,20 @@
+"""Page-number pagination with bounded inputs, for every list endpoint of the API.
+
+Ninja's PageNumberPagination accepts any page number; a huge one overflows the database's
+64-bit OFFSET and answers 500. Bounds turn such input into a 422.
+"""
+
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+MAX_PAGE = 1_000_000_000
+MAX_PAGE_SIZE = 100
+DB_ID_MAX = 2**63 - 1  # the largest id a BigAutoField can hold
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """PageNumberPagination whose page and page_size cannot overflow the query."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
