@@ -179,7 +179,7 @@ RESUME_MAX_BYTES = int(env("RESUME_MAX_BYTES", str(10 * 1024 * 1024)))
 # the blind index used for exact-match search. The demo keys below are public on purpose;
 # a deployment sets its own.
 ENCRYPTION_KEYS = [
-    k for k in env("ENCRYPTION_KEYS", "k1:ZGVtby1rZXktZGVtby1rZXktZGVtby1rZXktMDA=").split(",") if k
+    k for k in env("ENCRYPTION_KEYS", "k1:ZGVtby1rZXktZGVtby1rZXktZGVtby1rZXktMDAwMCE=").split(",") if k
 ]
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", "demo-blind-index-key-change-me")
 
