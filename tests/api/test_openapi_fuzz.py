@@ -1,0 +1,75 @@
+"""schemathesis fuzzes every operation of the published OpenAPI document.
+
+The document is fetched from /api/openapi.json through the WSGI application, exactly as a
+client would; each generated request (valid and malformed) carries the Bearer key of an
+HR admin over the whole organisation. No request may answer 5xx, and every answer must
+match what the document promises (content type, body schema for documented statuses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
+
+from config.wsgi import application
+from conftest import ALL_SCOPES
+from mianshi.accounts.roles import Role
+from mianshi.accounts.services import apikey_create
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def wsgi_keeps_test_connection() -> Iterator[None]:
+    """What Django's test client does per request: the WSGI handler would otherwise close
+    the database connection after each answer, and with it the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(org: Any, make_user: Any) -> dict[str, str]:
+    admin = make_user("api_admin", Role.HR_ADMIN, org.hq)
+    _, raw = apikey_create(actor=None, user=admin, scopes=ALL_SCOPES)
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def test_the_document_is_served_and_lists_operations() -> None:
+    operations = list(schema.get_all_operations())
+    assert len(operations) >= 1
+    assert schema.raw_schema["openapi"].startswith("3.")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=10,
+    deadline=None,
+    database=None,
+    # One key for all examples of an operation is intended; the data they create piles up
+    # inside the test transaction, like a busy tenant.
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+@pytest.mark.django_db
+@pytest.mark.usefixtures("wsgi_keeps_test_connection")
+def test_api_never_fails_and_keeps_its_promises(case: Any, bearer: dict[str, str]) -> None:
+    case.call_and_validate(headers=bearer, checks=CHECKS)
