@@ -4,13 +4,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PORT=${PORT:-8000}
+DATA_DIR=${MIANSHI_DATA_DIR:-var}
 export DJANGO_SETTINGS_MODULE=config.settings
+mkdir -p "$DATA_DIR"
 $BIN/python manage.py migrate --noinput
 $BIN/python manage.py collectstatic --noinput -v 0
 $BIN/python manage.py load_demo
 $BIN/celery -A config worker --loglevel=INFO --concurrency=2 --pool=prefork \
-  --logfile=var/worker.log &
+  --logfile="$DATA_DIR/worker.log" &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
-echo "Mianshi is starting on http://127.0.0.1:${PORT}/  (worker pid $WORKER, log var/worker.log)"
+echo "Mianshi is starting on http://127.0.0.1:${PORT}/  (worker pid $WORKER, log $DATA_DIR/worker.log)"
 $BIN/gunicorn config.wsgi --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 --access-logfile -

@@ -1,24 +1,51 @@
 #!/usr/bin/env bash
 # The whole suite: lint, then pytest twice — embedded defaults (SQLite, SQLite broker,
-# local files) and scaled (PostgreSQL + Redis broker). Neither run may be skipped.
+# local files) and scaled (PostgreSQL + Redis broker). Neither run may be skipped: a
+# missing browser is installed, stopped services are started, and anything that cannot
+# be made to run fails the build (pytest's "no tests collected", exit 5, fails too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+START=$SECONDS
+TIMINGS=()
 
-bash scripts/ensure-chromium.sh
-make lint
+phase() {  # phase "label" command...: run one phase, print and remember its duration
+  local label=$1 began=$SECONDS
+  shift
+  echo
+  echo "==== ${label}"
+  "$@"
+  TIMINGS+=("$(printf '%-58s %4ds' "$label" $((SECONDS - began)))")
+}
 
-echo "== suite 1/2: embedded (SQLite, SQLite broker, local files)"
-EMBEDDED_DIR=$(mktemp -d)
-MIANSHI_DATA_DIR=$EMBEDDED_DIR $BIN/pytest -q
-rm -rf "$EMBEDDED_DIR"
+embedded() {
+  local dir
+  dir=$(mktemp -d)
+  MIANSHI_DATA_DIR=$dir $BIN/pytest -q
+  rm -rf "$dir"
+}
 
-echo "== suite 2/2: scaled (PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379 broker)"
-bash scripts/ensure-services.sh
-SCALED_DIR=$(mktemp -d)
-MIANSHI_DATA_DIR=$SCALED_DIR \
-MIANSHI_DATABASE_URL=${MIANSHI_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
-MIANSHI_BROKER_URL=${MIANSHI_TEST_BROKER_URL:-redis://127.0.0.1:6379/15} \
-MIANSHI_EXPECT_SCALED=1 \
-  $BIN/pytest -q
-rm -rf "$SCALED_DIR"
+scaled() {
+  local dir
+  dir=$(mktemp -d)
+  MIANSHI_DATA_DIR=$dir \
+  MIANSHI_DATABASE_URL=${MIANSHI_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+  MIANSHI_BROKER_URL=${MIANSHI_TEST_BROKER_URL:-redis://127.0.0.1:6379/15} \
+  MIANSHI_EXPECT_SCALED=1 \
+    $BIN/pytest -q
+  rm -rf "$dir"
+}
+
+# Settings a developer may have exported must not leak into the suite.
+unset MIANSHI_DATABASE_URL MIANSHI_BROKER_URL MIANSHI_RESULT_BACKEND MIANSHI_STORAGE \
+  MIANSHI_CELERY_EAGER MIANSHI_EXPECT_SCALED
+
+phase "browser: Debian chromium present" bash scripts/ensure-chromium.sh
+phase "lint: ruff, ruff format, mypy, import-linter, migrations" make --no-print-directory lint
+phase "suite 1/2: embedded (SQLite WAL, SQLite broker, local files)" embedded
+phase "services: PostgreSQL 5432 and Redis 6379 up" bash scripts/ensure-services.sh
+phase "suite 2/2: scaled (PostgreSQL, Redis broker)" scaled
+
+echo
+echo "==== all green in $((SECONDS - START))s"
+printf '  %s\n' "${TIMINGS[@]}"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# By hand, not part of `make test` (it installs and loads the whole demo):
+# run `make demo` on a spare port with a throw-away data folder, wait until it serves
+# /healthz, the login page at / and /api/openapi.json, log in with a demo login, check
+# the Celery worker is up, then stop everything that `make demo` started.
+#   PORT=18xxx DEMO_USER=admin DEMO_PASSWORD=Mianshi-Demo-2026 bash scripts/demo-smoke.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${PORT:-18437}
+DEMO_USER=${DEMO_USER:-admin}
+DEMO_PASSWORD=${DEMO_PASSWORD:-Mianshi-Demo-2026}
+DEADLINE=${DEMO_DEADLINE:-300}
+BASE="http://127.0.0.1:${PORT}"
+WORK=$(mktemp -d)
+LOG="$WORK/demo.log"
+JAR="$WORK/cookies"
+
+# setsid: `make demo` and everything it starts share one new process group.
+MIANSHI_DATA_DIR="$WORK/data" PORT=$PORT setsid make --no-print-directory demo >"$LOG" 2>&1 &
+GROUP=$!
+stop() {
+  kill -TERM -- "-$GROUP" 2>/dev/null || true
+  for _ in $(seq 1 20); do kill -0 -- "-$GROUP" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL -- "-$GROUP" 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+fail() { echo "demo-smoke: FAIL: $*" >&2; echo "--- last lines of $LOG" >&2; tail -n 40 "$LOG" >&2; exit 1; }
+status() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; }
+
+began=$SECONDS
+until [ "$(status "$BASE/healthz")" = 200 ]; do
+  kill -0 "$GROUP" 2>/dev/null || fail "make demo exited before serving"
+  [ $((SECONDS - began)) -lt "$DEADLINE" ] || fail "no /healthz within ${DEADLINE}s"
+  sleep 2
+done
+echo "demo-smoke: /healthz answered after $((SECONDS - began))s"
+
+[ "$(status "$BASE/")" = 200 ] || fail "/ is not 200"
+curl -s --max-time 10 -c "$JAR" "$BASE/" >"$WORK/login.html"
+grep -q 'name="password"' "$WORK/login.html" || fail "/ is not the login page"
+curl -s --max-time 10 "$BASE/api/openapi.json" | grep -q '"openapi": *"3' || fail "no OpenAPI 3 document"
+
+TOKEN=$(sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' "$WORK/login.html" | head -n1)
+[ -n "$TOKEN" ] || fail "no CSRF token on the login page"
+CODE=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 20 -b "$JAR" -c "$JAR" \
+  -H "Referer: $BASE/" --data-urlencode "csrfmiddlewaretoken=$TOKEN" \
+  --data-urlencode "username=$DEMO_USER" --data-urlencode "password=$DEMO_PASSWORD" \
+  --data-urlencode "next=/" "$BASE/accounts/login/")
+[ "${CODE%% *}" = 302 ] || fail "login as $DEMO_USER answered $CODE (expected a redirect)"
+curl -s --max-time 10 -b "$JAR" "$BASE/" >"$WORK/dashboard.html"
+grep -q 'accounts/logout' "$WORK/dashboard.html" || fail "no dashboard after logging in as $DEMO_USER"
+echo "demo-smoke: logged in as $DEMO_USER"
+
+pgrep -g "$GROUP" -f "celery -A config worker" >/dev/null || fail "no Celery worker running"
+echo "demo-smoke: OK in $((SECONDS - began))s (/, /healthz, /api/openapi.json, login, worker)"
