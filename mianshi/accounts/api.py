@@ -22,7 +22,7 @@ from mianshi.accounts.schemas import (
     UserPatch,
     UserUpdate,
 )
-from mianshi.organisations.pagination import BoundedPageNumberPagination
+from mianshi.common.pagination import BoundedPageNumberPagination
 from mianshi.organisations.selectors import orgunit_pick
 
 router = Router(tags=["accounts"])

@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from mianshi.accounts.roles import Role
-from mianshi.organisations.schemas import DbId
+from mianshi.common.pagination import DbId
 
 
 class UserOut(Schema):

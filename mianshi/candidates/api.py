@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from mianshi.accounts.api_auth import require_scope
 from mianshi.candidates import selectors as sel
@@ -35,6 +35,7 @@ from mianshi.candidates.schemas import (
     TransitionIn,
     TransitionOut,
 )
+from mianshi.common.pagination import BoundedPageNumberPagination
 
 router = Router(tags=["candidates"])
 READ, WRITE = "candidates:read", "candidates:write"
@@ -44,7 +45,7 @@ READ, WRITE = "candidates:read", "candidates:write"
 
 
 @router.get("/", response=list[CandidateOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_candidates(request: HttpRequest, filters: Query[CandidateQuery]) -> Any:
     require_scope(request, READ)
     parsed = sel.CandidateFilters(
@@ -153,7 +154,7 @@ def download_resume(request: HttpRequest, candidate_id: int) -> HttpResponse:
 
 
 @router.get("/applications", response=list[ApplicationOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_applications(request: HttpRequest, filters: Query[ApplicationQuery]) -> Any:
     require_scope(request, READ)
     return sel.application_list(

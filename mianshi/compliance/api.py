@@ -7,9 +7,9 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from mianshi.accounts.api_auth import require_scope
+from mianshi.common.pagination import BoundedPageNumberPagination
 from mianshi.compliance import selectors
 from mianshi.compliance.schemas import EventFilter, EventOut
-from mianshi.organisations.pagination import BoundedPageNumberPagination
 
 router = Router(tags=["audit"])
 

@@ -8,8 +8,8 @@ from ninja.pagination import paginate
 
 from mianshi.accounts.api_auth import require_scope
 from mianshi.accounts.roles import Cap
+from mianshi.common.pagination import BoundedPageNumberPagination
 from mianshi.organisations import selectors, services
-from mianshi.organisations.pagination import BoundedPageNumberPagination
 from mianshi.organisations.schemas import (
     TreeNodeOut,
     UnitFilter,

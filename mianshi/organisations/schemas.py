@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from ninja import Schema
 from pydantic import Field
 
+from mianshi.common.pagination import DbId
 from mianshi.organisations.models import UnitKind
-from mianshi.organisations.pagination import DB_ID_MAX
 from mianshi.organisations.selectors import TreeNode
-
-DbId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
 
 
 class UnitOut(Schema):

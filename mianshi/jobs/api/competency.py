@@ -4,9 +4,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from mianshi.accounts.api_auth import require_scope
+from mianshi.common.pagination import BoundedPageNumberPagination
 from mianshi.jobs import selectors, services
 from mianshi.jobs.api.refs import download, unit_ref
 from mianshi.jobs.models import CompetencyModel
@@ -36,7 +37,7 @@ def dimension_inputs(items: list[DimensionIn] | None) -> list[DimensionInput] | 
 
 
 @router.get("", response=list[ModelSummary])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def model_list(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
     require_scope(request, "jobs:read")
     return selectors.competency_model_list_for(user=request.user, q=q)

@@ -2,9 +2,10 @@
 
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from mianshi.accounts.api_auth import require_scope
+from mianshi.common.pagination import BoundedPageNumberPagination
 from mianshi.jobs import selectors, services
 from mianshi.jobs.api.refs import resolve_ids, unit_ref
 from mianshi.jobs.models import Job
@@ -14,7 +15,7 @@ router = Router()
 
 
 @router.get("", response=list[JobOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def job_list(request: HttpRequest, q: str = "", status: str = "", org_unit: int | None = None):  # type: ignore[no-untyped-def]
     require_scope(request, "jobs:read")
     return selectors.job_list_for(user=request.user, q=q, status=status, org_unit=org_unit)

@@ -4,9 +4,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from mianshi.accounts.api_auth import require_scope
+from mianshi.common.pagination import BoundedPageNumberPagination
 from mianshi.jobs import selectors, services
 from mianshi.jobs.api.refs import download, unit_ref
 from mianshi.jobs.models import Question
@@ -39,7 +40,7 @@ def to_input(payload: QuestionPatch, base: QuestionInput | None = None) -> Quest
 
 
 @router.get("", response=list[QuestionOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def question_list(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     q: str = "",

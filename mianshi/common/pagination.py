@@ -4,6 +4,8 @@ Ninja's PageNumberPagination accepts any page number; a huge one overflows the d
 64-bit OFFSET and answers 500. Bounds turn such input into a 422.
 """
 
+from typing import Annotated
+
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
@@ -18,3 +20,7 @@ class BoundedPageNumberPagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+
+
+# Ids in request bodies and paths: anything larger cannot exist and would overflow the query.
+DbId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
