@@ -27,7 +27,10 @@ PATH_MAX = OrgUnit._meta.get_field("path").max_length or 255
 ALLOWED_PARENTS: dict[str, frozenset[str | None]] = {
     UnitKind.HEADQUARTERS: frozenset({None}),
     UnitKind.BRANCH: frozenset({UnitKind.HEADQUARTERS.value}),
-    UnitKind.DEPARTMENT: frozenset({UnitKind.BRANCH.value, UnitKind.DEPARTMENT.value}),
+    # Headquarters has functional departments of its own (e.g. 总部人力资源部).
+    UnitKind.DEPARTMENT: frozenset(
+        {UnitKind.HEADQUARTERS.value, UnitKind.BRANCH.value, UnitKind.DEPARTMENT.value}
+    ),
 }
 
 
@@ -44,7 +47,9 @@ def _kind_error(kind: str) -> str:
     messages: dict[str, str] = {
         UnitKind.HEADQUARTERS: _("Headquarters can only be at the root of the tree."),
         UnitKind.BRANCH: _("A branch must sit directly under headquarters."),
-        UnitKind.DEPARTMENT: _("A department must sit under a branch or another department."),
+        UnitKind.DEPARTMENT: _(
+            "A department must sit under headquarters, a branch or another department."
+        ),
     }
     return str(messages.get(kind, _("Unknown kind of unit.")))
 

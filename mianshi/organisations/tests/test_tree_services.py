@@ -34,7 +34,6 @@ def test_create_computes_path_under_parent(org: Any) -> None:
     [
         (UnitKind.BRANCH, "sh"),  # branch under branch
         (UnitKind.BRANCH, "sh-sales"),  # branch under department
-        (UnitKind.DEPARTMENT, "hq"),  # department directly under hq
         (UnitKind.DEPARTMENT, None),  # department at the root
         (UnitKind.HEADQUARTERS, "sh"),  # hq anywhere but the root
     ],
@@ -106,10 +105,9 @@ def test_move_under_itself_is_refused(org: Any) -> None:
 
 
 def test_kind_change_must_fit_children(org: Any) -> None:
-    # A branch with departments turned into headquarters at its place is refused twice over;
-    # a branch turned into a department under hq too.
+    # A branch turned into headquarters below the root is refused.
     with pytest.raises(ValidationError):
-        orgunit_update(actor=None, unit=org.sh, kind=UnitKind.DEPARTMENT)
+        orgunit_update(actor=None, unit=org.sh, kind=UnitKind.HEADQUARTERS)
     org.sh.refresh_from_db()
     assert org.sh.kind == UnitKind.BRANCH
 

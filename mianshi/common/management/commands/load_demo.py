@@ -1,0 +1,206 @@
+"""`manage.py load_demo`: the demo organisation, staff, jobs, question bank and candidates.
+
+Everything is written through the services (so the audit trail and validation apply);
+running it twice does nothing the second time.
+"""
+
+from collections import deque
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from mianshi.accounts.models import User
+from mianshi.accounts.services import user_create
+from mianshi.candidates.models import Application
+from mianshi.candidates.pipeline import TRANSITIONS, Stage
+from mianshi.candidates.services import (
+    application_advance,
+    application_assign,
+    application_create,
+    application_update,
+    candidate_create,
+)
+from mianshi.common import demo_data as D
+from mianshi.jobs.models import Job
+from mianshi.jobs.services import (
+    DimensionInput,
+    QuestionInput,
+    RubricInput,
+    competency_model_create,
+    job_create,
+    job_update,
+    question_create,
+    template_create,
+)
+from mianshi.organisations.models import OrgUnit
+from mianshi.organisations.services import orgunit_create
+
+SCORED = {"ai_scored", "second_round", "offer_approval", "pending_onboarding", "hired"}
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation, users, jobs, question bank and 30 candidates."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if OrgUnit.objects.filter(code="hq").exists():
+            self.stdout.write("Demo data already loaded.")
+        else:
+            with transaction.atomic():
+                load()
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write(f"\nDemo logins (password for all: {D.DEMO_PASSWORD}):")
+        for username, display, role, unit, what in D.USERS:
+            self.stdout.write(f"  {username:<14} {display:<12} {role:<14} {unit:<9} {what}")
+
+
+def load() -> None:
+    units = _units()
+    users = _users(units)
+    models = {name: _model(name, dims, units["hq"]) for name, dims in D.MODELS.items()}
+    questions = {q[0]: _question(q, units["hq"]) for q in D.QUESTIONS}
+    jobs = {t[0]: _job(t, units, models) for t in D.JOBS}
+    for name, job_title, keys in D.TEMPLATES:
+        job = jobs[job_title]
+        template = template_create(
+            actor=None,
+            org_unit=job.org_unit,
+            name=name,
+            job=job,
+            competency_model=job.competency_model,
+            question_ids=[questions[k].pk for k in keys],
+        )
+        job_update(actor=None, job=job, data={"interview_template": template})
+    _candidates(jobs, users)
+
+
+def _units() -> dict[str, OrgUnit]:
+    units: dict[str, OrgUnit] = {}
+    for code, name, kind, parent in D.UNITS:
+        units[code] = orgunit_create(
+            actor=None, name=name, code=code, kind=kind, parent=units[parent] if parent else None
+        )
+    return units
+
+
+def _users(units: dict[str, OrgUnit]) -> dict[str, User]:
+    users = {}
+    for username, display, role, unit, _what in D.USERS:
+        users[username] = user_create(
+            actor=None,
+            username=username,
+            password=D.DEMO_PASSWORD,
+            display_name=display,
+            email=f"{username}@demo.mianshi.local",
+            role=role,
+            org_unit=units[unit],
+        )
+    # The demo admin may also open Django admin for raw configuration.
+    User.objects.filter(username="admin").update(is_staff=True, is_superuser=True)
+    return users
+
+
+def _model(name: str, dims: list[tuple[str, int, list[str]]], owner: OrgUnit) -> Any:
+    inputs = [
+        DimensionInput(dim, Decimal(weight), children=[DimensionInput(sub) for sub in subs])
+        for dim, weight, subs in dims
+    ]
+    return competency_model_create(actor=None, org_unit=owner, name=name, dimensions=inputs)
+
+
+def _question(row: tuple[Any, ...], owner: OrgUnit) -> Any:
+    _key, qtype, lang, text, prep, answer, retakes, dims, rubric = row
+    data = QuestionInput(
+        type=qtype,
+        text=text,
+        language=lang,
+        prep_seconds=prep,
+        answer_seconds=answer,
+        max_retakes=retakes,
+        screen_share=qtype == "skills_demo",
+        dimension_codes=dims,
+        rubric=[RubricInput(level, desc, kws) for level, (desc, kws) in rubric.items()],
+    )
+    return question_create(actor=None, org_unit=owner, data=data)
+
+
+def _job(row: tuple[Any, ...], units: dict[str, OrgUnit], models: dict[str, Any]) -> Job:
+    title, unit, model, headcount, education, years, description = row
+    data = {
+        "title": title,
+        "description": description,
+        "education": education,
+        "min_years": years,
+        "headcount": headcount,
+        "status": "open",
+        "competency_model": models[model],
+    }
+    return job_create(actor=None, org_unit=units[unit], data=data)
+
+
+def _candidates(jobs: dict[str, Job], users: dict[str, User]) -> None:
+    for n, (job_title, stage) in enumerate(D.PIPELINE):
+        job = jobs[job_title]
+        hr = users["hr_sz"] if job.org_unit.code.startswith("sz") else users["hr_sh"]
+        candidate = candidate_create(actor=hr, org_unit=job.org_unit, **_person(n))
+        application = application_create(actor=hr, candidate=candidate, job=job)
+        _move(hr, application, stage)
+        if stage in SCORED:
+            score = Decimal(55 + (n * 7) % 40) / 10
+            application_update(actor=hr, application=application, overall_score=score)
+        if job.org_unit.code.startswith("sh") and stage not in {"applied", "screening"}:
+            interviewer = users["int_sh_1"] if job_title == "销售代表" else users["int_sh_2"]
+            application_assign(actor=hr, application=application, interviewer=interviewer)
+    _returning_candidate(jobs, users["hr_sh"])
+
+
+def _person(n: int) -> dict[str, Any]:
+    female = n % 2 == 1
+    name = D.SURNAMES[n % len(D.SURNAMES)] + D.GIVEN[n % len(D.GIVEN)]
+    region = "440305" if n % 3 == 0 else "310101"
+    birth = f"{1988 + n % 12}{1 + n % 12:02d}{1 + n % 27:02d}"
+    tags = ["潜力候选人"] if n % 5 == 0 else (["校招"] if n % 4 == 0 else ["社招"])
+    return {
+        "name": name,
+        "id_number": D.id_number(region, birth, n, female),
+        "phone": f"139{n:04d}{5678 + n:04d}",
+        "email": f"candidate{n:02d}@example.com",
+        "gender": "female" if female else "male",
+        "tags": tags,
+    }
+
+
+def _returning_candidate(jobs: dict[str, Job], hr: User) -> None:
+    """Someone rejected for one job who applies again: the history shows on the new one."""
+    candidate = candidate_create(actor=hr, org_unit=jobs["软件工程师"].org_unit, **_person(30))
+    earlier = application_create(actor=hr, candidate=candidate, job=jobs["软件工程师"])
+    _move(hr, earlier, "rejected")
+    application_update(actor=hr, application=earlier, overall_score=Decimal("6.2"))
+    again = application_create(actor=hr, candidate=candidate, job=jobs["销售代表"])
+    _move(hr, again, "screening")
+
+
+def _move(actor: User, application: Application, target: str) -> None:
+    """Walk the shortest allowed path to `target`, one recorded transition per step."""
+    for stage in _path(application.stage, target):
+        application_advance(
+            actor=actor, application=application, to_stage=stage, reason="演示数据 / demo data"
+        )
+
+
+def _path(start: str, target: str) -> list[str]:
+    queue: deque[list[str]] = deque([[start]])
+    seen = {start}
+    while queue:
+        path = queue.popleft()
+        if path[-1] == target:
+            return path[1:]
+        for nxt in TRANSITIONS[Stage(path[-1])]:
+            if nxt not in seen and nxt not in {"rejected", "talent_pool"} - {target}:
+                seen.add(nxt)
+                queue.append([*path, str(nxt)])
+    raise ValueError(f"no path {start} → {target}")
