@@ -29,7 +29,7 @@ USERS = [
 ]
 
 # Competency models: name → [(dimension, weight, [sub-items])]
-MODELS = {
+MODELS: dict[str, list[tuple[str, int, list[str]]]] = {
     "销售胜任力模型": [
         ("沟通能力", 30, ["语言逻辑性", "倾听能力", "表情亲和力"]),
         ("客户导向", 25, []),
