@@ -3,37 +3,41 @@
 # local files) and scaled (PostgreSQL + Redis broker). Neither run may be skipped: a
 # missing browser is installed, stopped services are started, and anything that cannot
 # be made to run fails the build (pytest's "no tests collected", exit 5, fails too).
-set -euo pipefail
+# Every phase runs even after one failed, so one CI run shows everything that is wrong.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 START=$SECONDS
 TIMINGS=()
+FAILED=0
 
 phase() {  # phase "label" command...: run one phase, print and remember its duration
-  local label=$1 began=$SECONDS
+  local label=$1 began=$SECONDS verdict=ok
   shift
   echo
   echo "==== ${label}"
-  "$@"
-  TIMINGS+=("$(printf '%-58s %4ds' "$label" $((SECONDS - began)))")
+  "$@" || { verdict="FAILED ($?)"; FAILED=1; }
+  TIMINGS+=("$(printf '%-62s %5ds  %s' "$label" $((SECONDS - began)) "$verdict")")
 }
 
 embedded() {
-  local dir
+  local dir rc=0
   dir=$(mktemp -d)
-  MIANSHI_DATA_DIR=$dir $BIN/pytest -q
+  MIANSHI_DATA_DIR=$dir $BIN/pytest -q || rc=$?
   rm -rf "$dir"
+  return $rc
 }
 
 scaled() {
-  local dir
+  local dir rc=0
   dir=$(mktemp -d)
   MIANSHI_DATA_DIR=$dir \
   MIANSHI_DATABASE_URL=${MIANSHI_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
   MIANSHI_BROKER_URL=${MIANSHI_TEST_BROKER_URL:-redis://127.0.0.1:6379/15} \
   MIANSHI_EXPECT_SCALED=1 \
-    $BIN/pytest -q
+    $BIN/pytest -q || rc=$?
   rm -rf "$dir"
+  return $rc
 }
 
 # Settings a developer may have exported must not leak into the suite.
@@ -47,5 +51,6 @@ phase "services: PostgreSQL 5432 and Redis 6379 up" bash scripts/ensure-services
 phase "suite 2/2: scaled (PostgreSQL, Redis broker)" scaled
 
 echo
-echo "==== all green in $((SECONDS - START))s"
+if [ $FAILED = 0 ]; then echo "==== all green in $((SECONDS - START))s"; else echo "==== FAILED after $((SECONDS - START))s"; fi
 printf '  %s\n' "${TIMINGS[@]}"
+exit $FAILED
