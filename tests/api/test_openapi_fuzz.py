@@ -27,7 +27,17 @@ from conftest import ALL_SCOPES
 from mianshi.accounts.roles import Role
 from mianshi.accounts.services import apikey_create
 
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+def load_schema() -> tuple[Any, str]:
+    """The document as clients get it; a broken one fails a test instead of collection
+    (which would stop the whole suite from running)."""
+    try:
+        return schemathesis.openapi.from_wsgi("/api/openapi.json", application), ""
+    except Exception as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+schema, LOAD_ERROR = load_schema()
 
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
 
@@ -51,25 +61,30 @@ def bearer(org: Any, make_user: Any) -> dict[str, str]:
 
 
 def test_the_document_is_served_and_lists_operations() -> None:
-    operations = list(schema.get_all_operations())
-    assert len(operations) >= 1
+    assert not LOAD_ERROR, LOAD_ERROR
     assert schema.raw_schema["openapi"].startswith("3.")
+    paths = list(schema.raw_schema["paths"])
+    for area in ("org", "accounts", "jobs", "candidates", "audit"):
+        assert any(p.startswith(f"/api/{area}/") for p in paths), f"no /api/{area}/ operation"
+    assert "bearer" in str(schema.raw_schema["components"]["securitySchemes"]).lower()
 
 
-@schema.parametrize()
-@settings(
-    max_examples=10,
-    deadline=None,
-    database=None,
-    # One key for all examples of an operation is intended; the data they create piles up
-    # inside the test transaction, like a busy tenant.
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
-@pytest.mark.django_db
-@pytest.mark.usefixtures("wsgi_keeps_test_connection")
-def test_api_never_fails_and_keeps_its_promises(case: Any, bearer: dict[str, str]) -> None:
-    case.call_and_validate(headers=bearer, checks=CHECKS)
+if schema is not None:
+
+    @schema.parametrize()
+    @settings(
+        max_examples=10,
+        deadline=None,
+        database=None,
+        # One key for all examples of an operation is intended; the data they create piles up
+        # inside the test transaction, like a busy tenant.
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
+    @pytest.mark.django_db
+    @pytest.mark.usefixtures("wsgi_keeps_test_connection")
+    def test_api_never_fails_and_keeps_its_promises(case: Any, bearer: dict[str, str]) -> None:
+        case.call_and_validate(headers=bearer, checks=CHECKS)
