@@ -32,7 +32,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=exc.status)
+    body = {"detail": exc.message, "code": exc.code}
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(Http404)

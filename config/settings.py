@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mianshi.common.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "mianshi.common.locale_default.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,6 +144,8 @@ LOGIN_LOCK_MINUTES = int(env("LOGIN_LOCK_MINUTES", "15"))
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Off: zh-Hans until the user switches; on: follow the browser's Accept-Language.
+HONOUR_BROWSER_LANGUAGE = env_bool("HONOUR_BROWSER_LANGUAGE")
 TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -178,9 +181,8 @@ RESUME_MAX_BYTES = int(env("RESUME_MAX_BYTES", str(10 * 1024 * 1024)))
 # Personal identifiers: AES-GCM keys ("id:base64key", newest first) and the HMAC key of
 # the blind index used for exact-match search. The demo keys below are public on purpose;
 # a deployment sets its own.
-ENCRYPTION_KEYS = [
-    k for k in env("ENCRYPTION_KEYS", "k1:ZGVtby1rZXktZGVtby1rZXktZGVtby1rZXktMDAwMCE=").split(",") if k
-]
+DEMO_ENCRYPTION_KEY = "k1:ZGVtby1rZXktZGVtby1rZXktZGVtby1rZXktMDAwMCE="
+ENCRYPTION_KEYS = [k for k in env("ENCRYPTION_KEYS", DEMO_ENCRYPTION_KEY).split(",") if k]
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", "demo-blind-index-key-change-me")
 
 CELERY_BROKER_URL = env("BROKER_URL", f"sqla+sqlite:///{DATA_DIR / 'broker.sqlite3'}")

@@ -38,3 +38,10 @@ def test_dashboard_is_chinese_by_default_and_english_on_request() -> None:
     assert "工作台" in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Dashboard" in client.get("/").content.decode()
+
+
+def test_english_browser_still_gets_chinese_until_switching(settings: object) -> None:
+    response = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get("/")
+    assert "登录" in response.content.decode()
+    api = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/accounts/me")
+    assert api.status_code == 401
