@@ -33,7 +33,15 @@ SECRET_KEY = env("SECRET_KEY", "insecure-demo-key-change-me-" + "0" * 32)
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
+# Our apps come first: for a msgid both define ("From", "Time"…), the first app's
+# translation wins, and Django admin's wording is not ours.
 INSTALLED_APPS = [
+    "mianshi.common",
+    "mianshi.organisations",
+    "mianshi.accounts",
+    "mianshi.compliance",
+    "mianshi.jobs",
+    "mianshi.candidates",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,12 +49,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "mianshi.common",
-    "mianshi.organisations",
-    "mianshi.accounts",
-    "mianshi.compliance",
-    "mianshi.jobs",
-    "mianshi.candidates",
 ]
 
 MIDDLEWARE = [
