@@ -29,12 +29,15 @@ demo: install
 test: install-dev
 	bash scripts/test.sh
 
+# Every checker runs even when an earlier one complains; the target fails if any did.
 lint: install-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy config mianshi interview_analysis tests
-	$(BIN)/lint-imports
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	@status=0; \
+	echo "-- ruff check"; $(BIN)/ruff check . || status=1; \
+	echo "-- ruff format --check"; $(BIN)/ruff format --check . || status=1; \
+	echo "-- mypy"; $(BIN)/mypy config mianshi interview_analysis tests || status=1; \
+	echo "-- lint-imports"; $(BIN)/lint-imports || status=1; \
+	echo "-- makemigrations --check"; $(BIN)/python manage.py makemigrations --check --dry-run || status=1; \
+	exit $$status
 
 # Extract and compile translations for every app (needs GNU gettext).
 messages: install-dev
