@@ -157,8 +157,10 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 
-if env("STORAGE", "local") == "s3":
-    DEFAULT_STORAGE = {
+
+def s3_storage() -> dict[str, object]:
+    """The default storage on an S3-compatible service (MinIO, Ceph, any S3)."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env("S3_BUCKET", "mianshi"),
@@ -170,6 +172,10 @@ if env("STORAGE", "local") == "s3":
             "querystring_auth": True,
         },
     }
+
+
+if env("STORAGE", "local") == "s3":
+    DEFAULT_STORAGE = s3_storage()
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
