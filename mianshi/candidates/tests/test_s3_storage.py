@@ -54,7 +54,7 @@ def test_resume_is_stored_encrypted_in_the_bucket_and_reads_back(bucket: Any, or
     keys = [o["Key"] for o in bucket.list_objects_v2(Bucket="mianshi-test")["Contents"]]
     assert keys == [candidate.resume_path]
     stored = bucket.get_object(Bucket="mianshi-test", Key=keys[0])["Body"].read()
-    assert b"%PDF" not in stored and "110101199003070011".encode() not in stored
+    assert b"%PDF" not in stored and b"110101199003070011" not in stored
     data, name, content_type = candidate_resume_download(actor=None, candidate=candidate)
     assert data == RESUME
     assert (name, content_type) == ("简历.pdf", "application/pdf")
