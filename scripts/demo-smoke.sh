@@ -23,7 +23,13 @@ stop() {
   for _ in $(seq 1 20); do kill -0 -- "-$GROUP" 2>/dev/null || break; sleep 0.5; done
   kill -KILL -- "-$GROUP" 2>/dev/null || true
 }
-trap stop EXIT INT TERM
+finish() {
+  local rc=$?
+  stop
+  if [ "$rc" = 0 ]; then rm -rf "$WORK"; else echo "demo-smoke: logs kept in $WORK" >&2; fi
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
 fail() { echo "demo-smoke: FAIL: $*" >&2; echo "--- last lines of $LOG" >&2; tail -n 40 "$LOG" >&2; exit 1; }
 status() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; }
 
