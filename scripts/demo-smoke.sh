@@ -3,17 +3,16 @@
 # run `make demo` on a spare port with a throw-away data folder, wait until it serves
 # /healthz, the login page at / and /api/openapi.json, log in with a demo login, check
 # the Celery worker is up, then stop everything that `make demo` started.
-#   PORT=18xxx DEMO_USER=admin DEMO_PASSWORD=Mianshi-Demo-2026 bash scripts/demo-smoke.sh
+#   PORT=18xxx DEMO_USERS="admin hr_sh" DEMO_PASSWORD=Mianshi-Demo-2026 bash scripts/demo-smoke.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-18437}
-DEMO_USER=${DEMO_USER:-admin}
+DEMO_USERS=${DEMO_USERS:-admin hr_sh hr_sz mgr_sh_sales int_sh_1 int_sh_2 auditor}
 DEMO_PASSWORD=${DEMO_PASSWORD:-Mianshi-Demo-2026}
 DEADLINE=${DEMO_DEADLINE:-300}
 BASE="http://127.0.0.1:${PORT}"
 WORK=$(mktemp -d)
 LOG="$WORK/demo.log"
-JAR="$WORK/cookies"
 
 # setsid: `make demo` and everything it starts share one new process group.
 MIANSHI_DATA_DIR="$WORK/data" PORT=$PORT setsid make --no-print-directory demo >"$LOG" 2>&1 &
@@ -42,20 +41,24 @@ done
 echo "demo-smoke: /healthz answered after $((SECONDS - began))s"
 
 [ "$(status "$BASE/")" = 200 ] || fail "/ is not 200"
-curl -s --max-time 10 -c "$JAR" "$BASE/" >"$WORK/login.html"
-grep -q 'name="password"' "$WORK/login.html" || fail "/ is not the login page"
+curl -s --max-time 10 "$BASE/" | grep -q 'name="password"' || fail "/ is not the login page"
 curl -s --max-time 10 "$BASE/api/openapi.json" | grep -q '"openapi": *"3' || fail "no OpenAPI 3 document"
 
-TOKEN=$(sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' "$WORK/login.html" | head -n1)
-[ -n "$TOKEN" ] || fail "no CSRF token on the login page"
-CODE=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 20 -b "$JAR" -c "$JAR" \
-  -H "Referer: $BASE/" --data-urlencode "csrfmiddlewaretoken=$TOKEN" \
-  --data-urlencode "username=$DEMO_USER" --data-urlencode "password=$DEMO_PASSWORD" \
-  --data-urlencode "next=/" "$BASE/accounts/login/")
-[ "${CODE%% *}" = 302 ] || fail "login as $DEMO_USER answered $CODE (expected a redirect)"
-curl -s --max-time 10 -b "$JAR" "$BASE/" >"$WORK/dashboard.html"
-grep -q 'accounts/logout' "$WORK/dashboard.html" || fail "no dashboard after logging in as $DEMO_USER"
-echo "demo-smoke: logged in as $DEMO_USER"
+log_in() {  # log_in USER: a fresh browser-like session logs in and reaches the dashboard
+  local user=$1 jar="$WORK/cookies-$1" token code
+  curl -s --max-time 10 -c "$jar" "$BASE/" >"$WORK/login-$user.html"
+  token=$(sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' "$WORK/login-$user.html" | head -n1)
+  [ -n "$token" ] || fail "no CSRF token on the login page"
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -b "$jar" -c "$jar" \
+    -H "Referer: $BASE/" --data-urlencode "csrfmiddlewaretoken=$token" \
+    --data-urlencode "username=$user" --data-urlencode "password=$DEMO_PASSWORD" \
+    --data-urlencode "next=/" "$BASE/accounts/login/")
+  [ "$code" = 302 ] || fail "login as $user answered $code (expected a redirect)"
+  curl -s --max-time 10 -b "$jar" "$BASE/" | grep -q 'accounts/logout' \
+    || fail "no dashboard after logging in as $user"
+}
+for user in $DEMO_USERS; do log_in "$user"; done
+echo "demo-smoke: logged in as $DEMO_USERS"
 
 pgrep -g "$GROUP" -f "celery -A config worker" >/dev/null || fail "no Celery worker running"
-echo "demo-smoke: OK in $((SECONDS - began))s (/, /healthz, /api/openapi.json, login, worker)"
+echo "demo-smoke: OK in $((SECONDS - began))s (/, /healthz, /api/openapi.json, logins, worker)"
