@@ -1,7 +1,7 @@
 """An HR user walks from the dashboard to jobs, a filtered candidate list and a candidate.
 
-The browser asks for English so labels are the source strings (the Chinese wording may
-change without breaking these tests); links are found by the URL names they point to.
+The user switches the UI to English first, so labels are the source strings (the Chinese
+wording may change without breaking these tests); links are found by their URL names.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from mianshi.candidates.services import application_create, candidate_create
 from mianshi.jobs.models import Job, JobStatus
 from mianshi.jobs.services import job_create
 from tests.e2e.conftest import NewPage
-from tests.e2e.test_login import log_in
+from tests.e2e.test_login import log_in, switch_language
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 
@@ -56,9 +56,10 @@ def hiring(org: Any, make_user: Any) -> Hiring:
 
 @pytest.fixture
 def hr_page(new_page: NewPage, hiring: Hiring) -> Page:
-    page = new_page(locale="en-US")
+    page = new_page()
     log_in(page, "hr_zhou", PASSWORD)
     expect(page.locator("header nav")).to_be_visible()
+    switch_language(page, "en")
     return page
 
 
