@@ -39,10 +39,18 @@ def org(db: Any) -> Org:
     sh = orgunit_create(actor=None, name="上海分公司", code="sh", kind=UnitKind.BRANCH, parent=hq)
     sz = orgunit_create(actor=None, name="深圳分公司", code="sz", kind=UnitKind.BRANCH, parent=hq)
     return Org(
-        hq=hq, sh=sh, sz=sz,
-        sh_sales=orgunit_create(actor=None, name="销售部", code="sh-sales", kind=UnitKind.DEPARTMENT, parent=sh),
-        sh_tech=orgunit_create(actor=None, name="技术部", code="sh-tech", kind=UnitKind.DEPARTMENT, parent=sh),
-        sz_sales=orgunit_create(actor=None, name="销售部", code="sz-sales", kind=UnitKind.DEPARTMENT, parent=sz),
+        hq=hq,
+        sh=sh,
+        sz=sz,
+        sh_sales=orgunit_create(
+            actor=None, name="销售部", code="sh-sales", kind=UnitKind.DEPARTMENT, parent=sh
+        ),
+        sh_tech=orgunit_create(
+            actor=None, name="技术部", code="sh-tech", kind=UnitKind.DEPARTMENT, parent=sh
+        ),
+        sz_sales=orgunit_create(
+            actor=None, name="销售部", code="sz-sales", kind=UnitKind.DEPARTMENT, parent=sz
+        ),
     )
 
 
@@ -53,7 +61,9 @@ MakeUser = Callable[..., User]
 def make_user(db: Any) -> MakeUser:
     """make_user("alice", Role.HR, org.sh) → a user holding that grant (password PASSWORD)."""
 
-    def make(username: str, role: Role | None = None, unit: OrgUnit | None = None, **extra: Any) -> User:
+    def make(
+        username: str, role: Role | None = None, unit: OrgUnit | None = None, **extra: Any
+    ) -> User:
         user = User.objects.create_user(username=username, password=PASSWORD, **extra)
         if role is not None and unit is not None:
             RoleGrant.objects.create(user=user, role=role, org_unit=unit)
@@ -97,8 +107,13 @@ class ApiClient:
 
 
 ALL_SCOPES = [
-    "org:read", "org:write", "jobs:read", "jobs:write",
-    "candidates:read", "candidates:write", "audit:read",
+    "org:read",
+    "org:write",
+    "jobs:read",
+    "jobs:write",
+    "candidates:read",
+    "candidates:write",
+    "audit:read",
 ]
 
 

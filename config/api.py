@@ -1,12 +1,14 @@
 """The REST API: one Ninja instance mounting each app's router; OpenAPI at /api/openapi.json."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from mianshi.accounts.api_auth import ApiKeyAuth
 from mianshi.common.errors import DomainError
+from mianshi.common.inputguard import out_of_range_message
 
 api = NinjaAPI(
     title="Mianshi API",
@@ -34,6 +36,14 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     body = {"detail": exc.message, "code": exc.code}
     return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """An id or number beyond what the database stores: the client's error, not ours."""
+    detail = [{"loc": [], "msg": out_of_range_message()}]
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(Http404)

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mianshi.common.middleware.RequestIdMiddleware",
+    "mianshi.common.inputguard.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mianshi.common.locale_default.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",

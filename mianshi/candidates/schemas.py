@@ -11,6 +11,7 @@ from mianshi.accounts.roles import Cap
 from mianshi.candidates.models import Application, Candidate, Gender, Source
 from mianshi.candidates.pipeline import Stage, allowed_targets, label
 from mianshi.candidates.selectors import identifiers
+from mianshi.common.pagination import DbId
 from mianshi.organisations.scoping import units_for
 
 
@@ -19,7 +20,7 @@ class Strict(Schema):
 
 
 class CandidateIn(Strict):
-    org_unit_id: int
+    org_unit_id: DbId
     name: str = Field(min_length=1, max_length=80)
     id_number: str = Field("", max_length=40)
     phone: str = Field("", max_length=40)
@@ -31,7 +32,7 @@ class CandidateIn(Strict):
 
 
 class CandidatePatch(Strict):
-    org_unit_id: int | None = None
+    org_unit_id: DbId | None = None
     name: str | None = Field(None, min_length=1, max_length=80)
     id_number: str | None = Field(None, max_length=40)
     phone: str | None = Field(None, max_length=40)
@@ -44,9 +45,9 @@ class CandidatePatch(Strict):
 
 class CandidateQuery(Schema):
     q: str = Field("", max_length=100, description="name contains, or exact phone / ID / e-mail")
-    job: int | None = None
+    job: DbId | None = None
     stage: Stage | None = None
-    unit: int | None = Field(None, description="org unit (branch) subtree")
+    unit: DbId | None = Field(None, description="org unit (branch) subtree")
     tag: str = ""
 
 
@@ -201,8 +202,8 @@ class CandidateDetailOut(CandidateOut):
 
 
 class ApplicationIn(Strict):
-    candidate_id: int
-    job_id: int
+    candidate_id: DbId
+    job_id: DbId
     reason: str = Field("", max_length=500)
 
 
@@ -212,7 +213,7 @@ class ApplicationPatch(Strict):
 
 class ApplicationQuery(Schema):
     candidate: int | None = None
-    job: int | None = None
+    job: DbId | None = None
     stage: Stage | None = None
 
 
@@ -222,7 +223,7 @@ class TransitionIn(Strict):
 
 
 class AssignmentIn(Strict):
-    interviewer_id: int
+    interviewer_id: DbId
 
 
 class NoteIn(Strict):
@@ -235,11 +236,11 @@ class TagIn(Strict):
 
 class BulkIn(Strict):
     action: Literal["move", "tag", "assign", "export"]
-    application_ids: list[int] = Field(min_length=1, max_length=1000)
+    application_ids: list[DbId] = Field(min_length=1, max_length=1000)
     to_stage: Stage | None = None
     reason: str = Field("", max_length=500)
     tag: str = Field("", max_length=40)
-    interviewer_id: int | None = None
+    interviewer_id: DbId | None = None
 
 
 class BulkOut(Schema):

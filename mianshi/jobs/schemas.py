@@ -9,6 +9,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from mianshi.common.pagination import DbId
+
 JobStatusCode = Literal["draft", "open", "paused", "closed"]
 EducationCode = Literal["", "college", "bachelor", "master", "doctor"]
 QuestionTypeCode = Literal["self_intro", "behavioural", "situational", "ability", "skills_demo"]
@@ -28,8 +30,8 @@ class JobPatch(Schema):
     min_years: int | None = None
     headcount: int | None = None
     status: JobStatusCode | None = None
-    competency_model_id: int | None = None
-    interview_template_id: int | None = None
+    competency_model_id: DbId | None = None
+    interview_template_id: DbId | None = None
 
 
 class JobUpdate(JobPatch):
@@ -46,7 +48,7 @@ class JobUpdate(JobPatch):
 
 
 class JobIn(JobUpdate):
-    org_unit_id: int
+    org_unit_id: DbId
 
 
 class JobOut(Schema):
@@ -90,7 +92,7 @@ class ModelUpdate(ModelPatch):
 
 
 class ModelIn(ModelUpdate):
-    org_unit_id: int
+    org_unit_id: DbId
 
 
 class DimensionOut(Schema):
@@ -170,7 +172,7 @@ class QuestionUpdate(QuestionPatch):
 
 
 class QuestionIn(QuestionUpdate):
-    org_unit_id: int
+    org_unit_id: DbId
 
 
 class QuestionOut(Schema):
@@ -205,9 +207,9 @@ class QuestionOut(Schema):
 class TemplatePatch(Schema):
     name: str | None = None
     description: str | None = None
-    job_id: int | None = None
-    competency_model_id: int | None = None
-    question_ids: list[int] | None = None
+    job_id: DbId | None = None
+    competency_model_id: DbId | None = None
+    question_ids: list[DbId] | None = None
 
 
 class TemplateUpdate(TemplatePatch):
@@ -216,7 +218,7 @@ class TemplateUpdate(TemplatePatch):
 
 
 class TemplateIn(TemplateUpdate):
-    org_unit_id: int
+    org_unit_id: DbId
 
 
 class VersionItemOut(Schema):
