@@ -121,6 +121,7 @@ class VideoFeatures:
     looking_at_camera_ratio: float
     head_movement: float  # mean normalised face-centre displacement per second
     mean_brightness: float
+    blur: float = 0.0  # 0 sharp … 1 blurred (no-reference re-blur metric, median over frames)
 
 
 # --- quality and integrity ---------------------------------------------------------------------
@@ -132,6 +133,7 @@ class QualityIssue:
     message: str  # English; the Django app translates by code
     value: float | None = None
     threshold: float | None = None
+    severity: Literal["fail", "warn"] = "fail"  # fail → verdict needs_rerecord; warn → shown only
 
 
 @dataclass(frozen=True)
