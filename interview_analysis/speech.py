@@ -1,0 +1,189 @@
+"""Delivery features of one spoken answer: pace, pauses, fillers, loudness, pitch.
+
+Pure numpy plus faster-whisper's bundled Silero VAD; pitch is a plain autocorrelation
+tracker (no GPL praat). Speaking rate counts Han characters per minute for zh and words
+per minute for en, over the span from the first to the last speech (leading and trailing
+silence excluded, pauses included — what a listener hears as pace).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from interview_analysis.types import Language, SpeechFeatures, Transcript
+
+SAMPLE_RATE = 16_000
+PAUSE_S = 0.7
+_FRAME = 480  # 30 ms loudness frames
+_PITCH_FRAME = 640  # 40 ms: two periods of a 50 Hz voice
+_PITCH_HOP = 320
+_F0_MIN, _F0_MAX = 70.0, 400.0
+_SILENT_DBFS = -100.0
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+EN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
+# zh fillers: 嗯/呃 are always hesitations; 啊 only opening a clause (sentence-final 啊 is a
+# particle); 那个/就是/然后 only standing alone between pauses or stuttered twice in a row.
+_ZH_PUNCT = r"[，。！？、；：,.!?;:…\s]"
+ZH_FILLERS: dict[str, re.Pattern[str]] = {
+    "嗯": re.compile(r"嗯+"),
+    "呃": re.compile(r"呃+"),
+    "啊": re.compile(rf"(?:^|(?<={_ZH_PUNCT}))啊+(?={_ZH_PUNCT}|$)"),
+    "那个": re.compile(rf"(?:那个){{2,}}|(?:^|(?<={_ZH_PUNCT}))那个(?={_ZH_PUNCT})"),
+    "就是": re.compile(rf"(?:就是){{2,}}|(?:^|(?<={_ZH_PUNCT}))就是(?={_ZH_PUNCT})"),
+    "然后": re.compile(rf"(?:然后){{2,}}|(?:^|(?<={_ZH_PUNCT}))然后(?={_ZH_PUNCT})"),
+}
+# en: um/uh/er always; "like" and "you know" only set off by commas (", like," is a filler,
+# "I like it" is not).
+EN_FILLERS: dict[str, re.Pattern[str]] = {
+    "um": re.compile(r"\b(?:um+|umm+|hmm+|mm+)\b", re.IGNORECASE),
+    "uh": re.compile(r"\buh+\b", re.IGNORECASE),
+    "er": re.compile(r"\b(?:er|erm|ah)\b", re.IGNORECASE),
+    "like": re.compile(r"(?:^|,\s*)like(?=\s*,)|,\s*like\b", re.IGNORECASE),
+    "you know": re.compile(r"(?:^|,\s*)you know(?=\s*[,.])", re.IGNORECASE),
+}
+
+
+def speech_segments(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[tuple[float, float]]:
+    """Speech stretches (start, end seconds) by Silero VAD, tight edges for timing."""
+    if audio.size < sample_rate // 10:
+        return []
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    # Small padding and merge gap: we measure pauses, so silence must not be swallowed.
+    options = VadOptions(min_silence_duration_ms=250, speech_pad_ms=60, min_speech_duration_ms=120)
+    chunks = get_speech_timestamps(np.asarray(audio, dtype=np.float32), options, sample_rate)
+    return [(c["start"] / sample_rate, c["end"] / sample_rate) for c in chunks]
+
+
+def answer_units(text: str, language: Language) -> int:
+    """Han characters (zh) or words (en) in the text."""
+    return len(HAN.findall(text)) if language == "zh" else len(EN_WORD.findall(text))
+
+
+def count_fillers(text: str, language: Language) -> dict[str, int]:
+    """Filler words used as hesitations (not their ordinary meaning), by filler."""
+    patterns = ZH_FILLERS if language == "zh" else EN_FILLERS
+    counts = Counter({name: len(p.findall(text)) for name, p in patterns.items()})
+    return {name: n for name, n in counts.items() if n}
+
+
+def pauses(segments: Sequence[tuple[float, float]], minimum: float = PAUSE_S) -> list[float]:
+    """Lengths of the silent gaps between speech stretches that last at least `minimum`."""
+    gaps = (b[0] - a[1] for a, b in itertools.pairwise(segments))
+    return [round(g, 3) for g in gaps if g >= minimum]
+
+
+def _frames(audio: np.ndarray, size: int, hop: int) -> np.ndarray:
+    """Overlapping frames as a 2-D view (no copy)."""
+    if audio.size < size:
+        return np.zeros((0, size), dtype=np.float32)
+    count = 1 + (audio.size - size) // hop
+    return np.lib.stride_tricks.as_strided(
+        audio, shape=(count, size), strides=(audio.strides[0] * hop, audio.strides[0])
+    )
+
+
+def _speech_mask(n_frames: int, hop: int, segments: Sequence[tuple[float, float]]) -> np.ndarray:
+    """Which frames (by start sample) fall inside speech."""
+    starts = np.arange(n_frames) * hop / SAMPLE_RATE
+    mask = np.zeros(n_frames, dtype=bool)
+    for begin, end in segments:
+        mask |= (starts >= begin) & (starts < end)
+    return mask
+
+
+def loudness(audio: np.ndarray, segments: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """Mean and standard deviation (dB) of the RMS level in dBFS over speech frames."""
+    frames = _frames(audio, _FRAME, _FRAME)
+    speech = frames[_speech_mask(len(frames), _FRAME, segments)]
+    if not len(speech):
+        return _SILENT_DBFS, 0.0
+    rms = np.sqrt(np.mean(np.square(speech, dtype=np.float64), axis=1))
+    db = 20.0 * np.log10(np.maximum(rms, 1e-5))
+    # Gaps between words inside a speech stretch are not the voice's level: keep frames
+    # within 40 dB of the loud end.
+    db = db[db >= np.percentile(db, 95) - 40.0]
+    return round(float(db.mean()), 2), round(float(db.std()), 2)
+
+
+def pitch_track(audio: np.ndarray, segments: Sequence[tuple[float, float]]) -> np.ndarray:
+    """F0 in Hz of voiced speech frames, by normalised autocorrelation."""
+    frames = _frames(audio, _PITCH_FRAME, _PITCH_HOP)
+    frames = frames[_speech_mask(len(frames), _PITCH_HOP, segments)]
+    if not len(frames):
+        return np.zeros(0)
+    corr = _autocorrelation(frames)
+    low, high = int(SAMPLE_RATE / _F0_MAX), int(SAMPLE_RATE / _F0_MIN)
+    inner = corr[:, low:high]
+    peaks = (inner > corr[:, low - 1 : high - 1]) & (inner >= corr[:, low + 1 : high + 1])
+    best = np.where(peaks, inner, -1.0).max(axis=1)
+    # The first peak within 90 % of the best one avoids octave-low errors (subharmonics).
+    first = np.argmax(peaks & (inner >= 0.9 * best[:, None]), axis=1)
+    voiced = best > 0.45
+    rows, lags = np.nonzero(voiced)[0], first[voiced] + low
+    return SAMPLE_RATE / (lags + _parabolic_offset(corr, rows, lags))
+
+
+def _autocorrelation(frames: np.ndarray) -> np.ndarray:
+    """Autocorrelation per frame, normalised by lag 0 and by the window's own (Boersma 1993)."""
+    window = np.hanning(_PITCH_FRAME)
+    centred = (frames - frames.mean(axis=1, keepdims=True)) * window
+    size = 2 * _PITCH_FRAME
+    corr = np.fft.irfft(np.abs(np.fft.rfft(centred, n=size, axis=1)) ** 2, axis=1)
+    own = np.fft.irfft(np.abs(np.fft.rfft(window, n=size)) ** 2)[:_PITCH_FRAME]
+    corr = corr[:, :_PITCH_FRAME] / np.maximum(own / own[0], 1e-3)
+    energy = corr[:, :1]
+    return np.asarray(corr / np.where(energy > 1e-9, energy, np.inf))
+
+
+def _parabolic_offset(corr: np.ndarray, rows: np.ndarray, lags: np.ndarray) -> np.ndarray:
+    """Sub-sample peak position from the parabola through the peak and its neighbours."""
+    left, mid, right = corr[rows, lags - 1], corr[rows, lags], corr[rows, lags + 1]
+    denominator = left - 2 * mid + right
+    safe = np.where(np.abs(denominator) > 1e-12, denominator, 1.0)
+    return np.where(np.abs(denominator) > 1e-12, 0.5 * (left - right) / safe, 0.0)
+
+
+def pitch(audio: np.ndarray, segments: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """Mean F0 (Hz) and its variation (std in semitones) over voiced frames."""
+    f0 = pitch_track(audio, segments)
+    if f0.size < 5:
+        return 0.0, 0.0
+    semitones = 12.0 * np.log2(f0 / np.median(f0))
+    return round(float(f0.mean()), 1), round(float(semitones.std()), 2)
+
+
+def speech_features(
+    audio: np.ndarray, transcript: Transcript | None, *, language: Language
+) -> SpeechFeatures:
+    """Delivery features of 16 kHz mono audio and its transcript (None when not transcribed)."""
+    audio = np.ascontiguousarray(audio, dtype=np.float32)
+    segments = speech_segments(audio)
+    text = transcript.text if transcript else ""
+    units = answer_units(text, language)
+    span = segments[-1][1] - segments[0][0] if segments else 0.0
+    gaps = pauses(segments)
+    fillers = count_fillers(text, language)
+    level_mean, level_std = loudness(audio, segments)
+    f0_median, f0_semitones = pitch(audio, segments)
+    return SpeechFeatures(
+        duration_s=round(audio.size / SAMPLE_RATE, 3),
+        speech_s=round(sum(end - start for start, end in segments), 3),
+        speaking_rate=round(units / (span / 60.0), 1) if span > 0 else 0.0,
+        rate_unit="chars/min" if language == "zh" else "words/min",
+        pause_count=len(gaps),
+        longest_pause_s=max(gaps, default=0.0),
+        filler_count=sum(fillers.values()),
+        fillers=fillers,
+        loudness_dbfs_mean=level_mean,
+        loudness_variation_db=level_std,
+        pitch_mean_hz=f0_median,
+        pitch_variation_semitones=f0_semitones,
+        answer_units=units,
+    )
