@@ -146,3 +146,43 @@ def _figures(results: Sequence[tuple[Answer, TextScore]]) -> dict[str, Any]:
         "spearman": round(spearman(pred, gold), 4),
         "level_accuracy": round(hits / len(labelled), 4) if labelled else 0.0,
     }
+
+
+def fit_weights(
+    rows: Sequence[dict[str, float]], targets: Sequence[float], ridge: float = 1.0
+) -> tuple[dict[str, float], float]:
+    """Ridge least squares of 0–10 targets on feature rows: (weights, bias)."""
+    import numpy as np
+
+    keys = sorted(rows[0])
+    x = np.array([[r[k] for k in keys] + [1.0] for r in rows])
+    penalty = ridge * np.eye(len(keys) + 1)
+    penalty[-1, -1] = 0.0  # the bias is not shrunk
+    w = np.linalg.solve(x.T @ x + penalty, x.T @ np.asarray(targets, dtype=float))
+    return {k: float(v) for k, v in zip(keys, w[:-1], strict=True)}, float(w[-1])
+
+
+def leave_one_question_out(
+    questions: dict[str, Question], answers: Sequence[Answer], ridge: float = 1.0
+) -> dict[str, Any]:
+    """Refit the global weights without each question in turn and score that question with
+    them: how the scorer does on a question it has never seen."""
+    from interview_analysis.backends.rubric import RubricScorer
+    from interview_analysis.scorer.features import extract
+
+    labelled = [a for a in answers if a.score is not None]
+    rows = {a.id: extract(questions[a.question_id], a.transcript.text).values for a in labelled}
+    results: list[tuple[Answer, TextScore]] = []
+    folds: dict[str, dict[str, float]] = {}
+    for qid in sorted({a.question_id for a in labelled}):
+        train = [a for a in labelled if a.question_id != qid]
+        weights, bias = fit_weights(
+            [rows[a.id] for a in train], [a.score or 0 for a in train], ridge
+        )
+        folds[qid] = {**{k: round(v, 2) for k, v in weights.items()}, "bias": round(bias, 2)}
+        scorer = RubricScorer(weights, bias)
+        held_out = [a for a in labelled if a.question_id == qid]
+        results.extend(score_all(scorer, questions, held_out))
+    out = figures(results)
+    out["weights_per_fold"] = folds
+    return out

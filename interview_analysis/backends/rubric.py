@@ -36,11 +36,16 @@ class RubricScorer:
 
     name = "rubric-v1"
 
+    def __init__(self, weights: dict[str, float] | None = None, bias: float = BIAS) -> None:
+        # Other weights are for leave-one-question-out checks (scoring.leave_one_question_out).
+        self.weights = dict(WEIGHTS if weights is None else weights)
+        self.bias = bias
+
     def score(self, question: Question, transcript: Transcript) -> TextScore:
         """The rubric level, 0–10 scores, confidence, evidence and suggestions."""
         feats = extract(question, transcript.text)
         levels = max((r.level for r in question.rubric), default=3)
-        total = combine(feats.values)
+        total = combine(feats.values, self.weights, self.bias)
         if feats.weak_moves:
             # The rubric's own lowest level describes this answer: keep it in that band.
             total = min(total, level_cuts(levels)[0] - 0.1) if levels > 1 else total
@@ -64,10 +69,12 @@ class RubricScorer:
         )
 
 
-def combine(values: dict[str, float], weights: dict[str, float] | None = None) -> float:
+def combine(
+    values: dict[str, float], weights: dict[str, float] | None = None, bias: float = BIAS
+) -> float:
     """The weighted sum, clamped to 0–10."""
     w = WEIGHTS if weights is None else weights
-    raw = BIAS + sum(w[k] * values.get(k, 0.0) for k in w)
+    raw = bias + sum(w[k] * values.get(k, 0.0) for k in w)
     return min(10.0, max(0.0, raw))
 
 

@@ -22,6 +22,7 @@ STRUCTURE: dict[str, tuple[str, ...]] = {
     "situational": ("own_action", "sequence", "timebound", "reflection"),
 }
 DEFAULT_STRUCTURE = ("situation", "own_action", "result")
+LATE = frozenset({"result", "reflection"})
 _CLAUSE = re.compile(r"[；;。]|(?<=[a-z)])\.(?:\s|$)")
 _PAREN = re.compile(r"[（(]([^）)]*)[）)]")
 
@@ -145,7 +146,8 @@ def extract(question: Question, answer: str) -> Features:
     present = [c for c in structure if spans[c]]
     for c in structure:
         if spans[c]:
-            feats.hits.append(Hit(c, *spans[c][0]))
+            # Results and lessons come late in an answer: quote the last cue, else the first.
+            feats.hits.append(Hit(c, *spans[c][-1 if c in LATE else 0]))
     v["structure"] = len(present) / len(structure)
     quantities = tx.numbers(answer, lang) + spans["timebound"]
     for s, e in quantities[:3]:
@@ -212,7 +214,7 @@ def _element_score(el: Element, answer: str, words: list, lang: Language):  # ty
     for concept in el.concepts:
         spans = _concept_spans(concept, answer, lang)
         if spans:
-            return 1.0, spans[0]
+            return 1.0, spans[-1 if concept in LATE else 0]
     hits = [sp for t in el.terms for sp in term_spans(t, answer, words, lang)[:1]]
     if not el.terms:
         return 0.0, None

@@ -1,0 +1,168 @@
+"""An optional LLM: any OpenAI-compatible chat endpoint, and a scorer that blends its judgement
+with the offline rubric scorer (which it falls back to whenever the LLM fails)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from interview_analysis import text as tx
+from interview_analysis.backends.rubric import level_for
+from interview_analysis.errors import LlmError
+from interview_analysis.ports import Llm, TextScorer
+from interview_analysis.scorer.features import rubric_elements
+from interview_analysis.types import Evidence, Question, TextScore, Transcript
+
+
+class OpenAICompatibleLlm:
+    """POST {base_url}/chat/completions (vLLM, Ollama, Qwen servers, OpenAI …) over urllib."""
+
+    def __init__(
+        self, base_url: str, model: str, api_key: str | None = None, timeout: float = 30
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.api_key = api_key
+        self.timeout = timeout
+        self.name = f"openai-compatible:{model}"
+
+    def complete(self, messages: Sequence[dict[str, str]], *, max_tokens: int = 512) -> str:
+        """The assistant message's text; LlmError on any transport or protocol failure."""
+        body = json.dumps(
+            {
+                "model": self.model,
+                "messages": list(messages),
+                "max_tokens": max_tokens,
+                "temperature": 0,
+            },
+        ).encode()
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        url = f"{self.base_url}/chat/completions"
+        if not url.startswith(("http://", "https://")):
+            raise LlmError(f"LLM URL must be http(s): {self.base_url!r}")
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as resp:  # noqa: S310
+                payload = json.loads(resp.read().decode("utf-8"))
+        except urllib.error.HTTPError as exc:
+            raise LlmError(f"LLM at {url} answered HTTP {exc.code}") from exc
+        except TimeoutError as exc:
+            raise LlmError(f"LLM at {url} did not answer within {self.timeout} s") from exc
+        except urllib.error.URLError as exc:
+            raise LlmError(f"LLM at {url} unreachable: {exc.reason}") from exc
+        except ValueError as exc:
+            raise LlmError(f"LLM at {url} answered something that is not JSON") from exc
+        try:
+            return str(payload["choices"][0]["message"]["content"])
+        except (KeyError, IndexError, TypeError) as exc:
+            raise LlmError(f"LLM at {url} answered without choices[0].message.content") from exc
+
+
+def llm_from_env(env: Mapping[str, str] | None = None) -> OpenAICompatibleLlm | None:
+    """The LLM configured by MIANSHI_LLM_URL / MIANSHI_LLM_MODEL / MIANSHI_LLM_API_KEY, or None."""
+    e = os.environ if env is None else env
+    url, model = e.get("MIANSHI_LLM_URL", ""), e.get("MIANSHI_LLM_MODEL", "")
+    if not url or not model:
+        return None
+    timeout = float(e.get("MIANSHI_LLM_TIMEOUT", "30") or 30)
+    return OpenAICompatibleLlm(url, model, e.get("MIANSHI_LLM_API_KEY") or None, timeout)
+
+
+_SYSTEM = (
+    "You grade job-interview answers against an HR rubric. Judge only what the answer says; "
+    "generic, padded, blaming or evasive answers are weak even when long. Reply with ONE JSON "
+    'object and nothing else: {"level": <int>, "score": <0-10>, "elements": [{"element": '
+    '<rubric element>, "found": <bool>, "quote": <exact sentence from the answer or "">}]}.'
+)
+
+
+def build_messages(question: Question, answer: str) -> list[dict[str, str]]:
+    """The chat messages asking for a JSON judgement of one answer."""
+    levels = "\n".join(f"Level {r.level}: {r.description}" for r in question.rubric)
+    elements = "\n".join(f"- {e.label}" for e in rubric_elements(question))
+    user = (
+        f"Question ({question.language}, {question.type}): {question.text}\n\n"
+        f"Rubric:\n{levels}\n\nRubric elements to check:\n{elements}\n\n"
+        f"Expected keywords: {', '.join(question.keywords)}\n\nAnswer:\n{answer}"
+    )
+    return [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": user}]
+
+
+def parse_judgement(content: str, levels: int) -> dict[str, Any]:
+    """The JSON object inside the reply (code fences tolerated), validated; LlmError if unusable."""
+    match = re.search(r"\{.*\}", content, re.DOTALL)
+    try:
+        data = json.loads(match.group(0) if match else content)
+        level = int(data["level"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise LlmError("LLM reply is not the requested JSON judgement") from exc
+    if not 1 <= level <= levels:
+        raise LlmError(f"LLM gave level {level}, outside 1..{levels}")
+    raw_score = data.get("score")
+    # Without a score, take the middle of the level's band.
+    score = float(raw_score) if isinstance(raw_score, int | float) else (level - 0.5) * 10 / levels
+    elements = [e for e in data.get("elements") or [] if isinstance(e, dict)]
+    return {"level": level, "score": min(10.0, max(0.0, score)), "elements": elements}
+
+
+class LlmRubricScorer:
+    """Offline rubric score blended with an LLM's judgement; offline alone when the LLM fails."""
+
+    def __init__(self, llm: Llm, offline: TextScorer, llm_weight: float = 0.5) -> None:
+        self.llm = llm
+        self.offline = offline
+        self.llm_weight = llm_weight
+        self.name = f"{offline.name}+llm"
+
+    def score(self, question: Question, transcript: Transcript) -> TextScore:
+        """Blend; on LlmError return the offline score with lower confidence."""
+        base = self.offline.score(question, transcript)
+        levels = max((r.level for r in question.rubric), default=3)
+        try:
+            reply = self.llm.complete(build_messages(question, transcript.text))
+            judged = parse_judgement(reply, levels)
+        except LlmError:
+            return replace(
+                base,
+                confidence=round(base.confidence * 0.8, 2),
+                scorer=f"{base.scorer} (llm failed)",
+            )
+        return self._blend(base, judged, transcript, levels)
+
+    def _blend(
+        self, base: TextScore, judged: dict[str, Any], transcript: Transcript, levels: int
+    ) -> TextScore:
+        w = self.llm_weight
+        total = round((1 - w) * base.score + w * judged["score"], 1)
+        agree = abs(base.score - judged["score"]) <= 1.5 and base.level == judged["level"]
+        conf = min(0.95, base.confidence + 0.1) if agree else base.confidence * 0.7
+        found, missing, quotes = list(base.found), list(base.missing), []
+        offsets = tx.segment_offsets(transcript)
+        for item in judged["elements"]:
+            name = str(item.get("element", "")).strip()[:60]
+            if not name:
+                continue
+            (found if item.get("found") else missing).append(name)
+            quote = str(item.get("quote") or "").strip()
+            at = transcript.text.find(quote) if quote else -1
+            if at >= 0:  # an invented quote is never shown as evidence
+                start, end = tx.time_span(offsets, at, at + len(quote))
+                quotes.append(Evidence(quote, f"llm:{name}", start, end))
+        return replace(
+            base,
+            score=total,
+            level=level_for(total, levels),
+            confidence=round(conf, 2),
+            evidence=(*base.evidence, *quotes),
+            found=tuple(dict.fromkeys(found)),
+            missing=tuple(dict.fromkeys(m for m in missing if m not in found)),
+            scorer=self.name,
+        )
