@@ -131,7 +131,7 @@ _ZH_UNITS = "个天次年月周日号小时分钟秒倍人位名家条项页份�
 _NUMBER = {
     "zh": re.compile(
         rf"(?:百分之[{_ZH_NUM}点]+|[0-9][0-9.,]*\s*%?|[{_ZH_NUM}]{{2,}}[{_ZH_UNITS}]?"
-        rf"|[{_ZH_NUM[3:]}](?=[{_ZH_UNITS}]))"
+        rf"|[{_ZH_NUM[3:]}][{_ZH_UNITS}])"
     ),
     "en": re.compile(
         r"\b(?:\d[\d.,]*\s*%?|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"

@@ -61,6 +61,17 @@ _ADVICE: dict[str, dict[Language, str]] = {
         "en": "Give a clear timeline (today, within a day, next week).",
     },
 }
+# The task/role cue is the weakest detector, so its advice comes last.
+_PRIORITY = (
+    "situation",
+    "own_action",
+    "result",
+    "number",
+    "reflection",
+    "sequence",
+    "timebound",
+    "task",
+)
 _RUBRIC = {"zh": "评分要点中还缺少：{}。", "en": "The rubric also expects: {}."}
 _POLISH = {
     "zh": "回答已较完整；可以更精炼，并突出最关键的一个数字或结果。",
@@ -77,8 +88,8 @@ def suggestions(
     for cue in ("blame", "evasive", "generic", "hypothetical"):
         if v.get(cue, 0.0) >= 0.34:
             out.append(_ADVICE[cue][language])
-    for element in (*structure, "number"):
-        if element not in present and element in _ADVICE:
+    for element in sorted((*structure, "number"), key=_PRIORITY.index):
+        if element not in present:
             out.append(_ADVICE[element][language])
     if feats.missing:
         sep = "；" if language == "zh" else "; "

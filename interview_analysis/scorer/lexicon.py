@@ -72,7 +72,8 @@ CUES: dict[str, dict[Language, tuple[str, ...]]] = {
     "result": {
         "zh": (
             r"结果|最终|最后(?:我们|他|她|项目|按时|决定)|终于|上线|交付|完成了|提升|提高|增长|降低|下降|减少|"
-            r"缩短|节省|按时|提前|解决了|成功|评价|满意|没有(?:再|收到)|接受了|采纳|达成",
+            r"缩短|节省|按时|提前|解决了|成功|评价|满意|没有(?:再|收到)|接受了|采纳|达成|"
+            r"(?:降|减|涨|升|增|提)(?:到|至)|独立完成",
         ),
         "en": (
             r"\b(?:result(?:ed|s)?|outcome|as a result|in the end|eventually|finally)\b",
@@ -196,7 +197,18 @@ RUBRIC_CONCEPTS: dict[str, tuple[str, ...]] = {
     "task": ("任务", "职责", "角色", "承担", "task", "role", "responsib"),
     "own_action": ("行动", "做法", "措施", "action", "steps", "did"),
     "result": ("结果", "成果", "效果", "量化", "result", "outcome", "quantif", "impact"),
-    "reflection": ("反思", "复盘", "改进", "总结", "教训", "lesson", "learn", "review", "prevent"),
+    "reflection": (
+        "反思",
+        "复盘",
+        "改进",
+        "总结",
+        "教训",
+        "lesson",
+        "learn",
+        "reflect",
+        "review",
+        "prevent",
+    ),
     "number": ("量化", "数据", "数字", "quantif", "number", "data", "metric"),
     "timebound": ("时间", "时限", "期限", "timeline", "date", "deadline"),
 }
