@@ -153,8 +153,8 @@ def face_video(
             "cpu-used": "16" if codec == "vp8" else "8",
             "lag-in-frames": "0",
         }
-        slow: dict[str, object] = {"preset": "ultrafast"}
-        video.options = fast if codec != "h264" else slow
+        x264: dict[str, object] = {"preset": "ultrafast"}
+        video.options = fast if codec != "h264" else x264
         sound = _add_audio_stream(out, codec) if audio is not None else None
         for i in range(round(seconds * fps)):
             t = i / fps
