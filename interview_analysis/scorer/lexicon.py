@@ -46,11 +46,10 @@ CUES: dict[str, dict[Language, tuple[str, ...]]] = {
     },
     "own_action": {
         "zh": (
-            r"我(?:会|就|便|先|又|还|再|也|立刻|马上|直接|亲自|主动|首先|接着|随后|于是|最后|当场|单独|去){0,3}"
-            r"(?:约|拉|找|提出|提议|建议|决定|整理|分析|设计|组织|安排|联系|调出|调取|查|核实|核对|确认|"
-            r"梳理|制定|推动|写|拿出|比较|列出|协调|沟通|说服|解释|请|邀请|带|跟进|回访|反馈|复盘|测试|"
-            r"收集|统计|对比|排查|优化|修改|调整|搭建|开发|培训|汇报|申请|准备|负责|完成|拆|把|让|给|向|"
-            r"告诉|打电话|上门|道歉|倾听|听)",
+            # 我 + (adverbs) + a verb: anything but opinions, feelings, traits or "我们/我和".
+            r"我(?:会|就|便|先|又|还|再|也|立刻|马上|直接|亲自|主动|首先|接着|随后|于是|最后|当场|单独|去)"
+            r"{0,3}+(?!们|和|跟|与|的|是|觉得|认为|相信|希望|想|这|那|性格|平时|一直|很|非常|比较|特别|"
+            r"对|在|以后|通常|一般|不|没|尽力|尽量|努力|一定|能|可以|应该)[\u4e00-\u9fff]",
         ),
         "en": (
             # Past-tense or planned actions of the speaker, not opinions or abilities.
@@ -226,7 +225,7 @@ RUBRIC_META = frozenset(_META_WORDS.split())
 # puts the answer at the lowest level, as a human rater reading that rubric would.
 RUBRIC_WEAK: dict[str, tuple[str, ...]] = {
     "generic": ("泛泛", "套话", "空话", "表态", "没有具体", "generic", "vague claims", "cliché"),
-    "blame": ("推卸", "推给", "责任推", "指责", "blame"),
+    "blame": ("推卸", "推给", "责任推", "指责", "归咎", "怪罪", "blame"),
     "evasive": (
         "回避",
         "隐瞒",

@@ -135,6 +135,43 @@ def test_star_elements_found_in_a_complete_answer(lang: str) -> None:
     assert any(e.startswith("rubric:") for e in elements)
 
 
+OUTAGE = question_from_dict(
+    "t-outage-zh",
+    {
+        "lang": "zh",
+        "type": "situational",
+        "dimensions": {"应变能力": 0.5, "责任心": 0.5},
+        "text": "假设你负责的线上系统在周五晚上突然宕机，大量用户无法下单，你会怎么做？",
+        "rubric": {
+            "3": "先评估影响范围并通知相关负责人；组织排查并尽快恢复（回滚、切换备用）；"
+            "及时向用户和上级同步进展；事后复盘根因并提出预防措施。",
+            "2": "有部分步骤，如排查和修复，但缺少沟通或复盘。",
+            "1": "推卸责任、等待他人处理，或只说会尽力。",
+        },
+        "keywords": ["评估", "通知", "回滚", "同步", "复盘", "预防"],
+    },
+)
+OUTAGE_ANSWERS = {
+    "good": "我会先用五分钟看监控，确认影响范围和开始时间，同时在群里通知值班负责人和客服。如果是"
+    "刚上线的版本引起的，我会马上回滚；否则切到备用集群，目标是三十分钟内恢复下单。期间每十五分钟向"
+    "上级和客服同步一次进展。恢复后当晚写事故记录，下周一组织复盘，找出根因并加上告警，避免再次发生。",
+    "partial": "我会先看日志找到问题，然后修复上线，尽快让用户能正常下单。",
+    "effort": "我会尽力去解决，毕竟系统稳定非常重要。我相信只要大家一起努力，就一定能很快恢复。",
+    "blame": "这种情况一般是运维那边的问题，不是我们开发的责任，我会让他们去处理，等他们修好就行。",
+}
+
+
+def test_situational_plan_ranks_good_partial_weak() -> None:
+    scores = {
+        k: RubricScorer().score(OUTAGE, transcript_from_text(t, "zh"))
+        for k, t in OUTAGE_ANSWERS.items()
+    }
+    assert [scores[k].level for k in OUTAGE_ANSWERS] == [3, 2, 1, 1]
+    assert scores["good"].score > scores["partial"].score > scores["effort"].score
+    assert {"sequence", "timebound", "reflection"} <= set(scores["good"].found)
+    assert "reflection" in scores["partial"].missing
+
+
 def test_partial_keyword_stems_are_hits() -> None:
     q = question_from_dict("t", {**QUESTIONS_RAW["t-mentor-en"], "keywords": ["priorit", "pair"]})
     text = "I prioritised the must-haves and paired with her daily."
@@ -262,7 +299,7 @@ def test_dev_set_meets_targets(dev_set: tuple[dict[str, Question], list]) -> Non
     qs, answers = dev_set
     result = figures(score_all(RubricScorer(), qs, answers))
     assert result["n"] == len(answers) >= 30
-    assert result["spearman"] >= 0.93  # measured 0.95
+    assert result["spearman"] >= 0.93  # measured 0.947
     assert result["level_accuracy"] >= 0.93  # measured 0.97
     assert all(f["spearman"] >= 0.85 for f in result["per_question"].values())
 
@@ -270,8 +307,8 @@ def test_dev_set_meets_targets(dev_set: tuple[dict[str, Question], list]) -> Non
 def test_leave_one_question_out_meets_targets(dev_set: tuple[dict[str, Question], list]) -> None:
     qs, answers = dev_set
     result = leave_one_question_out(qs, answers)
-    assert result["spearman"] >= 0.90  # measured 0.95
-    assert result["level_accuracy"] >= 0.85  # measured 0.94
+    assert result["spearman"] >= 0.90  # measured 0.939
+    assert result["level_accuracy"] >= 0.85  # measured 0.91
     for weights in result["weights_per_fold"].values():
         assert weights["specificity"] > 0 and weights["evasive"] < 0 and weights["blame"] < 0
 
