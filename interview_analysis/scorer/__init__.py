@@ -1,0 +1,1 @@
+"""The offline rubric scorer's parts: cue lexicons, features, evidence and advice."""
