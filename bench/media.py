@@ -12,6 +12,11 @@ from interview_analysis.backends.faces import HaarFaceAnalyzer, default_face_ana
 from interview_analysis.tests import mediagen
 
 
+def _faces_at(t: float) -> int:
+    """One face for 40 s, two for 10 s, then nobody: counts and spans to check."""
+    return 2 if 40 <= t < 50 else (0 if t >= 50 else 1)
+
+
 def _timed(fn):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     result = fn()
@@ -22,9 +27,8 @@ def main() -> None:
     """Print ms per frame for each stage and detection rates on the generated faces."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "clip.webm"
-        scene = {"faces": lambda t: 2 if 40 <= t < 50 else (0 if t >= 50 else 1)}
         mediagen.face_video(
-            path, seconds=60, audio=mediagen.speech_like(60.0), live=True, sway=20, **scene
+            path, seconds=60, audio=mediagen.speech_like(60.0), live=True, sway=20, faces=_faces_at
         )
         info, probe_s = _timed(lambda: media.probe(path))
         _audio, audio_s = _timed(lambda: media.load_audio(path))
@@ -39,7 +43,7 @@ def main() -> None:
         for analyzer in (default_face_analyzer(), HaarFaceAnalyzer()):
             analyzer.observe(frames[:2], times[:2])  # warm-up: model load is not per frame
             obs, face_s = _timed(lambda a=analyzer: a.observe(frames, times))
-            expected = [2 if 40 <= t < 50 else (0 if t >= 50 else 1) for t in times]
+            expected = [_faces_at(t) for t in times]
             right = sum(min(o.faces, 2) == e for o, e in zip(obs, expected, strict=True))
             out[analyzer.name] = {
                 "ms_per_sampled_frame": round(face_s * 1000 / len(frames), 2),
