@@ -49,8 +49,21 @@ EN_FILLERS: dict[str, re.Pattern[str]] = {
 }
 
 
+_last_vad: list[tuple[np.ndarray, int, list[tuple[float, float]]]] = []
+
+
 def speech_segments(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[tuple[float, float]]:
     """Speech stretches (start, end seconds) by Silero VAD, tight edges for timing."""
+    # The transcriber and the features ask about the same array: remember the last answer
+    # (by identity; the pipeline never mutates its audio) so VAD runs once per recording.
+    if _last_vad and _last_vad[0][0] is audio and _last_vad[0][1] == sample_rate:
+        return list(_last_vad[0][2])
+    found = _speech_segments(audio, sample_rate)
+    _last_vad[:] = [(audio, sample_rate, found)]
+    return list(found)
+
+
+def _speech_segments(audio: np.ndarray, sample_rate: int) -> list[tuple[float, float]]:
     if audio.size < sample_rate // 10:
         return []
     from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -163,7 +176,7 @@ def speech_features(
     audio: np.ndarray, transcript: Transcript | None, *, language: Language
 ) -> SpeechFeatures:
     """Delivery features of 16 kHz mono audio and its transcript (None when not transcribed)."""
-    audio = np.ascontiguousarray(audio, dtype=np.float32)
+    audio = np.ascontiguousarray(audio, dtype=np.float32)  # no copy when already float32
     segments = speech_segments(audio)
     text = transcript.text if transcript else ""
     units = answer_units(text, language)

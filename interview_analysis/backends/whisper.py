@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from interview_analysis import models
+from interview_analysis.speech import speech_segments
 from interview_analysis.types import Language, Segment, Transcript, Word
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ FILLER_PROMPTS: dict[str, str] = {
     "en": "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking.",
     "zh": "嗯，那个，我想一下。呃，就是说，然后我们嗯……好的，以下是普通话的回答。",
 }
+
+MISSED_SPEECH_S = 1.5
 
 
 @functools.lru_cache(maxsize=2)
@@ -80,14 +83,30 @@ class FasterWhisperTranscriber:
 
     def transcribe(self, audio: np.ndarray, *, language: Language) -> Transcript:
         """Transcribe 16 kHz mono float32 audio in the given language."""
+        audio = np.ascontiguousarray(audio, dtype=np.float32)
+        prompt = FILLER_PROMPTS[language] if self.keep_fillers else None
+        segments = self._segments(audio, language, prompt)
+        if prompt and _drops_speech(segments, speech_segments(audio)):
+            # A prompt makes Whisper write long timestamp-less segments, and greedy decoding
+            # then sometimes ends a 30 s window early, losing the rest: fillers are not worth
+            # losing content, so decode again without it.
+            segments = self._segments(audio, language, None)
+        sep = "" if language == "zh" else " "
+        text = sep.join(s.text for s in segments)
+        return Transcript(language=language, text=text, segments=segments, model=self.name)
+
+    def _segments(
+        self, audio: np.ndarray, language: Language, prompt: str | None
+    ) -> tuple[Segment, ...]:
+        """One faster-whisper pass; hallucinated loops dropped."""
         segments, _info = self.model().transcribe(
-            np.ascontiguousarray(audio, dtype=np.float32),
+            audio,
             language=language,
             task="transcribe",
             beam_size=self.beam_size,
             word_timestamps=True,
             vad_filter=True,
-            initial_prompt=FILLER_PROMPTS[language] if self.keep_fillers else None,
+            initial_prompt=prompt,
             # Measured on robotic Mandarin TTS: conditioning on earlier windows and the full
             # temperature ladder made loops ("这些东西,这些东西,…") and 3× the time.
             condition_on_previous_text=False,
@@ -95,10 +114,16 @@ class FasterWhisperTranscriber:
             hallucination_silence_threshold=1.0,
         )
         converted = (_segment(s, language) for s in segments)
-        kept = tuple(s for s in converted if s.text and not _looping(s.text))
-        sep = "" if language == "zh" else " "
-        text = sep.join(s.text for s in kept)
-        return Transcript(language=language, text=text, segments=kept, model=self.name)
+        return tuple(s for s in converted if s.text and not _looping(s.text))
+
+
+def _drops_speech(segments: tuple[Segment, ...], speech: list[tuple[float, float]]) -> bool:
+    """True when a speech stretch of ≥ 1.5 s has no transcribed word in it."""
+    words = [(w.start, w.end) for s in segments for w in s.words]
+    for start, end in speech:
+        if end - start >= MISSED_SPEECH_S and not any(a < end and b > start for a, b in words):
+            return True
+    return False
 
 
 def _looping(text: str) -> bool:
