@@ -1,6 +1,6 @@
 """Playwright driving Debian's Chromium against pytest-django's live server.
 
-Never `playwright install`: the browser is /usr/bin/chromium (scripts/ensure-chromium.sh
+Never `playwright install`: the browser is /usr/bin/chromium (scripts/ensure-system-packages.sh
 installs it). When it cannot start, every browser test fails; none is skipped.
 """
 
@@ -55,7 +55,7 @@ def playwright() -> Iterator[Playwright]:
 @pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh", pytrace=False)
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-system-packages.sh", pytrace=False)
     browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
     yield browser
     browser.close()
