@@ -4,9 +4,9 @@
     python bench/analysis.py FILE --generate en|zh   # first write a ~3 min answer to FILE
 
 Bare decode = every packet of every stream decoded once with PyAV (audio resampled to
-16 kHz mono, video frames decoded but not converted); bare transcription = faster-whisper on
-that audio with the pipeline's own settings (beam, VAD, word timestamps). Both and the
-pipeline use the same loaded model; a one-second warm-up runs first.
+16 kHz mono, video frames decoded but not converted); bare transcription = one faster-whisper
+pass on that audio with the pipeline's decoding options (beam, VAD, word timestamps, …).
+Both and the pipeline use the same loaded model; a one-second warm-up runs first.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import av
 import numpy as np
 
 from interview_analysis import pipeline
-from interview_analysis.backends.whisper import FasterWhisperTranscriber
+from interview_analysis.backends.whisper import DECODE_OPTIONS, FasterWhisperTranscriber
 from interview_analysis.media import load_audio
 from interview_analysis.tests import mediagen
 from interview_analysis.types import Language, Question, RubricLevel
@@ -124,11 +124,7 @@ def bare_transcribe(
     """Seconds for one plain faster-whisper pass with the pipeline's settings."""
     started = time.perf_counter()
     segments, _ = transcriber.model().transcribe(
-        audio,
-        language=language,
-        beam_size=transcriber.beam_size,
-        word_timestamps=True,
-        vad_filter=True,
+        audio, language=language, beam_size=transcriber.beam_size, **DECODE_OPTIONS
     )
     list(segments)
     return time.perf_counter() - started
@@ -175,7 +171,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.generate:
         generate(args.file, args.generate)
-    language = args.language or args.generate or "en"
+    language: Language = args.language or args.generate or "en"
     print(json.dumps(measure(args.file, language), ensure_ascii=False, indent=2))
 
 

@@ -24,6 +24,16 @@ FILLER_PROMPTS: dict[str, str] = {
 }
 
 MISSED_SPEECH_S = 1.5
+DECODE_OPTIONS: dict[str, Any] = {
+    "task": "transcribe",
+    "word_timestamps": True,
+    "vad_filter": True,
+    # Measured on robotic Mandarin TTS: conditioning on earlier windows and the full
+    # temperature ladder made loops ("这些东西,这些东西,…") and 3× the time.
+    "condition_on_previous_text": False,
+    "temperature": (0.0, 0.4),
+    "hallucination_silence_threshold": 1.0,
+}
 
 
 @functools.lru_cache(maxsize=2)
@@ -102,16 +112,9 @@ class FasterWhisperTranscriber:
         segments, _info = self.model().transcribe(
             audio,
             language=language,
-            task="transcribe",
             beam_size=self.beam_size,
-            word_timestamps=True,
-            vad_filter=True,
             initial_prompt=prompt,
-            # Measured on robotic Mandarin TTS: conditioning on earlier windows and the full
-            # temperature ladder made loops ("这些东西,这些东西,…") and 3× the time.
-            condition_on_previous_text=False,
-            temperature=(0.0, 0.4),
-            hallucination_silence_threshold=1.0,
+            **DECODE_OPTIONS,
         )
         converted = (_segment(s, language) for s in segments)
         return tuple(s for s in converted if s.text and not _looping(s.text))
