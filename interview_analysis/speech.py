@@ -56,8 +56,9 @@ def speech_segments(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[t
     """Speech stretches (start, end seconds) by Silero VAD, tight edges for timing."""
     # The transcriber and the features ask about the same array: remember the last answer
     # (by identity; the pipeline never mutates its audio) so VAD runs once per recording.
-    if _last_vad and _last_vad[0][0] is audio and _last_vad[0][1] == sample_rate:
-        return list(_last_vad[0][2])
+    last = _last_vad[-1] if _last_vad else None  # one read: safe if threads share the cache
+    if last is not None and last[0] is audio and last[1] == sample_rate:
+        return list(last[2])
     found = _speech_segments(audio, sample_rate)
     _last_vad[:] = [(audio, sample_rate, found)]
     return list(found)
