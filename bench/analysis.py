@@ -22,7 +22,7 @@ import av
 import numpy as np
 
 from interview_analysis import pipeline
-from interview_analysis.backends.whisper import DECODE_OPTIONS, FasterWhisperTranscriber
+from interview_analysis.backends.whisper import FasterWhisperTranscriber, decode_options
 from interview_analysis.media import load_audio
 from interview_analysis.tests import mediagen
 from interview_analysis.types import Language, Question, RubricLevel
@@ -124,7 +124,7 @@ def bare_transcribe(
     """Seconds for one plain faster-whisper pass with the pipeline's settings."""
     started = time.perf_counter()
     segments, _ = transcriber.model().transcribe(
-        audio, language=language, beam_size=transcriber.beam_size, **DECODE_OPTIONS
+        audio, language=language, beam_size=transcriber.beam_size, **decode_options(language)
     )
     list(segments)
     return time.perf_counter() - started
