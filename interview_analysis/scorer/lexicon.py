@@ -140,11 +140,18 @@ CUES: dict[str, dict[Language, tuple[str, ...]]] = {
         "zh": (
             r"不是(?:我|我们)的(?:错|责任|问题)|(?:他|他们|客户|对方)(?:自己)?的(?:错|问题|责任)",
             r"嫉妒|难相处|怪(?:他|他们)|推给|都是因为(?:他|他们)|没必要.{0,8}沟通|让他们去",
+            r"(?:都|全)是(?:因为)?(?:同事|领导|客户|对方|公司|上级|他们)|(?:并非|不能怪)我",
+            r"(?:同事|领导|上级|客户|他们)(?:太|很|非常|就是)?(?:懒|不配合|不讲理|不听|不专业)",
         ),
         "en": (
-            r"\bnot (?:our|my) fault\b|\btheir fault\b|\bblame[ds]?\b",
-            r"\bbecause of (?:them|him|her)\b",
-            r"\b(?:he|she|they) (?:was|were) (?:lazy|wrong|useless)\b",
+            r"\bnot (?:really |entirely |actually )?(?:our|my) fault\b",
+            r"\btheir fault\b|\bblame[ds]?\b",
+            r"\bbecause of (?:them|him|her)\b|\b(?:his|her|their|management's) fault\b",
+            r"\b(?:he|she|they|colleagues|people|management) (?:was|were) (?:\w+ and )?"
+            r"(?:lazy|wrong|useless|incompetent|resistant|unreasonable)\b",
+            r"\bbecause (?:management|my (?:boss|manager|colleagues|team)|the (?:client|customer))"
+            r" (?:did not|didn't|never|would not|wouldn't)\b",
+            r"\b(?:they|he|she) (?:did not|didn't) listen\b",
         ),
     },
     "evasive": {
