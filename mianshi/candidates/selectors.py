@@ -37,7 +37,7 @@ from mianshi.candidates.pipeline import Stage, allowed_targets
 from mianshi.candidates.validators import looks_like_id_number, looks_like_phone
 from mianshi.common.crypto import blind_index
 from mianshi.organisations.models import OrgUnit
-from mianshi.organisations.scoping import scope, units_for
+from mianshi.organisations.scoping import scope, subtree_ids, units_for
 
 LIMITED_ROLES = {Role.DEPT_MANAGER, Role.INTERVIEWER}
 FULL_ROLES = roles_with(Cap.CANDIDATES_VIEW) - LIMITED_ROLES
@@ -158,17 +158,10 @@ def candidate_list(*, user: Any, filters: CandidateFilters) -> QuerySet[Candidat
     if filters.tag:
         qs = qs.filter(tags__name=filters.tag)
     if filters.unit:
-        units = _subtree(filters.unit)
+        units = subtree_ids(filters.unit)
         in_units = Application.objects.filter(org_unit__in=units).values("candidate_id")
         qs = qs.filter(Q(org_unit__in=units) | Q(pk__in=in_units))
     return qs.order_by("-id")
-
-
-def _subtree(unit_id: int) -> list[int]:
-    root = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
-    if root is None:
-        return []
-    return list(OrgUnit.objects.filter(path__startswith=root).values_list("id", flat=True))
 
 
 def candidate_rows(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
 from mianshi.accounts.roles import Cap, Role, roles_with
@@ -35,11 +36,14 @@ def units_for(user: User | Any, cap: Cap, *, roles: set[Role] | None = None) -> 
 
 
 def _subtree_ids(user: User, roles: set[Role]) -> frozenset[int]:
-    paths = list(
-        user.grants.filter(role__in=roles, org_unit__is_active=True).values_list(
-            "org_unit__path", flat=True
-        )
+    paths = user.grants.filter(role__in=roles, org_unit__is_active=True).values_list(
+        "org_unit__path", flat=True
     )
+    return _units_under(list(paths))
+
+
+def _units_under(paths: list[str]) -> frozenset[int]:
+    """Ids of every unit inside the subtrees rooted at `paths`."""
     if not paths:
         return frozenset()
     prefix_q = Q()
@@ -48,10 +52,22 @@ def _subtree_ids(user: User, roles: set[Role]) -> frozenset[int]:
     return frozenset(OrgUnit.objects.filter(prefix_q).values_list("id", flat=True))
 
 
+def subtree_ids(unit_id: int) -> frozenset[int]:
+    """Ids of `unit_id` and every unit below it (empty when it does not exist)."""
+    path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+    return _units_under([path] if path else [])
+
+
 def has_cap(user: User | Any, cap: Cap, *, unit_id: int | None = None) -> bool:
     """Whether `user` holds `cap` anywhere, or on `unit_id` when one is given."""
     units = units_for(user, cap)
     return bool(units) if unit_id is None else unit_id in units
+
+
+def require_cap(actor: User | Any, cap: Cap, unit_id: int, message: str = "") -> None:
+    """Refuse (403) unless `actor` holds `cap` on the unit; actor None is trusted system code."""
+    if actor is not None and unit_id not in units_for(actor, cap):
+        raise PermissionDenied(message)
 
 
 def scope(qs: QuerySet[M], user: User | Any, cap: Cap, *, field: str = "org_unit") -> QuerySet[M]:

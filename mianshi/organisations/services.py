@@ -6,7 +6,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Concat, Length, Substr
@@ -16,7 +16,7 @@ from mianshi.accounts.roles import Cap
 from mianshi.common.errors import Conflict
 from mianshi.compliance.services import audit_record
 from mianshi.organisations.models import OrgUnit, UnitKind
-from mianshi.organisations.scoping import units_for
+from mianshi.organisations.scoping import require_cap, units_for
 
 if TYPE_CHECKING:
     from mianshi.accounts.models import User
@@ -76,8 +76,7 @@ def _require_parent(actor: User | None, parent: OrgUnit | None) -> None:
 
 
 def _require_manage(actor: User | None, unit: OrgUnit) -> None:
-    if actor is not None and unit.pk not in units_for(actor, Cap.ORG_MANAGE):
-        raise PermissionDenied
+    require_cap(actor, Cap.ORG_MANAGE, unit.pk)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from mianshi.common.crypto import blind_index, encrypt_str, normalise_email
 from mianshi.common.errors import Conflict
 from mianshi.compliance.services import audit_record
 from mianshi.organisations.models import OrgUnit
-from mianshi.organisations.scoping import units_for
+from mianshi.organisations.scoping import require_cap
 
 IDENTIFIERS = ("id_number", "phone", "email")
 PLAIN_FIELDS = ("name", "gender", "birth_date", "source", "org_unit")
@@ -47,8 +47,8 @@ class DuplicateCandidate(Conflict):
 
 def require_manage(actor: Any, unit_id: int) -> None:
     """Refuse (403) unless `actor` holds CANDIDATES_MANAGE on the unit; None is the system."""
-    if actor is not None and unit_id not in units_for(actor, Cap.CANDIDATES_MANAGE):
-        raise PermissionDenied(_("You may not manage candidates of this organisation unit."))
+    message = _("You may not manage candidates of this organisation unit.")
+    require_cap(actor, Cap.CANDIDATES_MANAGE, unit_id, message)
 
 
 def require_candidate_manage(actor: Any, candidate: Candidate) -> None:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from mianshi.accounts.roles import Cap
 from mianshi.common.errors import Conflict
 from mianshi.organisations.models import OrgUnit
-from mianshi.organisations.scoping import units_for
+from mianshi.organisations.scoping import require_cap
 
 # Users type lists with either the ASCII or the full-width separators of a Chinese IME.
 _SPLIT = re.compile(r"[;；,，、\n]")
@@ -33,8 +33,12 @@ def split_list(raw: str | Iterable[str] | None) -> list[str]:
 
 def require_manage(actor: Any, unit_id: int) -> None:
     """Refuse (403) unless `actor` holds JOBS_MANAGE on the unit; None is trusted system code."""
-    if actor is not None and unit_id not in units_for(actor, Cap.JOBS_MANAGE):
-        raise PermissionDenied(_("You may not manage jobs and question banks of this unit."))
+    require_cap(
+        actor,
+        Cap.JOBS_MANAGE,
+        unit_id,
+        _("You may not manage jobs and question banks of this unit."),
+    )
 
 
 def require_readable_from(owner: OrgUnit, user_unit: OrgUnit, field: str, message: str) -> None:
