@@ -61,6 +61,8 @@ def _mount() -> None:
     from mianshi.accounts.api import router as accounts
     from mianshi.candidates.api import router as candidates
     from mianshi.compliance.api import router as compliance
+    from mianshi.interviews.api import router as interviews
+    from mianshi.invitations.api import router as invitations
     from mianshi.jobs.api import router as jobs
     from mianshi.organisations.api import router as organisations
 
@@ -69,6 +71,8 @@ def _mount() -> None:
     api.add_router("/jobs", jobs)
     api.add_router("/candidates", candidates)
     api.add_router("/audit", compliance)
+    api.add_router("/invitations", invitations)
+    api.add_router("/interviews", interviews)
 
 
 _mount()

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "mianshi.compliance",
     "mianshi.jobs",
     "mianshi.candidates",
+    "mianshi.invitations",
+    "mianshi.interviews",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -14,5 +14,8 @@ urlpatterns = [
     path("jobs/", include("mianshi.jobs.urls")),
     path("candidates/", include("mianshi.candidates.urls")),
     path("audit/", include("mianshi.compliance.urls")),
+    path("invitations/", include("mianshi.invitations.urls")),
+    path("interviews/", include("mianshi.interviews.urls")),
+    path("i/", include("mianshi.interviews.candidate_urls")),
     path("", include("mianshi.common.urls")),
 ]

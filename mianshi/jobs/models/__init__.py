@@ -7,6 +7,8 @@ from mianshi.jobs.models.question import (
     QuestionDimension,
     QuestionLanguage,
     QuestionType,
+    AnswerType,
+    RECORDED_TYPES,
     RubricLevel,
 )
 from mianshi.jobs.models.template import InterviewTemplate, TemplateQuestion, TemplateVersion
@@ -22,6 +24,8 @@ __all__ = [
     "QuestionDimension",
     "QuestionLanguage",
     "QuestionType",
+    "AnswerType",
+    "RECORDED_TYPES",
     "RubricLevel",
     "TemplateQuestion",
     "TemplateVersion",

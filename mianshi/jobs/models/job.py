@@ -1,6 +1,6 @@
 """Jobs (F-10)."""
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +63,19 @@ class Job(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("interview template"),
+    )
+    # What invitations for this job say and how long their links stay valid (F-30).
+    invitation_hours = models.PositiveIntegerField(
+        _("invitation validity (hours)"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+    )
+    invitation_instructions = models.TextField(_("instructions for candidates"), blank=True)
+    required_materials = models.CharField(
+        _("required materials"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated, e.g. ID card copy, degree certificate."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

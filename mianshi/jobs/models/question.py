@@ -18,6 +18,19 @@ class QuestionType(models.TextChoices):
     SKILLS_DEMO = "skills_demo", _("Skills demo (screen share)")
 
 
+class AnswerType(models.TextChoices):
+    """How the candidate answers (F-48): recorded on camera, voice only, or in the page."""
+
+    VIDEO = "video", _("Video")
+    AUDIO = "audio", _("Audio only")
+    TEXT = "text", _("Written text")
+    FILE = "file", _("File upload")
+    CHOICE = "choice", _("Multiple choice")
+
+
+RECORDED_TYPES = frozenset({AnswerType.VIDEO, AnswerType.AUDIO})
+
+
 class QuestionLanguage(models.TextChoices):
     ZH_HANS = "zh-hans", _("Simplified Chinese")
     EN = "en", _("English")
@@ -34,6 +47,11 @@ class Question(models.Model):
     )
     type = models.CharField(_("type"), max_length=20, choices=QuestionType.choices, db_index=True)
     text = models.TextField(_("question text"))
+    answer_type = models.CharField(
+        _("answer type"), max_length=10, choices=AnswerType.choices, default=AnswerType.VIDEO
+    )
+    # Multiple choice only: [{"key": "A", "text": "…"}, …]; the candidate picks one or more.
+    choices = models.JSONField(_("choices"), default=list, blank=True)
     language = models.CharField(
         _("language"),
         max_length=10,

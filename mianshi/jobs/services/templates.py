@@ -45,6 +45,8 @@ def question_snapshot(question: Question) -> dict[str, Any]:
         "id": question.pk,
         "type": question.type,
         "text": question.text,
+        "answer_type": question.answer_type,
+        "choices": list(question.choices),
         "language": question.language,
         "prep_seconds": question.prep_seconds,
         "answer_seconds": question.answer_seconds,

@@ -1,0 +1,6 @@
+"""HR routes of this app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "interviews"
+urlpatterns: list = []
