@@ -193,6 +193,7 @@ class RecordingMode(models.TextChoices):
 class RecordingStatus(models.TextChoices):
     UPLOADING = "uploading", _("Uploading")
     COMPLETE = "complete", _("Upload complete")
+    VERIFYING = "verifying", _("Being verified")
     VERIFIED = "verified", _("Verified")
     FAILED = "failed", _("Failed verification")
     TERMINATED = "terminated", _("Terminated")
