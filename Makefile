@@ -12,8 +12,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# The worker checks recordings with the analysis engine, so the product needs its extra.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e ".[analysis]"
+	$(BIN)/pip install -q --no-deps mediapipe==0.10.21
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
