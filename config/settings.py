@@ -204,6 +204,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# E-mail (F-31). With MIANSHI_EMAIL_HOST set, mail goes out over SMTP; without it, each
+# message is written as a file into DATA_DIR/outbox, so the demo shows exactly what was sent
+# and nothing pretends to deliver to a server that is not there.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = 30
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = DATA_DIR / "outbox"
+DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "Mianshi <noreply@localhost>")
+# Where candidates reach the server: the base of every invitation link.
+PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Invitation channels, comma-separated: built-in names ("email") or dotted paths of classes
+# implementing mianshi.invitations.channels.Channel (SMS, WeCom… later).
+CHANNELS = [c.strip() for c in env("CHANNELS", "email").split(",") if c.strip()]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
