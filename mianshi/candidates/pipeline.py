@@ -36,7 +36,9 @@ TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     # A failed or expired recording sends the candidate back to "invited" for a re-take.
     S.INVITED: frozenset({S.INTERVIEWING}) | _EXITS,
     S.INTERVIEWING: frozenset({S.INTERVIEW_DONE, S.INVITED}) | _EXITS,
-    S.INTERVIEW_DONE: frozenset({S.AI_SCORED, S.SECOND_ROUND}) | _EXITS,
+    # A recording that failed its quality checks is re-recorded: the re-record invitation
+    # (invitations.services.invitation_reinvite) sends the application back to "invited".
+    S.INTERVIEW_DONE: frozenset({S.AI_SCORED, S.SECOND_ROUND, S.INVITED}) | _EXITS,
     S.AI_SCORED: frozenset({S.SECOND_ROUND, S.OFFER_APPROVAL}) | _EXITS,
     S.SECOND_ROUND: frozenset({S.OFFER_APPROVAL}) | _EXITS,
     # Approval may send the candidate back for another round instead of deciding.
