@@ -188,6 +188,12 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 RESUME_MAX_BYTES = int(env("RESUME_MAX_BYTES", str(10 * 1024 * 1024)))
+# Recorded answers over tus (F-44): the largest upload, the largest PATCH body (one
+# MediaRecorder chunk is ~0.1–0.5 MB; a whole-file fallback PATCH may be larger) and how
+# long an unfinished upload may be resumed before its chunks are purged.
+UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(2 * 1024**3)))
+UPLOAD_CHUNK_MAX = int(env("UPLOAD_CHUNK_MAX", str(16 * 1024**2)))
+UPLOAD_EXPIRY_HOURS = int(env("UPLOAD_EXPIRY_HOURS", "72"))
 
 # Personal identifiers: AES-GCM keys ("id:base64key", newest first) and the HMAC key of
 # the blind index used for exact-match search. The demo keys below are public on purpose;
