@@ -11,8 +11,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from mianshi.jobs import selectors
-from mianshi.jobs.models import Job, JobStatus, Question, QuestionType
-from mianshi.jobs.services import DimensionInput, QuestionInput, RubricInput
+from mianshi.jobs.models import AnswerType, Job, JobStatus, Question, QuestionType
+from mianshi.jobs.services import (
+    DimensionInput,
+    QuestionInput,
+    RubricInput,
+    choices_from_text,
+    choices_to_text,
+)
 
 JOB_FIELDS = [
     "title",
@@ -30,6 +36,7 @@ QUESTION_FIELDS = [
     "type",
     "language",
     "text",
+    "answer_type",
     "prep_seconds",
     "answer_seconds",
     "max_retakes",
@@ -171,6 +178,17 @@ class QuestionForm(UnitMixin, forms.Form):
         if creating:
             self.add_unit_field(user)
         self.fields.update(fields_for_model(Question, fields=QUESTION_FIELDS))
+        # Older clients and scripts post no answer type: they mean the default, video.
+        self.fields["answer_type"].required = False
+        # Right after the answer type it belongs to; the service judges the options.
+        self.fields["choices"] = forms.CharField(
+            label=_("Options (multiple choice)"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 5, "data-choices": ""}),
+            help_text=_("One option per line, written as “A. text”; 2 to 10 options."),
+        )
+        order = [*self.fields][: [*self.fields].index("answer_type") + 1]
+        self.order_fields([*order, "choices"])
 
 
 class RubricRowForm(forms.Form):
@@ -188,6 +206,7 @@ RubricFormSet = formset_factory(RubricRowForm, extra=1)
 
 def question_input_from_forms(form: QuestionForm, rubric: Any) -> QuestionInput:
     data = {name: form.cleaned_data[name] for name in QUESTION_FIELDS}
+    data["answer_type"] = data["answer_type"] or AnswerType.VIDEO
     levels = [
         RubricInput(row["level"], row.get("description") or "", row.get("keywords") or "")  # type: ignore[arg-type]
         for row in rubric.cleaned_data
@@ -195,6 +214,7 @@ def question_input_from_forms(form: QuestionForm, rubric: Any) -> QuestionInput:
     ]
     return QuestionInput(
         **data,
+        choices=choices_from_text(form.cleaned_data["choices"]),
         tags=form.cleaned_data["tags"],
         dimension_codes=form.cleaned_data["dimension_codes"],
         rubric=levels,
@@ -207,6 +227,7 @@ def question_initial(question: Question) -> tuple[dict[str, Any], list[dict[str,
         "; ".join(question.tag_list),
         "; ".join(question.dimension_codes),
     )
+    initial["choices"] = choices_to_text(question.choices)
     rubric = [
         {"level": r.level, "description": r.description, "keywords": "; ".join(r.keywords)}
         for r in question.rubric_levels.all()

@@ -14,6 +14,7 @@ from mianshi.common.pagination import DbId
 JobStatusCode = Literal["draft", "open", "paused", "closed"]
 EducationCode = Literal["", "college", "bachelor", "master", "doctor"]
 QuestionTypeCode = Literal["self_intro", "behavioural", "situational", "ability", "skills_demo"]
+AnswerTypeCode = Literal["video", "audio", "text", "file", "choice"]
 LanguageCode = Literal["zh-hans", "en"]
 ExportFormat = Literal["json", "csv", "xlsx"]
 
@@ -150,9 +151,18 @@ class RubricIn(Schema):
     keywords: list[str] = []
 
 
+class ChoiceIn(Schema):
+    """One option of a multiple-choice question (the service checks keys, count, lengths)."""
+
+    key: str
+    text: str
+
+
 class QuestionPatch(Schema):
     type: QuestionTypeCode | None = None
     text: str | None = None
+    answer_type: AnswerTypeCode | None = None
+    choices: list[ChoiceIn] | None = None
     language: LanguageCode | None = None
     prep_seconds: int | None = None
     answer_seconds: int | None = None
@@ -180,6 +190,8 @@ class QuestionOut(Schema):
     org_unit_id: int
     type: str
     text: str
+    answer_type: str
+    choices: list[ChoiceIn]
     language: str
     prep_seconds: int
     answer_seconds: int

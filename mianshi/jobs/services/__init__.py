@@ -11,6 +11,8 @@ from mianshi.jobs.services.jobs import job_create, job_delete, job_update
 from mianshi.jobs.services.questions import (
     QuestionInput,
     RubricInput,
+    choices_from_text,
+    choices_to_text,
     question_create,
     question_delete,
     question_input_from,
@@ -31,6 +33,8 @@ __all__ = [
     "DimensionInput",
     "QuestionInput",
     "RubricInput",
+    "choices_from_text",
+    "choices_to_text",
     "competency_model_create",
     "competency_model_delete",
     "competency_model_update",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mianshi.compliance.services import audit_record
-from mianshi.jobs.models import Question, QuestionDimension, QuestionType, RubricLevel
+from mianshi.jobs.models import (
+    RECORDED_TYPES,
+    AnswerType,
+    Question,
+    QuestionDimension,
+    QuestionType,
+    RubricLevel,
+)
 from mianshi.jobs.services.common import (
     full_clean_errors,
     guarded_delete,
@@ -21,9 +29,16 @@ from mianshi.organisations.models import OrgUnit
 
 SELF_INTRO_MAX = 300  # a self-introduction is 1–2 minutes; five is the most we allow
 MAX_KEYWORDS, KEYWORD_LEN, TAG_LEN = 30, 60, 30
+CHOICES_MIN, CHOICES_MAX, CHOICE_TEXT_LEN = 2, 10, 300
+# A key is what the candidate's answer stores: one to three letters or digits ("A", "10").
+CHOICE_KEY = re.compile(r"^[A-Z0-9]{1,3}$")
+# "A. text", "A、text", "B）text", "C: text" — whatever separator the typist's IME produced.
+_CHOICE_LINE = re.compile(r"^([A-Za-z0-9]{1,3})\s*[.．、:：)）]\s*(.*)$")
 SCALAR_FIELDS = (
     "type",
     "text",
+    "answer_type",
+    "choices",
     "language",
     "prep_seconds",
     "answer_seconds",
@@ -49,6 +64,9 @@ class QuestionInput:
 
     type: str
     text: str
+    answer_type: str = AnswerType.VIDEO
+    # [{"key": "A", "text": "…"}]; a string is read one option per line ("A. text").
+    choices: list[dict[str, str]] | str = field(default_factory=list)
     language: str = "zh-hans"
     prep_seconds: int = 30
     answer_seconds: int = 120
@@ -66,8 +84,10 @@ def question_input_from(question: Question) -> QuestionInput:
     rubric = [
         RubricInput(r.level, r.description, list(r.keywords)) for r in question.rubric_levels.all()
     ]
+    values = {name: getattr(question, name) for name in SCALAR_FIELDS}
+    values["choices"] = [dict(c) for c in question.choices]
     return QuestionInput(
-        **{name: getattr(question, name) for name in SCALAR_FIELDS},
+        **values,
         tags=question.tag_list,
         dimension_codes=question.dimension_codes,
         rubric=sorted(rubric, key=lambda r: r.level),
@@ -78,8 +98,10 @@ def question_validate(data: QuestionInput) -> dict[str, list[str]]:
     """Errors per field name (empty when `data` makes a valid question); writes nothing."""
     probe = Question(**{name: getattr(data, name) for name in SCALAR_FIELDS})
     probe.text = (probe.text or "").strip()
-    errors = full_clean_errors(probe, exclude=["org_unit", "tags"])
+    probe.choices = choices_normalise(data.choices)
+    errors = full_clean_errors(probe, exclude=["org_unit", "tags", "choices"])
     _rules(data, errors)
+    _choice_errors(data.answer_type, probe.choices, errors)
     _rubric_errors(data.rubric, errors)
     _list_errors(data, errors)
     return errors
@@ -92,6 +114,69 @@ def _rules(data: QuestionInput, errors: dict[str, list[str]]) -> None:
     if is_intro and isinstance(data.answer_seconds, int) and data.answer_seconds > SELF_INTRO_MAX:
         msg = _("A self-introduction may last at most %(n)s seconds.") % {"n": SELF_INTRO_MAX}
         errors.setdefault("answer_seconds", []).append(msg)
+    if data.screen_share and data.answer_type not in RECORDED_TYPES:
+        msg = _("Screen sharing needs a video or audio answer.")
+        errors.setdefault("answer_type", []).append(msg)
+
+
+def choices_from_text(raw: str) -> list[dict[str, str]]:
+    """One option per line, "A. text" → [{"key": "A", "text": "text"}]; blank lines skipped.
+
+    A line without a key keeps it empty, so validation can name the line instead of guessing.
+    """
+    options = []
+    for line in (raw or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        match = _CHOICE_LINE.match(line)
+        key, text = (match.group(1), match.group(2)) if match else ("", line)
+        options.append({"key": key, "text": text})
+    return options
+
+
+def choices_to_text(choices: list[dict[str, str]]) -> str:
+    """The editor's text form of `choices` (the inverse of `choices_from_text`)."""
+    return "\n".join(f"{c.get('key', '')}. {c.get('text', '')}" for c in choices)
+
+
+def choices_normalise(raw: list[Any] | str | None) -> list[dict[str, str]]:
+    """Text or a list of {key, text} → trimmed options with upper-case keys."""
+    items = choices_from_text(raw) if isinstance(raw, str) else list(raw or [])
+    options = []
+    for item in items:
+        key, text = (item.get("key"), item.get("text")) if isinstance(item, dict) else ("", item)
+        options.append({"key": str(key or "").strip().upper(), "text": str(text or "").strip()})
+    return options
+
+
+def _choice_errors(
+    answer_type: str, choices: list[dict[str, str]], errors: dict[str, list[str]]
+) -> None:
+    found: list[str] = []
+    if answer_type != AnswerType.CHOICE:
+        if choices:
+            found.append(_("Only multiple-choice questions have options; remove them."))
+    else:
+        if not CHOICES_MIN <= len(choices) <= CHOICES_MAX:
+            msg = _("A multiple-choice question needs %(min)s to %(max)s options.")
+            found.append(msg % {"min": CHOICES_MIN, "max": CHOICES_MAX})
+        keys = [c["key"] for c in choices]
+        found += [e for c in choices for e in _option_errors(c)]
+        for key in sorted({k for k in keys if k and keys.count(k) > 1}):
+            found.append(_("The option key %(key)s is used twice.") % {"key": key})
+    if found:
+        errors.setdefault("choices", []).extend(dict.fromkeys(found))
+
+
+def _option_errors(option: dict[str, str]) -> list[str]:
+    if not CHOICE_KEY.match(option["key"]):
+        msg = _("Option “%(text)s” needs a key of 1–3 letters or digits, written as “A. text”.")
+        return [msg % {"text": option["text"][:40]}]
+    if not option["text"] or len(option["text"]) > CHOICE_TEXT_LEN:
+        msg = _("Option %(key)s needs a text of at most %(n)s characters.")
+        return [msg % {"key": option["key"], "n": CHOICE_TEXT_LEN}]
+    return []
 
 
 def _rubric_errors(rubric: list[RubricInput], errors: dict[str, list[str]]) -> None:
@@ -132,6 +217,7 @@ def _tags_value(tags: list[str]) -> str:
 def question_input_normalise(data: QuestionInput) -> QuestionInput:
     """Trim text and split tags, codes and keywords typed with any separator."""
     data.text = (data.text or "").strip()
+    data.choices = choices_normalise(data.choices)
     data.tags = split_list(data.tags)
     data.dimension_codes = split_list(data.dimension_codes)
     for r in data.rubric:

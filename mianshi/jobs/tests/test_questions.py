@@ -137,6 +137,8 @@ def test_api_crud_patch_and_filters(org, people, api_for):
                     "org_unit",
                     "type",
                     "text",
+                    "answer_type",
+                    "choices",
                     "language",
                     "prep_seconds",
                     "answer_seconds",

@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from mianshi.jobs.models import Question, QuestionType
+from mianshi.jobs.models import AnswerType, Question, QuestionType
 from mianshi.jobs.services.common import split_list
-from mianshi.jobs.services.questions import QuestionInput, RubricInput, question_input_from
+from mianshi.jobs.services.questions import (
+    QuestionInput,
+    RubricInput,
+    choices_from_text,
+    choices_to_text,
+    question_input_from,
+)
 from mianshi.jobs.transfer.files import parse_bool, parse_int
 
 JSON_FORMAT = "mianshi.question_bank"
@@ -18,6 +25,8 @@ BASE_COLUMNS = [
     "type",
     "language",
     "text",
+    "answer_type",
+    "choices",
     "prep_seconds",
     "answer_seconds",
     "max_retakes",
@@ -55,6 +64,7 @@ def question_to_row(question: Question) -> dict[str, Any]:
     data = question_to_dict(question)
     row = {k: v for k, v in data.items() if k != "rubric"}
     row["tags"], row["dimension_codes"] = ";".join(data["tags"]), ";".join(data["dimension_codes"])
+    row["choices"] = choices_to_text(data["choices"])  # one option per line inside the cell
     row["screen_share"], row["is_active"] = (
         str(data["screen_share"]).lower(),
         str(data["is_active"]).lower(),
@@ -103,11 +113,20 @@ def _typed_json(name: str, value: Any, errors: dict[str, str]) -> Any:
         expected = int
     elif name in BOOL_COLUMNS:
         expected = bool
-    elif name in {"tags", "dimension_codes"}:
+    elif name in {"tags", "dimension_codes", "choices"}:
         expected = list
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         errors[name] = _("This value has the wrong type.")
+    elif name == "choices" and not _are_options(value):
+        errors[name] = _("Each option must be an object with the strings “key” and “text”.")
     return value
+
+
+def _are_options(items: Any) -> bool:
+    return all(
+        isinstance(item, dict) and all(isinstance(item.get(k), str) for k in ("key", "text"))
+        for item in items
+    )
 
 
 def _rubric_json(raw: Any, errors: dict[str, str]) -> list[RubricInput]:
@@ -150,14 +169,19 @@ def _typed_cell(name: str, raw: str) -> Any:
     if name in BOOL_COLUMNS:
         return parse_bool(raw)
     if name == "type":
-        return _question_type(raw)
+        return _code(raw, QuestionType)
+    if name == "answer_type":
+        return _code(raw, AnswerType)
+    if name == "choices":
+        # Lines inside the cell (Alt+Enter in Excel), or "A. 是 | B. 否" typed on one line.
+        return choices_from_text(raw if "\n" in raw else raw.replace("|", "\n"))
     return raw  # tags, codes and keywords are split by the service
 
 
-def _question_type(raw: str) -> str:
+def _code(raw: str, choices: type[TextChoices]) -> str:
     """Accept the code or the label in either language (people type 行为面试 in Excel)."""
     wanted = raw.strip().lower()
-    for choice in QuestionType:
+    for choice in choices:
         labels = {choice.value}
         for lang in ("zh-hans", "en"):
             with translation.override(lang):
