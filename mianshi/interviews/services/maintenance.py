@@ -1,0 +1,83 @@
+"""Housekeeping of uploads: purge what expired and pick up work a lost message left behind.
+
+Run by `manage.py purge_uploads` (cron) or the `interviews.maintain_uploads` task. Each
+step is safe to repeat: the tasks it queues claim their work with conditional UPDATEs.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from mianshi.interviews.models import (
+    Answer,
+    AnswerStatus,
+    QualityStatus,
+    Recording,
+    RecordingStatus,
+)
+from mianshi.interviews.services.recordings import uploads_purge
+from mianshi.interviews.services.verification import answer_settle
+
+# A completed upload is normally verified within seconds; after this its message was lost.
+VERIFY_OVERDUE = timedelta(minutes=10)
+# A verification still claimed after this lost its worker (acks_late redelivers, but a
+# broker restart may not).
+VERIFY_STALE = timedelta(hours=1)
+
+
+def _requeue_verification(now: Any) -> int:
+    from mianshi.interviews.tasks import verify_recording
+
+    Recording.objects.filter(
+        status=RecordingStatus.VERIFYING, last_chunk_at__lt=now - VERIFY_STALE
+    ).update(status=RecordingStatus.COMPLETE)
+    overdue = list(
+        Recording.objects.filter(
+            status=RecordingStatus.COMPLETE, last_chunk_at__lt=now - VERIFY_OVERDUE
+        ).values_list("pk", flat=True)
+    )
+    for pk in overdue:
+        transaction.on_commit(partial(verify_recording.delay, str(pk)))
+    return len(overdue)
+
+
+def _requeue_quality(now: Any) -> int:
+    from mianshi.interviews.tasks import check_answer
+
+    pending = list(
+        Answer.objects.filter(
+            status=AnswerStatus.COMPLETE, quality_status=QualityStatus.PENDING
+        ).values_list("pk", flat=True)
+    )
+    for pk in pending:
+        transaction.on_commit(partial(check_answer.delay, pk))
+    return len(pending)
+
+
+def _settle_waiting() -> int:
+    waiting = Answer.objects.filter(
+        status__in=[AnswerStatus.UPLOADING, AnswerStatus.VERIFYING], finished_at__isnull=False
+    )
+    count = 0
+    for answer in waiting:
+        answer_settle(answer=answer)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def uploads_maintain(*, now: Any = None) -> dict[str, Any]:
+    """Purge expired uploads, re-queue lost verifications and quality checks, settle answers."""
+    now = now or timezone.now()
+    purged = uploads_purge(now=now)
+    return {
+        **purged,
+        "verifications_requeued": _requeue_verification(now),
+        "quality_checks_requeued": _requeue_quality(now),
+        "answers_settled": _settle_waiting(),
+    }

@@ -1,0 +1,384 @@
+"""Recordings as tus uploads (F-44): creation, appending chunks, termination, playback, purge.
+
+The append path is the hot one (one call per MediaRecorder chunk of every candidate), so it
+works on `UploadState` tuples and conditional UPDATEs instead of loading model instances.
+Zero data loss rests on one rule: a chunk object is stored under a unique name first, then
+`offset` moves from the old value to the new one in a single conditional UPDATE together
+with the Chunk row (unique per offset). Of two racing PATCHes at one offset exactly one
+moves it; the other removes its object and is told 409. A gap can never be accepted.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mianshi.common.errors import Conflict, DomainError
+from mianshi.compliance.services import audit_record
+from mianshi.interviews.models import (
+    Answer,
+    AnswerStatus,
+    Chunk,
+    InterviewSession,
+    Recording,
+    RecordingMode,
+    RecordingStatus,
+)
+from mianshi.interviews.services import storage
+from mianshi.invitations.models import Invitation, InvitationStatus
+
+logger = logging.getLogger(__name__)
+
+# An answer takes new uploads while it is recorded and until its last attempt is settled.
+OPEN_FOR_UPLOAD = frozenset(
+    {AnswerStatus.RECORDING, AnswerStatus.UPLOADING, AnswerStatus.VERIFYING}
+)
+# After these the upload's bytes are final: no more PATCH, no termination.
+FINISHED = frozenset(
+    {RecordingStatus.COMPLETE, RecordingStatus.VERIFYING, RecordingStatus.VERIFIED}
+)
+LINK_CLOSED = frozenset({InvitationStatus.REVOKED, InvitationStatus.SUPERSEDED})
+# last_data_at is for the live board: a write every few seconds per session is plenty.
+DATA_SEEN_EVERY = timedelta(seconds=5)
+# Container types MediaRecorder produces (WebM streams; MP4 from Safari as whole files).
+MEDIA_TYPES = frozenset(
+    {"video/webm", "audio/webm", "video/mp4", "audio/mp4", "video/x-matroska", "audio/ogg"}
+)
+
+
+class UploadError(DomainError):
+    """A tus refusal; `status` is the HTTP status the protocol prescribes for it."""
+
+
+class UploadNotFound(UploadError):
+    status, code = 404, "upload_not_found"
+
+
+class UploadGone(UploadError):
+    status, code = 410, "upload_gone"
+
+
+class UploadForbidden(UploadError):
+    status, code = 403, "upload_finished"
+
+
+class OffsetConflict(UploadError):
+    status, code = 409, "offset_mismatch"
+
+
+class UploadTooLarge(UploadError):
+    status, code = 413, "too_large"
+
+
+class UnsupportedMediaType(UploadError):
+    status, code = 415, "unsupported_media_type"
+
+
+class ChecksumMismatch(UploadError):
+    status, code = 460, "checksum_mismatch"
+
+
+class RecordingUnavailable(DomainError):
+    """No bytes to play: the upload never completed or was purged."""
+
+    status, code = 404, "recording_unavailable"
+
+
+@dataclass(frozen=True)
+class UploadState:
+    """What the tus handlers need of one upload, read in one query (no model instance)."""
+
+    id: UUID
+    session_id: int
+    offset: int
+    length: int | None
+    status: str
+    expires_at: datetime
+    invitation_status: str
+
+    @property
+    def expired(self) -> bool:
+        return self.status not in FINISHED and timezone.now() >= self.expires_at
+
+    @property
+    def complete(self) -> bool:
+        return self.length is not None and self.offset == self.length
+
+
+_STATE_FIELDS = ("id", "session_id", "offset", "length", "status", "expires_at")
+
+
+def upload_state(*, token_hash: str, upload_id: UUID) -> UploadState | None:
+    """The upload if it belongs to the session of the invitation with this token hash."""
+    row = (
+        Recording.objects.filter(pk=upload_id, session__invitation__token_hash=token_hash)
+        .order_by()
+        .values_list(*_STATE_FIELDS, "session__invitation__status")
+        .first()
+    )
+    return UploadState(*row) if row else None
+
+
+def upload_usable(upload: UploadState) -> UploadState:
+    """Refuse what no request may touch: a closed link (410), a terminated (404) or an
+    expired (410) upload."""
+    if upload.invitation_status in LINK_CLOSED:
+        raise UploadGone(_("This interview link is no longer valid."))
+    if upload.status == RecordingStatus.TERMINATED:
+        raise UploadNotFound(_("This upload was deleted."))
+    if upload.expired:
+        raise UploadGone(_("This upload has expired; record the answer again."))
+    return upload
+
+
+# --- creation --------------------------------------------------------------------------
+
+
+def media_type(filetype: str) -> str:
+    """The container type of a MediaRecorder MIME type ('video/webm;codecs=vp8' → video/webm)."""
+    base = filetype.split(";", 1)[0].strip().lower()
+    if base not in MEDIA_TYPES:
+        raise UnsupportedMediaType(_("Only WebM, MP4 or Ogg recordings can be uploaded."))
+    return base
+
+
+def _check_link(invitation: Invitation) -> None:
+    # A completed interview may still create the upload of an answer waiting for it (a
+    # Safari whole-file upload after a network drop); the answer's state decides below.
+    if invitation.status in LINK_CLOSED or invitation.is_expired:
+        raise UploadGone(_("This interview link is no longer valid."))
+
+
+def _open_answer(invitation: Invitation, spec: tuple[int, int, int, str]) -> Answer:
+    """The answer slot, locked, if the candidate flow says this take may upload now."""
+    from mianshi.interviews.services.answers import answer_accepts_upload
+
+    position, attempt, segment, mode = spec
+    answer = (
+        Answer.objects.select_for_update()
+        .select_related("session")
+        .filter(session__invitation=invitation, position=position)
+        .first()
+    )
+    if answer is None:
+        raise UploadNotFound(_("This interview has no question %(n)s.") % {"n": position})
+    refusal = answer_accepts_upload(answer=answer, attempt=attempt, segment=segment, mode=mode)
+    if refusal:
+        raise Conflict(refusal, code="not_recording")
+    return answer
+
+
+def _replace_empty_twin(answer: Answer, attempt: int, segment: int) -> None:
+    """A second creation for one segment: an untouched earlier upload gives way, else 409."""
+    twins = Recording.objects.filter(
+        answer=answer, attempt=attempt, segment=segment, is_current=True
+    ).exclude(status=RecordingStatus.TERMINATED)
+    if twins.filter(offset__gt=0).exists():
+        raise OffsetConflict(_("This part of the answer is already being uploaded."))
+    twins.update(status=RecordingStatus.TERMINATED, is_current=False)
+
+
+@transaction.atomic
+def recording_create(
+    *,
+    invitation: Invitation,
+    position: int,
+    attempt: int,
+    segment: int = 0,
+    mode: str = RecordingMode.STREAM,
+    content_type: str,
+    length: int | None = None,
+) -> Recording:
+    """Open a tus upload for the current attempt of one answer of the invitation's session."""
+    _check_link(invitation)
+    if length is not None and length > settings.UPLOAD_MAX_BYTES:
+        raise UploadTooLarge(_("The recording is larger than the allowed maximum."))
+    kind = media_type(content_type)
+    answer = _open_answer(invitation, (position, attempt, segment, mode))
+    _replace_empty_twin(answer, attempt, segment)
+    recording = Recording.objects.create(
+        session=answer.session, answer=answer, attempt=attempt, segment=segment, mode=mode,
+        content_type=kind, length=length,
+        expires_at=timezone.now() + timedelta(hours=settings.UPLOAD_EXPIRY_HOURS),
+    )  # fmt: skip
+    audit_record(
+        actor="candidate", action="recording.create", obj=recording,
+        org_unit_id=answer.session.org_unit_id,
+        detail={"position": position, "attempt": attempt, "segment": segment, "mode": mode},
+    )  # fmt: skip
+    return recording
+
+
+# --- appending -------------------------------------------------------------------------
+
+
+def check_append(upload: UploadState, offset: int, size: int, declared: int | None) -> int | None:
+    """The upload's length after this PATCH, or the refusal the protocol asks for."""
+    if upload.status in FINISHED or upload.status == RecordingStatus.FAILED:
+        raise UploadForbidden(_("This upload is already complete."))
+    if offset != upload.offset:
+        raise OffsetConflict(
+            _("The upload is at byte %(n)s; send from there.") % {"n": upload.offset}
+        )
+    length = upload.length
+    if declared is not None:
+        if length is not None and declared != length:
+            raise DomainError(_("The upload length cannot change."), code="length_changed")
+        if declared > settings.UPLOAD_MAX_BYTES:
+            raise UploadTooLarge(_("The recording is larger than the allowed maximum."))
+        length = declared
+    if offset + size > (length if length is not None else settings.UPLOAD_MAX_BYTES):
+        raise UploadTooLarge(_("The data goes past the end of the upload."))
+    if declared is not None and declared < offset + size:
+        raise DomainError(_("The upload length is shorter than the data."), code="bad_length")
+    return length
+
+
+def recording_append(
+    *, upload: UploadState, offset: int, data: bytes, declared_length: int | None = None
+) -> UploadState:
+    """Store one PATCH body at `offset`; of two racing appends one wins, the other gets 409."""
+    upload_usable(upload)
+    length = check_append(upload, offset, len(data), declared_length)
+    name = storage.chunk_store(upload.id, offset, data) if data else ""
+    try:
+        won = _commit_chunk(upload, offset, len(data), name, length)
+    except IntegrityError:
+        won = False
+    except BaseException:
+        storage.objects_delete([name] if name else [])
+        raise
+    if not won:
+        storage.objects_delete([name] if name else [])
+        raise OffsetConflict(_("Another request already stored data at this offset."))
+    new_offset = offset + len(data)
+    done = length is not None and new_offset == length
+    status = RecordingStatus.COMPLETE if done else upload.status
+    return replace(upload, offset=new_offset, length=length, status=status)
+
+
+@transaction.atomic
+def _commit_chunk(
+    upload: UploadState, offset: int, size: int, name: str, length: int | None
+) -> bool:
+    """Move the offset (only from the value the client saw) and record the chunk, atomically."""
+    now = timezone.now()
+    done = length is not None and offset + size == length
+    changes: dict[str, Any] = {"offset": offset + size, "last_chunk_at": now}
+    claim = Q(pk=upload.id, offset=offset, status=RecordingStatus.UPLOADING, expires_at__gt=now)
+    if upload.length is None and length is not None:
+        changes["length"] = length
+        claim &= Q(length__isnull=True)
+    if size:
+        changes["chunk_count"] = F("chunk_count") + 1
+    if done:
+        changes["status"] = RecordingStatus.COMPLETE
+    if not Recording.objects.filter(claim).update(**changes):
+        return False
+    if size:
+        Chunk.objects.create(recording_id=upload.id, offset=offset, length=size, storage_name=name)
+    InterviewSession.objects.filter(
+        Q(last_data_at__isnull=True) | Q(last_data_at__lt=now - DATA_SEEN_EVERY),
+        pk=upload.session_id,
+    ).update(last_data_at=now)
+    if done:
+        _enqueue_verification(upload.id)
+    return True
+
+
+def _enqueue_verification(recording_id: UUID) -> None:
+    from mianshi.interviews.tasks import verify_recording
+
+    transaction.on_commit(lambda: verify_recording.delay(str(recording_id)))
+
+
+# --- termination, purge ----------------------------------------------------------------
+
+
+def _drop_chunks(recording_ids: list[Any]) -> int:
+    """Delete the chunk rows now and their objects once the transaction commits."""
+    chunks = Chunk.objects.filter(recording_id__in=recording_ids)
+    names = list(chunks.values_list("storage_name", flat=True))
+    chunks.delete()
+    transaction.on_commit(lambda: storage.objects_delete(names))
+    return len(names)
+
+
+@transaction.atomic
+def recording_terminate(*, upload: UploadState) -> None:
+    """tus termination: the upload stops counting and its chunks are removed."""
+    upload_usable(upload)
+    if upload.status in FINISHED:
+        raise UploadForbidden(_("A completed recording cannot be deleted."))
+    claimed = Recording.objects.filter(pk=upload.id, status=upload.status).update(
+        status=RecordingStatus.TERMINATED, is_current=False
+    )
+    if not claimed:
+        raise OffsetConflict(_("The upload changed meanwhile; try again."))
+    removed = _drop_chunks([upload.id])
+    audit_record(
+        actor="candidate", action="recording.terminate", object_type="interviews.recording",
+        object_id=str(upload.id), detail={"chunks": removed},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def uploads_purge(*, now: datetime | None = None) -> dict[str, int]:
+    """Expired unfinished uploads fail (their answers are settled); dead chunks are removed."""
+    now = now or timezone.now()
+    expired = Recording.objects.filter(status=RecordingStatus.UPLOADING, expires_at__lte=now)
+    answer_ids = set(expired.values_list("answer_id", flat=True))
+    expired_ids = list(expired.values_list("pk", flat=True))
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The upload was not finished before it expired.")
+    Recording.objects.filter(pk__in=expired_ids).update(status=RecordingStatus.FAILED, error=reason)
+    dead = Recording.objects.filter(
+        Q(status=RecordingStatus.TERMINATED) | Q(status=RecordingStatus.FAILED, expires_at__lte=now)
+        | Q(status=RecordingStatus.VERIFIED)
+    ).filter(chunks__isnull=False)  # fmt: skip
+    removed = _drop_chunks(list(dead.values_list("pk", flat=True).distinct()))
+    if answer_ids:
+        transaction.on_commit(lambda: _settle_later(answer_ids))
+    return {"expired": len(expired_ids), "chunks_removed": removed}
+
+
+def _settle_later(answer_ids: set[int]) -> None:
+    from mianshi.interviews.services.verification import answer_settle
+
+    for answer in Answer.objects.filter(pk__in=answer_ids):
+        answer_settle(answer=answer)
+
+
+# --- playback --------------------------------------------------------------------------
+
+SUFFIXES = {"video/webm": ".webm", "audio/webm": ".webm", "video/mp4": ".mp4", "audio/mp4": ".m4a"}
+
+
+@contextmanager
+def recording_open(*, recording: Recording) -> Iterator[Path]:
+    """A decrypted temporary copy of the recording, deleted when the block ends."""
+    suffix = SUFFIXES.get(recording.content_type, ".bin")
+    with tempfile.NamedTemporaryFile(prefix="mianshi-rec-", suffix=suffix) as plain:
+        if recording.status == RecordingStatus.VERIFIED and recording.storage_path:
+            storage.unseal_to(recording.pk, recording.storage_path, plain)
+        elif recording.chunks.exists():
+            from mianshi.interviews.services.verification import assemble
+
+            assemble(recording, plain)
+        else:
+            raise RecordingUnavailable(_("This recording is not available."))
+        plain.flush()
+        yield Path(plain.name)

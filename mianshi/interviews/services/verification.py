@@ -1,0 +1,329 @@
+"""After an upload completes: assemble, verify, store, and settle the answer (F-44, F-45).
+
+`recording_verify` is what the `interviews.verify_recording` task runs: it claims the
+recording (COMPLETE → VERIFYING), joins the decrypted chunks in offset order into a
+temporary file (refusing any gap again), checks with the analysis engine that the file
+decodes and holds the streams the question asks for and that its decoded duration matches
+what the browser reported, then seals it into storage and removes the chunks. Any failure
+marks the recording FAILED with a translated reason and flags the session for HR.
+
+`answer_settle` turns verified recordings into a COMPLETE answer and queues the quality
+check (`interviews.check_answer`); it is idempotent and safe to call from both sides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO, Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from interview_analysis import media
+from interview_analysis.errors import MediaError
+from interview_analysis.types import MediaInfo, to_dict
+from mianshi.common.crypto import DecryptionError
+from mianshi.compliance.services import audit_record
+from mianshi.interviews.models import (
+    Answer,
+    AnswerStatus,
+    Chunk,
+    InterviewSession,
+    QualityStatus,
+    Recording,
+    RecordingStatus,
+    SessionState,
+)
+from mianshi.interviews.services import storage
+from mianshi.interviews.services.recordings import SUFFIXES
+from mianshi.jobs.models import AnswerType
+from mianshi.jobs.models.question import RECORDED_TYPES
+
+logger = logging.getLogger(__name__)
+
+# Decoded vs browser-reported duration: timers and container timestamps differ a little.
+TOLERANCE_S, TOLERANCE_SHARE = 1.5, 0.05
+# A segment cut by a reload or a crash loses the chunks MediaRecorder had not flushed yet.
+INTERRUPTED_SHORT_S, INTERRUPTED_SHORT_SHARE = 5.0, 0.25
+SETTLED = frozenset({AnswerStatus.COMPLETE, AnswerStatus.FAILED, AnswerStatus.SKIPPED})
+FLAG_REASON_MAX = 300
+
+
+class VerificationFailed(Exception):
+    """The recording is not usable; `code` for programs, `message` (translated) for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def duration_problem(reported_ms: int, measured_ms: int, *, interrupted: bool = False) -> bool:
+    """Whether the decoded duration contradicts the browser's: max(1.5 s, 5 %) either way;
+    an interrupted segment may also be shorter by max(5 s, 25 %)."""
+    allowed = max(TOLERANCE_S * 1000, TOLERANCE_SHARE * reported_ms)
+    if measured_ms - reported_ms > allowed:
+        return True
+    if interrupted:
+        allowed = max(allowed, INTERRUPTED_SHORT_S * 1000, INTERRUPTED_SHORT_SHARE * reported_ms)
+    return reported_ms - measured_ms > allowed
+
+
+def assemble(recording: Recording, target: IO[bytes]) -> tuple[str, int]:
+    """Write the decrypted chunks in offset order to `target`: (sha256, bytes); no gap passes."""
+    digest, expected = hashlib.sha256(), 0
+    rows = Chunk.objects.filter(recording_id=recording.pk).order_by("offset")
+    for offset, length, name in rows.values_list("offset", "length", "storage_name"):
+        if offset != expected:
+            raise VerificationFailed("gap", _("Part of the recording is missing."))
+        data = storage.chunk_read(recording.pk, offset, name)
+        if len(data) != length:
+            raise VerificationFailed("gap", _("Part of the recording is missing."))
+        digest.update(data)
+        target.write(data)
+        expected += length
+    if recording.length is None or expected != recording.length:
+        raise VerificationFailed("gap", _("Part of the recording is missing."))
+    return digest.hexdigest(), expected
+
+
+def _probe(recording: Recording, path: Path) -> MediaInfo:
+    """The engine's probe plus the streams the question needs."""
+    try:
+        info = media.probe(path)
+    except MediaError as exc:
+        logger.info("recording %s does not decode: %s", recording.pk, exc)
+        raise VerificationFailed("not_media", _("The recording could not be played back.")) from exc
+    if recording.answer.answer_type == AnswerType.VIDEO and not (info.has_video and info.has_audio):
+        raise VerificationFailed("missing_stream", _("The recording lacks its picture or sound."))
+    if not info.has_audio:
+        raise VerificationFailed("missing_stream", _("The recording has no sound."))
+    return info
+
+
+def _check_duration(recording: Recording, measured_ms: int) -> bool:
+    """Compare with the browser's figure when it is known; True when compared."""
+    if recording.reported_ms is None:
+        return False
+    interrupted = bool(recording.media_info.get("interrupted"))
+    if duration_problem(recording.reported_ms, measured_ms, interrupted=interrupted):
+        raise VerificationFailed(
+            "duration",
+            _("The recording lasts %(measured).1f s but %(reported).1f s were recorded.")
+            % {"measured": measured_ms / 1000, "reported": recording.reported_ms / 1000},
+        )
+    return True
+
+
+def recording_verify(*, recording_id: UUID | str) -> str:
+    """Assemble, check and store one completed upload, then settle its answer (idempotent)."""
+    claimed = Recording.objects.filter(pk=recording_id, status=RecordingStatus.COMPLETE).update(
+        status=RecordingStatus.VERIFYING
+    )
+    if not claimed:
+        return "not_claimed"
+    recording = Recording.objects.select_related("answer", "session").get(pk=recording_id)
+    try:
+        # Reasons are stored for HR in the deployment's language, whoever triggered this.
+        with translation.override(settings.LANGUAGE_CODE):
+            outcome = _verify_claimed(recording)
+    except Exception:
+        # Storage or database trouble: give the claim back so a retry can take it again.
+        Recording.objects.filter(pk=recording_id, status=RecordingStatus.VERIFYING).update(
+            status=RecordingStatus.COMPLETE
+        )
+        raise
+    answer_settle(answer=recording.answer)
+    return outcome
+
+
+def _verify_claimed(recording: Recording) -> str:
+    suffix = SUFFIXES.get(recording.content_type, ".bin")
+    with tempfile.NamedTemporaryFile(prefix="mianshi-verify-", suffix=suffix) as plain:
+        try:
+            sha, size = assemble(recording, plain)
+            plain.flush()
+            info = _probe(recording, Path(plain.name))
+            measured = round(info.duration_s * 1000)
+            checked = _check_duration(recording, measured)
+        except DecryptionError as exc:
+            logger.warning("recording %s: a chunk fails to decrypt: %s", recording.pk, exc)
+            return _fail(recording, "corrupt", _("Part of the recording is damaged."))
+        except VerificationFailed as exc:
+            return _fail(recording, exc.code, exc.message)
+        name = storage.recording_name(recording.session_id, recording.answer_id, recording.pk)
+        stored, _sealed_sha, _n = storage.seal_file(recording.pk, Path(plain.name), name)
+    details = {**to_dict(info), "bytes": size, "duration_checked": checked}
+    return _mark_verified(recording, stored, sha, measured, details)
+
+
+def _merged(recording_id: Any, extra: Mapping[str, Any]) -> dict[str, Any]:
+    """media_info with `extra` added (the flow may have noted `interrupted` meanwhile)."""
+    current = Recording.objects.filter(pk=recording_id).values_list("media_info", flat=True).first()
+    return {**(current or {}), **extra}
+
+
+@transaction.atomic
+def _mark_verified(
+    recording: Recording, stored: str, sha: str, measured: int, details: dict[str, Any]
+) -> str:
+    won = Recording.objects.filter(pk=recording.pk, status=RecordingStatus.VERIFYING).update(
+        status=RecordingStatus.VERIFIED, storage_path=stored, sha256=sha, duration_ms=measured,
+        media_info=_merged(recording.pk, details), error="",
+    )  # fmt: skip
+    if not won:
+        transaction.on_commit(lambda: storage.objects_delete([stored]))
+        return "lost_claim"
+    chunks = Chunk.objects.filter(recording_id=recording.pk)
+    names = list(chunks.values_list("storage_name", flat=True))
+    chunks.delete()
+    transaction.on_commit(lambda: storage.objects_delete(names))
+    audit_record(
+        actor="system", action="recording.verify", obj=recording,
+        org_unit_id=recording.session.org_unit_id,
+        detail={"status": "verified", "bytes": details["bytes"], "duration_ms": measured},
+    )  # fmt: skip
+    return "verified"
+
+
+@transaction.atomic
+def _fail(recording: Recording, code: str, message: str) -> str:
+    reason = str(message)[:FLAG_REASON_MAX]
+    flag = _flag_text(recording.answer.position, reason)
+    Recording.objects.filter(pk=recording.pk).update(
+        status=RecordingStatus.FAILED, error=reason,
+        media_info=_merged(recording.pk, {"error_code": code}),
+    )  # fmt: skip
+    session_flag(session_id=recording.session_id, reason=flag)
+    audit_record(
+        actor="system", action="recording.verify", obj=recording,
+        org_unit_id=recording.session.org_unit_id, detail={"status": "failed", "code": code},
+    )  # fmt: skip
+    return "failed"
+
+
+def session_flag(*, session_id: int, reason: str) -> None:
+    """Mark the session for HR's attention (F-50); reasons add up, the same one only once."""
+    current = InterviewSession.objects.filter(pk=session_id).values_list("flag_reason", flat=True)
+    existing = current.first() or ""
+    combined = existing if reason in existing else "；".join(filter(None, [existing, reason]))
+    InterviewSession.objects.filter(pk=session_id).update(
+        flagged=True, flag_reason=combined[:FLAG_REASON_MAX]
+    )
+
+
+# --- the answer --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recordings_report(*, answer: Answer, reports: Iterable[Mapping[str, Any]]) -> int:
+    """Store what the browser measured per recording ({id, duration_ms, interrupted}).
+
+    The candidate flow calls this when an answer finishes, before `answer_settle`; a
+    recording verified earlier is then compared by `answer_settle`.
+    """
+    stored = 0
+    for report in reports:
+        rows = Recording.objects.filter(pk=report["id"], answer=answer)
+        info = rows.values_list("media_info", flat=True).first()
+        if info is None:
+            continue
+        stored += rows.update(
+            reported_ms=max(0, int(report.get("duration_ms") or 0)),
+            media_info={**info, "interrupted": bool(report.get("interrupted"))},
+        )
+    return stored
+
+
+def _current_recordings(answer: Answer) -> list[Recording]:
+    return list(
+        Recording.objects.filter(answer=answer, attempt=answer.attempt, is_current=True)
+        .exclude(status=RecordingStatus.TERMINATED)
+        .order_by("segment", "created_at")
+    )
+
+
+def _late_duration_check(recording: Recording) -> None:
+    """Verification ran before the browser reported the duration: compare now."""
+    if recording.media_info.get("duration_checked") or recording.duration_ms is None:
+        return
+    try:
+        checked = _check_duration(recording, recording.duration_ms)
+    except VerificationFailed as exc:
+        recording.status = RecordingStatus.FAILED
+        _fail(recording, exc.code, exc.message)
+        return
+    if checked:
+        Recording.objects.filter(pk=recording.pk).update(
+            media_info=_merged(recording.pk, {"duration_checked": True})
+        )
+
+
+@transaction.atomic
+def answer_settle(*, answer: Answer) -> Answer:
+    """Finish a recorded answer once all its current recordings are verified (or one failed).
+
+    COMPLETE queues the quality check on commit; FAILED flags the session. A session the
+    candidate finished becomes DONE when no answer is left waiting. Idempotent.
+    """
+    answer = Answer.objects.select_for_update().select_related("session").get(pk=answer.pk)
+    waiting = answer.status not in SETTLED and answer.finished_at is not None
+    if waiting and answer.answer_type in RECORDED_TYPES:
+        with translation.override(settings.LANGUAGE_CODE):
+            _settle_recorded(answer)
+    _settle_session(answer.session_id)
+    return answer
+
+
+def _settle_recorded(answer: Answer) -> None:
+    recordings = _current_recordings(answer)
+    if not recordings:
+        return  # nothing arrived yet: the upload may still be created
+    for recording in recordings:
+        if recording.status == RecordingStatus.VERIFIED:
+            _late_duration_check(recording)
+    statuses = {r.status for r in recordings}
+    if RecordingStatus.FAILED in statuses:
+        answer.status = AnswerStatus.FAILED
+    elif statuses == {RecordingStatus.VERIFIED}:
+        _complete(answer, recordings)
+    elif RecordingStatus.UPLOADING in statuses:
+        answer.status = AnswerStatus.UPLOADING
+    else:
+        answer.status = AnswerStatus.VERIFYING
+    answer.save(update_fields=["status", "measured_ms", "reported_ms", "quality_status", "quality"])
+    for failed in (r for r in recordings if r.status == RecordingStatus.FAILED):
+        # The same words as when the recording failed, so the flag names it only once.
+        session_flag(session_id=answer.session_id, reason=_flag_text(answer.position, failed.error))
+
+
+def _flag_text(position: int, reason: str) -> str:
+    return _("Question %(n)s: %(reason)s") % {"n": position, "reason": reason}
+
+
+def _complete(answer: Answer, recordings: list[Recording]) -> None:
+    from mianshi.interviews.tasks import check_answer
+
+    answer.status = AnswerStatus.COMPLETE
+    answer.measured_ms = sum(r.duration_ms or 0 for r in recordings)
+    reported = [r.reported_ms for r in recordings]
+    if answer.reported_ms is None and all(ms is not None for ms in reported):
+        answer.reported_ms = sum(ms or 0 for ms in reported)
+    answer.quality_status, answer.quality = QualityStatus.PENDING, {}
+    answer_id = answer.pk
+    transaction.on_commit(lambda: check_answer.delay(answer_id))
+
+
+def _settle_session(session_id: int) -> None:
+    """UPLOADING → DONE once every answer is settled (the candidate already finished)."""
+    open_answers = Answer.objects.filter(session_id=session_id).exclude(status__in=SETTLED)
+    if not open_answers.exists():
+        InterviewSession.objects.filter(pk=session_id, state=SessionState.UPLOADING).update(
+            state=SessionState.DONE
+        )
