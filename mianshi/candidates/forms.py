@@ -98,6 +98,8 @@ class BulkForm(forms.Form):
         ("move", _("Move to stage")),
         ("tag", _("Add tag")),
         ("assign", _("Assign interviewer")),
+        # Sends each an interview invitation with the job's defaults (invitations app).
+        ("invite", _("Invite to the video interview")),
         ("export", _("Export CSV")),
     ]
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)

@@ -187,7 +187,7 @@ def applications_bulk_action(
     tag: str = "",
     interviewer_id: int | None = None,
 ) -> int:
-    """One entry point for the UI's and the API's bulk bar: move, tag or assign."""
+    """One entry point for the UI's and the API's bulk bar: move, tag, assign or invite."""
     if action == "move":
         if not to_stage:
             raise ValidationError({"to_stage": _("Choose the stage to move to.")})
@@ -202,7 +202,16 @@ def applications_bulk_action(
         return applications_bulk_assign(
             actor=actor, application_ids=application_ids, interviewer=_interviewer(interviewer_id)
         )
+    if action == "invite":
+        return applications_bulk_invite(actor=actor, application_ids=application_ids)
     raise ValidationError({"action": _("Unknown bulk action.")})
+
+
+def applications_bulk_invite(*, actor: Any, application_ids: Sequence[int]) -> int:
+    """Invite every selected application by e-mail with its job's defaults, or none."""
+    from mianshi.invitations.services import invitation_bulk_create_send
+
+    return len(invitation_bulk_create_send(actor=actor, application_ids=application_ids))
 
 
 def _interviewer(user_id: int | None) -> Any:

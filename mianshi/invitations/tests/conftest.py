@@ -107,10 +107,13 @@ def smtp(settings: Any) -> Iterator[Mailbox]:
 
 @pytest.fixture
 def eager() -> Iterator[None]:
-    """Run Celery tasks in-process (the real task code, no broker)."""
+    """Run Celery tasks in-process (the real task code, no broker); `.get()` re-raises errors.
+
+    Propagation stays off: with it on, an eager task's retry surfaces as an exception
+    instead of running the next attempt."""
     before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
     celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
+    celery_app.conf.task_eager_propagates = False
     try:
         yield
     finally:
