@@ -90,13 +90,9 @@ class World:
 
 def make_world(org: Any, make_user: Any, *, answer_seconds: int = 120) -> World:
     hr = make_user("hr_uploads", Role.HR, org.sh)
-    video = make_question(
-        org.sh, hr, answer_type="video", prep_seconds=0, answer_seconds=answer_seconds
-    )
-    audio = make_question(
-        org.sh, hr, answer_type="audio", prep_seconds=0, answer_seconds=answer_seconds,
-        text="请用一分钟介绍你自己。",
-    )  # fmt: skip
+    timing = {"prep_seconds": 0, "answer_seconds": answer_seconds, "max_retakes": 0}
+    video = make_question(org.sh, hr, answer_type="video", **timing)
+    audio = make_question(org.sh, hr, answer_type="audio", text="请用一分钟介绍你自己。", **timing)
     template = make_template(org.sh, [video, audio], hr)
     job = make_job(org_unit=org.sh_sales, title="销售代表")
     job_update(actor=hr, job=job, data={"interview_template": template})
