@@ -31,6 +31,10 @@ JOB_FIELDS = [
     "status",
     "competency_model",
     "interview_template",
+    # What invitations for this job say and how long their links stay valid (F-30).
+    "invitation_hours",
+    "invitation_instructions",
+    "required_materials",
 ]
 QUESTION_FIELDS = [
     "type",
@@ -72,6 +76,14 @@ class JobForm(UnitMixin, forms.Form):
         self.fields.update(fields_for_model(Job, fields=JOB_FIELDS))
         self.fields["competency_model"].queryset = selectors.competency_model_list_for(user=user)  # type: ignore[attr-defined]
         self.fields["interview_template"].queryset = selectors.template_list_for(user=user)  # type: ignore[attr-defined]
+        # Left out (an older client), the validity keeps its current or default value.
+        self.fields["invitation_hours"].required = False
+
+    def clean_invitation_hours(self) -> int:
+        value = self.cleaned_data.get("invitation_hours")
+        if value is None:
+            return int(self.initial.get("invitation_hours") or Job().invitation_hours)
+        return int(value)
 
 
 class JobFilterForm(forms.Form):

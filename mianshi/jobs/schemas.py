@@ -33,6 +33,9 @@ class JobPatch(Schema):
     status: JobStatusCode | None = None
     competency_model_id: DbId | None = None
     interview_template_id: DbId | None = None
+    invitation_hours: int | None = Field(None, ge=1, le=1440)
+    invitation_instructions: str | None = Field(None, max_length=4000)
+    required_materials: str | None = Field(None, max_length=500)
 
 
 class JobUpdate(JobPatch):
@@ -46,6 +49,11 @@ class JobUpdate(JobPatch):
     min_years: int = 0
     headcount: int = 1
     status: JobStatusCode = "draft"
+    invitation_hours: int = Field(48, ge=1, le=1440, description="validity of invitation links")
+    invitation_instructions: str = Field("", max_length=4000)
+    required_materials: str = Field(
+        "", max_length=500, description="comma-separated, e.g. 身份证复印件, 学历证书"
+    )
 
 
 class JobIn(JobUpdate):
@@ -66,6 +74,9 @@ class JobOut(Schema):
     status: str
     competency_model_id: int | None
     interview_template_id: int | None
+    invitation_hours: int
+    invitation_instructions: str
+    required_materials: str
     created_at: datetime
     updated_at: datetime
 

@@ -31,6 +31,9 @@ JOB_FIELDS = (
     "status",
     "competency_model",
     "interview_template",
+    "invitation_hours",
+    "invitation_instructions",
+    "required_materials",
 )
 
 
