@@ -138,3 +138,27 @@ def test_status_page_is_chinese_by_default(world: Any, settings: Any) -> None:
     with translation.override("zh-hans"):
         page = Client().get(f"/i/{token}/status/").content.decode()
     assert "您的面试状态" in page and "北京时间" in page and "开始面试" in page
+
+
+def test_link_from_the_mail_opens_the_interview_and_is_tracked(
+    world: Any, smtp: Any, eager: Any, login: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    import re
+
+    with django_capture_on_commit_callbacks(execute=True):
+        login(world.hr_sh).post(
+            f"/invitations/applications/{world.app_sh.pk}/invite/",
+            {"expires_hours": 24, "channels": ["email"]},
+        )
+    link = re.search(r"https://jobs\.example\.cn(/i/[\w-]+/)", smtp.bodies()[0]).group(1)  # type: ignore[union-attr]
+    invitation = Invitation.objects.get()
+    assert invitation.status == "sent" and invitation.first_opened_at is None
+    candidate = Client()
+    assert candidate.get(link).status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.status == "opened" and invitation.first_opened_at is not None
+    assert invitation.open_count == 1
+    assert candidate.get(link + "status/").status_code == 200
+    invitation_revoke(actor=world.hr_sh, invitation=invitation)
+    gone = candidate.get(link)
+    assert gone.status_code == 410 and "was withdrawn" in gone.content.decode()
