@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaError
 
@@ -141,7 +141,7 @@ def network_check(request: HttpRequest, token: str) -> Any:
         raise TooLarge(_("The network test sends at most 512 KiB."))
     if len(request.read(NETWORK_PROBE_MAX + 1)) > NETWORK_PROBE_MAX:
         raise TooLarge(_("The network test sends at most 512 KiB."))
-    return 204, None
+    return Status(204, None)
 
 
 def _declared_length(request: HttpRequest) -> int:
@@ -244,7 +244,7 @@ def heartbeat(request: HttpRequest, token: str, payload: HeartbeatIn) -> Any:
     if session_id is None:  # unknown or closed link (raises), or no session yet
         session_id = _open(token, completed_ok=True)[1].pk
     svc.session_heartbeat(session_id=session_id, client_state=payload.model_dump())
-    return 204, None
+    return Status(204, None)
 
 
 @candidate_api.post("/{token}/finish", response=dict)
