@@ -78,7 +78,7 @@ def bulk_create(request: HttpRequest, payload: BulkInvitationIn) -> Any:
     require_scope(request, WRITE)
     created = svc.invitation_bulk_create_send(
         actor=request.user,
-        application_ids=payload.application_ids,
+        applications=payload.application_ids,
         expires_hours=payload.expires_hours,
         instructions=payload.instructions,
         channels=payload.channels,

@@ -211,7 +211,7 @@ def applications_bulk_invite(*, actor: Any, application_ids: Sequence[int]) -> i
     """Invite every selected application by e-mail with its job's defaults, or none."""
     from mianshi.invitations.services import invitation_bulk_create_send
 
-    return len(invitation_bulk_create_send(actor=actor, application_ids=application_ids))
+    return len(invitation_bulk_create_send(actor=actor, applications=application_ids))
 
 
 def _interviewer(user_id: int | None) -> Any:

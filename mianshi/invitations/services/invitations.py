@@ -297,12 +297,12 @@ def invitation_reinvite(
     return invitation
 
 
-def _load_for_bulk(actor: Any, application_ids: Sequence[int]) -> list[Application]:
+def _load_for_bulk(actor: Any, applications: Sequence[Application | int]) -> list[Application]:
     """The selected applications the actor manages, locked; refuses the batch otherwise."""
     from mianshi.candidates.selectors import manageable_applications
     from mianshi.candidates.services import BulkRefused
 
-    ids = sorted({int(i) for i in application_ids})
+    ids = sorted({a.pk if isinstance(a, Application) else int(a) for a in applications})
     if not ids:
         raise ValidationError({"application_ids": _("Select at least one application.")})
     if len(ids) > MAX_BULK:
@@ -327,16 +327,20 @@ def _refusal(exc: Exception) -> str:
 def invitation_bulk_create_send(
     *,
     actor: Any,
-    application_ids: Sequence[int],
+    applications: Sequence[Application | int],
     expires_hours: int | None = None,
     instructions: str | None = None,
     channels: Sequence[str] = ("email",),
 ) -> list[tuple[Invitation, str]]:
-    """Invite and notify every selected application, or none (each refusal names its item)."""
+    """Invite and notify every selected application (objects or ids), or none.
+
+    Scope and every rule are checked for all items first; each refusal names its item.
+    Returns (invitation, raw token) pairs in id order.
+    """
     from mianshi.candidates.services import BulkRefused
     from mianshi.invitations.services.sending import invitation_send, resolve_channels
 
-    apps = _load_for_bulk(actor, application_ids)
+    apps = _load_for_bulk(actor, applications)
     failures, plans = [], {}
     for app in apps:
         try:
