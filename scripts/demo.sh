@@ -6,6 +6,8 @@ BIN=.venv/bin
 PORT=${PORT:-8000}
 DATA_DIR=${MIANSHI_DATA_DIR:-var}
 export DJANGO_SETTINGS_MODULE=config.settings
+# Links in invitation e-mails point at this server unless the deployment says otherwise.
+export MIANSHI_PUBLIC_URL=${MIANSHI_PUBLIC_URL:-http://127.0.0.1:${PORT}}
 mkdir -p "$DATA_DIR"
 $BIN/python manage.py migrate --noinput
 $BIN/python manage.py collectstatic --noinput -v 0

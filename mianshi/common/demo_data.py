@@ -378,6 +378,20 @@ QUESTIONS: list[tuple[str, str, str, str, int, int, int, list[str], Rubric]] = [
     ),
 ]
 
+# Questions answered in the page instead of on camera (F-48): key → (answer type, options).
+ANSWER_TYPES: dict[str, tuple[str, list[dict[str, str]]]] = {
+    "ability-sales-math": ("text", []),
+    "ability-staff-math": (
+        "choice",
+        [
+            {"key": "A", "text": "8 人"},
+            {"key": "B", "text": "10 人"},
+            {"key": "C", "text": "12 人"},
+            {"key": "D", "text": "80 人"},
+        ],
+    ),
+}
+
 # Template per job: (name, job title, question keys in order)
 TEMPLATES = [
     (

@@ -23,6 +23,8 @@ from mianshi.candidates.services import (
     candidate_create,
 )
 from mianshi.common import demo_data as D
+from mianshi.invitations.models import Invitation
+from mianshi.invitations.services import invitation_create_send, invitation_link, invitation_token
 from mianshi.jobs.models import Job
 from mianshi.jobs.services import (
     DimensionInput,
@@ -51,6 +53,15 @@ class Command(BaseCommand):
                 load()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.print_logins()
+        self.print_links()
+
+    def print_links(self) -> None:
+        """The candidates' links of the open demo invitations: try the interview yourself."""
+        self.stdout.write("\nCandidate interview links (no login; open one to record):")
+        for invitation in Invitation.objects.filter(status__in=["sent", "created", "opened"]):
+            link = invitation_link(invitation, invitation_token(invitation))
+            who = invitation.application.candidate.name
+            self.stdout.write(f"  {who:<6} {invitation.application.job.title:<8} {link}")
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {D.DEMO_PASSWORD}):")
@@ -113,10 +124,13 @@ def _model(name: str, dims: list[tuple[str, int, list[str]]], owner: OrgUnit) ->
 
 
 def _question(row: tuple[Any, ...], owner: OrgUnit) -> Any:
-    _key, qtype, lang, text, prep, answer, retakes, dims, rubric = row
+    key, qtype, lang, text, prep, answer, retakes, dims, rubric = row
+    answer_type, choices = D.ANSWER_TYPES.get(key, ("video", []))
     data = QuestionInput(
         type=qtype,
         text=text,
+        answer_type=answer_type,
+        choices=choices,
         language=lang,
         prep_seconds=prep,
         answer_seconds=answer,
@@ -148,6 +162,9 @@ def _candidates(jobs: dict[str, Job], users: dict[str, User]) -> None:
         hr = users["hr_sz"] if job.org_unit.code.startswith("sz") else users["hr_sh"]
         candidate = candidate_create(actor=hr, org_unit=job.org_unit, **_person(n))
         application = application_create(actor=hr, candidate=candidate, job=job)
+        if stage == "invited":
+            # A real invitation (mailed to the outbox) so the link and the board can be tried.
+            invitation_create_send(actor=hr, application=application, expires_hours=24 * 30)
         _move(hr, application, stage)
         if stage in SCORED:
             score = Decimal(55 + (n * 7) % 40) / 10
