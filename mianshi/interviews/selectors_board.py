@@ -59,8 +59,8 @@ QUIET_LIMIT = dt.timedelta(minutes=3)
 # Finished invitations stay on the board this long after their last activity.
 RECENT = dt.timedelta(days=30)
 BOARD_MAX_ROWS = 1000
-# Quality issue codes that mean the camera showed nothing (set by the quality check).
-CAMERA_COVERED_CODES = frozenset({"camera_covered", "dark", "no_video"})
+# The quality check's code (issue or integrity signal) for a camera that showed nothing.
+CAMERA_COVERED_CODES = frozenset({"camera_covered"})
 SWITCH_KINDS = (EventKind.TAB_HIDDEN, EventKind.WINDOW_BLUR)
 
 
@@ -104,6 +104,7 @@ class AnswerQuality:
     height: int | None
     audio_db: float | None
     issues: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # the issues' messages, as the check stored them
 
 
 @dataclass
@@ -363,7 +364,20 @@ def answer_quality(answer: Answer) -> AnswerQuality | None:
         height=int(height) if height else None,
         audio_db=_number(report.get("audio_level_dbfs", report.get("audio_db"))),
         issues=issue_codes(report),
+        notes=issue_notes(report),
     )
+
+
+def issue_notes(report: dict[str, Any]) -> tuple[str, ...]:
+    """The stored message of each quality issue (its code when it has none)."""
+    items = report.get("issues")
+    notes = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            note = item.get("message") or item.get("code")
+            if isinstance(note, str) and note:
+                notes.append(note)
+    return tuple(notes)
 
 
 def issue_codes(report: Any) -> tuple[str, ...]:

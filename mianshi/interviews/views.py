@@ -147,9 +147,13 @@ def media_response(
     return response
 
 
-def _starts_at_zero(request: HttpRequest) -> bool:
-    match = _RANGE.match(request.headers.get("Range", "").strip())
-    return match is None or match.group(1) in ("", "0")
+def starts_a_viewing(request: HttpRequest) -> bool:
+    """Whether a media request opens a viewing (no Range, or one from byte 0), not a seek."""
+    header = request.headers.get("Range", "")
+    if not header:
+        return True
+    match = _RANGE.match(header.strip())
+    return match is not None and match.group(1) == "0"
 
 
 @login_required
@@ -162,7 +166,7 @@ def recording_media(request: HttpRequest, pk: Any) -> HttpResponseBase:
         actor=request.user,
         recording=recording,
         download=download,
-        audit=_starts_at_zero(request),
+        audit=starts_a_viewing(request),
     )
     return media_response(request, opened, download=download)
 
