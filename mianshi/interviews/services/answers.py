@@ -34,7 +34,7 @@ from mianshi.interviews.services.sessions import (
     ACTOR,
     FINISHED_STATES,
     application_move,
-    lock,
+    lock_application_and_invitation,
     recording_consented,
 )
 from mianshi.jobs.models import AnswerType
@@ -47,17 +47,27 @@ MAX_SEGMENTS = 100
 
 
 def locked_answer(session: InterviewSession, position: int) -> tuple[InterviewSession, Answer]:
-    """The locked session and its answer at `position` (404 for a position it lacks)."""
-    session = lock(session)
-    if session.state in FINISHED_STATES:
-        raise OutOfOrder(_("You have already finished this interview."), code="finished")
+    """The answer at `position`, locked, and its session read after the lock (404 for a
+    position the session lacks).
+
+    The answer row is the lock of every step on a question: whatever moves the session
+    to or from this question holds it, so the session read next cannot change under us.
+    The session row itself is written last (recordings, then the answer, then the
+    session), the order the upload side's chunk commits follow too.
+    """
     answer = None
     if 0 < position <= MAX_POSITION:
         answer = (
-            session.answers.select_related("template_question").filter(position=position).first()
+            Answer.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("template_question")
+            .filter(session_id=session.pk, position=position)
+            .first()
         )
     if answer is None:
         raise LinkUnknown(_("This interview has no such question."), code="no_such_question")
+    session = InterviewSession.objects.get(pk=session.pk)
+    if session.state in FINISHED_STATES:
+        raise OutOfOrder(_("You have already finished this interview."), code="finished")
     return session, answer
 
 
@@ -122,8 +132,9 @@ def _begin_interview(session: InterviewSession) -> None:
     session.state = SessionState.ANSWERING
     session.started_at = timezone.now()
     session.save(update_fields=["state", "started_at"])
-    invitations.invitation_mark_started(invitation=session.invitation)
+    lock_application_and_invitation(session)
     application_move(session, Stage.INVITED, Stage.INTERVIEWING)
+    invitations.invitation_mark_started(invitation=session.invitation)
     audit_record(
         actor=ACTOR, action="interview_session.start", obj=session, changed_fields=["state"]
     )

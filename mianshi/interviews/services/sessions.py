@@ -36,8 +36,22 @@ SETTLED = frozenset({AnswerStatus.COMPLETE, AnswerStatus.FAILED, AnswerStatus.SK
 
 
 def lock(session: InterviewSession) -> InterviewSession:
-    """The session row, locked for this transaction (double clicks and retries queue up)."""
-    return InterviewSession.objects.select_for_update().get(pk=session.pk)
+    """The session row, locked for this transaction (double clicks and retries queue up).
+
+    Lock order, shared with the upload side, so that no two requests wait on each other:
+    answers → recordings → session → application → invitation, and the audit trail last.
+    NO KEY UPDATE: inserting a recording or an event (a key share) does not wait for it.
+    """
+    return InterviewSession.objects.select_for_update(no_key=True).get(pk=session.pk)
+
+
+def lock_application_and_invitation(session: InterviewSession) -> None:
+    """Take these rows before the services that audit (the audit chain is one lock that
+    every audited write takes): HR's invitation writes take them in the same order."""
+    from mianshi.candidates.models import Application
+
+    Application.objects.select_for_update().filter(pk=session.application_id).first()
+    Invitation.objects.select_for_update().filter(pk=session.invitation_id).first()
 
 
 def _questions(invitation: Invitation) -> list[TemplateQuestion]:
@@ -218,6 +232,9 @@ def session_finish(*, session: InterviewSession) -> InterviewSession:
     """End the interview once every question is answered: UPLOADING while bytes are still
     on their way, else DONE; the invitation is completed and the application moves to
     "interview done". Calling it again changes nothing."""
+    # Answers first (the upload side settles them, then the session): a late settle waits
+    # here or sees UPLOADING, so the session cannot stay UPLOADING with nothing pending.
+    list(Answer.objects.select_for_update(no_key=True).filter(session_id=session.pk))
     session = lock(session)
     if session.state in FINISHED_STATES:
         return session
@@ -230,8 +247,9 @@ def session_finish(*, session: InterviewSession) -> InterviewSession:
     session.state = SessionState.UPLOADING if _pending_uploads(session) else SessionState.DONE
     session.finished_at = now
     session.save(update_fields=["state", "finished_at"])
-    _invitations().invitation_mark_completed(invitation=session.invitation)
+    lock_application_and_invitation(session)
     application_move(session, Stage.INTERVIEWING, Stage.INTERVIEW_DONE)
+    _invitations().invitation_mark_completed(invitation=session.invitation)
     audit_record(
         actor=ACTOR,
         action="interview_session.finish",
