@@ -251,3 +251,16 @@ def test_bad_options_in_files_save_nothing(org, people, api_for):
     assert response.status_code == 422
     assert "“key” and “text”" in " ".join(d["msg"] for d in response.json()["detail"])
     assert not Question.objects.exists()
+
+
+def test_editor_and_refusals_in_chinese(org, people, login, settings):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    client = login(people.sh_hr)
+    with translation.override("zh-hans"):
+        page = client.get("/jobs/questions/new/").content.decode()
+        bad = {**FORM, "org_unit": org.sh.pk, "choices": "A. 是\nA. 否"}
+        refused = client.post("/jobs/questions/new/", bad).content.decode()
+    assert "作答方式" in page and "选项（选择题）" in page and "选择题" in page
+    assert "选项键 A 重复使用。" in refused
