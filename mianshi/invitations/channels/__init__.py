@@ -45,6 +45,8 @@ class Message:
     instructions: str = ""
     materials: list[str] = field(default_factory=list)
     question_count: int = 0
+    # A re-recording limited to these question positions (empty: the whole interview).
+    positions: list[int] = field(default_factory=list)
 
 
 class ChannelError(Exception):

@@ -153,6 +153,7 @@ def message_for(invitation: Invitation, purpose: str) -> Message:
         instructions=invitation.instructions,
         materials=list(invitation.required_materials),
         question_count=total,
+        positions=list(invitation.positions),
     )
 
 

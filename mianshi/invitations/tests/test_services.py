@@ -203,6 +203,9 @@ def test_reinvite_after_failed_quality_asks_only_the_failed_question(
     assert first.status == InvitationStatus.COMPLETED  # a finished interview stays finished
     assert len(smtp.messages) == 1
     assert invitation_token(again) in smtp.bodies()[0]
+    assert "请重新录制回答：销售代表" in str(smtp.messages[0]["Subject"])
+    assert "could not be used. Please record them again." in smtp.bodies()[0]
+    assert "You will answer 1 question." in smtp.bodies()[0]
 
 
 def test_reinvite_of_expired_link_asks_everything_and_needs_a_previous_one(
@@ -215,6 +218,9 @@ def test_reinvite_of_expired_link_asks_everything_and_needs_a_previous_one(
     with django_capture_on_commit_callbacks(execute=True):
         again = invitation_reinvite(actor=world.hr_sh, application=world.app_sh)
     assert again.positions == [] and again.is_usable
+    subject = str(smtp.messages[-1]["Subject"])
+    assert "New interview link: 销售代表" in subject and "重新录制" not in subject
+    assert "the previous link no longer works" in smtp.bodies()[0]
     first.refresh_from_db()
     assert first.status == InvitationStatus.SUPERSEDED
     with pytest.raises(ValidationError, match="Not questions of this interview: 7"):
