@@ -12,8 +12,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mianshi.compliance.services import audit_record
@@ -255,12 +256,26 @@ def _store_reports(answer: Answer, attempt: int, reports: Sequence[ReportedRecor
 
 
 def _upload_status(answer: Answer, attempt: int) -> str:
+    """UPLOADING while a segment still takes bytes, VERIFYING once all are complete, FAILED
+    when the take has no upload at all: the browser creates every upload before it reports
+    the take, so nothing will come and HR must be able to see it (and re-invite)."""
     takes = Recording.objects.filter(answer=answer, attempt=attempt, is_current=True).exclude(
         status=RecordingStatus.TERMINATED
     )
-    if not takes.exists() or takes.filter(status=RecordingStatus.UPLOADING).exists():
+    if not takes.exists():
+        return AnswerStatus.FAILED
+    if takes.filter(status=RecordingStatus.UPLOADING).exists():
         return AnswerStatus.UPLOADING
     return AnswerStatus.VERIFYING
+
+
+def _flag_empty_take(answer: Answer) -> None:
+    from mianshi.interviews.services.verification import session_flag
+
+    # Read by HR: the product's language, not the candidate's.
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Question %(n)s: nothing was recorded.") % {"n": answer.position}
+    session_flag(session_id=answer.session_id, reason=reason)
 
 
 @transaction.atomic
@@ -287,6 +302,8 @@ def answer_finish(
     answer.status = _upload_status(answer, attempt)
     answer.finished_at = timezone.now()
     answer.save(update_fields=["status", "finished_at", "reported_ms"])
+    if answer.status == AnswerStatus.FAILED:
+        _flag_empty_take(answer)
     _settle(answer)
     if retakes_left(answer, spec) > 0:
         _set_phase(session, Phase.REVIEW)

@@ -351,6 +351,21 @@ def test_finish_twice_gives_the_same_answer(three: Interview) -> None:
     assert three.session.current_position == 1
 
 
+def test_a_take_with_nothing_uploaded_fails_and_is_flagged(three: Interview) -> None:
+    api = three.api
+    api.guided_start()
+    api.ok("questions/1/start")
+    api.ok("questions/1/record")
+    review = api.ok("questions/1/finish", {"attempt": 1})
+    assert review["question"]["status"] == AnswerStatus.FAILED
+    session = three.session
+    assert session.flagged and "1" in session.flag_reason
+    slot = answer(three, 1)
+    assert answer_accepts_upload(answer=slot, attempt=1, segment=0, mode="whole")
+    # The candidate may still use the retake the question allows.
+    assert api.ok("questions/1/retake")["question"]["status"] == AnswerStatus.PENDING
+
+
 def test_finish_lists_only_this_takes_recordings(three: Interview, org: Any, hr: Any) -> None:
     unit = org.sh_sales
     other = invite(
@@ -390,12 +405,16 @@ def test_uploads_accepted_only_for_the_current_take_in_time(three: Interview) ->
     assert answer_accepts_upload(answer=slot, attempt=2, segment=0, mode="stream")
     assert answer_accepts_upload(answer=slot, attempt=1, segment=500, mode="stream")
     assert answer_accepts_upload(answer=slot, attempt=1, segment=0, mode="sideways")
+    record_take(three, 1, 1)
     rewind(three.session, 60 + 31)  # answer time and the grace are over
     assert answer_accepts_upload(answer=slot, attempt=1, segment=1, mode="stream")
     # The whole-file fallback uploads after the recording stopped.
-    assert answer_accepts_upload(answer=slot, attempt=1, segment=0, mode="whole") is None
+    assert answer_accepts_upload(answer=slot, attempt=1, segment=1, mode="whole") is None
+    # Over tus too: a streamed segment is refused now.
+    assert tus_create(three.token, 1, 1, segment=1).status_code == 409
     api.ok("questions/1/finish", {"attempt": 1})
-    assert answer_accepts_upload(answer=slot, attempt=1, segment=0, mode="whole") is None
+    # Late segments of the finished take are still taken while it uploads.
+    assert answer_accepts_upload(answer=slot, attempt=1, segment=1, mode="whole") is None
     text_slot = answer(three, 2)
     assert answer_accepts_upload(answer=text_slot, attempt=1, segment=0, mode="whole")
 
