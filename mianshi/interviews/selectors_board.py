@@ -310,7 +310,7 @@ def _row(
         total=len(slots),
         question_text=spec_of(current).text if current else "",
         last_data_at=_latest(session.last_data_at if session else None, upload.get("last_chunk")),
-        bytes_received=upload.get("received") or 0,
+        bytes_received=int(upload.get("received") or 0),
         pending_chunks=_count(client.get("pending_chunks")),
         pending_bytes=_count(client.get("pending_bytes")),
         online=client.get("online") if isinstance(client.get("online"), bool) else None,
