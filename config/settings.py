@@ -121,6 +121,12 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Tests use a file too: with Django's in-memory default every live-server
+            # thread shares ONE connection, so concurrent requests (a browser's chunk
+            # uploads beside its heartbeats) interleave in one transaction and fail with
+            # "database table is locked" — not what a deployment does. One file per test
+            # process: developers sharing a checkout run suites side by side.
+            "TEST": {"NAME": str(DATA_DIR / f"test-mianshi-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
