@@ -4,11 +4,11 @@ nothing the browser sends can overflow a column or put NaN into a JSON field."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, StringConstraints
 
 from mianshi.interviews.services.events import MAX_EVENTS, MAX_OFFSET_MS
 
@@ -69,9 +69,10 @@ class EventsIn(Schema):
 
 
 class HeartbeatIn(Schema):
-    phase: str = Field("", max_length=20)
+    phase: Annotated[str, StringConstraints(max_length=20)] | None = None
     position: int | None = Field(None, ge=0, le=MAX_POSITION)
     pending_chunks: int = Field(0, ge=0, le=10**9)
     pending_bytes: int = Field(0, ge=0, le=10**13)
     online: StrictBool = True
-    camera: StrictBool | str | None = Field(None, max_length=20)
+    # The recorder reports a word ("on", "off", "none"); a yes/no is fine too.
+    camera: StrictBool | Annotated[str, StringConstraints(max_length=20)] | None = None

@@ -276,6 +276,10 @@ def test_heartbeat_updates_the_session_cheaply(
     assert session.client_state["pending_chunks"] == 3 and session.client_state["camera"] == "live"
     refused = three.api.refused("heartbeat", 422, {**beat, "pending_bytes": -5})
     assert refused["code"] == "invalid"
+    # What a page reports before it knows its state, and yes/no camera states.
+    assert three.api.post("heartbeat", {"phase": None, "camera": True}).status_code == 204
+    assert three.api.refused("heartbeat", 422, {"camera": "x" * 50})["code"] == "invalid"
+    assert three.api.refused("heartbeat", 422, {"camera": {"on": 1}})["code"] == "invalid"
 
 
 def test_heartbeat_and_events_go_on_while_a_finished_interview_uploads(three: Interview) -> None:
