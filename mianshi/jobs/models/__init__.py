@@ -3,17 +3,19 @@
 from mianshi.jobs.models.competency import CompetencyModel, Dimension
 from mianshi.jobs.models.job import Education, Job, JobStatus
 from mianshi.jobs.models.question import (
+    RECORDED_TYPES,
+    AnswerType,
     Question,
     QuestionDimension,
     QuestionLanguage,
     QuestionType,
-    AnswerType,
-    RECORDED_TYPES,
     RubricLevel,
 )
 from mianshi.jobs.models.template import InterviewTemplate, TemplateQuestion, TemplateVersion
 
 __all__ = [
+    "RECORDED_TYPES",
+    "AnswerType",
     "CompetencyModel",
     "Dimension",
     "Education",
@@ -24,8 +26,6 @@ __all__ = [
     "QuestionDimension",
     "QuestionLanguage",
     "QuestionType",
-    "AnswerType",
-    "RECORDED_TYPES",
     "RubricLevel",
     "TemplateQuestion",
     "TemplateVersion",
