@@ -17,6 +17,7 @@ NAV: list[tuple[str, Any, Cap | None]] = [
     ("jobs:question_list", _("Question bank"), Cap.JOBS_VIEW),
     ("jobs:template_list", _("Interview templates"), Cap.JOBS_VIEW),
     ("candidates:candidate_list", _("Candidates"), Cap.CANDIDATES_VIEW),
+    ("invitations:invitation_list", _("Invitations"), Cap.CANDIDATES_VIEW),
     ("interviews:board_index", _("Interviews"), Cap.CANDIDATES_VIEW),
     ("organisations:unit_list", _("Organisation"), Cap.ORG_MANAGE),
     ("accounts:user_list", _("Users"), Cap.ORG_MANAGE),
