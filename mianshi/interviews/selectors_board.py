@@ -527,6 +527,10 @@ class AnswerPanel:
     other_events: list[SessionEvent]
 
     @property
+    def recorded(self) -> bool:
+        return self.answer.answer_type in RECORDED_TYPES
+
+    @property
     def playable(self) -> list[Recording]:
         return [r for r in self.recordings if r.status == RecordingStatus.VERIFIED]
 
