@@ -12,6 +12,7 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Status
@@ -34,7 +35,16 @@ from mianshi.interviews.errors import TooLarge, Unacceptable
 from mianshi.interviews.models import Answer, InterviewSession
 from mianshi.invitations.models import Invitation
 
-candidate_api = NinjaAPI(
+
+class CandidateNinjaAPI(NinjaAPI):
+    """Mounted inside the `candidate` URL namespace: its root (and so the OpenAPI document
+    at /i/api/openapi.json) is found under that namespace."""
+
+    def get_root_path(self, path_params: dict[str, Any]) -> str:
+        return reverse("candidate:candidate_api:api-root", kwargs=path_params)
+
+
+candidate_api = CandidateNinjaAPI(
     title="Mianshi candidate API",
     version="1.0.0",
     description="The candidate's interview, keyed by the invitation token.",
