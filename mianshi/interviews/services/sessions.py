@@ -132,14 +132,7 @@ def _refuse_finished(session: InterviewSession) -> None:
         raise OutOfOrder(_("You have already finished this interview."), code="finished")
 
 
-@transaction.atomic
-def session_consent(
-    *, session: InterviewSession, data: ConsentInput, language: str
-) -> InterviewSession:
-    """Store the three consents with the notice hash; recording consent is required to go
-    on (refusing AI means human-only review, refusing biometrics means no face/voice)."""
-    session = lock(session)
-    _refuse_finished(session)
+def _check_consent(data: ConsentInput) -> None:
     if data.notice_version != NOTICE_VERSION:
         raise OutOfOrder(
             _("The consent text has changed. Please reload the page and read it again."),
@@ -153,12 +146,26 @@ def session_consent(
             ),
             code="recording_consent_required",
         )
-    lang = notice_language(language)
-    decisions = {
+
+
+def _decisions(data: ConsentInput) -> dict[str, bool]:
+    return {
         ConsentKind.RECORDING: data.recording,
         ConsentKind.AI_ANALYSIS: data.ai_analysis,
         ConsentKind.BIOMETRIC: data.biometric,
     }
+
+
+@transaction.atomic
+def session_consent(
+    *, session: InterviewSession, data: ConsentInput, language: str
+) -> InterviewSession:
+    """Store the three consents with the notice hash; recording consent is required to go
+    on (refusing AI means human-only review, refusing biometrics means no face/voice)."""
+    session = lock(session)
+    _refuse_finished(session)
+    _check_consent(data)
+    lang = notice_language(language)
     Consent.objects.bulk_create(
         Consent(
             session=session,
@@ -168,23 +175,18 @@ def session_consent(
             notice_sha256=notice_sha256(kind, lang),
             language=lang,
         )
-        for kind, granted in decisions.items()
+        for kind, granted in _decisions(data).items()
     )
     if session.state == SessionState.NOT_STARTED:
         session.state = SessionState.GUIDE
         session.save(update_fields=["state"])
+    detail = {**_decisions(data), "version": NOTICE_VERSION, "language": lang}
     audit_record(
         actor=ACTOR,
         action="interview_session.consent",
         obj=session,
         changed_fields=["consents"],
-        detail={
-            "recording": data.recording,
-            "ai_analysis": data.ai_analysis,
-            "biometric": data.biometric,
-            "version": NOTICE_VERSION,
-            "language": lang,
-        },
+        detail=dict(detail),
     )
     return session
 
