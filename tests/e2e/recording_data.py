@@ -24,6 +24,12 @@ from mianshi.organisations.models import OrgUnit
 
 VIDEO_QUESTION = "请用一分钟介绍一次你带领团队解决客户问题的经历。"
 TEXT_QUESTION = "请简要写出你选择我们公司的三个理由。"
+CHOICE_QUESTION = "客户犹豫不决时，你首先会做什么？"
+CHOICES = [
+    {"key": "A", "text": "立即降价"},
+    {"key": "B", "text": "先了解客户的顾虑"},
+    {"key": "C", "text": "请经理出面"},
+]
 
 
 @dataclass
@@ -58,9 +64,12 @@ def make_interview(
     answer_seconds: int = 12,
     prep_seconds: int = 2,
     with_text: bool = True,
+    with_choice: bool = False,
+    max_retakes: int = 0,
     name: str = "李雷",
 ) -> Interview:
-    """One video question (short answer time) and, unless told not to, one written one."""
+    """One video question (short answer time) and, unless told not to, one written one;
+    optionally a multiple-choice question last."""
     ids = [
         _question(
             actor,
@@ -69,12 +78,19 @@ def make_interview(
             AnswerType.VIDEO,
             prep_seconds=prep_seconds,
             answer_seconds=answer_seconds,
+            max_retakes=max_retakes,
         )
     ]
     if with_text:
         ids.append(
             _question(
                 actor, unit, TEXT_QUESTION, AnswerType.TEXT, prep_seconds=0, answer_seconds=120
+            )
+        )
+    if with_choice:
+        ids.append(
+            _question(
+                actor, unit, CHOICE_QUESTION, AnswerType.CHOICE, choices=CHOICES, prep_seconds=0
             )
         )
     template = template_create(actor=actor, org_unit=unit, name="录制测试", question_ids=ids)

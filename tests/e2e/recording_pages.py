@@ -110,6 +110,17 @@ def answer_text(page: Page, prompt: str, text: str) -> None:
     page.locator("#q-text-form button[type=submit]").click()
 
 
+def answer_choice(page: Page, prompt: str, key: str) -> None:
+    expect(page.locator("#q-ready")).to_be_visible(timeout=MEDIA_WAIT_MS)
+    page.locator("#q-start").click()
+    expect(page.locator("#q-prompt")).to_have_text(prompt)
+    form = page.locator("#q-choice-form")
+    form.locator("button[type=submit]").click()  # nothing chosen: refused in the page
+    expect(page.locator("#q-error")).to_be_visible()
+    form.locator(f"input[value='{key}']").check()
+    form.locator("button[type=submit]").click()
+
+
 def wait_all_uploaded(page: Page, timeout_ms: int = 60_000) -> None:
     expect(page.locator("#step-done")).to_be_visible(timeout=MEDIA_WAIT_MS)
     expect(page.locator("#done-saved")).to_be_visible(timeout=timeout_ms)

@@ -34,7 +34,13 @@ from mianshi.invitations.models import Invitation, InvitationStatus
 from tests.e2e import recording_pages as cand
 from tests.e2e.conftest import CHROMIUM, FLAGS, TIMEOUT_MS
 from tests.e2e.media_fake import Measure, face_y4m, measure, speech_wav
-from tests.e2e.recording_data import TEXT_QUESTION, VIDEO_QUESTION, Interview, make_interview
+from tests.e2e.recording_data import (
+    CHOICE_QUESTION,
+    TEXT_QUESTION,
+    VIDEO_QUESTION,
+    Interview,
+    make_interview,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 
@@ -112,7 +118,7 @@ def hr(org: Any, make_user: Any) -> User:
 
 @pytest.fixture
 def interview(hr: User, org: Any) -> Interview:
-    return make_interview(hr, org.sh_sales)
+    return make_interview(hr, org.sh_sales, with_choice=True)
 
 
 OpenPage = Callable[..., tuple[Page, cand.Traffic]]
@@ -216,6 +222,7 @@ def test_full_interview_is_stored_complete_and_decodes(
     # No early finish: the 12 s answer time ends the recording by itself.
     expect(page.locator("#q-answer")).to_be_hidden(timeout=30_000)
     cand.answer_text(page, TEXT_QUESTION, "贵公司重视客户，我喜欢这个行业，团队氛围好。")
+    cand.answer_choice(page, CHOICE_QUESTION, "B")
     cand.wait_all_uploaded(page)
 
     answer = video_answer(interview)
@@ -230,6 +237,8 @@ def test_full_interview_is_stored_complete_and_decodes(
     assert SessionEvent.objects.filter(
         session=answer.session, kind=EventKind.PASTE, answer__position=2
     ).exists()
+    chosen = Answer.objects.get(session__invitation=interview.invitation, position=3)
+    assert (chosen.choice, chosen.status) == (["B"], AnswerStatus.COMPLETE)
 
 
 def test_network_drop_mid_answer_loses_no_chunk(open_page: OpenPage, hr: User, org: Any) -> None:
@@ -299,24 +308,34 @@ def test_reload_mid_answer_returns_to_the_question_and_keeps_every_chunk(
     )
 
 
-def test_whole_file_fallback_uploads_one_file_after_recording(
+def test_whole_file_fallback_uploads_one_file_after_recording_and_a_retake_replaces_it(
     open_page: OpenPage, hr: User, org: Any
 ) -> None:
-    interview = make_interview(hr, org.sh_sales, with_text=False, answer_seconds=12)
+    interview = make_interview(hr, org.sh_sales, with_text=False, max_retakes=1)
     page, traffic = open_page(f"{interview.url}?recorder=whole")
     cand.guided_start(page, traffic)
     start = traffic.mark()
     cand.start_video_question(page, VIDEO_QUESTION)
-    page.wait_for_timeout(6000)
+    page.wait_for_timeout(4000)
     # Nothing is sent while a whole-file answer records.
     assert not [r for r in traffic.since(start) if r[0] == "PATCH"]
+    cand.finish_video_answer(page)
+
+    # One retake is allowed: the candidate records again, the first take stops counting.
+    expect(page.locator("#q-review")).to_be_visible(timeout=cand.MEDIA_WAIT_MS)
+    page.locator("#q-retake").click()
+    cand.start_video_question(page, VIDEO_QUESTION)
+    page.wait_for_timeout(6000)
     shown = cand.recorded_seconds(page)
     cand.finish_video_answer(page)
     cand.wait_all_uploaded(page)
 
-    [recording] = wait_verified(video_answer(interview))
-    assert recording.mode == RecordingMode.WHOLE
+    answer = video_answer(interview)
+    [recording] = wait_verified(answer)
+    assert (recording.mode, recording.attempt, answer.attempt) == (RecordingMode.WHOLE, 2, 2)
+    assert Recording.objects.filter(answer=answer, attempt=1, is_current=False).count() == 1
     assert_no_chunk_lost(recording)
+    assert recording.chunk_count >= 1
     assert_speech(measured(recording), shown)
     assert_completed(interview, None)
 

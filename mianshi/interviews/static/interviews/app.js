@@ -77,17 +77,18 @@ class App {
   // Where a (re)loaded page continues, from the server's view of the session.
   async route() {
     const { session, consent } = this.state;
-    if (session.state === "done" || session.current_position >= this.questions().length) {
+    if (session.state === "done" || session.current_index >= this.questions().length) {
       return this.finishAll();
     }
     if (!consent.given?.recording) return step("welcome");
     const begun = session.state === "answering" || session.state === "uploading" ||
-      session.current_position > 0 || session.phase !== "ready" ||
+      session.current_index > 0 || session.phase !== "ready" ||
       this.questions().some((q) => q.status !== "pending");
     if (begun) {
       if (this.kind()) await media.getStream({ video: this.kind() === "video" }).catch(() => {});
       return this.flow.resume({ reloaded: true });
     }
+    if (session.device_checked) return this.enterPractice();
     return this.enterDevice();
   }
 
@@ -169,6 +170,10 @@ class App {
       return this.showError(err);
     }
     this.device.stop();
+    return this.enterPractice();
+  }
+
+  async enterPractice() {
     const kind = this.kind();
     if (!kind) return this.flow.resume();
     step("practice");

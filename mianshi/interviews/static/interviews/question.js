@@ -7,7 +7,10 @@ import { $, fill, message, onClick, show, step } from "./dom.js";
 import { clock, t } from "./i18n.js";
 import * as media from "./media.js";
 
-const PHASES = ["q-ready", "q-prep", "q-answer", "q-saving", "q-resume", "q-review", "q-text-form", "q-choice-form", "q-file-form"];
+const PHASES = [
+  "q-ready", "q-prep", "q-answer", "q-saving", "q-resume", "q-review",
+  "q-inpage-time", "q-text-form", "q-choice-form", "q-file-form",
+];
 // Less answer time than this left after a reload is not worth a new segment.
 const RESUME_MIN_MS = 2000;
 const ANNOUNCE_AT = [60, 30, 10];
@@ -41,9 +44,10 @@ export class QuestionFlow {
     return this.app.state.questions;
   }
 
-  // session.current_position indexes the invitation's questions (== count when all done).
+  // session.current_index counts the questions answered (== their count when all are done);
+  // current_position is the current question's own position (1-based, null when done).
   current() {
-    return this.questions()[this.session.current_position] ?? null;
+    return this.questions()[this.session.current_index] ?? null;
   }
 
   position() {
@@ -120,15 +124,16 @@ export class QuestionFlow {
     message("q-error", "");
     this.fillHeader(q);
     const phase = this.session.phase;
-    show("q-prompt", phase !== "ready");
-    $("q-prompt").textContent = q.text;
+    // The server reveals the text only once the question's clock runs.
+    show("q-prompt", Boolean(q.text));
+    $("q-prompt").textContent = q.text ?? "";
     if (RECORDED.has(q.answer_type)) await this.renderRecorded(q, phase);
     else this.renderInPage(q, phase);
   }
 
   fillHeader(q) {
     const total = this.questions().length;
-    fill("question_n", t("question_n", { n: this.session.current_position + 1, total }));
+    fill("question_n", t("question_n", { n: this.session.current_index + 1, total }));
     const params = {
       type: t(`type_${q.answer_type}`),
       prep: clock(q.prep_seconds * 1000),
@@ -162,6 +167,7 @@ export class QuestionFlow {
   renderInPage(q, phase) {
     show("q-media", false);
     if (phase === "ready") return show("q-ready");
+    this.showTimeLeft();
     if (q.answer_type === "text") show("q-text-form");
     if (q.answer_type === "file") show("q-file-form");
     if (q.answer_type === "choice") {
@@ -175,6 +181,18 @@ export class QuestionFlow {
       $("q-choices").replaceChildren(...inputs);
       show("q-choice-form");
     }
+  }
+
+  // Written, chosen and file answers have a time too; the server allows a short grace.
+  showTimeLeft() {
+    const left = this.session.phase_remaining_ms;
+    if (left === null || left === undefined) return;
+    show("q-inpage-time");
+    this.countdown(left, (ms) => {
+      $("q-inpage-left").textContent = clock(ms);
+      this.announce("q-inpage-announce", ms);
+      if (ms <= 0) message("q-error", t("time_over"));
+    });
   }
 
   attachPreview() {
