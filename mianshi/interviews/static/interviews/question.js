@@ -91,12 +91,6 @@ export class QuestionFlow {
 
   // Recordings an earlier page left behind: finish them, or offer to continue the answer.
   async recoverLocal() {
-    const uploader = this.app.uploader;
-    for (const meta of uploader.recordings()) {
-      if (!meta.stopped) {
-        await uploader.end(meta.id, { durationMs: meta.lastChunkAt - meta.startedAt, interrupted: true });
-      }
-    }
     const q = this.current();
     for (const group of this.unreportedGroups()) {
       const open = q && q.position === group.position && q.attempt === group.attempt;

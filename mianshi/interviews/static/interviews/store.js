@@ -97,6 +97,13 @@ export async function chunkStats(id) {
   return { chunks: rows.length, bytes: rows.reduce((sum, c) => sum + c.size, 0) };
 }
 
+export async function putChunk(chunk) {
+  const db = await openDb();
+  const tx = db.transaction("chunks", "readwrite");
+  tx.objectStore("chunks").put(chunk);
+  await done(tx);
+}
+
 export async function deleteChunk(id, seq) {
   const db = await openDb();
   const tx = db.transaction("chunks", "readwrite");

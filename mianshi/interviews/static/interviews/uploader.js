@@ -8,6 +8,7 @@
 
 import * as store from "./store.js";
 import * as tus from "./tus.js";
+import * as webm from "./webm.js";
 
 const MiB = 1024 * 1024;
 const MAX_BACKOFF_MS = 8000;
@@ -47,6 +48,10 @@ export class Uploader {
       meta.pending = (await store.chunkStats(meta.id)).chunks;
       meta.synced = false; // the server may have more than we know (a lost 204)
       this.metas.set(meta.id, meta);
+      if (!meta.stopped) {
+        // The page that recorded it is gone: this segment ends where its data ends.
+        await this.end(meta.id, { durationMs: meta.lastChunkAt - meta.startedAt, interrupted: true });
+      }
     }
     this.changed();
     return [...this.metas.values()];
@@ -79,6 +84,10 @@ export class Uploader {
       complete: false,
       reported: false,
       failed: null,
+      // Streamed WebM: where its last whole element ends (see webm.js), and a length to
+      // cut an interrupted segment back to.
+      webm: mode === "stream" && filetype.includes("webm") ? webm.newState() : null,
+      trimTo: null,
     };
     this.metas.set(meta.id, meta);
     await store.putRecording(meta);
@@ -90,14 +99,25 @@ export class Uploader {
     const meta = this.metas.get(id);
     const data = await blob.arrayBuffer();
     if (!data.byteLength) return;
-    await store.appendChunk(meta, data, Date.now());
+    const before = meta.webm;
+    if (before) meta.webm = webm.feed(before, new Uint8Array(data));
+    try {
+      await store.appendChunk(meta, data, Date.now());
+    } catch (err) {
+      meta.webm = before;
+      throw err;
+    }
     this.changed();
     if (meta.mode === "stream") this.kick();
   }
 
   // The recorder stopped (or the page that recorded is gone): the length is now known.
+  // A segment cut off by a reload ends at its last whole frame, not inside one.
   async end(id, { durationMs, interrupted = false }) {
     const meta = this.metas.get(id);
+    if (interrupted && !meta.stopped && meta.webm?.ok && meta.webm.boundary < meta.nextOffset) {
+      meta.trimTo = meta.webm.boundary;
+    }
     meta.stopped = true;
     meta.durationMs = Math.max(0, Math.round(durationMs));
     meta.interrupted = interrupted;
@@ -220,6 +240,7 @@ export class Uploader {
     if (meta.mode === "whole" && !meta.stopped) return;
     if (!meta.uploadUrl) await this.create(meta);
     if (!meta.synced) await this.sync(meta);
+    if (meta.trimTo !== null && meta.trimTo !== undefined) await this.trim(meta);
     if (meta.mode === "whole") await this.sendWhole(meta);
     else await this.sendChunks(meta);
     if (meta.stopped && meta.lengthSent && meta.serverOffset >= meta.nextOffset) {
@@ -250,6 +271,26 @@ export class Uploader {
     meta.serverOffset = state.offset;
     if (state.length !== null) meta.lengthSent = state.length === meta.nextOffset;
     meta.synced = true;
+    await this.save(meta);
+  }
+
+  // Drops the unusable tail of an interrupted segment, unless the server already has it.
+  async trim(meta) {
+    const target = meta.trimTo;
+    meta.trimTo = null;
+    if (target >= meta.serverOffset && target < meta.nextOffset) {
+      for (const chunk of await store.chunksOf(meta.id)) {
+        if (chunk.offset >= target) {
+          await store.deleteChunk(meta.id, chunk.seq);
+          meta.pending -= 1;
+        } else if (chunk.offset + chunk.size > target) {
+          chunk.data = chunk.data.slice(0, target - chunk.offset);
+          chunk.size = chunk.data.byteLength;
+          await store.putChunk(chunk);
+        }
+      }
+      meta.nextOffset = target;
+    }
     await this.save(meta);
   }
 
