@@ -32,7 +32,7 @@ from mianshi.interviews.models import (
 from mianshi.interviews.services import recording_open
 from mianshi.invitations.models import Invitation, InvitationStatus
 from tests.e2e import recording_pages as cand
-from tests.e2e.conftest import CHROMIUM, FLAGS, TIMEOUT_MS
+from tests.e2e.conftest import CHROMIUM, FLAGS, TIMEOUT_MS, NewPage
 from tests.e2e.media_fake import Measure, face_y4m, measure, speech_wav
 from tests.e2e.recording_data import (
     CHOICE_QUESTION,
@@ -219,6 +219,8 @@ def test_full_interview_is_stored_complete_and_decodes(
     page.wait_for_timeout(3000)
     page.locator("#q-mark").click()
     expect(page.locator("#q-mark-status")).not_to_be_empty()
+    # Playwright keeps every page focused; the browser's own blur event is what leaving does.
+    page.evaluate("window.dispatchEvent(new Event('blur'))")
     # No early finish: the 12 s answer time ends the recording by itself.
     expect(page.locator("#q-answer")).to_be_hidden(timeout=30_000)
     cand.answer_text(page, TEXT_QUESTION, "贵公司重视客户，我喜欢这个行业，团队氛围好。")
@@ -237,6 +239,12 @@ def test_full_interview_is_stored_complete_and_decodes(
     assert SessionEvent.objects.filter(
         session=answer.session, kind=EventKind.PASTE, answer__position=2
     ).exists()
+    blur = SessionEvent.objects.get(answer=answer, kind=EventKind.WINDOW_BLUR)
+    assert blur.offset_ms is not None and 2000 <= blur.offset_ms <= 7000
+    session = answer.session
+    session.refresh_from_db()
+    assert session.last_seen_at is not None
+    assert {"pending_chunks", "pending_bytes", "online", "phase"} <= set(session.client_state)
     chosen = Answer.objects.get(session__invitation=interview.invitation, position=3)
     assert (chosen.choice, chosen.status) == (["B"], AnswerStatus.COMPLETE)
 
@@ -338,6 +346,24 @@ def test_whole_file_fallback_uploads_one_file_after_recording_and_a_retake_repla
     assert recording.chunk_count >= 1
     assert_speech(measured(recording), shown)
     assert_completed(interview, None)
+
+
+def test_device_check_says_what_to_do_without_a_camera(
+    new_page: NewPage, interview: Interview
+) -> None:
+    """A browser with no camera or microphone: the check explains and does not go on."""
+    page = new_page()
+    page.goto(interview.url)
+    page.locator("#welcome-start").click()
+    page.locator("#consent-recording").check()
+    page.locator("#consent-submit").click()
+    expect(page.locator("#step-device")).to_be_visible()
+    expect(page.locator("#check-camera")).to_have_attribute("data-state", "bad")
+    expect(page.locator("#device-advice li").first).to_be_visible()
+    expect(page.locator("#device-continue")).to_be_disabled()
+    assert not Answer.objects.filter(
+        session__invitation=interview.invitation, started_at__isnull=False
+    ).exists()
 
 
 def test_expired_link_shows_a_clear_page(open_page: OpenPage, interview: Interview) -> None:
