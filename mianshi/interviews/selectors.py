@@ -97,11 +97,6 @@ def candidate_session_id(token: str) -> int | None:
 # --- the flow ----------------------------------------------------------------------------
 
 
-def candidate_answers(session: InterviewSession) -> list[Answer]:
-    """The session's answer slots in question order, with their frozen questions."""
-    return list(session.answers.select_related("template_question").order_by("position"))
-
-
 def candidate_current_answer(session: InterviewSession) -> Answer | None:
     """The answer the candidate is on (None once every question is answered)."""
     index = session.current_position
