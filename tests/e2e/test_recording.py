@@ -5,6 +5,7 @@ mid-answer, and in the whole-file fallback. An expired link shows a clear page."
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import threading
 import time
@@ -18,6 +19,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
 from config.celery import app as celery_app
+from interview_analysis import media
+from interview_analysis.errors import MediaError
 from mianshi.accounts.models import User
 from mianshi.accounts.roles import Role
 from mianshi.interviews.models import (
@@ -377,3 +380,55 @@ def test_expired_link_shows_a_clear_page(open_page: OpenPage, interview: Intervi
     expect(page.locator("body")).to_contain_text("过期")
     expect(page.locator("#interview")).to_have_count(0)
     assert not Recording.objects.exists()
+
+
+RECORD_AND_CUT = """async () => {
+  const {newState, feed} = await import('/static/interviews/webm.js');
+  const stream = await navigator.mediaDevices.getUserMedia({video: true, audio: true});
+  const recorder = new MediaRecorder(stream, {mimeType: 'video/webm;codecs=vp8,opus'});
+  const parts = [];
+  recorder.ondataavailable = (e) => parts.push(e.data);
+  recorder.start(1000);
+  await new Promise((r) => setTimeout(r, 3500));
+  recorder.stop();
+  await new Promise((r) => (recorder.onstop = r));
+  const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
+  // Feed it in uneven slices, as a page would store chunks, noting each boundary.
+  let state = newState(), at = 0, step = 1;
+  const cuts = [];
+  while (at < bytes.length) {
+    const n = Math.min(bytes.length - at, 1000 + (step * 7919) % 20000);
+    state = feed(state, bytes.subarray(at, at + n));
+    at += n; step += 1;
+    cuts.push([at, state.boundary, state.ok]);
+  }
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return {cuts, data: btoa(binary)};
+}"""
+
+
+def test_cut_off_recording_ends_at_a_whole_webm_element(
+    open_page: OpenPage, interview: Interview, tmp_path: Path
+) -> None:
+    """A page closed mid-answer leaves bytes that stop inside a frame; the recorder cuts
+    the segment back to its last whole element, and that file decodes (the raw cut not)."""
+    page, _traffic = open_page(interview.url)
+    result = page.evaluate(RECORD_AND_CUT)
+    data = base64.b64decode(result["data"])
+    cuts = result["cuts"]
+    assert all(ok for _at, _boundary, ok in cuts) and cuts[-1][:2] == [len(data), len(data)]
+    mid_frame = 0
+    for at, boundary, _ok in cuts[3:-1]:
+        assert boundary <= at
+        trimmed = tmp_path / f"trimmed-{at}.webm"
+        trimmed.write_bytes(data[:boundary])
+        assert media.probe(trimmed).has_audio
+        if boundary < at:
+            raw = tmp_path / f"raw-{at}.webm"
+            raw.write_bytes(data[:at])
+            try:
+                media.probe(raw)
+            except (MediaError, IndexError):
+                mid_frame += 1
+    assert mid_frame > 0  # the trimming is needed, not decoration

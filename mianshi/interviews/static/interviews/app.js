@@ -235,7 +235,7 @@ class App {
     let text = t("error_generic");
     if (err instanceof ApiError && err.detail) text = err.detail;
     else if (err?.status === 0) text = t("error_network");
-    else if (err?.name) text = t(media.adviceFor(err, { video: this.kind() === "video" }));
+    else if (media.isMediaError(err)) text = t(media.adviceFor(err, { video: this.kind() === "video" }));
     message("app-error", text);
   }
 

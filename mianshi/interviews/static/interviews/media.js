@@ -28,6 +28,14 @@ export function cameraState() {
   return track.readyState === "live" && !track.muted ? "on" : "off";
 }
 
+const MEDIA_ERRORS = new Set([
+  "NotAllowedError", "SecurityError", "NotFoundError", "OverconstrainedError", "NotReadableError",
+]);
+
+export function isMediaError(err) {
+  return MEDIA_ERRORS.has(err?.name);
+}
+
 // The getUserMedia error → the advice key the candidate sees.
 export function adviceFor(err, { video }) {
   switch (err?.name) {

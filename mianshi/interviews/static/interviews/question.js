@@ -277,6 +277,9 @@ export class QuestionFlow {
     });
     this.meta = meta;
     this.recorder = recorder;
+    // A camera unplugged or taken away ends the take with what was recorded.
+    recorder.recorder.onerror = () => this.lostDevice();
+    for (const track of source.getTracks()) track.addEventListener("ended", () => this.lostDevice());
     recorder.start(1000);
     this.showAnswer(q, started.remaining_ms);
   }
@@ -314,6 +317,12 @@ export class QuestionFlow {
       this.announce("q-answer-announce", left);
       if (left <= 0) this.finishAnswer();
     });
+  }
+
+  lostDevice() {
+    if (!this.recorder || this.finishing) return;
+    this.app.signals.add("device_problem", { ended: true });
+    this.finishAnswer().then(() => message("q-error", t("camera_lost")));
   }
 
   mark() {
@@ -428,7 +437,10 @@ export class QuestionFlow {
 
   error(err) {
     if (err instanceof ApiError && (err.status === 404 || err.status === 410)) return this.app.fatal(err);
-    const text = err instanceof ApiError && err.detail ? err.detail : t(err?.status === 0 ? "error_network" : "error_generic");
+    let text = t("error_generic");
+    if (err instanceof ApiError && err.detail) text = err.detail;
+    else if (err?.status === 0) text = t("error_network");
+    else if (media.isMediaError(err)) text = t(media.adviceFor(err, { video: this.current()?.answer_type === "video" }));
     message("q-error", text);
     if (!(err instanceof ApiError)) console.error(err);
     // Show where the candidate stands again (e.g. the ready button after a refused start).
