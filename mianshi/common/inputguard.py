@@ -16,9 +16,11 @@ _NUL_JSON = (b"\\u0000", b"\\U0000")
 
 
 def refusal(request: HttpRequest, message: str) -> HttpResponse:
-    """422 with the API's error shape under /api/, a plain 400 page elsewhere."""
+    """422 in the error shape of the API concerned (HR or candidate), a plain 400 page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": [{"loc": [], "msg": message}]}, status=422)
+    if request.path.startswith("/i/api/"):
+        return JsonResponse({"detail": message, "code": "invalid"}, status=422)
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 

@@ -57,3 +57,12 @@ def test_ids_beyond_64_bits_are_422(api_for: Any, admin: Any) -> None:
 def test_ids_beyond_64_bits_in_the_ui_are_not_500(login: Any, admin: Any) -> None:
     response = login(admin).get(f"/candidates/?job={HUGE}&unit={HUGE}")
     assert response.status_code in {200, 400}
+
+
+def test_nul_in_the_candidate_api_answers_in_its_json_shape(client: Any) -> None:
+    response = client.post(
+        "/i/api/no-such-token/events", data='{"events": "\\u0000"}', content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+    assert response.json()["detail"]
