@@ -200,6 +200,8 @@ RESUME_MAX_BYTES = int(env("RESUME_MAX_BYTES", str(10 * 1024 * 1024)))
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(2 * 1024**3)))
 UPLOAD_CHUNK_MAX = int(env("UPLOAD_CHUNK_MAX", str(16 * 1024**2)))
 UPLOAD_EXPIRY_HOURS = int(env("UPLOAD_EXPIRY_HOURS", "72"))
+# File answers (F-48): documents and images up to this size.
+INTERVIEW_FILE_MAX_BYTES = int(env("INTERVIEW_FILE_MAX_BYTES", str(20 * 1024**2)))
 
 # Personal identifiers: AES-GCM keys ("id:base64key", newest first) and the HMAC key of
 # the blind index used for exact-match search. The demo keys below are public on purpose;

@@ -37,11 +37,10 @@ from mianshi.jobs.models import AnswerType
 logger = logging.getLogger(__name__)
 
 TEXT_MAX = 20_000
-DEFAULT_FILE_MAX = 20 * 1024 * 1024
 
 
 def answer_file_max_bytes() -> int:
-    return int(getattr(settings, "INTERVIEW_FILE_MAX_BYTES", DEFAULT_FILE_MAX))
+    return settings.INTERVIEW_FILE_MAX_BYTES
 
 
 def _require_answering(session: InterviewSession, spec: QuestionSpec, grace_ms: int) -> None:
