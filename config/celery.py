@@ -9,3 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("mianshi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Housekeeping that must happen even when no request triggers it (the worker runs with -B
+# in the demo; a deployment runs one `celery beat`): lost deliveries and upload leftovers.
+app.conf.beat_schedule = {
+    "maintain-deliveries": {"task": "invitations.maintain_deliveries", "schedule": 300.0},
+    "maintain-uploads": {"task": "interviews.maintain_uploads", "schedule": 600.0},
+}

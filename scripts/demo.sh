@@ -12,7 +12,7 @@ mkdir -p "$DATA_DIR"
 $BIN/python manage.py migrate --noinput
 $BIN/python manage.py collectstatic --noinput -v 0
 $BIN/python manage.py load_demo
-$BIN/celery -A config worker --loglevel=INFO --concurrency=2 --pool=prefork \
+$BIN/celery -A config worker -B --schedule="$DATA_DIR/celerybeat-schedule" --loglevel=INFO --concurrency=2 --pool=prefork \
   --logfile="$DATA_DIR/worker.log" &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM

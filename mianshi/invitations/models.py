@@ -153,6 +153,8 @@ class Delivery(models.Model):
     error = models.CharField(_("error"), max_length=500, blank=True)
     provider_id = models.CharField(_("provider message id"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When a worker took it: a claim far older than any send means that worker died.
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import shared_task
 
-from mianshi.invitations.services import delivery_attempt
+from mianshi.invitations.services import deliveries_maintain, delivery_attempt
 
 MAX_RETRIES = 3
 
@@ -24,3 +24,9 @@ def deliver(self: Any, delivery_id: int) -> str:
     if outcome == "retry":
         raise self.retry(countdown=backoff(self.request.retries))
     return outcome
+
+
+@shared_task(name="invitations.maintain_deliveries")
+def maintain_deliveries() -> dict[str, int]:
+    """Re-send deliveries whose worker died or whose message never reached the broker."""
+    return deliveries_maintain()

@@ -15,6 +15,7 @@ from mianshi.invitations.services.invitations import (
     invitation_revoke,
 )
 from mianshi.invitations.services.sending import (
+    deliveries_maintain,
     delivery_attempt,
     invitation_create_send,
     invitation_resend,
@@ -31,6 +32,7 @@ from mianshi.invitations.services.tracking import (
 __all__ = [
     "Gone",
     "NotInvitable",
+    "deliveries_maintain",
     "delivery_attempt",
     "invitation_bulk_create_send",
     "invitation_create",

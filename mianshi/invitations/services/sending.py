@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Literal
 
@@ -159,9 +160,29 @@ def message_for(invitation: Invitation, purpose: str) -> Message:
 
 def _claim(delivery_id: int) -> bool:
     won = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.QUEUED).update(
-        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
     return bool(won)
+
+
+# A send takes seconds; a claim older than this belongs to a worker that died mid-send.
+STALE_CLAIM = timedelta(minutes=15)
+# Queued rows this old without a claim lost their message (broker down at commit time).
+LOST_MESSAGE = timedelta(minutes=30)
+
+
+def deliveries_maintain(*, now: datetime | None = None) -> dict[str, int]:
+    """Give stuck deliveries back to the queue and send them again (run periodically)."""
+    now = now or timezone.now()
+    stale = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    released = stale.update(status=DeliveryStatus.QUEUED)
+    lost = Delivery.objects.filter(
+        status=DeliveryStatus.QUEUED, created_at__lt=now - LOST_MESSAGE
+    ).exclude(claimed_at__gt=now - LOST_MESSAGE)
+    ids = list(lost.values_list("pk", flat=True)[:500])
+    for pk in ids:
+        _enqueue(pk)
+    return {"released": released, "requeued": len(ids)}
 
 
 @transaction.atomic

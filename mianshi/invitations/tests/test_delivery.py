@@ -212,3 +212,36 @@ def test_bulk_refuses_other_branch_application(
     )
     assert f"#{world.app_sz.pk}" in response.content.decode()
     assert not Invitation.objects.exists() and smtp.messages == []
+
+
+def test_maintenance_resends_what_a_dead_worker_or_a_lost_message_left(
+    world: Any, smtp: Any, eager: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mianshi.invitations.tasks import maintain_deliveries
+
+    invitation, _ = invitation_create(actor=world.hr_sh, application=world.app_sh)
+    (delivery,) = invitation_send(actor=world.hr_sh, invitation=invitation)
+    long_ago = timezone.now() - timedelta(hours=1)
+    # A worker claimed it an hour ago and died mid-send: the row still says SENDING.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENDING, claimed_at=long_ago, created_at=long_ago
+    )
+    assert maintain_deliveries.delay().get() == {"released": 1, "requeued": 1}
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT and len(smtp.messages) == 1
+    # Nothing left to do: a second sweep sends nothing more.
+    assert maintain_deliveries.delay().get() == {"released": 0, "requeued": 0}
+    assert len(smtp.messages) == 1
+
+
+def test_maintenance_leaves_fresh_and_retrying_deliveries_alone(world: Any, smtp: Any) -> None:
+    from mianshi.invitations.services import deliveries_maintain
+
+    invitation, _ = invitation_create(actor=world.hr_sh, application=world.app_sh)
+    invitation_send(actor=world.hr_sh, invitation=invitation)
+    assert deliveries_maintain() == {"released": 0, "requeued": 0}
+    assert smtp.messages == []
