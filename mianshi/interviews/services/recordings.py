@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -21,8 +22,8 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -32,12 +33,11 @@ from mianshi.interviews.models import (
     Answer,
     AnswerStatus,
     Chunk,
-    InterviewSession,
     Recording,
     RecordingMode,
     RecordingStatus,
 )
-from mianshi.interviews.services import storage
+from mianshi.interviews.services import storage, upload_sql
 from mianshi.invitations.models import Invitation, InvitationStatus
 
 logger = logging.getLogger(__name__)
@@ -118,17 +118,9 @@ class UploadState:
         return self.length is not None and self.offset == self.length
 
 
-_STATE_FIELDS = ("id", "session_id", "offset", "length", "status", "expires_at")
-
-
 def upload_state(*, token_hash: str, upload_id: UUID) -> UploadState | None:
     """The upload if it belongs to the session of the invitation with this token hash."""
-    row = (
-        Recording.objects.filter(pk=upload_id, session__invitation__token_hash=token_hash)
-        .order_by()
-        .values_list(*_STATE_FIELDS, "session__invitation__status")
-        .first()
-    )
+    row = upload_sql.fetch_upload(token_hash, upload_id)
     return UploadState(*row) if row else None
 
 
@@ -270,30 +262,37 @@ def recording_append(
     return replace(upload, offset=new_offset, length=length, status=status)
 
 
-@transaction.atomic
+# SQLite has one writer at a time and its busy handler sleeps 1–100 ms between retries; a
+# thread that holds the write lock while waiting for the GIL makes every other thread of
+# the process sleep too. Threads of one process therefore queue here, where a release
+# wakes the next at once, and only processes meet in SQLite's lock.
+_SQLITE_WRITER = threading.Lock()
+
+
 def _commit_chunk(
+    upload: UploadState, offset: int, size: int, name: str, length: int | None
+) -> bool:
+    if connection.vendor != "sqlite":
+        return _commit_chunk_atomic(upload, offset, size, name, length)
+    with _SQLITE_WRITER:
+        return _commit_chunk_atomic(upload, offset, size, name, length)
+
+
+@transaction.atomic
+def _commit_chunk_atomic(
     upload: UploadState, offset: int, size: int, name: str, length: int | None
 ) -> bool:
     """Move the offset (only from the value the client saw) and record the chunk, atomically."""
     now = timezone.now()
     done = length is not None and offset + size == length
-    changes: dict[str, Any] = {"offset": offset + size, "last_chunk_at": now}
-    claim = Q(pk=upload.id, offset=offset, status=RecordingStatus.UPLOADING, expires_at__gt=now)
-    if upload.length is None and length is not None:
-        changes["length"] = length
-        claim &= Q(length__isnull=True)
-    if size:
-        changes["chunk_count"] = F("chunk_count") + 1
-    if done:
-        changes["status"] = RecordingStatus.COMPLETE
-    if not Recording.objects.filter(claim).update(**changes):
+    claimed = upload_sql.claim_offset(
+        upload_id=upload.id, offset=offset, size=size, length=length, now=now, done=done
+    )
+    if not claimed:
         return False
     if size:
-        Chunk.objects.create(recording_id=upload.id, offset=offset, length=size, storage_name=name)
-    InterviewSession.objects.filter(
-        Q(last_data_at__isnull=True) | Q(last_data_at__lt=now - DATA_SEEN_EVERY),
-        pk=upload.session_id,
-    ).update(last_data_at=now)
+        upload_sql.insert_chunk(upload_id=upload.id, offset=offset, size=size, name=name, now=now)
+    upload_sql.mark_data_seen(session_id=upload.session_id, now=now, every=DATA_SEEN_EVERY)
     if done:
         _enqueue_verification(upload.id)
     return True

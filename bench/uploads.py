@@ -1,0 +1,372 @@
+"""Benchmark: N candidates recording at once, each streaming its answer over tus (F-44).
+
+    python bench/uploads.py --concurrency 200 --duration 60 --url http://127.0.0.1:8100 --setup
+
+Each simulated recorder does what the browser's uploader does: one creation with
+Upload-Defer-Length, then one PATCH per MediaRecorder chunk on a keep-alive connection,
+in order, each with an Upload-Checksum, and a final PATCH carrying Upload-Length. A chunk
+is "acknowledged" on its 204; a 409 or a dropped connection is resolved with HEAD as the
+browser does (the server's offset says whether the chunk arrived). A chunk never
+acknowledged by the end of the drain period is "lost".
+
+Chunk sizes: the recorder asks MediaRecorder for 1.2 Mbit/s video + 96 kbit/s audio
+(media.js), i.e. about 162 KB per second of answer. The issue's cadence is one PATCH every
+2 s, so a chunk is ~325 KB on average; VP8 varies with motion and keyframes, so sizes are
+drawn uniformly from ±25 % (245–405 KB). `--interval 1` gives the browser's real cadence
+(start(1000): ~162 KB per PATCH); the bytes per second are the same.
+
+--setup runs `manage.py bench_invitations N` with this process's environment (so point
+MIANSHI_DATA_DIR / MIANSHI_DATABASE_URL at the server's database) to create N candidates
+whose first answer is being recorded. Server CPU is read from /proc/<pid>/stat of the
+processes given by --server-pid, or of those holding the listening socket of the URL's
+port; --db-cpu adds PostgreSQL's processes. Prints one JSON object.
+
+The bench only talks to the loopback address it is given and stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import hashlib
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BYTES_PER_SECOND = (1_200_000 + 96_000) // 8  # the recorder's configured bitrates
+POOL = 48  # distinct chunk bodies, prepared once: the client should not burn the CPU it measures
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Stats:
+    """What all recorders saw."""
+
+    sent: int = 0
+    acked: int = 0
+    resolved_by_head: int = 0
+    reconnects: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    latencies_ms: list[float] = field(default_factory=list)
+    bytes_acked: int = 0
+    created: int = 0
+    completed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def count(self, status: int) -> None:
+        self.statuses[str(status)] = self.statuses.get(str(status), 0) + 1
+
+
+@dataclass(frozen=True)
+class Body:
+    data: bytes
+    checksum: str
+
+
+def bodies(mean: int, seed: int = 7) -> list[Body]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(POOL):
+        size = int(mean * rng.uniform(0.75, 1.25))
+        data = rng.randbytes(size)  # video is incompressible: random bytes are fair
+        digest = base64.b64encode(hashlib.sha1(data).digest()).decode()
+        out.append(Body(data, f"sha1 {digest}"))
+    return out
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection with a minimal request/response cycle."""
+
+    def __init__(self, host: str, port: int, stats: Stats) -> None:
+        self.host, self.port, self.stats = host, port, stats
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def _open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if self.reader is None or self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        return self.reader, self.writer
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.reader = self.writer = None
+
+    async def request(
+        self, method: str, path: str, headers: dict[str, str], body: bytes = b""
+    ) -> tuple[int, dict[str, str]]:
+        """Send one request; a connection the server closed meanwhile is reopened once."""
+        for attempt in (1, 2):
+            try:
+                return await self._exchange(method, path, headers, body)
+            except (ConnectionError, asyncio.IncompleteReadError, OSError):
+                await self.close()
+                self.stats.reconnects += 1
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _exchange(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str]]:
+        reader, writer = await self._open()
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        lines.append(f"Content-Length: {len(body)}")
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        await writer.drain()
+        status_line = await reader.readuntil(b"\r\n")
+        if not status_line:
+            raise ConnectionError("closed")
+        status = int(status_line.split()[1])
+        got: dict[str, str] = {}
+        while (line := await reader.readuntil(b"\r\n")) != b"\r\n":
+            name, _, value = line.decode("latin-1").partition(":")
+            got[name.strip().lower()] = value.strip()
+        length = int(got.get("content-length", "0"))
+        if length and method != "HEAD":
+            await reader.readexactly(length)
+        if got.get("connection", "").lower() == "close":
+            await self.close()
+        return status, got
+
+
+TUS = {"Tus-Resumable": "1.0.0"}
+
+
+def _metadata(position: int, attempt: int) -> str:
+    pairs = {"position": str(position), "attempt": str(attempt), "filetype": "video/webm"}
+    return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in pairs.items())
+
+
+class Recorder:
+    """One candidate: creation, then a chunk every `interval` seconds, in order."""
+
+    def __init__(self, token: str, conn: Connection, stats: Stats, pool: list[Body]) -> None:
+        self.token, self.conn, self.stats, self.pool = token, conn, stats, pool
+        self.url = ""
+        self.offset = 0
+
+    async def create(self) -> None:
+        headers = {**TUS, "Upload-Defer-Length": "1", "Upload-Metadata": _metadata(1, 1)}
+        status, got = await self.conn.request("POST", f"/i/{self.token}/tus/", headers)
+        if status != 201:
+            raise RuntimeError(f"creation answered {status}")
+        self.url = urlsplit(got["location"]).path
+        self.stats.created += 1
+
+    async def _server_offset(self) -> int:
+        status, got = await self.conn.request("HEAD", self.url, dict(TUS))
+        if status != 200:
+            raise RuntimeError(f"HEAD answered {status}")
+        return int(got["upload-offset"])
+
+    async def send(self, body: Body) -> None:
+        """PATCH until the server holds this chunk (acknowledged) or gives up on it."""
+        self.stats.sent += 1
+        started = time.perf_counter()
+        headers = {**TUS, "Upload-Offset": str(self.offset),
+                   "Content-Type": "application/offset+octet-stream",
+                   "Upload-Checksum": body.checksum}  # fmt: skip
+        for _try in range(3):
+            try:
+                status, _got = await self.conn.request("PATCH", self.url, headers, body.data)
+            except (ConnectionError, OSError, asyncio.IncompleteReadError):
+                status = 0
+            self.stats.count(status)
+            if status == 204:
+                return self._acked(body, started)
+            server = await self._server_offset()  # 409, 5xx or a broken connection
+            if server == self.offset + len(body.data):
+                self.stats.resolved_by_head += 1
+                return self._acked(body, started)
+        self.stats.failures.append(f"{self.url}@{self.offset}: gave up")
+
+    def _acked(self, body: Body, started: float) -> None:
+        self.stats.latencies_ms.append((time.perf_counter() - started) * 1000)
+        self.stats.acked += 1
+        self.stats.bytes_acked += len(body.data)
+        self.offset += len(body.data)
+
+    async def finish(self) -> None:
+        headers = {**TUS, "Upload-Offset": str(self.offset), "Upload-Length": str(self.offset),
+                   "Content-Type": "application/offset+octet-stream"}  # fmt: skip
+        status, _ = await self.conn.request("PATCH", self.url, headers)
+        if status == 204:
+            self.stats.completed += 1
+
+    async def run(self, start_at: float, interval: float, stop_at: float) -> None:
+        rng = random.Random(self.token)
+        await asyncio.sleep(max(0.0, start_at - time.monotonic()))
+        try:
+            await self.create()
+            due = time.monotonic()
+            while due < stop_at:
+                await self.send(rng.choice(self.pool))
+                due += interval
+                await asyncio.sleep(max(0.0, due - time.monotonic()))
+            await self.finish()
+        except Exception as exc:  # a bench counts failures, it does not stop
+            self.stats.failures.append(f"{self.token[:8]}: {exc!r}")
+        finally:
+            await self.conn.close()
+
+
+# --- server CPU ------------------------------------------------------------------------------
+
+
+def _listening_inodes(port: int) -> set[str]:
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            parts = line.split()
+            if parts[3] == "0A" and int(parts[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(parts[9])
+    return inodes
+
+
+def pids_on_port(port: int) -> list[int]:
+    """Processes holding the listening socket (a gunicorn master and its workers)."""
+    wanted = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            links = {os.readlink(fd) for fd in (proc / "fd").iterdir()}
+        except OSError:
+            continue
+        if links & wanted:
+            found.append(int(proc.name))
+    return sorted(found)
+
+
+def postgres_pids() -> list[int]:
+    out = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if (proc / "comm").read_text().startswith("postgres"):
+                    out.append(int(proc.name))
+            except OSError:
+                continue
+    return out
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / TICKS
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def setup_tokens(count: int) -> list[str]:
+    command = [sys.executable, str(ROOT / "manage.py"), "bench_invitations", str(count)]
+    output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return list(json.loads(output.strip().splitlines()[-1])["tokens"])
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
+
+
+async def drive(args: argparse.Namespace, tokens: list[str]) -> tuple[Stats, float]:
+    parts = urlsplit(args.url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    stats, pool = Stats(), bodies(int(BYTES_PER_SECOND * args.interval))
+    now = time.monotonic()
+    stop_at = now + args.interval + args.duration
+    recorders = [Recorder(t, Connection(host, port, stats), stats, pool) for t in tokens]
+    # Candidates start independently: spread the first chunks over one interval.
+    runs = [
+        r.run(now + args.interval * i / len(recorders), args.interval, stop_at)
+        for i, r in enumerate(recorders)
+    ]
+    started = time.monotonic()
+    await asyncio.wait_for(asyncio.gather(*runs), timeout=args.duration + args.drain + 30)
+    return stats, time.monotonic() - started
+
+
+def report(
+    args: argparse.Namespace, stats: Stats, wall: float, cpu: dict[str, float]
+) -> dict[str, Any]:
+    expected = len(args.tokens_list) * int(args.duration // args.interval + 1)
+    lat = stats.latencies_ms
+    return {
+        "concurrency": len(args.tokens_list), "duration_s": args.duration,
+        "interval_s": args.interval,
+        "mean_chunk_kb": round(BYTES_PER_SECOND * args.interval / 1000),
+        "uploads_created": stats.created, "uploads_completed": stats.completed,
+        "chunks_sent": stats.sent, "chunks_acknowledged": stats.acked,
+        "chunks_lost": stats.sent - stats.acked, "chunks_expected": expected,
+        "resolved_by_head": stats.resolved_by_head, "reconnects": stats.reconnects,
+        "statuses": stats.statuses,
+        "ack_latency_ms": {"p50": percentile(lat, 0.5), "p90": percentile(lat, 0.9),
+                           "p99": percentile(lat, 0.99), "max": round(max(lat, default=0), 1),
+                           "mean": round(statistics.fmean(lat), 1) if lat else 0.0},
+        "throughput_mb_s": round(stats.bytes_acked / wall / 1e6, 2), "wall_s": round(wall, 1),
+        **cpu, "failures": stats.failures[:10], "failure_count": len(stats.failures),
+    }  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--concurrency", "-n", type=int, required=True)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of recording")
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--interval", type=float, default=2.0, help="seconds between PATCHes")
+    parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait at the end")
+    parser.add_argument("--setup", action="store_true", help="create the candidates first")
+    parser.add_argument("--tokens", help="a JSON file from manage.py bench_invitations")
+    parser.add_argument("--server-pid", type=int, action="append", default=[])
+    parser.add_argument("--db-cpu", action="store_true", help="also count PostgreSQL's CPU")
+    args = parser.parse_args()
+    if urlsplit(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("the bench only targets this machine's loopback address")
+    if args.setup:
+        args.tokens_list = setup_tokens(args.concurrency)
+    elif args.tokens:
+        args.tokens_list = json.loads(Path(args.tokens).read_text())["tokens"][: args.concurrency]
+    else:
+        parser.error("give --setup or --tokens")
+    server = args.server_pid or pids_on_port(urlsplit(args.url).port or 80)
+    db = postgres_pids() if args.db_cpu else []
+    before = (cpu_seconds(server), cpu_seconds(db), resource.getrusage(resource.RUSAGE_SELF))
+    stats, wall = asyncio.run(drive(args, args.tokens_list))
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    client = own.ru_utime + own.ru_stime - before[2].ru_utime - before[2].ru_stime
+    cpu: dict[str, Any] = {
+        "server_pids": server,
+        "server_cpu_cores": round((cpu_seconds(server) - before[0]) / wall, 2),
+        "client_cpu_cores": round(client / wall, 2),
+    }
+    if args.db_cpu:
+        cpu["db_cpu_cores"] = round((cpu_seconds(db) - before[1]) / wall, 2)
+    print(json.dumps(report(args, stats, wall, cpu), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
