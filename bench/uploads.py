@@ -266,15 +266,28 @@ def postgres_pids() -> list[int]:
     return out
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """utime + stime in seconds per live process."""
+    out = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / TICKS
+        out[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+    return out
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine spent not idle since boot (from /proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / TICKS
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings; processes born meanwhile count from zero."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 # --- main --------------------------------------------------------------------------------------
@@ -352,19 +365,27 @@ def main() -> None:
         args.tokens_list = json.loads(Path(args.tokens).read_text())["tokens"][: args.concurrency]
     else:
         parser.error("give --setup or --tokens")
-    server = args.server_pid or pids_on_port(urlsplit(args.url).port or 80)
-    db = postgres_pids() if args.db_cpu else []
-    before = (cpu_seconds(server), cpu_seconds(db), resource.getrusage(resource.RUSAGE_SELF))
+    port = urlsplit(args.url).port or 80
+    server = args.server_pid or pids_on_port(port)
+    before = cpu_by_pid(server), cpu_by_pid(postgres_pids() if args.db_cpu else [])
+    usage, busy = resource.getrusage(resource.RUSAGE_SELF), machine_busy()
     stats, wall = asyncio.run(drive(args, args.tokens_list))
+    busy = machine_busy() - busy
     own = resource.getrusage(resource.RUSAGE_SELF)
-    client = own.ru_utime + own.ru_stime - before[2].ru_utime - before[2].ru_stime
+    client = own.ru_utime + own.ru_stime - usage.ru_utime - usage.ru_stime
+    # Workers and database backends may be born during the run: read the pids again.
+    server_after = cpu_by_pid(sorted({*server, *(args.server_pid or pids_on_port(port))}))
     cpu: dict[str, Any] = {
-        "server_pids": server,
-        "server_cpu_cores": round((cpu_seconds(server) - before[0]) / wall, 2),
+        "server_pids": sorted(server_after),
+        "server_cpu_cores": round(cpu_used(before[0], server_after) / wall, 2),
         "client_cpu_cores": round(client / wall, 2),
+        # Everything that ran meanwhile, other people's work on a shared machine included.
+        "machine_cpu_cores": round(busy / wall, 2),
+        "load_average_1m": os.getloadavg()[0],
     }
     if args.db_cpu:
-        cpu["db_cpu_cores"] = round((cpu_seconds(db) - before[1]) / wall, 2)
+        db_after = cpu_by_pid(postgres_pids())
+        cpu["db_cpu_cores"] = round(cpu_used(before[1], db_after) / wall, 2)
     print(json.dumps(report(args, stats, wall, cpu), ensure_ascii=False))
 
 
