@@ -24,6 +24,7 @@ from mianshi.organisations.models import OrgUnit
 
 VIDEO_QUESTION = "请用一分钟介绍一次你带领团队解决客户问题的经历。"
 TEXT_QUESTION = "请简要写出你选择我们公司的三个理由。"
+AUDIO_QUESTION = "请用一句话说明你的职业目标。"
 CHOICE_QUESTION = "客户犹豫不决时，你首先会做什么？"
 CHOICES = [
     {"key": "A", "text": "立即降价"},
@@ -65,11 +66,12 @@ def make_interview(
     prep_seconds: int = 2,
     with_text: bool = True,
     with_choice: bool = False,
+    with_audio: bool = False,
     max_retakes: int = 0,
     name: str = "李雷",
 ) -> Interview:
     """One video question (short answer time) and, unless told not to, one written one;
-    optionally a multiple-choice question last."""
+    optionally an audio-only and a multiple-choice question after them."""
     ids = [
         _question(
             actor,
@@ -85,6 +87,12 @@ def make_interview(
         ids.append(
             _question(
                 actor, unit, TEXT_QUESTION, AnswerType.TEXT, prep_seconds=0, answer_seconds=120
+            )
+        )
+    if with_audio:
+        ids.append(
+            _question(
+                actor, unit, AUDIO_QUESTION, AnswerType.AUDIO, prep_seconds=0, answer_seconds=10
             )
         )
     if with_choice:

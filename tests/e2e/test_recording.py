@@ -38,6 +38,7 @@ from tests.e2e import recording_pages as cand
 from tests.e2e.conftest import CHROMIUM, FLAGS, TIMEOUT_MS, NewPage
 from tests.e2e.media_fake import Measure, face_y4m, measure, speech_wav
 from tests.e2e.recording_data import (
+    AUDIO_QUESTION,
     CHOICE_QUESTION,
     TEXT_QUESTION,
     VIDEO_QUESTION,
@@ -253,7 +254,9 @@ def test_full_interview_is_stored_complete_and_decodes(
 
 
 def test_network_drop_mid_answer_loses_no_chunk(open_page: OpenPage, hr: User, org: Any) -> None:
-    interview = make_interview(hr, org.sh_sales, with_text=False, answer_seconds=15)
+    interview = make_interview(
+        hr, org.sh_sales, with_text=False, with_audio=True, answer_seconds=15
+    )
     page, traffic = open_page(interview.url)
     cand.guided_start(page, traffic)
     cand.start_video_question(page, VIDEO_QUESTION)
@@ -266,11 +269,26 @@ def test_network_drop_mid_answer_loses_no_chunk(open_page: OpenPage, hr: User, o
     page.wait_for_timeout(2500)
     shown = cand.recorded_seconds(page)
     cand.finish_video_answer(page)
+    # An audio-only question next: no prep time, the microphone alone records.
+    expect(page.locator("#q-ready")).to_be_visible(timeout=cand.MEDIA_WAIT_MS)
+    page.locator("#q-start").click()
+    expect(page.locator("#q-answer")).to_be_visible(timeout=cand.MEDIA_WAIT_MS)
+    expect(page.locator("#q-prompt")).to_have_text(AUDIO_QUESTION)
+    expect(page.locator("#q-media")).to_be_hidden()
+    page.wait_for_timeout(4000)
+    spoken = cand.recorded_seconds(page)
+    cand.finish_video_answer(page)
     cand.wait_all_uploaded(page)
 
     [recording] = wait_verified(video_answer(interview))
     assert_no_chunk_lost(recording)
     assert_speech(measured(recording), shown)
+    audio_answer = Answer.objects.get(session__invitation=interview.invitation, position=2)
+    [voice] = wait_verified(audio_answer)
+    assert voice.content_type.startswith("audio/")
+    m = measured(voice)
+    assert m.video_frames == 0 and m.loud_fraction > 0.5, m
+    assert abs(m.audio_s - spoken) <= DURATION_TOLERANCE_S, (m, spoken)
     assert_completed(interview, None)
     kinds = set(
         SessionEvent.objects.filter(session__invitation=interview.invitation).values_list(

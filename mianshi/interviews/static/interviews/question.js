@@ -304,6 +304,8 @@ export class QuestionFlow {
 
   showAnswer(q, remainingMs) {
     for (const id of PHASES) show(id, false);
+    // The state fetched after `record` reveals the text (with no prep time it was hidden).
+    $("q-prompt").textContent = this.current()?.text ?? q.text ?? "";
     show("q-prompt");
     show("q-answer");
     show("q-rec-badge");
