@@ -25,6 +25,7 @@ from mianshi.organisations.models import OrgUnit
 VIDEO_QUESTION = "请用一分钟介绍一次你带领团队解决客户问题的经历。"
 TEXT_QUESTION = "请简要写出你选择我们公司的三个理由。"
 AUDIO_QUESTION = "请用一句话说明你的职业目标。"
+FILE_QUESTION = "请上传你的身份证复印件。"
 CHOICE_QUESTION = "客户犹豫不决时，你首先会做什么？"
 CHOICES = [
     {"key": "A", "text": "立即降价"},
@@ -67,11 +68,12 @@ def make_interview(
     with_text: bool = True,
     with_choice: bool = False,
     with_audio: bool = False,
+    with_file: bool = False,
     max_retakes: int = 0,
     name: str = "李雷",
 ) -> Interview:
     """One video question (short answer time) and, unless told not to, one written one;
-    optionally an audio-only and a multiple-choice question after them."""
+    optionally an audio-only, a multiple-choice and a file question after them."""
     ids = [
         _question(
             actor,
@@ -101,6 +103,8 @@ def make_interview(
                 actor, unit, CHOICE_QUESTION, AnswerType.CHOICE, choices=CHOICES, prep_seconds=0
             )
         )
+    if with_file:
+        ids.append(_question(actor, unit, FILE_QUESTION, AnswerType.FILE, prep_seconds=0))
     template = template_create(actor=actor, org_unit=unit, name="录制测试", question_ids=ids)
     job = job_create(
         actor=actor,

@@ -121,6 +121,16 @@ def answer_choice(page: Page, prompt: str, key: str) -> None:
     form.locator("button[type=submit]").click()
 
 
+def answer_file(page: Page, prompt: str, name: str, data: bytes) -> None:
+    expect(page.locator("#q-ready")).to_be_visible(timeout=MEDIA_WAIT_MS)
+    page.locator("#q-start").click()
+    expect(page.locator("#q-prompt")).to_have_text(prompt)
+    page.locator("#q-file").set_input_files(
+        files=[{"name": name, "mimeType": "application/pdf", "buffer": data}]
+    )
+    page.locator("#q-file-form button[type=submit]").click()
+
+
 def wait_all_uploaded(page: Page, timeout_ms: int = 60_000) -> None:
     expect(page.locator("#step-done")).to_be_visible(timeout=MEDIA_WAIT_MS)
     expect(page.locator("#done-saved")).to_be_visible(timeout=timeout_ms)

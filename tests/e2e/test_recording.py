@@ -40,6 +40,7 @@ from tests.e2e.media_fake import Measure, face_y4m, measure, speech_wav
 from tests.e2e.recording_data import (
     AUDIO_QUESTION,
     CHOICE_QUESTION,
+    FILE_QUESTION,
     TEXT_QUESTION,
     VIDEO_QUESTION,
     Interview,
@@ -51,6 +52,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 # Chunks are one second: a reload may lose the chunk being recorded, timers round to 250 ms.
 DURATION_TOLERANCE_S = 1.6
 SPEECH_RMS = 0.01
+PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +124,7 @@ def hr(org: Any, make_user: Any) -> User:
 
 @pytest.fixture
 def interview(hr: User, org: Any) -> Interview:
-    return make_interview(hr, org.sh_sales, with_choice=True)
+    return make_interview(hr, org.sh_sales, with_choice=True, with_file=True)
 
 
 OpenPage = Callable[..., tuple[Page, cand.Traffic]]
@@ -229,6 +231,7 @@ def test_full_interview_is_stored_complete_and_decodes(
     expect(page.locator("#q-answer")).to_be_hidden(timeout=30_000)
     cand.answer_text(page, TEXT_QUESTION, "贵公司重视客户，我喜欢这个行业，团队氛围好。")
     cand.answer_choice(page, CHOICE_QUESTION, "B")
+    cand.answer_file(page, FILE_QUESTION, "身份证.pdf", PDF)
     cand.wait_all_uploaded(page)
 
     answer = video_answer(interview)
@@ -251,6 +254,9 @@ def test_full_interview_is_stored_complete_and_decodes(
     assert {"pending_chunks", "pending_bytes", "online", "phase"} <= set(session.client_state)
     chosen = Answer.objects.get(session__invitation=interview.invitation, position=3)
     assert (chosen.choice, chosen.status) == (["B"], AnswerStatus.COMPLETE)
+    sent = Answer.objects.get(session__invitation=interview.invitation, position=4)
+    assert (sent.file_size, sent.file_content_type) == (len(PDF), "application/pdf")
+    assert sent.status == AnswerStatus.COMPLETE
 
 
 def test_network_drop_mid_answer_loses_no_chunk(open_page: OpenPage, hr: User, org: Any) -> None:
