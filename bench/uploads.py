@@ -31,6 +31,7 @@ import asyncio
 import base64
 import hashlib
 import json
+import math
 import os
 import random
 import resource
@@ -58,7 +59,10 @@ class Stats:
     resolved_by_head: int = 0
     reconnects: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
-    latencies_ms: list[float] = field(default_factory=list)
+    ack_ms: list[float] = field(default_factory=list)  # chunk produced → acknowledged
+    request_ms: list[float] = field(default_factory=list)  # PATCH sent → 204
+    create_ms: list[float] = field(default_factory=list)
+    finish_ms: list[float] = field(default_factory=list)
     bytes_acked: int = 0
     created: int = 0
     completed: int = 0
@@ -145,24 +149,36 @@ class Connection:
 TUS = {"Tus-Resumable": "1.0.0"}
 
 
-def _metadata(position: int, attempt: int) -> str:
-    pairs = {"position": str(position), "attempt": str(attempt), "filetype": "video/webm"}
+def _metadata(position: int, attempt: int, segment: int) -> str:
+    pairs = {"position": str(position), "attempt": str(attempt), "segment": str(segment),
+             "filetype": "video/webm"}  # fmt: skip
     return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in pairs.items())
 
 
 class Recorder:
     """One candidate: creation, then a chunk every `interval` seconds, in order."""
 
-    def __init__(self, token: str, conn: Connection, stats: Stats, pool: list[Body]) -> None:
+    def __init__(
+        self, token: str, conn: Connection, stats: Stats, pool: list[Body], segment: int = 0
+    ) -> None:
         self.token, self.conn, self.stats, self.pool = token, conn, stats, pool
+        self.segment = segment
         self.url = ""
         self.offset = 0
 
     async def create(self) -> None:
-        headers = {**TUS, "Upload-Defer-Length": "1", "Upload-Metadata": _metadata(1, 1)}
-        status, got = await self.conn.request("POST", f"/i/{self.token}/tus/", headers)
+        started = time.perf_counter()
+        meta = _metadata(1, 1, self.segment)
+        headers = {**TUS, "Upload-Defer-Length": "1", "Upload-Metadata": meta}
+        try:
+            status, got = await self.conn.request("POST", f"/i/{self.token}/tus/", headers)
+        except (ConnectionError, OSError, asyncio.IncompleteReadError) as exc:
+            self.stats.failures.append(f"{self.token[:8]}: creation {exc!r}")
+            return
         if status != 201:
-            raise RuntimeError(f"creation answered {status}")
+            self.stats.failures.append(f"{self.token[:8]}: creation answered {status}")
+            return
+        self.stats.create_ms.append((time.perf_counter() - started) * 1000)
         self.url = urlsplit(got["location"]).path
         self.stats.created += 1
 
@@ -172,55 +188,66 @@ class Recorder:
             raise RuntimeError(f"HEAD answered {status}")
         return int(got["upload-offset"])
 
-    async def send(self, body: Body) -> None:
+    async def send(self, body: Body, produced: float) -> None:
         """PATCH until the server holds this chunk (acknowledged) or gives up on it."""
         self.stats.sent += 1
-        started = time.perf_counter()
         headers = {**TUS, "Upload-Offset": str(self.offset),
                    "Content-Type": "application/offset+octet-stream",
                    "Upload-Checksum": body.checksum}  # fmt: skip
         for _try in range(3):
+            sent = time.monotonic()
             try:
                 status, _got = await self.conn.request("PATCH", self.url, headers, body.data)
             except (ConnectionError, OSError, asyncio.IncompleteReadError):
                 status = 0
             self.stats.count(status)
             if status == 204:
-                return self._acked(body, started)
+                self.stats.request_ms.append((time.monotonic() - sent) * 1000)
+                return self._acked(body, produced)
             server = await self._server_offset()  # 409, 5xx or a broken connection
             if server == self.offset + len(body.data):
                 self.stats.resolved_by_head += 1
-                return self._acked(body, started)
+                return self._acked(body, produced)
         self.stats.failures.append(f"{self.url}@{self.offset}: gave up")
 
-    def _acked(self, body: Body, started: float) -> None:
-        self.stats.latencies_ms.append((time.perf_counter() - started) * 1000)
+    def _acked(self, body: Body, produced: float) -> None:
+        # From the moment MediaRecorder handed the chunk over: queueing behind a slow
+        # previous chunk counts, since until the 204 the chunk lives only in the browser.
+        self.stats.ack_ms.append((time.monotonic() - produced) * 1000)
         self.stats.acked += 1
         self.stats.bytes_acked += len(body.data)
         self.offset += len(body.data)
 
-    async def finish(self) -> None:
-        headers = {**TUS, "Upload-Offset": str(self.offset), "Upload-Length": str(self.offset),
-                   "Content-Type": "application/offset+octet-stream"}  # fmt: skip
-        status, _ = await self.conn.request("PATCH", self.url, headers)
-        if status == 204:
-            self.stats.completed += 1
-
-    async def run(self, start_at: float, interval: float, stop_at: float) -> None:
+    async def stream(self, start_at: float, interval: float, stop_at: float) -> None:
+        """One chunk produced every `interval` from `start_at`, sent in order."""
+        if not self.url:
+            return
         rng = random.Random(self.token)
-        await asyncio.sleep(max(0.0, start_at - time.monotonic()))
+        produced = start_at
         try:
-            await self.create()
-            due = time.monotonic()
-            while due < stop_at:
-                await self.send(rng.choice(self.pool))
-                due += interval
-                await asyncio.sleep(max(0.0, due - time.monotonic()))
-            await self.finish()
+            while produced < stop_at:
+                await asyncio.sleep(max(0.0, produced - time.monotonic()))
+                await self.send(rng.choice(self.pool), produced)
+                produced += interval
         except Exception as exc:  # a bench counts failures, it does not stop
             self.stats.failures.append(f"{self.token[:8]}: {exc!r}")
-        finally:
-            await self.conn.close()
+
+    async def finish(self) -> None:
+        """The final PATCH: Upload-Length closes the upload (verification is queued)."""
+        if not self.url:
+            return
+        started = time.perf_counter()
+        headers = {**TUS, "Upload-Offset": str(self.offset), "Upload-Length": str(self.offset),
+                   "Content-Type": "application/offset+octet-stream"}  # fmt: skip
+        try:
+            status, _ = await self.conn.request("PATCH", self.url, headers)
+        except (ConnectionError, OSError, asyncio.IncompleteReadError) as exc:
+            self.stats.failures.append(f"{self.token[:8]}: finish {exc!r}")
+            return
+        if status == 204:
+            self.stats.completed += 1
+            self.stats.finish_ms.append((time.perf_counter() - started) * 1000)
+        await self.conn.close()
 
 
 # --- server CPU ------------------------------------------------------------------------------
@@ -306,28 +333,55 @@ def percentile(values: list[float], share: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
 
 
-async def drive(args: argparse.Namespace, tokens: list[str]) -> tuple[Stats, float]:
+async def _limited(jobs: list[Any], limit: int) -> None:
+    gate = asyncio.Semaphore(limit)
+
+    async def one(job: Any) -> None:
+        async with gate:
+            await job
+
+    await asyncio.gather(*(one(j) for j in jobs))
+
+
+async def drive(args: argparse.Namespace, tokens: list[str], measure: Any) -> tuple[Stats, float]:
+    """Create every upload (warm-up), then stream for `duration` (measured), then finish."""
     parts = urlsplit(args.url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     stats, pool = Stats(), bodies(int(BYTES_PER_SECOND * args.interval))
+    recorders = [
+        Recorder(t, Connection(host, port, stats), stats, pool, args.segment) for t in tokens
+    ]
+    # A candidate creates an upload when an answer starts, i.e. every few minutes: at the
+    # start of a bench all N would arrive at once, which no real campaign does.
+    await _limited([r.create() for r in recorders], limit=16)
+    measure()
     now = time.monotonic()
-    stop_at = now + args.interval + args.duration
-    recorders = [Recorder(t, Connection(host, port, stats), stats, pool) for t in tokens]
-    # Candidates start independently: spread the first chunks over one interval.
+    stop_at = now + args.duration
+    # Candidates record independently: their chunk clocks are spread over one interval.
     runs = [
-        r.run(now + args.interval * i / len(recorders), args.interval, stop_at)
+        r.stream(now + args.interval * i / len(recorders), args.interval, stop_at)
         for i, r in enumerate(recorders)
     ]
-    started = time.monotonic()
-    await asyncio.wait_for(asyncio.gather(*runs), timeout=args.duration + args.drain + 30)
-    return stats, time.monotonic() - started
+    try:
+        await asyncio.wait_for(asyncio.gather(*runs), timeout=args.duration + args.drain)
+    except TimeoutError:
+        stats.failures.append("drain period over: chunks still unacknowledged count as lost")
+    wall = time.monotonic() - now
+    measure()
+    await _limited([r.finish() for r in recorders], limit=64)
+    return stats, wall
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {"p50": percentile(values, 0.5), "p90": percentile(values, 0.9),
+            "p99": percentile(values, 0.99), "max": round(max(values, default=0), 1),
+            "mean": round(statistics.fmean(values), 1) if values else 0.0}  # fmt: skip
 
 
 def report(
     args: argparse.Namespace, stats: Stats, wall: float, cpu: dict[str, float]
 ) -> dict[str, Any]:
-    expected = len(args.tokens_list) * int(args.duration // args.interval + 1)
-    lat = stats.latencies_ms
+    expected = len(args.tokens_list) * math.ceil(args.duration / args.interval)
     return {
         "concurrency": len(args.tokens_list), "duration_s": args.duration,
         "interval_s": args.interval,
@@ -337,9 +391,10 @@ def report(
         "chunks_lost": stats.sent - stats.acked, "chunks_expected": expected,
         "resolved_by_head": stats.resolved_by_head, "reconnects": stats.reconnects,
         "statuses": stats.statuses,
-        "ack_latency_ms": {"p50": percentile(lat, 0.5), "p90": percentile(lat, 0.9),
-                           "p99": percentile(lat, 0.99), "max": round(max(lat, default=0), 1),
-                           "mean": round(statistics.fmean(lat), 1) if lat else 0.0},
+        "ack_latency_ms": _summary(stats.ack_ms),
+        "request_latency_ms": _summary(stats.request_ms),
+        "create_latency_ms": _summary(stats.create_ms),
+        "finish_latency_ms": _summary(stats.finish_ms),
         "throughput_mb_s": round(stats.bytes_acked / wall / 1e6, 2), "wall_s": round(wall, 1),
         **cpu, "failures": stats.failures[:10], "failure_count": len(stats.failures),
     }  # fmt: skip
@@ -354,6 +409,10 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait at the end")
     parser.add_argument("--setup", action="store_true", help="create the candidates first")
     parser.add_argument("--tokens", help="a JSON file from manage.py bench_invitations")
+    parser.add_argument(
+        "--segment", type=int, default=0,
+        help="segment number of the uploads: another one reuses candidates of an earlier run",
+    )  # fmt: skip
     parser.add_argument("--server-pid", type=int, action="append", default=[])
     parser.add_argument("--db-cpu", action="store_true", help="also count PostgreSQL's CPU")
     args = parser.parse_args()
@@ -367,25 +426,27 @@ def main() -> None:
         parser.error("give --setup or --tokens")
     port = urlsplit(args.url).port or 80
     server = args.server_pid or pids_on_port(port)
-    before = cpu_by_pid(server), cpu_by_pid(postgres_pids() if args.db_cpu else [])
-    usage, busy = resource.getrusage(resource.RUSAGE_SELF), machine_busy()
-    stats, wall = asyncio.run(drive(args, args.tokens_list))
-    busy = machine_busy() - busy
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    client = own.ru_utime + own.ru_stime - usage.ru_utime - usage.ru_stime
-    # Workers and database backends may be born during the run: read the pids again.
-    server_after = cpu_by_pid(sorted({*server, *(args.server_pid or pids_on_port(port))}))
+    readings: list[tuple[dict[int, float], dict[int, float], float, float]] = []
+
+    def measure() -> None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        db = cpu_by_pid(postgres_pids()) if args.db_cpu else {}
+        # Workers and database backends may be born meanwhile: read the pids each time.
+        pids = sorted({*server, *(args.server_pid or pids_on_port(port))})
+        readings.append((cpu_by_pid(pids), db, usage.ru_utime + usage.ru_stime, machine_busy()))
+
+    stats, wall = asyncio.run(drive(args, args.tokens_list, measure))
+    (server0, db0, own0, busy0), (server1, db1, own1, busy1) = readings
     cpu: dict[str, Any] = {
-        "server_pids": sorted(server_after),
-        "server_cpu_cores": round(cpu_used(before[0], server_after) / wall, 2),
-        "client_cpu_cores": round(client / wall, 2),
+        "server_pids": sorted(server1),
+        "server_cpu_cores": round(cpu_used(server0, server1) / wall, 2),
+        "client_cpu_cores": round((own1 - own0) / wall, 2),
         # Everything that ran meanwhile, other people's work on a shared machine included.
-        "machine_cpu_cores": round(busy / wall, 2),
-        "load_average_1m": os.getloadavg()[0],
+        "machine_cpu_cores": round((busy1 - busy0) / wall, 2),
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
     if args.db_cpu:
-        db_after = cpu_by_pid(postgres_pids())
-        cpu["db_cpu_cores"] = round(cpu_used(before[1], db_after) / wall, 2)
+        cpu["db_cpu_cores"] = round(cpu_used(db0, db1) / wall, 2)
     print(json.dumps(report(args, stats, wall, cpu), ensure_ascii=False))
 
 
