@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import FilePayload, Page, Request, expect
 
 MEDIA_WAIT_MS = 30_000
 
@@ -125,9 +125,8 @@ def answer_file(page: Page, prompt: str, name: str, data: bytes) -> None:
     expect(page.locator("#q-ready")).to_be_visible(timeout=MEDIA_WAIT_MS)
     page.locator("#q-start").click()
     expect(page.locator("#q-prompt")).to_have_text(prompt)
-    page.locator("#q-file").set_input_files(
-        files=[{"name": name, "mimeType": "application/pdf", "buffer": data}]
-    )
+    payload: FilePayload = {"name": name, "mimeType": "application/pdf", "buffer": data}
+    page.locator("#q-file").set_input_files(files=[payload])
     page.locator("#q-file-form button[type=submit]").click()
 
 
