@@ -331,7 +331,9 @@ def test_reload_mid_answer_returns_to_the_question_and_keeps_every_chunk(
     for recording in (first, second):
         assert_no_chunk_lost(recording)
     m1, m2 = measured(first), measured(second)
-    assert before - 1.5 <= m1.audio_s <= before + 1.5, (m1, before)
+    # Lost to the reload: what MediaRecorder had not yet handed over (< 1 s chunk), the
+    # half frame cut off, and the display's rounding to whole seconds.
+    assert before - 2.2 <= m1.audio_s <= before + 1.5, (m1, before)
     assert m1.loud_fraction > 0.5 and m2.loud_fraction > 0.5, (m1, m2)
     # Together the segments cover the answer time less the moments of the reload itself.
     assert 15 - 5 <= m1.audio_s + m2.audio_s <= 15 + DURATION_TOLERANCE_S, (m1, m2)
