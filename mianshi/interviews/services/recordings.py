@@ -108,6 +108,8 @@ class UploadState:
     status: str
     expires_at: datetime
     invitation_status: str
+    # When the session last received data (the live board's "no data for 3 min").
+    data_seen_at: datetime | None = None
 
     @property
     def expired(self) -> bool:
@@ -272,30 +274,52 @@ _SQLITE_WRITER = threading.Lock()
 def _commit_chunk(
     upload: UploadState, offset: int, size: int, name: str, length: int | None
 ) -> bool:
-    if connection.vendor != "sqlite":
-        return _commit_chunk_atomic(upload, offset, size, name, length)
-    with _SQLITE_WRITER:
-        return _commit_chunk_atomic(upload, offset, size, name, length)
-
-
-@transaction.atomic
-def _commit_chunk_atomic(
-    upload: UploadState, offset: int, size: int, name: str, length: int | None
-) -> bool:
     """Move the offset (only from the value the client saw) and record the chunk, atomically."""
     now = timezone.now()
     done = length is not None and offset + size == length
+    if connection.vendor == "postgresql" and size:
+        won = _claim_in_one_statement(upload, offset, size, name, length, now, done)
+    elif connection.vendor == "sqlite":
+        with _SQLITE_WRITER:
+            won = _claim_atomic(upload, offset, size, name, length, now, done)
+    else:
+        won = _claim_atomic(upload, offset, size, name, length, now, done)
+    if won:
+        seen = upload.data_seen_at
+        if seen is None or now - seen >= DATA_SEEN_EVERY:  # most PATCHes skip this statement
+            upload_sql.mark_data_seen(session_id=upload.session_id, now=now, every=DATA_SEEN_EVERY)
+        if done:
+            _enqueue_verification(upload.id)
+    return won
+
+
+def _claim_in_one_statement(
+    upload: UploadState, offset: int, size: int, name: str, length: int | None,
+    now: datetime, done: bool,
+) -> bool:  # fmt: skip
+    def claim() -> bool:
+        return upload_sql.claim_with_chunk(
+            upload_id=upload.id, offset=offset, size=size, length=length, now=now,
+            done=done, name=name,
+        )  # fmt: skip
+
+    if not connection.in_atomic_block:
+        return claim()
+    with transaction.atomic():  # a savepoint: a refused insert must not spoil the outer one
+        return claim()
+
+
+@transaction.atomic
+def _claim_atomic(
+    upload: UploadState, offset: int, size: int, name: str, length: int | None,
+    now: datetime, done: bool,
+) -> bool:  # fmt: skip
     claimed = upload_sql.claim_offset(
         upload_id=upload.id, offset=offset, size=size, length=length, now=now, done=done
     )
-    if not claimed:
-        return False
-    if size:
+    if claimed and size:
         upload_sql.insert_chunk(upload_id=upload.id, offset=offset, size=size, name=name, now=now)
-    upload_sql.mark_data_seen(session_id=upload.session_id, now=now, every=DATA_SEEN_EVERY)
-    if done:
-        _enqueue_verification(upload.id)
-    return True
+    return claimed
 
 
 def _enqueue_verification(recording_id: UUID) -> None:

@@ -44,7 +44,8 @@ def _statements(vendor: str) -> dict[str, str]:
     return {
         "lookup": (
             f"SELECT r.{r['id']}, r.{r['session']}, r.{r['offset']}, r.{r['length']}, "
-            f"r.{r['status']}, r.{r['expires_at']}, i.{_col(Invitation, 'status')} "
+            f"r.{r['status']}, r.{r['expires_at']}, i.{_col(Invitation, 'status')}, "
+            f"s.{_col(InterviewSession, 'last_data_at')} "
             f"FROM {rec} r JOIN {ses} s ON s.{_col(InterviewSession, 'id')} = r.{r['session']} "
             f"JOIN {inv} i ON i.{_col(Invitation, 'id')} = "
             f"s.{_col(InterviewSession, 'invitation')} "
@@ -60,6 +61,19 @@ def _statements(vendor: str) -> dict[str, str]:
             f"INSERT INTO {chk} ({_col(Chunk, 'recording')}, {_col(Chunk, 'offset')}, "
             f"{_col(Chunk, 'length')}, {_col(Chunk, 'storage_name')}, {_col(Chunk, 'created_at')}) "
             "VALUES (%s, %s, %s, %s, %s)"
+        ),
+        # PostgreSQL: claim and chunk row in ONE statement (atomic on its own, no BEGIN /
+        # COMMIT round trips); no row comes back when another request moved the offset.
+        "claim_chunk": (
+            f"WITH moved AS (UPDATE {rec} SET {r['offset']} = %s, "
+            f"{r['chunk_count']} = {r['chunk_count']} + 1, {r['last_chunk_at']} = %s, "
+            f"{r['length']} = %s, {r['status']} = %s "
+            f"WHERE {r['id']} = %s AND {r['offset']} = %s AND {r['status']} = %s "
+            f"AND {r['expires_at']} > %s AND ({r['length']} = %s OR {r['length']} IS NULL) "
+            f"RETURNING {r['id']}) "
+            f"INSERT INTO {chk} ({_col(Chunk, 'recording')}, {_col(Chunk, 'offset')}, "
+            f"{_col(Chunk, 'length')}, {_col(Chunk, 'storage_name')}, {_col(Chunk, 'created_at')}) "
+            f"SELECT {r['id']}, %s, %s, %s, %s FROM moved RETURNING {_col(Chunk, 'id')}"
         ),
         "seen": (
             f"UPDATE {ses} SET {_col(InterviewSession, 'last_data_at')} = %s "
@@ -90,13 +104,15 @@ def _aware(value: Any) -> dt.datetime:
 
 
 def fetch_upload(token_hash: str, upload_id: UUID) -> tuple[Any, ...] | None:
-    """(id, session_id, offset, length, status, expires_at, invitation status) or None."""
+    """(id, session_id, offset, length, status, expires_at, invitation status, session's
+    last_data_at or None) or None."""
     with connection.cursor() as cursor:
         cursor.execute(_sql("lookup"), [_pk(upload_id), token_hash])
         row = cursor.fetchone()
     if row is None:
         return None
-    return (upload_id, row[1], row[2], row[3], row[4], _aware(row[5]), row[6])
+    seen = _aware(row[7]) if row[7] is not None else None
+    return (upload_id, row[1], row[2], row[3], row[4], _aware(row[5]), row[6], seen)
 
 
 def claim_offset(
@@ -109,6 +125,20 @@ def claim_offset(
     with connection.cursor() as cursor:
         cursor.execute(_sql("claim"), params)
         return cursor.rowcount == 1
+
+
+def claim_with_chunk(
+    *, upload_id: UUID, offset: int, size: int, length: int | None, now: dt.datetime,
+    done: bool, name: str,
+) -> bool:  # fmt: skip
+    """claim_offset + insert_chunk as one statement (PostgreSQL only)."""
+    status = RecordingStatus.COMPLETE if done else RecordingStatus.UPLOADING
+    params = [offset + size, _when(now), length, str(status), _pk(upload_id), offset,
+              str(RecordingStatus.UPLOADING), _when(now), length,
+              offset, size, name, _when(now)]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_sql("claim_chunk"), params)
+        return cursor.fetchone() is not None
 
 
 def insert_chunk(*, upload_id: UUID, offset: int, size: int, name: str, now: dt.datetime) -> None:

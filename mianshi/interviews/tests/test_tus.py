@@ -103,6 +103,10 @@ def test_creation_head_and_a_chunked_upload(take: uw.Take) -> None:
     assert done["Upload-Offset"] == done["Upload-Length"] == str(len(data))
     recording = Recording.objects.get()
     assert recording.status == RecordingStatus.COMPLETE and recording.chunk_count == len(parts)
+    # The live board's "last data received" moved with the chunks.
+    take.session.refresh_from_db()
+    assert take.session.last_data_at is not None
+    assert recording.last_chunk_at is not None
     assert (recording.answer.position, recording.attempt, recording.segment) == (1, 1, 0)
     assert recording.content_type == "video/webm"
     assert list(Chunk.objects.values_list("offset", flat=True)) == [
