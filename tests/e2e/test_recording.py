@@ -335,8 +335,11 @@ def test_reload_mid_answer_returns_to_the_question_and_keeps_every_chunk(
     # half frame cut off, and the display's rounding to whole seconds.
     assert before - 2.2 <= m1.audio_s <= before + 1.5, (m1, before)
     assert m1.loud_fraction > 0.5 and m2.loud_fraction > 0.5, (m1, m2)
-    # Together the segments cover the answer time less the moments of the reload itself.
-    assert 15 - 5 <= m1.audio_s + m2.audio_s <= 15 + DURATION_TOLERANCE_S, (m1, m2)
+    # The second segment holds what the page recorded after "continue", and together they
+    # cover the answer time less the reload itself (page load, camera, the click).
+    assert second.reported_ms is not None
+    assert abs(m2.audio_s - second.reported_ms / 1000) <= DURATION_TOLERANCE_S, (m2, second)
+    assert 15 - 7 <= m1.audio_s + m2.audio_s <= 15 + DURATION_TOLERANCE_S, (m1, m2)
     assert_completed(interview, None)
     assert SessionEvent.objects.filter(answer=answer, kind=EventKind.RESUMED).exists() or (
         SessionEvent.objects.filter(
