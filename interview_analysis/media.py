@@ -113,6 +113,8 @@ def _check_wav_size(path: PathLike) -> None:
 
 def _vint(buf: Any, at: int, *, keep_marker: bool) -> tuple[int, int, bool]:
     """An EBML variable-length integer at `at`: (value, length, all-ones = unknown size)."""
+    if at >= len(buf):
+        raise EOFError  # the file ends right after the previous field
     first = buf[at]
     length = 9 - first.bit_length() if first else 9
     if length > 8 or at + length > len(buf):

@@ -115,6 +115,18 @@ def test_truncated_webm_is_refused(files: dict[str, Path], tmp_path: Path, fract
         media.probe(cut)
 
 
+def test_webm_cut_right_after_an_element_id_is_refused(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    """A cut between an element's ID and its size field is an upload cut short, not a crash."""
+    data = files["webm"].read_bytes()
+    cluster = data.index(bytes.fromhex("1F43B675"))  # the first Cluster's ID
+    cut = tmp_path / "cut.webm"
+    cut.write_bytes(data[: cluster + 4])
+    with pytest.raises(MediaError, match=r"cut\.webm: .*truncated"):
+        media.probe(cut)
+
+
 @pytest.mark.parametrize("name", ["mp4", "wav"])
 def test_truncated_mp4_and_wav_are_refused(
     files: dict[str, Path], tmp_path: Path, name: str
