@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the tests drive: Chromium for the browser tests (never a Playwright
-# download) and espeak-ng, which speaks the test answers for the speech engine.
+# download), espeak-ng, which speaks the test answers for the speech engine, and CJK fonts
+# so Chinese pages render (and can be screenshotted) in the headless browser.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 [ ${#missing[@]} = 0 ] && exit 0
 echo "installing Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
