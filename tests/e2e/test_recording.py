@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
@@ -89,32 +87,6 @@ def eager_tasks(settings: Any) -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = before
-
-
-@pytest.fixture
-def one_request_at_a_time(live_server: Any) -> Iterator[None]:
-    """With the in-memory SQLite test database the live server's threads share ONE
-    connection (Django's override), so two overlapping requests corrupt each other's
-    savepoints. The page sends overlapping requests on purpose (uploads beside heartbeats);
-    serialise them here. PostgreSQL and file databases get their own connections."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():  # type: ignore[attr-defined]
-        yield
-        return
-    httpd = live_server.thread.httpd
-    app = httpd.get_app()
-    lock = threading.Lock()
-
-    def serial(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        with lock:
-            result = app(environ, start_response)
-            try:
-                return list(result)
-            finally:
-                getattr(result, "close", lambda: None)()
-
-    httpd.set_app(serial)
-    yield
-    httpd.set_app(app)
 
 
 @pytest.fixture
