@@ -279,6 +279,8 @@ def test_expired_uploads_are_purged_and_their_answers_fail(
     assert recording.status == RecordingStatus.FAILED and recording.error
     assert not Chunk.objects.exists() and stored("uploads") == []
     assert take.answer(1).status == AnswerStatus.FAILED
+    session = InterviewSession.objects.get(pk=take.session.pk)
+    assert session.flagged and recording.error in session.flag_reason
     assert uw.patch(client, url, 5000, b"x").status_code == 410
 
 
