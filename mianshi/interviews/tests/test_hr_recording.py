@@ -10,6 +10,7 @@ from typing import Any
 import av
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from mianshi.interviews.models import QualityStatus, Recording, RecordingStatus
 from mianshi.interviews.services import ReportedRecording, answer_finish
@@ -21,7 +22,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _env(settings: Any, tmp_path: Path) -> Iterator[None]:
     uw.configure(settings, tmp_path)
-    with uw.eager_tasks():
+    settings.LANGUAGE_CODE = "en"  # the board's English labels are asserted below
+    with uw.eager_tasks(), translation.override("en"):
         yield
 
 
