@@ -115,6 +115,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            # Reopening the file and running the PRAGMAs below on every request cost more
+            # CPU than a whole tus PATCH (1.3 ms of 2.4 ms measured); keep connections.
+            "CONN_MAX_AGE": 60,
             # WAL lets the web server read while the worker writes.
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",

@@ -15,7 +15,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -241,27 +241,57 @@ def check_append(upload: UploadState, offset: int, size: int, declared: int | No
     return length
 
 
+@dataclass(frozen=True)
+class Appended:
+    """The upload after an accepted PATCH."""
+
+    offset: int
+    status: str
+    expires_at: datetime
+
+
 def recording_append(
-    *, upload: UploadState, offset: int, data: bytes, declared_length: int | None = None
-) -> UploadState:
-    """Store one PATCH body at `offset`; of two racing appends one wins, the other gets 409."""
-    upload_usable(upload)
-    length = check_append(upload, offset, len(data), declared_length)
-    name = storage.chunk_store(upload.id, offset, data) if data else ""
+    *, token_hash: str, upload_id: UUID, offset: int, data: bytes,
+    declared_length: int | None = None,
+) -> Appended:  # fmt: skip
+    """Store one PATCH body at `offset` of the token's upload; of two racing appends one
+    wins, the other gets 409. One statement on the happy path; a refusal is explained by
+    looking the upload up afterwards (404, 410, 403, 409, 413, 400)."""
+    size, limit = len(data), settings.UPLOAD_MAX_BYTES
+    if declared_length is not None and declared_length > limit:
+        raise UploadTooLarge(_("The recording is larger than the allowed maximum."))
+    if offset + size > (limit if declared_length is None else declared_length):
+        raise UploadTooLarge(_("The data goes past the end of the upload."))
+    name = storage.chunk_store(upload_id, offset, data) if data else ""
+    append = upload_sql.Append(token_hash, upload_id, offset, size, declared_length, name,
+                               timezone.now())  # fmt: skip
     try:
-        won = _commit_chunk(upload, offset, len(data), name, length)
+        claimed = _claim(append)
     except IntegrityError:
-        won = False
+        claimed = None
     except BaseException:
         storage.objects_delete([name] if name else [])
         raise
-    if not won:
+    if claimed is None:
         storage.objects_delete([name] if name else [])
-        raise OffsetConflict(_("Another request already stored data at this offset."))
-    new_offset = offset + len(data)
-    done = length is not None and new_offset == length
-    status = RecordingStatus.COMPLETE if done else upload.status
-    return replace(upload, offset=new_offset, length=length, status=status)
+        raise _refusal(append)
+    _after_claim(append, claimed)
+    return Appended(offset + size, claimed.status, claimed.expires_at)
+
+
+def _refusal(append: upload_sql.Append) -> Exception:
+    """Why the claim moved nothing: the same checks, now on the upload as it is."""
+    upload = upload_state(token_hash=append.token_hash, upload_id=append.upload_id)
+    if upload is None:
+        return UploadNotFound(_("This upload does not exist."))
+    try:
+        upload_usable(upload)
+        check_append(upload, append.offset, append.size, append.declared)
+    except UploadError as exc:
+        return exc
+    except DomainError as exc:
+        return exc
+    return OffsetConflict(_("Another request already stored data at this offset."))
 
 
 # SQLite has one writer at a time and its busy handler sleeps 1–100 ms between retries; a
@@ -271,55 +301,24 @@ def recording_append(
 _SQLITE_WRITER = threading.Lock()
 
 
-def _commit_chunk(
-    upload: UploadState, offset: int, size: int, name: str, length: int | None
-) -> bool:
-    """Move the offset (only from the value the client saw) and record the chunk, atomically."""
-    now = timezone.now()
-    done = length is not None and offset + size == length
-    if connection.vendor == "postgresql" and size:
-        won = _claim_in_one_statement(upload, offset, size, name, length, now, done)
-    elif connection.vendor == "sqlite":
-        with _SQLITE_WRITER:
-            won = _claim_atomic(upload, offset, size, name, length, now, done)
-    else:
-        won = _claim_atomic(upload, offset, size, name, length, now, done)
-    if won:
-        seen = upload.data_seen_at
-        if seen is None or now - seen >= DATA_SEEN_EVERY:  # most PATCHes skip this statement
-            upload_sql.mark_data_seen(session_id=upload.session_id, now=now, every=DATA_SEEN_EVERY)
-        if done:
-            _enqueue_verification(upload.id)
-    return won
+def _claim(append: upload_sql.Append) -> upload_sql.Claimed | None:
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return upload_sql.claim(append)  # one statement: atomic without BEGIN/COMMIT
+    if connection.vendor == "sqlite":
+        with _SQLITE_WRITER, transaction.atomic():
+            return upload_sql.claim(append)
+    with transaction.atomic():  # a savepoint inside a caller's transaction
+        return upload_sql.claim(append)
 
 
-def _claim_in_one_statement(
-    upload: UploadState, offset: int, size: int, name: str, length: int | None,
-    now: datetime, done: bool,
-) -> bool:  # fmt: skip
-    def claim() -> bool:
-        return upload_sql.claim_with_chunk(
-            upload_id=upload.id, offset=offset, size=size, length=length, now=now,
-            done=done, name=name,
-        )  # fmt: skip
-
-    if not connection.in_atomic_block:
-        return claim()
-    with transaction.atomic():  # a savepoint: a refused insert must not spoil the outer one
-        return claim()
-
-
-@transaction.atomic
-def _claim_atomic(
-    upload: UploadState, offset: int, size: int, name: str, length: int | None,
-    now: datetime, done: bool,
-) -> bool:  # fmt: skip
-    claimed = upload_sql.claim_offset(
-        upload_id=upload.id, offset=offset, size=size, length=length, now=now, done=done
-    )
-    if claimed and size:
-        upload_sql.insert_chunk(upload_id=upload.id, offset=offset, size=size, name=name, now=now)
-    return claimed
+def _after_claim(append: upload_sql.Append, claimed: upload_sql.Claimed) -> None:
+    seen = claimed.data_seen_at
+    if not claimed.seen_known or seen is None or append.now - seen >= DATA_SEEN_EVERY:
+        upload_sql.mark_data_seen(
+            session_id=claimed.session_id, now=append.now, every=DATA_SEEN_EVERY
+        )
+    if claimed.status == RecordingStatus.COMPLETE:
+        _enqueue_verification(append.upload_id)
 
 
 def _enqueue_verification(recording_id: UUID) -> None:

@@ -27,7 +27,6 @@ from mianshi.interviews.services.recordings import (
     UploadNotFound,
     UploadState,
     UploadTooLarge,
-    check_append,
     recording_append,
     recording_create,
     recording_terminate,
@@ -206,13 +205,18 @@ def _patch(request: HttpRequest, token: str, upload_id: UUID) -> HttpResponse:
         raise BadRequest(_("The Upload-Offset header is missing."))
     declared = protocol.integer(request.headers.get("Upload-Length"), "Upload-Length")
     announced = protocol.integer(request.META.get("CONTENT_LENGTH") or None, "Content-Length")
-    upload = _upload(token, upload_id)
-    # Refuse a stale offset before reading a body that would be thrown away.
-    check_append(upload, offset, announced or 0, declared)
+    if len(token) > MAX_TOKEN:
+        raise UploadNotFound(_("This upload does not exist."))
     data = _body(request, announced)
     protocol.verify_checksum(request.headers.get("Upload-Checksum"), data)
-    upload = recording_append(upload=upload, offset=offset, data=data, declared_length=declared)
-    return _response(204, {"Upload-Offset": str(upload.offset), **_expires(upload)})
+    done = recording_append(
+        token_hash=hash_token(token), upload_id=upload_id, offset=offset, data=data,
+        declared_length=declared,
+    )  # fmt: skip
+    headers = {"Upload-Offset": str(done.offset)}
+    if done.status == RecordingStatus.UPLOADING:
+        headers["Upload-Expires"] = http_date(done.expires_at.timestamp())
+    return _response(204, headers)
 
 
 def _delete(request: HttpRequest, token: str, upload_id: UUID) -> HttpResponse:
