@@ -1,12 +1,9 @@
 """Writes of the interviews app (services), exported by name for the other apps."""
 
 from mianshi.interviews.services.answers import (
-    ReportedRecording,
     answer_accepts_upload,
-    answer_finish,
     answer_next,
     answer_record,
-    answer_retake,
     answer_start,
 )
 from mianshi.interviews.services.events import EventInput, session_events_record
@@ -35,6 +32,7 @@ from mianshi.interviews.services.submissions import (
     answer_file_submit,
     answer_text_submit,
 )
+from mianshi.interviews.services.takes import ReportedRecording, answer_finish, answer_retake
 from mianshi.interviews.services.verification import (
     answer_settle,
     recording_verify,

@@ -24,7 +24,7 @@ from mianshi.compliance.services import audit_record
 from mianshi.interviews.errors import OutOfOrder, TooLarge, Unacceptable, UnsupportedType
 from mianshi.interviews.flow import FILE_GRACE_MS, GRACE_MS, QuestionSpec, answer_time_over, spec_of
 from mianshi.interviews.models import Answer, AnswerStatus, InterviewSession, Phase
-from mianshi.interviews.services.answers import (
+from mianshi.interviews.services.answer_steps import (
     advance,
     is_past,
     locked_answer,
