@@ -1,11 +1,12 @@
 """Recordings as tus uploads (F-44): creation, appending chunks, termination, playback, purge.
 
 The append path is the hot one (one call per MediaRecorder chunk of every candidate), so it
-works on `UploadState` tuples and conditional UPDATEs instead of loading model instances.
-Zero data loss rests on one rule: a chunk object is stored under a unique name first, then
-`offset` moves from the old value to the new one in a single conditional UPDATE together
-with the Chunk row (unique per offset). Of two racing PATCHes at one offset exactly one
-moves it; the other removes its object and is told 409. A gap can never be accepted.
+is one conditional statement (see `upload_sql`) and loads no model instance. Zero data loss
+rests on one rule: a chunk object is stored under a unique name first, then `offset` moves
+from the value the client sent to the new one in a single conditional UPDATE — only for the
+token's own, open, unexpired upload — together with the Chunk row (unique per offset). Of
+two racing PATCHes at one offset exactly one moves it; the other removes its object and is
+told 409. A gap can never be accepted.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ class RecordingUnavailable(DomainError):
 
 @dataclass(frozen=True)
 class UploadState:
-    """What the tus handlers need of one upload, read in one query (no model instance)."""
+    """One upload as HEAD, DELETE and a refused PATCH need it, read in one query."""
 
     id: UUID
     session_id: int
