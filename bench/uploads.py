@@ -21,6 +21,15 @@ whose first answer is being recorded. Server CPU is read from /proc/<pid>/stat o
 processes given by --server-pid, or of those holding the listening socket of the URL's
 port; --db-cpu adds PostgreSQL's processes. Prints one JSON object.
 
+A server for it (keep-alive longer than the interval, or every PATCH reconnects):
+
+    MIANSHI_DATA_DIR=/tmp/bench gunicorn config.wsgi --bind 127.0.0.1:8100 --workers 4 \
+        --threads 2 --keep-alive 10 --worker-connections 2000
+
+(add MIANSHI_DATABASE_URL / MIANSHI_BROKER_URL for the scaled setup; MIANSHI_MEDIA_ROOT on
+a tmpfs separates the application's cost from the disk's). Other work on the machine
+shows in `machine_cpu_cores`, beside the server's, the database's and the client's own.
+
 The bench only talks to the loopback address it is given and stops by itself.
 """
 
