@@ -36,6 +36,7 @@ def test_unknown_link_is_404_with_advice(world: Any) -> None:
     assert response.status_code == 404
     page = response.content.decode()
     assert "This link is not valid" in page and "copied the whole link" in page
+    assert '<span class="brand">面试 Mianshi</span>' in page  # no employer to name
     status = Client().get("/i/" + "y" * 43 + "/status/")
     assert status.status_code == 404 and "This link is not valid" in status.content.decode()
 
@@ -47,6 +48,7 @@ def test_expired_link_is_410_naming_whom_to_contact(world: Any) -> None:
     page = response.content.decode()
     assert response.status_code == 410 and "has expired" in page
     assert "recruitment team of 上海分公司 · 销售部" in page and "销售代表" in page
+    assert '<span class="brand">上海分公司 · 销售部</span>' in page
     assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
     assert Client().get(f"/i/{token}/status/").status_code == 410
 
