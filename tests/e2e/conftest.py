@@ -7,12 +7,10 @@ installs it). When it cannot start, every browser test fails; none is skipped.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -67,33 +65,7 @@ NewPage = Callable[..., Page]
 
 
 @pytest.fixture
-def one_request_at_a_time(live_server: Any) -> Iterator[None]:
-    """With the in-memory SQLite test database the live server's threads share ONE
-    connection (Django's override), so two overlapping requests corrupt each other's
-    savepoints. The page sends overlapping requests on purpose (uploads beside heartbeats);
-    serialise them here. PostgreSQL and file databases get their own connections."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():  # type: ignore[attr-defined]
-        yield
-        return
-    httpd = live_server.thread.httpd
-    app = httpd.get_app()
-    lock = threading.Lock()
-
-    def serial(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        with lock:
-            result = app(environ, start_response)
-            try:
-                return list(result)
-            finally:
-                getattr(result, "close", lambda: None)()
-
-    httpd.set_app(serial)
-    yield
-    httpd.set_app(app)
-
-
-@pytest.fixture
-def new_page(browser: Browser, live_server: Any, one_request_at_a_time: None) -> Iterator[NewPage]:
+def new_page(browser: Browser, live_server: Any) -> Iterator[NewPage]:
     """new_page(locale="zh-CN") → a page in a fresh context (own cookies) on the live server."""
     contexts: list[BrowserContext] = []
 

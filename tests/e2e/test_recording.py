@@ -103,9 +103,7 @@ OpenPage = Callable[..., tuple[Page, cand.Traffic]]
 
 
 @pytest.fixture
-def open_page(
-    media_browser: Browser, live_server: Any, eager_tasks: None, one_request_at_a_time: None
-) -> Iterator[OpenPage]:
+def open_page(media_browser: Browser, live_server: Any, eager_tasks: None) -> Iterator[OpenPage]:
     contexts: list[BrowserContext] = []
 
     def make(path: str) -> tuple[Page, cand.Traffic]:
