@@ -37,6 +37,7 @@ def test_unknown_link_is_404_with_advice(world: Any) -> None:
     page = response.content.decode()
     assert "This link is not valid" in page and "copied the whole link" in page
     assert '<span class="brand">面试 Mianshi</span>' in page  # no employer to name
+    assert "{#" not in page  # template comments stay on one line, or they show
     status = Client().get("/i/" + "y" * 43 + "/status/")
     assert status.status_code == 404 and "This link is not valid" in status.content.decode()
 
