@@ -13,9 +13,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -26,6 +23,7 @@ from config.wsgi import application
 from conftest import ALL_SCOPES
 from mianshi.accounts.roles import Role
 from mianshi.accounts.services import apikey_create
+from mianshi.common.tests.support import fuzz_settings, kept_test_connection
 
 
 def load_schema() -> tuple[Any, str]:
@@ -44,13 +42,9 @@ CHECKS = [not_a_server_error, content_type_conformance, response_schema_conforma
 
 @pytest.fixture
 def wsgi_keeps_test_connection() -> Iterator[None]:
-    """What Django's test client does per request: the WSGI handler would otherwise close
-    the database connection after each answer, and with it the test's transaction."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    """The test transaction survives the WSGI handler's requests."""
+    with kept_test_connection():
+        yield
 
 
 @pytest.fixture
@@ -72,18 +66,8 @@ def test_the_document_is_served_and_lists_operations() -> None:
 if schema is not None:
 
     @schema.parametrize()
-    @settings(
-        max_examples=10,
-        deadline=None,
-        database=None,
-        # One key for all examples of an operation is intended; the data they create piles up
-        # inside the test transaction, like a busy tenant.
-        suppress_health_check=[
-            HealthCheck.too_slow,
-            HealthCheck.filter_too_much,
-            HealthCheck.function_scoped_fixture,
-        ],
-    )
+    # The data the examples create piles up inside the test transaction, like a busy tenant.
+    @fuzz_settings(max_examples=10)
     @pytest.mark.django_db
     @pytest.mark.usefixtures("wsgi_keeps_test_connection")
     def test_api_never_fails_and_keeps_its_promises(case: Any, bearer: dict[str, str]) -> None:

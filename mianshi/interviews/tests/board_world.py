@@ -8,25 +8,23 @@ quality report), rows are written directly: the board only reads them.
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import datetime as dt
-import socket
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from config.celery import app as celery_app
 from mianshi.accounts.models import User
 from mianshi.accounts.roles import Role
 from mianshi.candidates.models import Application, ApplicationAssignment
-from mianshi.candidates.tests.factories import make_application, make_candidate, make_job
+from mianshi.candidates.tests.factories import make_application, make_candidate
+from mianshi.common.tests.support import (
+    eager,  # noqa: F401 (fixture)
+    interview_job,
+    interview_settings,  # noqa: F401 (autouse fixture)
+    smtp,  # noqa: F401 (fixture)
+)
 from mianshi.interviews.models import (
     Answer,
     InterviewSession,
@@ -47,23 +45,9 @@ from mianshi.interviews.services import (
 from mianshi.invitations.models import Invitation
 from mianshi.invitations.services import invitation_create
 from mianshi.jobs.models import Job
-from mianshi.jobs.services import job_update
-from mianshi.jobs.tests.factories import make_question, make_template
+from mianshi.jobs.tests.factories import make_question
 
-KEY = "k1:" + base64.b64encode(b"1" * 32).decode()
 CHOICES = [{"key": "A", "text": "先倾听客户"}, {"key": "B", "text": "立即降价"}]
-
-
-@pytest.fixture(autouse=True)
-def board_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.ENCRYPTION_KEYS = [KEY]
-    settings.BLIND_INDEX_KEY = "test-blind-index-key-0123456789"
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.PUBLIC_URL = "https://jobs.example.cn"
-    settings.CHANNELS = ["email"]
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def ago(**delta: float) -> dt.datetime:
@@ -159,11 +143,7 @@ def job_with_questions(hr: User, unit: Any) -> Job:
         ),
         make_question(unit, hr, text="请讲述一次你说服客户的经历。", answer_type="video"),
     ]
-    template = make_template(unit, questions, hr, name="销售一面")
-    job = make_job(unit, "销售代表")
-    return job_update(
-        actor=hr, job=job, data={"interview_template": template, "invitation_hours": 48}
-    )
+    return interview_job(unit, hr, questions, "销售代表", invitation_hours=48)
 
 
 @pytest.fixture
@@ -181,49 +161,3 @@ def bw(org: Any, make_user: Any) -> BoardWorld:
 
 def assign(application: Application, interviewer: User) -> None:
     ApplicationAssignment.objects.create(application=application, interviewer=interviewer)
-
-
-# --- real mail ------------------------------------------------------------------------------
-
-
-@dataclass
-class Mailbox:
-    """What the local SMTP server received."""
-
-    messages: list[Any] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[Mailbox]:
-    """A real SMTP server on loopback, with Django's SMTP backend pointed at it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    try:
-        yield box
-    finally:
-        controller.stop()
-        asyncio.set_event_loop(None)
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    """Celery tasks run in-process (the real task code, no broker)."""
-    before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before

@@ -7,28 +7,27 @@ candidate then talks to the server only over HTTP with the token, as the browser
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from mianshi.accounts.models import User
 from mianshi.accounts.roles import Role
 from mianshi.candidates.models import Application
 from mianshi.candidates.tests.factories import make_application, make_candidate
+from mianshi.common.tests.support import (
+    interview_job,
+    interview_settings,  # noqa: F401 (autouse fixture)
+)
 from mianshi.interviews.models import InterviewSession
 from mianshi.invitations.models import Invitation
 from mianshi.invitations.services import invitation_create
 from mianshi.jobs.models import AnswerType, Job
-from mianshi.jobs.services import job_update
-from mianshi.jobs.tests.factories import make_question, make_template
+from mianshi.jobs.tests.factories import make_question
 
-KEY = "k1:" + base64.b64encode(b"1" * 32).decode()
 CHOICES = [
     {"key": "A", "text": "先倾听客户"},
     {"key": "B", "text": "立即降价"},
@@ -39,16 +38,6 @@ MINIMAL_PAGE = (
     "<p id=ctx>{{ token }}|{{ api_base }}|{{ tus_endpoint }}|{{ status_url }}|"
     "{{ job_title }}|{{ org_name }}</p>"
 )
-
-
-@pytest.fixture(autouse=True)
-def candidate_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.ENCRYPTION_KEYS = [KEY]
-    settings.BLIND_INDEX_KEY = "test-blind-index-key-0123456789"
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -139,15 +128,7 @@ def question(unit: Any, hr: User, kind: str, text: str, **kw: Any) -> Any:
 def invite(
     unit: Any, hr: User, questions: list[Any], *, title: str = "销售代表", name: str = "张三"
 ) -> Interview:
-    from mianshi.candidates.tests.factories import make_job
-
-    job = make_job(unit, title)
-    template = make_template(unit, questions, hr, name=f"{title}一面")
-    job = job_update(
-        actor=hr,
-        job=job,
-        data={"interview_template": template, "required_materials": "身份证复印件，学历证书"},
-    )
+    job = interview_job(unit, hr, questions, title, required_materials="身份证复印件，学历证书")
     candidate = make_candidate(hr, unit, name=name)
     application = make_application(hr, candidate, job)
     invitation, token = invitation_create(actor=hr, application=application)

@@ -9,13 +9,11 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance
 
 from config.wsgi import application
+from mianshi.common.tests.support import fuzz_settings, kept_test_connection
 from mianshi.interviews.tests.candidate_fixtures import *  # noqa: F403
 from mianshi.interviews.tests.candidate_fixtures import Interview
 
@@ -31,13 +29,9 @@ def begun(three: Interview) -> Interview:
 
 @pytest.fixture
 def fuzzed(begun: Interview) -> Iterator[Interview]:
-    """As Django's test client does per request (it reconnects the handlers afterwards, so
-    this comes after `begun`): keep the test transaction's connection open."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield begun
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    """The test transaction's connection kept open, after `begun` used the test client."""
+    with kept_test_connection():
+        yield begun
 
 
 def test_the_document_lists_the_candidate_operations() -> None:
@@ -48,16 +42,7 @@ def test_the_document_lists_the_candidate_operations() -> None:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=25,
-    deadline=None,
-    database=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
+@fuzz_settings(max_examples=25)
 @pytest.mark.django_db
 def test_candidate_api_never_fails(case: Any, fuzzed: Interview) -> None:
     case.path_parameters = {**(case.path_parameters or {}), "token": fuzzed.token}

@@ -4,7 +4,6 @@ code (Celery in eager mode), then a written and a chosen answer and the finish."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,9 @@ import pytest
 import requests
 from tusclient.client import TusClient
 
-from config.celery import app as celery_app
 from interview_analysis.tests import mediagen
 from mianshi.candidates.pipeline import Stage
+from mianshi.common.tests.support import eager  # noqa: F401 (fixture)
 from mianshi.interviews.models import Answer, AnswerStatus, Recording, RecordingStatus, SessionState
 from mianshi.interviews.tests.candidate_fixtures import *  # noqa: F403
 from mianshi.interviews.tests.candidate_fixtures import CHOICES, invite, question
@@ -23,16 +22,6 @@ from mianshi.jobs.models import AnswerType
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SECONDS = 4.0
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
 
 
 class Browser:
@@ -71,8 +60,9 @@ class Browser:
         return str(uploader.url).rsplit("/", 1)[-1]
 
 
+@pytest.mark.usefixtures("eager")
 def test_interview_over_http_with_an_independent_tus_client(
-    live_server: Any, org: Any, hr: Any, tmp_path: Path, eager: None
+    live_server: Any, org: Any, hr: Any, tmp_path: Path
 ) -> None:
     unit = org.sh_sales
     interview = invite(
