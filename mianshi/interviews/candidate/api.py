@@ -6,6 +6,7 @@ Every refusal is `{"detail": "<translated>", "code": "…"}` with a 4xx status.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation, ValidationError
@@ -114,6 +115,14 @@ def _progress(session: InterviewSession, answer: Answer, token: str) -> dict[str
     return sel.candidate_progress(session=session, answer=answer, token=token)
 
 
+def _step(token: str, position: int, write: Callable[..., Answer], **data: Any) -> dict[str, Any]:
+    """One move on the question at `position` by the service `write`, answered with what it
+    changed: the session summary and that question."""
+    _invitation, session = _open(token)
+    answer = write(session=session, position=position, **data)
+    return _progress(session, answer, token)
+
+
 # --- reading -----------------------------------------------------------------------------
 
 
@@ -147,9 +156,11 @@ def device_check(request: HttpRequest, token: str, payload: DeviceCheckIn) -> An
 def network_check(request: HttpRequest, token: str) -> Any:
     """An upload speed probe: the bytes are read and dropped."""
     sel.candidate_invitation(token)
-    if _declared_length(request) > NETWORK_PROBE_MAX:
-        raise TooLarge(_("The network test sends at most 512 KiB."))
-    if len(request.read(NETWORK_PROBE_MAX + 1)) > NETWORK_PROBE_MAX:
+    # The declared length refuses a large body before it is read.
+    if (
+        _declared_length(request) > NETWORK_PROBE_MAX
+        or len(request.read(NETWORK_PROBE_MAX + 1)) > NETWORK_PROBE_MAX
+    ):
         raise TooLarge(_("The network test sends at most 512 KiB."))
     return Status(204, None)
 
@@ -166,56 +177,40 @@ def _declared_length(request: HttpRequest) -> int:
 
 @candidate_api.post("/{token}/questions/{position}/start", response=dict)
 def start(request: HttpRequest, token: str, position: int) -> Any:
-    _invitation, session = _open(token)
-    answer = svc.answer_start(session=session, position=position)
-    return _progress(session, answer, token)
+    return _step(token, position, svc.answer_start)
 
 
 @candidate_api.post("/{token}/questions/{position}/record", response=dict)
 def record(request: HttpRequest, token: str, position: int) -> Any:
-    _invitation, session = _open(token)
-    answer = svc.answer_record(session=session, position=position)
-    progress = _progress(session, answer, token)
+    progress = _step(token, position, svc.answer_record)
     remaining = progress["session"]["phase_remaining_ms"]
-    return {"attempt": answer.attempt, "remaining_ms": remaining, **progress}
+    return {"attempt": progress["question"]["attempt"], "remaining_ms": remaining, **progress}
 
 
 @candidate_api.post("/{token}/questions/{position}/finish", response=dict)
 def finish_answer(request: HttpRequest, token: str, position: int, payload: FinishIn) -> Any:
-    _invitation, session = _open(token)
     reports = [svc.ReportedRecording(**r.model_dump()) for r in payload.recordings]
-    answer = svc.answer_finish(
-        session=session, position=position, attempt=payload.attempt, recordings=reports
-    )
-    return _progress(session, answer, token)
+    return _step(token, position, svc.answer_finish, attempt=payload.attempt, recordings=reports)
 
 
 @candidate_api.post("/{token}/questions/{position}/retake", response=dict)
 def retake(request: HttpRequest, token: str, position: int) -> Any:
-    _invitation, session = _open(token)
-    answer = svc.answer_retake(session=session, position=position)
-    return _progress(session, answer, token)
+    return _step(token, position, svc.answer_retake)
 
 
 @candidate_api.post("/{token}/questions/{position}/next", response=dict)
 def next_question(request: HttpRequest, token: str, position: int) -> Any:
-    _invitation, session = _open(token)
-    answer = svc.answer_next(session=session, position=position)
-    return _progress(session, answer, token)
+    return _step(token, position, svc.answer_next)
 
 
 @candidate_api.post("/{token}/questions/{position}/text", response=dict)
 def text_answer(request: HttpRequest, token: str, position: int, payload: TextIn) -> Any:
-    _invitation, session = _open(token)
-    answer = svc.answer_text_submit(session=session, position=position, text=payload.text)
-    return _progress(session, answer, token)
+    return _step(token, position, svc.answer_text_submit, text=payload.text)
 
 
 @candidate_api.post("/{token}/questions/{position}/choice", response=dict)
 def choice_answer(request: HttpRequest, token: str, position: int, payload: ChoiceIn) -> Any:
-    _invitation, session = _open(token)
-    answer = svc.answer_choice_submit(session=session, position=position, keys=payload.keys)
-    return _progress(session, answer, token)
+    return _step(token, position, svc.answer_choice_submit, keys=payload.keys)
 
 
 @candidate_api.post("/{token}/questions/{position}/file", response=dict)
