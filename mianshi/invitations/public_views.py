@@ -25,8 +25,9 @@ def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int
 ) -> HttpResponse:
     response = TemplateResponse(request, template, context, status=status)
-    # The token is in the URL: keep it out of referrers and shared caches.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: no referrer to other sites. Not "no-referrer": that makes
+    # the browser send "Origin: null" with our own forms and CSRF refuses the language switch.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     # Deadlines are stated in Beijing time, as in the e-mail.

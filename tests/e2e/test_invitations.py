@@ -64,6 +64,12 @@ def test_hr_invites_copies_the_link_and_the_candidate_opens_it(
     assert response is not None and response.status == 200
     invitation = Invitation.objects.get(application=application)
     assert invitation.status == "opened" and invitation.first_opened_at is not None
+    # The candidate can switch the language on their pages (the form's CSRF origin check
+    # needs a real Origin, which a no-referrer policy turns into "null").
+    expect(candidate_page.locator("html")).to_have_attribute("lang", "zh-hans")
+    switch_language(candidate_page, "en")
+    candidate_page.goto(link.rstrip("/") + "/status/")
+    switch_language(candidate_page, "zh-hans")
 
     page.goto(reverse("invitations:invitation_list"))
     row = page.locator(f"tr[data-invitation='{invitation.pk}']")

@@ -40,7 +40,9 @@ def interview_page(request: HttpRequest, token: str) -> HttpResponse:
         "bootstrap": bootstrap,
     }
     response = render(request, "interviews/candidate/interview.html", context)
-    # The token is in the URL: keep it out of referrers and search engines.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: no referrer to other sites. Not "no-referrer": that makes
+    # the browser send "Origin: null" with our own forms and CSRF refuses the language switch.
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

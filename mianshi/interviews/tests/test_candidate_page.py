@@ -40,7 +40,7 @@ def test_page_hands_the_recorder_its_context(three: Interview, minimal_page: Non
     for key in ("invitation", "session", "consent", "questions", "tus"):
         assert bootstrap[key] == api_state[key]
     assert response["Cache-Control"].startswith("max-age=0")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_first_visit_opens_the_session_once(three: Interview, minimal_page: None) -> None:

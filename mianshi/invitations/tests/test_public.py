@@ -50,7 +50,7 @@ def test_expired_link_is_410_naming_whom_to_contact(world: Any) -> None:
     assert response.status_code == 410 and "has expired" in page
     assert "recruitment team of 上海分公司 · 销售部" in page and "销售代表" in page
     assert '<span class="brand">上海分公司 · 销售部</span>' in page
-    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
     assert Client().get(f"/i/{token}/status/").status_code == 410
 
 
