@@ -99,9 +99,7 @@ class ConsentKind(models.TextChoices):
 class Consent(models.Model):
     """A consent given (or refused) with the exact notice version and its hash (F-41)."""
 
-    session = models.ForeignKey(
-        InterviewSession, on_delete=models.CASCADE, related_name="consents"
-    )
+    session = models.ForeignKey(InterviewSession, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(_("consent"), max_length=12, choices=ConsentKind.choices)
     granted = models.BooleanField(_("granted"))
     notice_version = models.CharField(_("notice version"), max_length=40)

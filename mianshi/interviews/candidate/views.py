@@ -43,6 +43,5 @@ def interview_page(request: HttpRequest, token: str) -> HttpResponse:
     # The token is in the URL: no referrer to other sites. Not "no-referrer": that makes
     # the browser send "Origin: null" with our own forms and CSRF refuses the language switch.
     response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
