@@ -17,4 +17,5 @@ $BIN/celery -A config worker -B --schedule="$DATA_DIR/celerybeat-schedule" --log
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
 echo "Mianshi is starting on http://127.0.0.1:${PORT}/  (worker pid $WORKER, log $DATA_DIR/worker.log)"
-$BIN/gunicorn config.wsgi --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 --access-logfile -
+# 4×2 with keep-alive beyond the recorder's chunk interval: the configuration bench/uploads.py measured.
+$BIN/gunicorn config.wsgi --bind "127.0.0.1:${PORT}" --workers 4 --threads 2 --keep-alive 10 --access-logfile -
