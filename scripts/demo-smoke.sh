@@ -61,4 +61,15 @@ for user in $DEMO_USERS; do log_in "$user"; done
 echo "demo-smoke: logged in as $DEMO_USERS"
 
 pgrep -g "$GROUP" -f "celery -A config worker" >/dev/null || fail "no Celery worker running"
-echo "demo-smoke: OK in $((SECONDS - began))s (/, /healthz, /api/openapi.json, logins, worker)"
+
+# The printed candidate links open the interview page and its API without a login, and
+# the worker mails the demo invitations into the outbox.
+link=$(grep -o "$BASE/i/[A-Za-z0-9_-]*/" "$LOG" | head -n1)
+[ -n "$link" ] || fail "make demo printed no candidate interview link"
+[ "$(status "$link")" = 200 ] || fail "the candidate link $link is not 200"
+token=${link#"$BASE/i/"}; token=${token%/}
+curl -s --max-time 10 "$BASE/i/api/$token/state" | grep -q '"questions"' \
+  || fail "the candidate API gives no interview state"
+for _ in $(seq 1 30); do ls "$WORK/data/outbox/"* >/dev/null 2>&1 && break; sleep 2; done
+grep -rqs "$token" "$WORK/data/outbox/" || fail "no invitation e-mail with the link in the outbox"
+echo "demo-smoke: OK in $((SECONDS - began))s (/, /healthz, /api/openapi.json, logins, worker, candidate link, outbox)"
