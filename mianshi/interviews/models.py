@@ -128,6 +128,7 @@ class AnswerStatus(models.TextChoices):
 
 class QualityStatus(models.TextChoices):
     PENDING = "pending", _("Not checked yet")
+    CHECKING = "checking", _("Being checked")
     OK = "ok", _("OK")
     WARN = "warn", _("Usable with warnings")
     FAIL = "fail", _("Failed")
@@ -170,6 +171,8 @@ class Answer(models.Model):
         _("quality"), max_length=8, choices=QualityStatus.choices, default=QualityStatus.PENDING
     )
     quality = models.JSONField(_("quality report"), default=dict, blank=True)
+    # When a worker took the check (PENDING → CHECKING): an old claim lost its worker.
+    quality_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["session", "position"]
@@ -229,6 +232,9 @@ class Recording(models.Model):
     storage_path = models.CharField(max_length=255, blank=True, editable=False)
     sha256 = models.CharField(max_length=64, blank=True, editable=False)
     reported_ms = models.PositiveIntegerField(null=True, blank=True)
+    # The browser ended this segment by a reload or a closed tab: its unflushed tail is
+    # lost, so it may be shorter than reported.
+    interrupted = models.BooleanField(_("interrupted"), default=False)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     media_info = models.JSONField(default=dict, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)

@@ -24,8 +24,8 @@ class AnswerQuality:
 
 
 def answer_quality(answer: Answer) -> AnswerQuality | None:
-    """The quality figures of a checked answer (None before the check ran)."""
-    if answer.quality_status == QualityStatus.PENDING:
+    """The quality figures of a checked answer (None until the check stored its verdict)."""
+    if answer.quality_status in (QualityStatus.PENDING, QualityStatus.CHECKING):
         return None
     report = answer.quality if isinstance(answer.quality, dict) else {}
     width, height = _number(report.get("width")), _number(report.get("height"))

@@ -28,6 +28,8 @@ VERIFY_OVERDUE = timedelta(minutes=10)
 # A verification still claimed after this lost its worker (acks_late redelivers, but a
 # broker restart may not).
 VERIFY_STALE = timedelta(hours=1)
+# A quality check takes minutes at most; a claim older than this lost its worker.
+CHECK_STALE = timedelta(minutes=30)
 
 
 def _requeue_verification(now: Any) -> int:
@@ -49,6 +51,9 @@ def _requeue_verification(now: Any) -> int:
 def _requeue_quality(now: Any) -> int:
     from mianshi.interviews.tasks import check_answer
 
+    Answer.objects.filter(
+        quality_status=QualityStatus.CHECKING, quality_claimed_at__lt=now - CHECK_STALE
+    ).update(quality_status=QualityStatus.PENDING, quality_claimed_at=None)
     pending = list(
         Answer.objects.filter(
             status=AnswerStatus.COMPLETE, quality_status=QualityStatus.PENDING

@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,7 +55,6 @@ logger = logging.getLogger(__name__)
 FRAME_EVERY_S = 0.5  # as the analysis pipeline samples
 MAX_FRAMES = 600  # long answers are sampled more sparsely, not at a higher cost
 FRAME_MAX_WIDTH = 640
-STALE_CLAIM = timedelta(minutes=30)
 
 # The engine's issue codes, in the candidate's and HR's language.
 ISSUE_LABELS = {
@@ -211,24 +211,28 @@ def _unreadable(segments: int) -> dict[str, Any]:
             "segments": segments, "checked_at": timezone.now().isoformat()}  # fmt: skip
 
 
-def _claim(answer_id: int) -> bool:
-    """PENDING with no claim → a claim marker; a claim older than STALE_CLAIM is taken over."""
+def _claim(answer_id: int) -> datetime | None:
+    """PENDING → CHECKING in one conditional UPDATE: the claim's time, or None when another
+    worker has it (or it was checked already). Stale claims go back to PENDING in
+    `uploads_maintain`."""
     now = timezone.now()
-    base = Answer.objects.filter(
+    won = Answer.objects.filter(
         pk=answer_id, status=AnswerStatus.COMPLETE, quality_status=QualityStatus.PENDING
-    )
-    marker = {"state": "checking", "claimed_at": now.isoformat()}
-    if base.filter(quality={}).update(quality=marker):
-        return True
-    stale = (now - STALE_CLAIM).isoformat()
-    return bool(
-        base.filter(quality__state="checking", quality__claimed_at__lt=stale).update(quality=marker)
+    ).update(quality_status=QualityStatus.CHECKING, quality_claimed_at=now)
+    return now if won else None
+
+
+def _claimed(answer_id: int, claimed_at: datetime | None) -> QuerySet[Answer]:
+    """The answer while this worker's claim still holds."""
+    return Answer.objects.filter(
+        pk=answer_id, quality_status=QualityStatus.CHECKING, quality_claimed_at=claimed_at
     )
 
 
 def answer_quality_check(*, answer_id: int) -> str:
     """Measure a COMPLETE answer's recordings and store the verdict (idempotent claim)."""
-    if not _claim(answer_id):
+    claimed_at = _claim(answer_id)
+    if claimed_at is None:
         return "not_claimed"
     answer = Answer.objects.select_related("session").get(pk=answer_id)
     recordings = list(
@@ -240,7 +244,10 @@ def answer_quality_check(*, answer_id: int) -> str:
         with translation.override(settings.LANGUAGE_CODE):
             return _check(answer, recordings)
     except Exception:
-        Answer.objects.filter(pk=answer_id, quality_status=QualityStatus.PENDING).update(quality={})
+        # Give the claim back so a retry can take it again.
+        _claimed(answer_id, claimed_at).update(
+            quality_status=QualityStatus.PENDING, quality_claimed_at=None
+        )
         raise
 
 
@@ -262,9 +269,9 @@ def _check(answer: Answer, recordings: list[Recording]) -> str:
 
 @transaction.atomic
 def _store(answer: Answer, status: str, document: dict[str, Any], verdict: str) -> str:
-    stored = Answer.objects.filter(
-        pk=answer.pk, quality_status=QualityStatus.PENDING, quality__state="checking"
-    ).update(quality_status=status, quality=document)
+    stored = _claimed(answer.pk, answer.quality_claimed_at).update(
+        quality_status=status, quality=document
+    )
     if not stored:
         return "lost_claim"
     if status == QualityStatus.FAIL:

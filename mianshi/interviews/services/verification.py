@@ -53,6 +53,15 @@ TOLERANCE_S, TOLERANCE_SHARE = 1.5, 0.05
 # A segment cut by a reload or a crash loses the chunks MediaRecorder had not flushed yet.
 INTERRUPTED_SHORT_S, INTERRUPTED_SHORT_SHARE = 5.0, 0.25
 SETTLED = frozenset({AnswerStatus.COMPLETE, AnswerStatus.FAILED, AnswerStatus.SKIPPED})
+# What settling an answer writes (a new COMPLETE also resets the quality check).
+SETTLE_FIELDS = (
+    "status",
+    "measured_ms",
+    "reported_ms",
+    "quality_status",
+    "quality",
+    "quality_claimed_at",
+)
 FLAG_REASON_MAX = 300
 
 
@@ -111,8 +120,7 @@ def _check_duration(recording: Recording, measured_ms: int) -> bool:
     """Compare with the browser's figure when it is known; True when compared."""
     if recording.reported_ms is None:
         return False
-    interrupted = bool(recording.media_info.get("interrupted"))
-    if duration_problem(recording.reported_ms, measured_ms, interrupted=interrupted):
+    if duration_problem(recording.reported_ms, measured_ms, interrupted=recording.interrupted):
         raise VerificationFailed(
             "duration",
             _("The recording lasts %(measured).1f s but %(reported).1f s were recorded.")
@@ -164,7 +172,7 @@ def _verify_claimed(recording: Recording) -> str:
 
 
 def _merged(recording_id: Any, extra: Mapping[str, Any]) -> dict[str, Any]:
-    """media_info with `extra` added (the flow may have noted `interrupted` meanwhile)."""
+    """media_info as stored now with `extra` added (earlier steps' notes are kept)."""
     current = Recording.objects.filter(pk=recording_id).values_list("media_info", flat=True).first()
     return {**(current or {}), **extra}
 
@@ -230,13 +238,9 @@ def recordings_report(*, answer: Answer, reports: Iterable[Mapping[str, Any]]) -
     """
     stored = 0
     for report in reports:
-        rows = Recording.objects.filter(pk=report["id"], answer=answer)
-        info = rows.values_list("media_info", flat=True).first()
-        if info is None:
-            continue
-        stored += rows.update(
+        stored += Recording.objects.filter(pk=report["id"], answer=answer).update(
             reported_ms=max(0, int(report.get("duration_ms") or 0)),
-            media_info={**info, "interrupted": bool(report.get("interrupted"))},
+            interrupted=bool(report.get("interrupted")),
         )
     return stored
 
@@ -297,7 +301,7 @@ def _settle_recorded(answer: Answer) -> None:
         answer.status = AnswerStatus.UPLOADING
     else:
         answer.status = AnswerStatus.VERIFYING
-    answer.save(update_fields=["status", "measured_ms", "reported_ms", "quality_status", "quality"])
+    answer.save(update_fields=SETTLE_FIELDS)
     for failed in (r for r in recordings if r.status == RecordingStatus.FAILED):
         # The same words as when the recording failed, so the flag names it only once.
         session_flag(session_id=answer.session_id, reason=_flag_text(answer.position, failed.error))
@@ -316,6 +320,7 @@ def _complete(answer: Answer, recordings: list[Recording]) -> None:
     if answer.reported_ms is None and all(ms is not None for ms in reported):
         answer.reported_ms = sum(ms or 0 for ms in reported)
     answer.quality_status, answer.quality = QualityStatus.PENDING, {}
+    answer.quality_claimed_at = None
     answer_id = answer.pk
     transaction.on_commit(lambda: check_answer.delay(answer_id))
 

@@ -176,6 +176,17 @@ def test_checked_answer_without_problems_shows_its_figures_only(bw):
     assert row.quality[0].fps == 30.0 and row.quality[0].height is None
 
 
+def test_an_answer_being_checked_shows_no_figures_yet(bw):
+    started = bw.invite()
+    bw.recording_video(started)
+    set_session(started, state=SessionState.DONE)
+    answer = started.answer(3)
+    answer.quality_status, answer.quality_claimed_at = QualityStatus.CHECKING, timezone.now()
+    answer.save()
+    row = row_of(bw, started)
+    assert row.quality == [] and not row.anomalies
+
+
 def test_flag_without_a_specific_cause_is_shown_with_its_reason(bw):
     started = bw.invite()
     bw.guide(started)

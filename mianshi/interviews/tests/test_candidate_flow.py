@@ -283,7 +283,8 @@ def test_reload_resumes_the_same_phase_with_the_server_clock(three: Interview) -
     )
     # An interrupted segment's length is a guess: no total to compare against.
     assert answer(three, 1).reported_ms is None
-    assert Recording.objects.get(pk=first).media_info["interrupted"] is True
+    assert Recording.objects.get(pk=first).interrupted is True
+    assert Recording.objects.get(pk=second).interrupted is False
 
 
 def test_prep_time_zero_records_at_once(org: Any, hr: Any) -> None:

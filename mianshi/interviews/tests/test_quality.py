@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from interview_analysis.tests import mediagen
 from mianshi.interviews.models import (
@@ -157,3 +160,29 @@ def test_the_check_runs_once(
     assert check_answer.delay(answer.pk).get() == "not_claimed"
     answer.refresh_from_db()
     assert answer.quality["checked_at"] == checked_at
+
+
+def test_a_stale_claim_is_taken_back_by_maintenance(
+    world: uw.World, media_dir: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    data = uw.answer_webm(media_dir / "stale.webm", 6.0)
+    answer = answered(world, django_capture_on_commit_callbacks, [data])
+    # A worker claimed the check and died before storing a verdict.
+    claimed = Answer.objects.filter(pk=answer.pk)
+    claimed.update(quality_status=QualityStatus.CHECKING, quality={}, quality_claimed_at=ago(29))
+    assert check_answer.delay(answer.pk).get() == "not_claimed"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_uploads", verbosity=0)
+    answer.refresh_from_db()
+    assert answer.quality_status == QualityStatus.CHECKING and answer.quality == {}
+    claimed.update(quality_claimed_at=ago(31))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_uploads", verbosity=0)
+    answer.refresh_from_db()
+    assert answer.quality_status in (QualityStatus.OK, QualityStatus.WARN), answer.quality
+    claimed_at = answer.quality_claimed_at
+    assert answer.quality["checked_at"] and claimed_at is not None and claimed_at > ago(1)
+
+
+def ago(minutes: int) -> dt.datetime:
+    return timezone.now() - dt.timedelta(minutes=minutes)

@@ -193,6 +193,23 @@ def test_a_late_report_is_compared_when_the_answer_settles(
     assert InterviewSession.objects.get(pk=take.session.pk).flagged
 
 
+@pytest.mark.parametrize("interrupted", [True, False])
+def test_an_interrupted_segment_may_be_shorter_than_reported(
+    take: uw.Take, good_webm: bytes, django_capture_on_commit_callbacks: Any, interrupted: bool
+) -> None:
+    # A 6 s file reported as 9 s: only a segment cut by a reload may have lost that much.
+    client = Client()
+    url = uw.create(client, take)["Location"]
+    assert uw.patch(client, url, 0, good_webm[:1000]).status_code == 204
+    with django_capture_on_commit_callbacks(execute=True):
+        finish(take, 1, Recording.objects.get(), 9000, interrupted=interrupted)
+        uw.patch(client, url, 1000, good_webm[1000:], final_length=len(good_webm))
+    recording = Recording.objects.get()
+    assert recording.interrupted is interrupted and "interrupted" not in recording.media_info
+    expected = RecordingStatus.VERIFIED if interrupted else RecordingStatus.FAILED
+    assert recording.status == expected, recording.error
+
+
 def test_duration_tolerance() -> None:
     assert not duration_problem(6000, 6000) and not duration_problem(6000, 7400)
     assert duration_problem(6000, 7600) and duration_problem(6000, 4400)
