@@ -284,6 +284,22 @@ def test_expired_link_refuses_new_uploads_but_finishes_started_ones(take: uw.Tak
     assert uw.patch(client, url, 0, b"late", final_length=4).status_code == 204
 
 
+def test_a_replayed_link_after_the_interview_records_nothing_new(take: uw.Take) -> None:
+    """The interview is over: reusing its link may finish uploads on their way, not start one."""
+    client = Client()
+    url = created(client, take)
+    assert uw.patch(client, url, 0, b"tail").status_code == 204
+    take.invitation.__class__.objects.filter(pk=take.invitation.pk).update(
+        status=InvitationStatus.COMPLETED
+    )
+    take.session.answers.update(status=AnswerStatus.UPLOADING)
+    before = Recording.objects.count()
+    assert uw.create(client, take).status_code in (409, 410)
+    assert Recording.objects.count() == before
+    # The upload already on its way still finishes.
+    assert uw.patch(client, url, 4, b"more", final_length=8).status_code == 204
+
+
 def test_termination_removes_the_chunks(
     take: uw.Take, django_capture_on_commit_callbacks: Any
 ) -> None:
