@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +23,7 @@ from mianshi.interviews.services import ReportedRecording, answer_finish
 from mianshi.interviews.tasks import check_answer
 from mianshi.interviews.tests import upload_world as uw
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _env(settings: Any, tmp_path: Path) -> Iterator[None]:
-    uw.configure(settings, tmp_path)
-    with uw.eager_tasks():
-        yield
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> uw.World:
-    return uw.make_world(org, make_user)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_env")]
 
 
 @pytest.fixture(scope="module")

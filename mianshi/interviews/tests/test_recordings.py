@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,26 +40,7 @@ from mianshi.interviews.services.verification import duration_problem
 from mianshi.interviews.tasks import verify_recording
 from mianshi.interviews.tests import upload_world as uw
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _env(settings: Any, tmp_path: Path) -> Iterator[None]:
-    uw.configure(settings, tmp_path)
-    with uw.eager_tasks():
-        yield
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> uw.World:
-    return uw.make_world(org, make_user)
-
-
-@pytest.fixture
-def take(world: uw.World) -> uw.Take:
-    take = uw.invite(world)
-    uw.start_recording(take, 1)
-    return take
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_env")]
 
 
 @pytest.fixture(scope="module")

@@ -16,15 +16,8 @@ from mianshi.interviews.models import Chunk, Recording, RecordingStatus
 from mianshi.interviews.services import recording_open
 from mianshi.interviews.tests import upload_world as uw
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_env")]
 BUCKET = "mianshi-recordings-test"
-
-
-@pytest.fixture(autouse=True)
-def _env(settings: Any, tmp_path: Path) -> Iterator[None]:
-    uw.configure(settings, tmp_path)
-    with uw.eager_tasks():
-        yield
 
 
 @pytest.fixture

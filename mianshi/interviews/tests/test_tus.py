@@ -21,26 +21,9 @@ from mianshi.interviews.models import AnswerStatus, Chunk, Recording, RecordingS
 from mianshi.interviews.tests import upload_world as uw
 from mianshi.invitations.models import InvitationStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_settings")]
 
 WEBM_MAGIC = bytes.fromhex("1A45DFA3")
-
-
-@pytest.fixture(autouse=True)
-def _env(settings: Any, tmp_path: Path) -> None:
-    uw.configure(settings, tmp_path)
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> uw.World:
-    return uw.make_world(org, make_user)
-
-
-@pytest.fixture
-def take(world: uw.World) -> uw.Take:
-    take = uw.invite(world)
-    uw.start_recording(take, 1)
-    return take
 
 
 def stored_objects() -> list[Path]:

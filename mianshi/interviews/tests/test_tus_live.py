@@ -8,7 +8,6 @@ import base64
 import hashlib
 import http.client
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,21 +22,7 @@ from mianshi.interviews.services import recording_open
 from mianshi.interviews.services.storage import chunk_read
 from mianshi.interviews.tests import upload_world as uw
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _env(settings: Any, tmp_path: Path) -> Iterator[None]:
-    uw.configure(settings, tmp_path)
-    with uw.eager_tasks():
-        yield
-
-
-@pytest.fixture
-def take(org: Any, make_user: Any) -> uw.Take:
-    take = uw.invite(uw.make_world(org, make_user))
-    uw.start_recording(take, 1)
-    return take
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("upload_env")]
 
 
 @pytest.fixture
