@@ -15,4 +15,5 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "maintain-deliveries": {"task": "invitations.maintain_deliveries", "schedule": 300.0},
     "maintain-uploads": {"task": "interviews.maintain_uploads", "schedule": 600.0},
+    "maintain-analysis": {"task": "analysis.maintain_runs", "schedule": 600.0},
 }

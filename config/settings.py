@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "mianshi.candidates",
     "mianshi.invitations",
     "mianshi.interviews",
+    "mianshi.analysis",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -285,4 +285,9 @@ def _store(answer: Answer, status: str, document: dict[str, Any], verdict: str) 
         org_unit_id=answer.session.org_unit_id,
         detail={"status": status, "issues": len(document["issues"])},
     )  # fmt: skip
+    if status != QualityStatus.FAIL and answer.answer_type in (AnswerType.VIDEO, AnswerType.AUDIO):
+        # Imported here: the analysis app builds on this module (no import cycle).
+        from mianshi.analysis.services import analysis_enqueue
+
+        analysis_enqueue(answer=answer)  # skips itself without AI consent; biometric read there
     return status
