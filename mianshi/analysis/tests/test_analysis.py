@@ -160,7 +160,8 @@ def test_a_corrupt_recording_fails_readably_and_flags(
     run = AnalysisRun.objects.create(answer=answer, attempt=answer.attempt)
     assert analysis_run(run_id=run.pk) == RunStatus.FAILED
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and run.error and run.finished_at
+    assert run.status == RunStatus.FAILED and run.finished_at
+    assert run.error == "无法读取录像。"  # readable, in the primary UI language
     session = InterviewSession.objects.get(pk=answer.session_id)
     assert session.flagged and "1" in session.flag_reason
     assert not AnalysisResult.objects.exists()
