@@ -17,6 +17,7 @@ from mianshi.accounts.roles import Role
 from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
 from mianshi.analysis.selectors import interview_scores
 from mianshi.analysis.services import analysis_enqueue, analysis_maintain, analysis_run
+from mianshi.compliance.models import AuditEvent
 from mianshi.interviews.models import Answer, AnswerStatus, InterviewSession, Recording
 from mianshi.interviews.notices import NOTICE_VERSION
 from mianshi.interviews.services import (
@@ -53,11 +54,13 @@ def english_world(org: Any, make_user: Any) -> uw.World:
     return uw.World(hr=hr, org=org, job=job)
 
 
-def answered(world: uw.World, capture: Any, data: bytes, *, ai: bool = True) -> Answer:
+def answered(
+    world: uw.World, capture: Any, data: bytes, *, ai: bool = True, biometric: bool = True
+) -> Answer:
     """A candidate records `data` for question 1 and finishes it (tasks run on commit)."""
     take = uw.invite(world)
     consent = ConsentInput(
-        recording=True, ai_analysis=ai, biometric=True, notice_version=NOTICE_VERSION
+        recording=True, ai_analysis=ai, biometric=biometric, notice_version=NOTICE_VERSION
     )
     with capture(execute=True):
         session_consent(session=take.session, data=consent, language="en")
@@ -122,6 +125,24 @@ def test_hr_without_the_capability_cannot_rerun(
     with pytest.raises(PermissionDenied):
         analysis_enqueue(answer=answer, actor=outsider, reason="re-run")
     assert AnalysisRun.objects.filter(answer=answer).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        rerun = analysis_enqueue(answer=answer, actor=world.hr, reason="re-run")
+    runs = AnalysisRun.objects.filter(answer=answer)
+    assert runs.count() == 2 and list(runs.filter(is_current=True)) == [rerun]
+    assert AuditEvent.objects.filter(action="analysis.enqueue", object_id=str(rerun.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_without_biometric_consent_no_face_is_searched(
+    org: Any, make_user: Any, spoken_webm: bytes, django_capture_on_commit_callbacks: Any
+) -> None:
+    world = english_world(org, make_user)
+    capture = django_capture_on_commit_callbacks
+    answer = answered(world, capture, spoken_webm, biometric=False)
+    run = AnalysisRun.objects.get(answer=answer)
+    result = check_done(run)
+    assert not run.face_analysis and result.video["face_present_ratio"] == 0
+    assert result.video["frames_analysed"] > 0  # lighting and sharpness are still measured
 
 
 @pytest.mark.django_db(transaction=True)
