@@ -36,6 +36,7 @@ class AnalysisRun(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claims = models.PositiveSmallIntegerField(default=0, editable=False)
     timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,7 @@ from mianshi.organisations.scoping import require_cap
 logger = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=30)  # longer than the slowest analysis of a long answer
+MAX_CLAIMS = 3  # a run that crashed its worker this often is given up, not re-sent forever
 
 
 def pipeline_version() -> str:
@@ -96,7 +97,7 @@ def _claim(run_id: int) -> datetime | None:
     """queued → running in one conditional UPDATE: the claim's time, or None (not ours)."""
     now = timezone.now()
     won = AnalysisRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, claimed_at=now, started_at=now
+        status=RunStatus.RUNNING, claimed_at=now, started_at=now, claims=F("claims") + 1
     )
     return now if won else None
 
@@ -261,17 +262,23 @@ def _fail(run: AnalysisRun, claimed_at: datetime, reason: str, *, flag: bool = T
 
 def analysis_maintain(*, stale_after: timedelta = STALE_AFTER) -> dict[str, int]:
     """Give back running claims of killed workers and re-send queued runs whose message was
-    lost; the claim makes a duplicate message harmless."""
-    cutoff = timezone.now() - stale_after
-    returned = AnalysisRun.objects.filter(status=RunStatus.RUNNING, claimed_at__lt=cutoff).update(
-        status=RunStatus.QUEUED, claimed_at=None
-    )
-    ids = list(
-        AnalysisRun.objects.filter(status=RunStatus.QUEUED, queued_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
+    lost (the claim makes a duplicate message harmless); a run claimed MAX_CLAIMS times
+    without finishing fails instead of looping."""
+    now = timezone.now()
+    cutoff = now - stale_after
+    stale = AnalysisRun.objects.filter(status=RunStatus.RUNNING, claimed_at__lt=cutoff)
+    given_up = stale.filter(claims__gte=MAX_CLAIMS).update(
+        status=RunStatus.FAILED, claimed_at=None, finished_at=now,
+        error=_("The analysis failed repeatedly; a person reviews this answer."),
+    )  # fmt: skip
+    returned = stale.update(status=RunStatus.QUEUED, claimed_at=None)
+    lost = AnalysisRun.objects.filter(status=RunStatus.QUEUED, queued_at__lt=cutoff)
+    given_up += lost.filter(claims__gte=MAX_CLAIMS).update(
+        status=RunStatus.FAILED, finished_at=now,
+        error=_("The analysis failed repeatedly; a person reviews this answer."),
+    )  # fmt: skip
+    ids = list(lost.values_list("pk", flat=True))
     with transaction.atomic():
         for run_id in ids:
             _enqueue_on_commit(run_id)
-    return {"returned": returned, "requeued": len(ids)}
+    return {"returned": returned, "requeued": len(ids), "given_up": given_up}

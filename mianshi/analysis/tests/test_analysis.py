@@ -16,7 +16,12 @@ from django.utils import timezone
 from mianshi.accounts.roles import Role
 from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
 from mianshi.analysis.selectors import interview_scores
-from mianshi.analysis.services import analysis_enqueue, analysis_maintain, analysis_run
+from mianshi.analysis.services import (
+    MAX_CLAIMS,
+    analysis_enqueue,
+    analysis_maintain,
+    analysis_run,
+)
 from mianshi.compliance.models import AuditEvent
 from mianshi.interviews.models import Answer, AnswerStatus, InterviewSession, Recording
 from mianshi.interviews.notices import NOTICE_VERSION
@@ -202,6 +207,24 @@ def test_a_stale_running_claim_is_requeued_and_completes(
     fresh = AnalysisRun.objects.create(answer=answer, attempt=answer.attempt)
     with django_capture_on_commit_callbacks(execute=True):
         counts = analysis_maintain()
-    assert counts == {"returned": 1, "requeued": 1}
+    assert counts == {"returned": 1, "requeued": 1, "given_up": 0}
     check_done(run)
     assert AnalysisRun.objects.get(pk=fresh.pk).status == RunStatus.QUEUED  # not stale yet
+
+
+@pytest.mark.django_db
+def test_a_run_that_keeps_crashing_is_given_up(
+    org: Any, make_user: Any, spoken_webm: bytes, django_capture_on_commit_callbacks: Any
+) -> None:
+    world = english_world(org, make_user)
+    answer = answered(world, django_capture_on_commit_callbacks, spoken_webm, ai=False)
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    run = AnalysisRun.objects.create(answer=answer, attempt=answer.attempt)
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, claimed_at=an_hour_ago, claims=MAX_CLAIMS
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = analysis_maintain()
+    assert counts == {"returned": 0, "requeued": 0, "given_up": 1}
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "人工" in run.error
