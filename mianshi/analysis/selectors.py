@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from mianshi.analysis.models import AnalysisResult, RunStatus
@@ -16,18 +18,30 @@ def current_results(session: InterviewSession) -> QuerySet[AnalysisResult]:
     ).select_related("run__answer__template_question__version")
 
 
-def interview_scores(session: InterviewSession) -> dict[str, float]:
-    """Per dimension code the score (0–10) over the answers, weighted by the template
-    version's competency-model weights (1.0 where the model gives none)."""
-    totals: dict[str, list[float]] = {}
-    weights: dict[str, float] = {}
-    for result in current_results(session):
-        weights = weights or dimension_weights(
-            result.run.answer.template_question.version.model_snapshot
-        )
+def _per_dimension(results: list[AnalysisResult]) -> dict[str, list[float]]:
+    scores: dict[str, list[float]] = {}
+    for result in results:
         for dim in result.score.get("dimensions") or []:
-            weight = weights.get(dim["name"], 1.0)
-            pair = totals.setdefault(dim["name"], [0.0, 0.0])
-            pair[0] += weight * float(dim["score"])
-            pair[1] += weight
-    return {code: round(s / w, 2) for code, (s, w) in totals.items() if w}
+            scores.setdefault(str(dim["name"]), []).append(float(dim["score"]))
+    return scores
+
+
+def interview_scores(session: InterviewSession) -> dict[str, Any]:
+    """The interview's scores (0–10): per dimension the mean over the analysed answers, its
+    weight from the template version's competency model (normalised over the dimensions
+    scored; 1 where the model gives none), and the weighted total (None when nothing)."""
+    results = list(current_results(session))
+    if not results:
+        return {"dimensions": [], "total": None}
+    model = results[0].run.answer.template_question.version.model_snapshot
+    weights = dimension_weights(model)
+    scores = _per_dimension(results)
+    raw = {code: weights.get(code, 1.0) for code in scores}
+    norm = sum(raw.values()) or 1.0
+    dimensions = [
+        {"code": code, "score": round(sum(v) / len(v), 2), "weight": round(raw[code] / norm, 4),
+         "answers": len(v)}
+        for code, v in sorted(scores.items())
+    ]  # fmt: skip
+    total = sum(d["score"] * d["weight"] for d in dimensions) if dimensions else None
+    return {"dimensions": dimensions, "total": None if total is None else round(total, 2)}

@@ -104,7 +104,10 @@ def test_a_quality_checked_answer_is_analysed(
     assert result.language == "en" and result.speech["answer_units"] >= 10
     assert result.video["frames_analysed"] > 0 and result.score["dimensions"]
     scores = interview_scores(InterviewSession.objects.get(pk=answer.session_id))
-    assert set(scores) == {d["name"] for d in result.score["dimensions"]}
+    assert {d["code"] for d in scores["dimensions"]} == {
+        d["name"] for d in result.score["dimensions"]
+    }
+    assert scores["total"] is not None and 0 <= scores["total"] <= 10
 
 
 @pytest.mark.django_db
@@ -228,3 +231,32 @@ def test_a_run_that_keeps_crashing_is_given_up(
     assert counts == {"returned": 0, "requeued": 0, "given_up": 1}
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and "人工" in run.error
+
+
+@pytest.mark.django_db
+def test_interview_scores_weigh_dimensions_by_the_model(
+    org: Any, make_user: Any, spoken_webm: bytes, django_capture_on_commit_callbacks: Any
+) -> None:
+    world = english_world(org, make_user)
+    answer = answered(world, django_capture_on_commit_callbacks, spoken_webm, ai=False)
+    version = answer.template_question.version
+    version.model_snapshot = {"dimensions": [
+        {"code": "communication", "weight": "3", "children": []},
+        {"code": "customer_focus", "weight": "1", "children": []},
+    ]}  # fmt: skip
+    version.save(update_fields=["model_snapshot"])
+    for score_c, score_f, current in ((8.0, 4.0, True), (0.0, 0.0, False)):
+        run = AnalysisRun.objects.create(
+            answer=answer, attempt=1, status=RunStatus.DONE, is_current=current
+        )
+        dims = [
+            {"name": "communication", "score": score_c},
+            {"name": "customer_focus", "score": score_f},
+        ]
+        AnalysisResult.objects.create(run=run, score={"dimensions": dims})
+    scores = interview_scores(InterviewSession.objects.get(pk=answer.session_id))
+    assert scores["dimensions"] == [
+        {"code": "communication", "score": 8.0, "weight": 0.75, "answers": 1},
+        {"code": "customer_focus", "score": 4.0, "weight": 0.25, "answers": 1},
+    ]
+    assert scores["total"] == 7.0  # the superseded run counts for nothing
