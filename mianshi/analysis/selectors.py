@@ -38,10 +38,11 @@ def interview_scores(session: InterviewSession) -> dict[str, Any]:
     scores = _per_dimension(results)
     raw = {code: weights.get(code, 1.0) for code in scores}
     norm = sum(raw.values()) or 1.0
+    means = {code: round(sum(v) / len(v), 2) for code, v in scores.items()}
+    shares = {code: round(raw[code] / norm, 4) for code in scores}
     dimensions = [
-        {"code": code, "score": round(sum(v) / len(v), 2), "weight": round(raw[code] / norm, 4),
-         "answers": len(v)}
-        for code, v in sorted(scores.items())
-    ]  # fmt: skip
-    total = sum(d["score"] * d["weight"] for d in dimensions) if dimensions else None
+        {"code": code, "score": means[code], "weight": shares[code], "answers": len(scores[code])}
+        for code in sorted(scores)
+    ]
+    total = sum(means[code] * shares[code] for code in scores) if scores else None
     return {"dimensions": dimensions, "total": None if total is None else round(total, 2)}
