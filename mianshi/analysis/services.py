@@ -40,6 +40,10 @@ STALE_AFTER = timedelta(minutes=30)  # longer than the slowest analysis of a lon
 MAX_CLAIMS = 3  # a run that crashed its worker this often is given up, not re-sent forever
 
 
+def _given_up() -> str:
+    return _("The analysis failed repeatedly; a person reviews this answer.")
+
+
 def pipeline_version() -> str:
     """The engine's version string (it ships inside the mianshi distribution)."""
     try:
@@ -156,13 +160,9 @@ def _best_report(run: AnalysisRun, recordings: list[Recording]) -> AnswerReport:
     reports = []
     for recording in recordings:
         with recording_open(recording=recording) as path:
-            reports.append(_analyse(Path(path), question, analyzer))
+            # The face analyser is the biometric-consent switch (None = the engine default).
+            reports.append(pipeline.analyse(Path(path), question, face_analyzer=analyzer))
     return max(reports, key=lambda r: len(r.transcript.text) if r.transcript else -1)
-
-
-def _analyse(path: Path, question: Question, analyzer: Any) -> AnswerReport:
-    # `pipeline.run` with the face analyser as the consent switch (None = the engine default).
-    return pipeline.analyse(path, question, face_analyzer=analyzer)
 
 
 def engine_question(answer: Answer) -> Question:
@@ -268,14 +268,12 @@ def analysis_maintain(*, stale_after: timedelta = STALE_AFTER) -> dict[str, int]
     cutoff = now - stale_after
     stale = AnalysisRun.objects.filter(status=RunStatus.RUNNING, claimed_at__lt=cutoff)
     given_up = stale.filter(claims__gte=MAX_CLAIMS).update(
-        status=RunStatus.FAILED, claimed_at=None, finished_at=now,
-        error=_("The analysis failed repeatedly; a person reviews this answer."),
+        status=RunStatus.FAILED, claimed_at=None, finished_at=now, error=_given_up(),
     )  # fmt: skip
     returned = stale.update(status=RunStatus.QUEUED, claimed_at=None)
     lost = AnalysisRun.objects.filter(status=RunStatus.QUEUED, queued_at__lt=cutoff)
     given_up += lost.filter(claims__gte=MAX_CLAIMS).update(
-        status=RunStatus.FAILED, finished_at=now,
-        error=_("The analysis failed repeatedly; a person reviews this answer."),
+        status=RunStatus.FAILED, finished_at=now, error=_given_up(),
     )  # fmt: skip
     ids = list(lost.values_list("pk", flat=True))
     with transaction.atomic():

@@ -59,6 +59,19 @@ def english_world(org: Any, make_user: Any) -> uw.World:
     return uw.World(hr=hr, org=org, job=job)
 
 
+@pytest.fixture
+def world(org: Any, make_user: Any) -> uw.World:
+    return english_world(org, make_user)
+
+
+@pytest.fixture
+def unanalysed(
+    world: uw.World, spoken_webm: bytes, django_capture_on_commit_callbacks: Any
+) -> Answer:
+    """A recorded, verified answer of a candidate who refused AI analysis: nothing ran yet."""
+    return answered(world, django_capture_on_commit_callbacks, spoken_webm, ai=False)
+
+
 def answered(
     world: uw.World, capture: Any, data: bytes, *, ai: bool = True, biometric: bool = True
 ) -> Answer:
@@ -111,11 +124,8 @@ def test_a_quality_checked_answer_is_analysed(
 
 
 @pytest.mark.django_db
-def test_without_ai_consent_the_answer_is_skipped(
-    org: Any, make_user: Any, spoken_webm: bytes, django_capture_on_commit_callbacks: Any
-) -> None:
-    world = english_world(org, make_user)
-    answer = answered(world, django_capture_on_commit_callbacks, spoken_webm, ai=False)
+def test_without_ai_consent_the_answer_is_skipped(unanalysed: Answer) -> None:
+    answer = unanalysed
     run = AnalysisRun.objects.get(answer=answer)
     assert run.status == RunStatus.SKIPPED and "AI" in run.error
     assert not AnalysisResult.objects.exists()
@@ -154,11 +164,8 @@ def test_without_biometric_consent_no_face_is_searched(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_same_run_twice_concurrently_gives_one_result(
-    org: Any, make_user: Any, spoken_webm: bytes, django_capture_on_commit_callbacks: Any
-) -> None:
-    world = english_world(org, make_user)
-    answer = answered(world, django_capture_on_commit_callbacks, spoken_webm, ai=False)
+def test_the_same_run_twice_concurrently_gives_one_result(unanalysed: Answer) -> None:
+    answer = unanalysed
     run = AnalysisRun.objects.create(answer=answer, attempt=answer.attempt)
     outcomes: list[str] = []
 
@@ -179,11 +186,8 @@ def test_the_same_run_twice_concurrently_gives_one_result(
 
 
 @pytest.mark.django_db
-def test_a_corrupt_recording_fails_readably_and_flags(
-    org: Any, make_user: Any, spoken_webm: bytes, django_capture_on_commit_callbacks: Any
-) -> None:
-    world = english_world(org, make_user)
-    answer = answered(world, django_capture_on_commit_callbacks, spoken_webm, ai=False)
+def test_a_corrupt_recording_fails_readably_and_flags(unanalysed: Answer) -> None:
+    answer = unanalysed
     recording = Recording.objects.get(answer=answer)
     Path(default_storage.path(recording.storage_path)).write_bytes(b"\x00garbage" * 500)
     run = AnalysisRun.objects.create(answer=answer, attempt=answer.attempt)
@@ -198,10 +202,9 @@ def test_a_corrupt_recording_fails_readably_and_flags(
 
 @pytest.mark.django_db
 def test_a_stale_running_claim_is_requeued_and_completes(
-    org: Any, make_user: Any, spoken_webm: bytes, django_capture_on_commit_callbacks: Any
+    unanalysed: Answer, django_capture_on_commit_callbacks: Any
 ) -> None:
-    world = english_world(org, make_user)
-    answer = answered(world, django_capture_on_commit_callbacks, spoken_webm, ai=False)
+    answer = unanalysed
     an_hour_ago = timezone.now() - dt.timedelta(hours=1)
     run = AnalysisRun.objects.create(answer=answer, attempt=answer.attempt)
     AnalysisRun.objects.filter(pk=run.pk).update(
@@ -217,10 +220,9 @@ def test_a_stale_running_claim_is_requeued_and_completes(
 
 @pytest.mark.django_db
 def test_a_run_that_keeps_crashing_is_given_up(
-    org: Any, make_user: Any, spoken_webm: bytes, django_capture_on_commit_callbacks: Any
+    unanalysed: Answer, django_capture_on_commit_callbacks: Any
 ) -> None:
-    world = english_world(org, make_user)
-    answer = answered(world, django_capture_on_commit_callbacks, spoken_webm, ai=False)
+    answer = unanalysed
     an_hour_ago = timezone.now() - dt.timedelta(hours=1)
     run = AnalysisRun.objects.create(answer=answer, attempt=answer.attempt)
     AnalysisRun.objects.filter(pk=run.pk).update(
@@ -234,11 +236,8 @@ def test_a_run_that_keeps_crashing_is_given_up(
 
 
 @pytest.mark.django_db
-def test_interview_scores_weigh_dimensions_by_the_model(
-    org: Any, make_user: Any, spoken_webm: bytes, django_capture_on_commit_callbacks: Any
-) -> None:
-    world = english_world(org, make_user)
-    answer = answered(world, django_capture_on_commit_callbacks, spoken_webm, ai=False)
+def test_interview_scores_weigh_dimensions_by_the_model(unanalysed: Answer) -> None:
+    answer = unanalysed
     version = answer.template_question.version
     version.model_snapshot = {"dimensions": [
         {"code": "communication", "weight": "3", "children": []},
