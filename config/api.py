@@ -65,6 +65,7 @@ def _mount() -> None:
     from mianshi.invitations.api import router as invitations
     from mianshi.jobs.api import router as jobs
     from mianshi.organisations.api import router as organisations
+    from mianshi.reviews.api import router as reviews
 
     api.add_router("/org", organisations)
     api.add_router("/accounts", accounts)
@@ -73,6 +74,7 @@ def _mount() -> None:
     api.add_router("/audit", compliance)
     api.add_router("/invitations", invitations)
     api.add_router("/interviews", interviews)
+    api.add_router("/reviews", reviews)
 
 
 _mount()

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "mianshi.invitations",
     "mianshi.interviews",
     "mianshi.analysis",
+    "mianshi.reviews",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("audit/", include("mianshi.compliance.urls")),
     path("invitations/", include("mianshi.invitations.urls")),
     path("interviews/", include("mianshi.interviews.urls")),
+    path("reviews/", include("mianshi.reviews.urls")),
     path("i/", include("mianshi.interviews.candidate_urls")),
     path("", include("mianshi.common.urls")),
 ]

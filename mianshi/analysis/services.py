@@ -62,6 +62,13 @@ def _latest_consent(session_id: int, kind: str) -> bool:
     return bool(latest)
 
 
+def _refresh_scores_on_commit(session_id: int) -> None:
+    # The review app combines the interview's scores; imported late, it depends on us.
+    from mianshi.reviews.services.scores import session_scores_refresh
+
+    transaction.on_commit(lambda: session_scores_refresh(session_id=session_id))
+
+
 def _enqueue_on_commit(run_id: int) -> None:
     from mianshi.analysis.tasks import analyse_answer
 
@@ -210,6 +217,7 @@ def _store(run: AnalysisRun, claimed_at: datetime, report: AnswerReport) -> str:
     if not done:
         return "lost_claim"
     AnalysisResult.objects.create(run=run, **_result_fields(report))
+    _refresh_scores_on_commit(run.answer.session_id)
     audit_record(
         actor="system", action="analysis.done", obj=run,
         org_unit_id=run.answer.session.org_unit_id,
@@ -244,6 +252,7 @@ def _fail(run: AnalysisRun, claimed_at: datetime, reason: str, *, flag: bool = T
     )
     if not failed:
         return "lost_claim"
+    _refresh_scores_on_commit(run.answer.session_id)
     if flag:
         message = _("Question %(n)s could not be analysed: %(reason)s")
         session_flag(

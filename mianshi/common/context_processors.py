@@ -19,6 +19,7 @@ NAV: list[tuple[str, Any, Cap | None]] = [
     ("candidates:candidate_list", _("Candidates"), Cap.CANDIDATES_VIEW),
     ("invitations:invitation_list", _("Invitations"), Cap.CANDIDATES_VIEW),
     ("interviews:board_index", _("Interviews"), Cap.CANDIDATES_VIEW),
+    ("reviews:queue", _("Reviews"), Cap.CANDIDATES_VIEW),
     ("organisations:unit_list", _("Organisation"), Cap.ORG_MANAGE),
     ("accounts:user_list", _("Users"), Cap.ORG_MANAGE),
     ("compliance:event_list", _("Audit trail"), Cap.AUDIT_VIEW),

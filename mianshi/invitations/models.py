@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 class InvitationKind(models.TextChoices):
     FIRST = "first", _("Interview invitation")
     RE_RECORD = "re_record", _("Re-record invitation")
+    NEXT_ROUND = "next_round", _("Second-round invitation")
 
 
 class InvitationStatus(models.TextChoices):

@@ -1,7 +1,7 @@
 """Jobs, competency models, the question bank and interview templates (F-10–F-13)."""
 
 from mianshi.jobs.models.competency import CompetencyModel, Dimension
-from mianshi.jobs.models.job import Education, Job, JobStatus
+from mianshi.jobs.models.job import Education, Job, JobStatus, ScorePolicy
 from mianshi.jobs.models.question import (
     RECORDED_TYPES,
     AnswerType,
@@ -27,6 +27,7 @@ __all__ = [
     "QuestionLanguage",
     "QuestionType",
     "RubricLevel",
+    "ScorePolicy",
     "TemplateQuestion",
     "TemplateVersion",
 ]

@@ -5,6 +5,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ScorePolicy(models.TextChoices):
+    """How a job's final interview score combines the AI's and the raters' scores (F-71).
+
+    Every policy keeps a person in charge: the AI score alone never decides (F-72)."""
+
+    HUMAN_ONLY = "human_only", _("Human ratings only")
+    AVERAGE = "average", _("Average of AI and human ratings")
+    AI_SECOND_OPINION = "ai_second_opinion", _("Human ratings; AI as a second opinion")
+
+
 class JobStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open")
@@ -76,6 +86,21 @@ class Job(models.Model):
         max_length=500,
         blank=True,
         help_text=_("Comma-separated, e.g. ID card copy, degree certificate."),
+    )
+    score_policy = models.CharField(
+        _("final score policy"),
+        max_length=20,
+        choices=ScorePolicy.choices,
+        default=ScorePolicy.AVERAGE,
+    )
+    # The interview a "second round" decision invites to; none → a notice without a link.
+    second_round_template = models.ForeignKey(
+        "jobs.InterviewTemplate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("second-round interview template"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -34,6 +34,8 @@ JOB_FIELDS = (
     "invitation_hours",
     "invitation_instructions",
     "required_materials",
+    "score_policy",
+    "second_round_template",
 )
 
 

@@ -1,0 +1,15 @@
+"""The review API (/api/reviews/): one router assembled from the feature modules."""
+
+from ninja import Router
+
+router = Router(tags=["reviews"])
+
+
+def _mount() -> None:
+    from mianshi.reviews.api import decisions, ratings, reports, workbench
+
+    for module in (workbench, ratings, decisions, reports):
+        router.add_router("", module.router)
+
+
+_mount()

@@ -1,0 +1,5 @@
+"""Review API: decisions."""
+
+from ninja import Router
+
+router = Router(tags=["reviews"])

@@ -1,0 +1,5 @@
+"""Review API: ratings."""
+
+from ninja import Router
+
+router = Router(tags=["reviews"])

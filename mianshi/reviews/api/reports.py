@@ -1,0 +1,5 @@
+"""Review API: reports."""
+
+from ninja import Router
+
+router = Router(tags=["reviews"])

@@ -1,0 +1,5 @@
+"""Review API: workbench."""
+
+from ninja import Router
+
+router = Router(tags=["reviews"])
