@@ -10,6 +10,7 @@ from mianshi.reviews.tests.factories import analysed_interview, review_world
 def test_analysed_interview_has_results_and_stage(org: Any, make_user: Any) -> None:
     world = review_world(org, make_user)
     session = analysed_interview(world, scores={"communication": 8.0})
-    assert session.application.stage == Stage.INTERVIEW_DONE
+    # Every answer analysed: the score refresh moved it on from "interview done".
+    assert session.application.stage == Stage.AI_SCORED
     assert AnalysisResult.objects.filter(run__answer__session=session).count() == 2
     assert session.invitation.template_version.model_snapshot["dimensions"]
