@@ -77,7 +77,30 @@ def _current_version(job: Job) -> TemplateVersion:
     return version
 
 
-def _check_stage(application: Application) -> None:
+def _next_round_version(job: Job) -> TemplateVersion:
+    """The current version of the job's second-round template (refused when unset or empty)."""
+    template = job.second_round_template
+    if template is None:
+        raise NotInvitable(
+            _("The job “%(job)s” has no second-round interview template.") % {"job": job.title}
+        )
+    version = template_current_version(template)
+    if not version.items.exists():
+        raise NotInvitable(
+            _("The second-round interview template of “%(job)s” has no questions.")
+            % {"job": job.title}
+        )
+    return version
+
+
+def _check_stage(application: Application, kind: str) -> None:
+    if kind == InvitationKind.NEXT_ROUND:
+        # A second-round interview follows the decision: the application stays where it is.
+        if application.stage != Stage.SECOND_ROUND:
+            raise NotInvitable(
+                _("Only an application in the second round can be invited to its interview.")
+            )
+        return
     if application.stage != Stage.INVITED and not can_move(application.stage, Stage.INVITED):
         raise NotInvitable(
             _("An application in the stage “%(stage)s” cannot be invited to an interview.")
@@ -125,12 +148,14 @@ def _plan(
     """Check everything about one invitation; raise the first refusal, write nothing."""
     if kind not in InvitationKind.values:
         raise ValidationError({"kind": _("Unknown kind of invitation.")})
-    _check_stage(application)
+    _check_stage(application, kind)
     if replaces is not None and replaces.application_id != application.pk:
         raise ValidationError({"replaces": _("That invitation belongs to another application.")})
     if kind == InvitationKind.RE_RECORD and replaces is not None:
         # A re-recording answers the questions of the interview it repairs.
         version = replaces.template_version
+    elif kind == InvitationKind.NEXT_ROUND:
+        version = _next_round_version(application.job)
     else:
         version = _current_version(application.job)
     return Plan(
@@ -189,7 +214,8 @@ def _write(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     template_version_lock(version=plan.version, actor=actor)
-    _move_to_invited(actor, application, reason)
+    if kind != InvitationKind.NEXT_ROUND:
+        _move_to_invited(actor, application, reason)
     audit_record(
         actor=actor,
         action="invitation.create",
@@ -214,7 +240,9 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Create the application's invitation (superseding older ones); returns the raw token once.
 
-    Locks the template version, moves the application to "invited" when it is not there yet.
+    Locks the template version, moves the application to "invited" when it is not there yet
+    (a NEXT_ROUND invitation instead needs the "second round" stage, keeps it, and asks the
+    questions of the job's second-round template).
     Expiry defaults to the job's `invitation_hours`; instructions to the job's text.
     """
     require_manage(actor, application.org_unit_id)

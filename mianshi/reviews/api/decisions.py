@@ -1,5 +1,56 @@
-"""Review API: decisions."""
+"""Review API: decisions on an application (POST, list) and the drafted feedback message.
 
-from ninja import Router
+An application outside the caller's scope answers 404; one the caller only sees, 403; a
+move the pipeline refuses, 409; bad input, 422 with a translated message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from mianshi.accounts.api_auth import require_scope
+from mianshi.candidates.selectors import application_for_write, application_get
+from mianshi.common.pagination import DbId
+from mianshi.reviews.schemas_decisions import DecisionIn, DecisionOut, FeedbackDraftOut
+from mianshi.reviews.selectors import decisions as sel
+from mianshi.reviews.services.decisions import decision_make
 
 router = Router(tags=["reviews"])
+READ, WRITE = "candidates:read", "candidates:write"
+
+
+@router.post("/applications/{int:application_id}/decisions", response={201: DecisionOut})
+def post_decision(request: HttpRequest, application_id: int, payload: DecisionIn) -> Any:
+    require_scope(request, WRITE)
+    application = application_for_write(user=request.user, pk=application_id)
+    session = sel.decision_session(application=application, session_id=payload.session_id)
+    decision = decision_make(
+        actor=request.user, application=application, kind=payload.kind, reason=payload.reason,
+        session=session, send_feedback=payload.send_feedback,
+        feedback_subject=payload.feedback_subject, feedback_body=payload.feedback_body,
+    )  # fmt: skip
+    return Status(201, decision)
+
+
+@router.get("/applications/{int:application_id}/decisions", response=list[DecisionOut])
+def list_decisions(request: HttpRequest, application_id: int) -> Any:
+    require_scope(request, READ)
+    application = application_get(user=request.user, pk=application_id)
+    return sel.decisions_for(application=application)
+
+
+class DraftQuery(Schema):
+    kind: str = "reject"
+    session_id: DbId | None = None
+
+
+@router.get("/applications/{int:application_id}/feedback-draft", response=FeedbackDraftOut)
+def feedback_draft(request: HttpRequest, application_id: int, query: Query[DraftQuery]) -> Any:
+    require_scope(request, WRITE)
+    application = application_for_write(user=request.user, pk=application_id)
+    session = sel.decision_session(application=application, session_id=query.session_id)
+    subject, body = sel.feedback_draft(application=application, session=session, kind=query.kind)
+    return {"kind": query.kind, "subject": subject, "body": body}
