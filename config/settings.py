@@ -109,7 +109,8 @@ def database_from_url(url: str) -> dict[str, object]:
     }
 
 
-SQLITE_PATH = DATA_DIR / "mianshi.sqlite3"
+# MIANSHI_SQLITE_PATH: a test's real Celery worker opens the test process's database file.
+SQLITE_PATH = Path(env("SQLITE_PATH", str(DATA_DIR / "mianshi.sqlite3")))
 if env("DATABASE_URL"):
     DATABASES = {"default": database_from_url(env("DATABASE_URL"))}
 else:
@@ -221,6 +222,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER")
+# Where tasks go when nothing routes them; a test's real worker sends its follow-up tasks
+# (verify → quality check → analysis) to the test's own queue, not to a shared one.
+CELERY_TASK_DEFAULT_QUEUE = env("TASK_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # E-mail (F-31). With MIANSHI_EMAIL_HOST set, mail goes out over SMTP; without it, each
