@@ -193,7 +193,7 @@ class RealWorkers:
         return worker
 
     def wait_until(
-        self, check: Callable[[], T], *, what: str, timeout: float = 60, every: float = 0.2
+        self, check: Callable[[], T | None], *, what: str, timeout: float = 60, every: float = 0.2
     ) -> T:
         """Poll `check` until it returns something truthy; fail with the workers' logs."""
         deadline = time.monotonic() + timeout
