@@ -165,10 +165,13 @@ def _audit(actor: Any, rating: Rating, clean: list[CleanScore]) -> None:
     overrides = [
         c.code for c in clean if c.ai_score is not None and abs(c.score - c.ai_score) > OVERRIDE_GAP
     ]
+    detail: dict[str, Any] = {"session": rating.session_id, "total": rating.total}
+    detail["overrides"] = len(overrides)
+    detail["overridden"] = ",".join(overrides)[:80]  # codes only: the audit holds no prose
     audit_record(
         actor=actor,
         action="rating.submit" if rating.status == RatingStatus.SUBMITTED else "rating.save",
         obj=rating,
         changed_fields=["scores", "comment", "status"],
-        detail={"session": rating.session_id, "overrides": overrides, "total": rating.total},
+        detail=detail,
     )
