@@ -1,5 +1,58 @@
-"""Review API: ratings."""
+"""Review API: an interview's combined score, the ratings the caller may see, and the
+caller's own rating (GET score, GET ratings, PUT rating). An interview outside the
+caller's scope answers 404."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import Router
 
+from mianshi.accounts.api_auth import require_scope
+from mianshi.reviews.models import InterviewScore
+from mianshi.reviews.schemas_ratings import InterviewScoreOut, RatingIn, RatingOut
+from mianshi.reviews.selectors import scores as sel
+from mianshi.reviews.services.ratings import rating_save
+
 router = Router(tags=["reviews"])
+READ, WRITE = "candidates:read", "candidates:write"
+
+
+def _score_body(session_id: int, score: InterviewScore | None) -> dict[str, Any]:
+    row = score or InterviewScore(session_id=session_id)
+    return {
+        "session_id": session_id, "policy": row.policy, "ai_total": row.ai_total,
+        "ai_confidence": row.ai_confidence, "ai_dimensions": row.ai_dimensions,
+        "answers_analysed": row.answers_analysed, "answers_pending": row.answers_pending,
+        "human_total": row.human_total, "human_dimensions": row.human_dimensions,
+        "raters": row.raters, "final_total": row.final_total,
+        "provisional": sel.is_provisional(score), "note": sel.final_note(score),
+        "needs_review": row.needs_review, "updated_at": row.updated_at,
+        "anomalies": [{**f, "text": sel.anomaly_text(f)} for f in row.anomalies],
+    }  # fmt: skip
+
+
+@router.get("/interviews/{int:session_id}/score", response=InterviewScoreOut)
+def get_score(request: HttpRequest, session_id: int) -> Any:
+    require_scope(request, READ)
+    session = sel.session_for_user(user=request.user, session_id=session_id)
+    return _score_body(session.pk, sel.interview_score(session=session))
+
+
+@router.get("/interviews/{int:session_id}/ratings", response=list[RatingOut])
+def list_ratings(request: HttpRequest, session_id: int) -> Any:
+    require_scope(request, READ)
+    session = sel.session_for_user(user=request.user, session_id=session_id)
+    return sel.ratings_visible(user=request.user, session=session)
+
+
+@router.put("/interviews/{int:session_id}/rating", response=RatingOut)
+def put_rating(request: HttpRequest, session_id: int, payload: RatingIn) -> Any:
+    require_scope(request, WRITE)
+    session = sel.session_for_user(user=request.user, session_id=session_id)
+    rating = rating_save(
+        actor=request.user, session=session, scores=payload.scores, reasons=payload.reasons,
+        comment=payload.comment, submit=payload.submit,
+    )  # fmt: skip
+    return sel.own_rating(user=request.user, session=session) or rating
