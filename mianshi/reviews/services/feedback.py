@@ -120,21 +120,31 @@ def _short(quote: str) -> str:
     return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"
 
 
-def _first_quote(items: list[dict[str, Any]]) -> str:
-    return next((str(e["quote"]) for e in items if e.get("quote")), "")
-
-
-def _quotes(results: list[AnalysisResult]) -> dict[str, str]:
-    """Per dimension, a quote from the answer that scored it best."""
-    best: dict[str, tuple[float, str]] = {}
+def _quotes(results: list[AnalysisResult]) -> dict[str, list[str]]:
+    """Per dimension, quotes of the answers that scored it: its own evidence first, then the
+    answer's general evidence; from the answer that scored it best first."""
+    found: dict[str, list[tuple[int, float, str]]] = {}
     for result in results:
-        general = _first_quote(result.score.get("evidence") or [])
+        general = [str(e["quote"]) for e in result.score.get("evidence") or [] if e.get("quote")]
         for dim in result.score.get("dimensions") or []:
-            code, score = str(dim.get("name")), float(dim.get("score") or 0)
-            quote = _first_quote(dim.get("evidence") or []) or general
-            if quote and (code not in best or score > best[code][0]):
-                best[code] = (score, quote)
-    return {code: _short(quote) for code, (_score, quote) in best.items()}
+            own = [str(e["quote"]) for e in dim.get("evidence") or [] if e.get("quote")]
+            score = float(dim.get("score") or 0)
+            items = found.setdefault(str(dim.get("name")), [])
+            items += [(0, -score, q) for q in own] + [(1, -score, q) for q in general]
+    return {code: [q for *_key, q in sorted(items)] for code, items in found.items()}
+
+
+def _strengths(
+    codes: list[str], names: dict[str, str], quotes: dict[str, list[str]]
+) -> list[Strength]:
+    """One quote per strength, a different one for each when the evidence allows."""
+    used: set[str] = set()
+    out = []
+    for code in codes:
+        quote = next((q for q in quotes.get(code, []) if q not in used), "")
+        used.add(quote)
+        out.append(Strength(names.get(code, code), _short(quote)))
+    return out
 
 
 # The engine's advice in both languages, so a tip can be shown in each section's language.
@@ -165,8 +175,7 @@ def _evidence(session: InterviewSession, kind: str) -> dict[str, Any]:
     names, scores = _names(results), _scores(session)
     ranked = sorted(scores, key=lambda code: (-scores[code], code))
     top = ranked[: max(1, min(2, len(ranked) - 1))]
-    quotes = _quotes(results)
-    strengths = [Strength(names.get(c, c), quotes.get(c, "")) for c in top]
+    strengths = _strengths(top, names, _quotes(results))
     if kind != DecisionKind.REJECT:
         return {"strengths": strengths}
     low = ranked[-1:] if len(ranked) > 1 else []
