@@ -35,6 +35,9 @@ JOB_FIELDS = [
     "invitation_hours",
     "invitation_instructions",
     "required_materials",
+    # How the final interview score is formed, and what a "second round" decision invites to.
+    "score_policy",
+    "second_round_template",
 ]
 QUESTION_FIELDS = [
     "type",
@@ -76,14 +79,20 @@ class JobForm(UnitMixin, forms.Form):
         self.fields.update(fields_for_model(Job, fields=JOB_FIELDS))
         self.fields["competency_model"].queryset = selectors.competency_model_list_for(user=user)  # type: ignore[attr-defined]
         self.fields["interview_template"].queryset = selectors.template_list_for(user=user)  # type: ignore[attr-defined]
-        # Left out (an older client), the validity keeps its current or default value.
+        self.fields["second_round_template"].queryset = selectors.template_list_for(user=user)  # type: ignore[attr-defined]
+        # Left out (an older client), these keep their current or default value.
         self.fields["invitation_hours"].required = False
+        self.fields["score_policy"].required = False
 
     def clean_invitation_hours(self) -> int:
         value = self.cleaned_data.get("invitation_hours")
         if value is None:
             return int(self.initial.get("invitation_hours") or Job().invitation_hours)
         return int(value)
+
+    def clean_score_policy(self) -> str:
+        value = self.cleaned_data.get("score_policy")
+        return str(value or self.initial.get("score_policy") or Job().score_policy)
 
 
 class JobFilterForm(forms.Form):

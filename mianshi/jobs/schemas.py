@@ -17,6 +17,7 @@ QuestionTypeCode = Literal["self_intro", "behavioural", "situational", "ability"
 AnswerTypeCode = Literal["video", "audio", "text", "file", "choice"]
 LanguageCode = Literal["zh-hans", "en"]
 ExportFormat = Literal["json", "csv", "xlsx"]
+ScorePolicyCode = Literal["human_only", "average", "ai_second_opinion"]
 
 
 # Jobs ---------------------------------------------------------------------------------
@@ -36,6 +37,12 @@ class JobPatch(Schema):
     invitation_hours: int | None = Field(None, ge=1, le=1440)
     invitation_instructions: str | None = Field(None, max_length=4000)
     required_materials: str | None = Field(None, max_length=500)
+    score_policy: ScorePolicyCode | None = Field(
+        None, description="how the final interview score combines AI and human ratings"
+    )
+    second_round_template_id: DbId | None = Field(
+        None, description='the interview template a "second round" decision invites to'
+    )
 
 
 class JobUpdate(JobPatch):
@@ -54,6 +61,7 @@ class JobUpdate(JobPatch):
     required_materials: str = Field(
         "", max_length=500, description="comma-separated, e.g. 身份证复印件, 学历证书"
     )
+    score_policy: ScorePolicyCode = "average"
 
 
 class JobIn(JobUpdate):
@@ -77,6 +85,8 @@ class JobOut(Schema):
     invitation_hours: int
     invitation_instructions: str
     required_materials: str
+    score_policy: str
+    second_round_template_id: int | None
     created_at: datetime
     updated_at: datetime
 

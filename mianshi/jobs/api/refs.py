@@ -33,6 +33,10 @@ def template_ref(user: Any, pk: int | None) -> InterviewTemplate | None:
     return _ref(selectors.template_get_for, user, pk, "interview_template_id")
 
 
+def second_round_ref(user: Any, pk: int | None) -> InterviewTemplate | None:
+    return _ref(selectors.template_get_for, user, pk, "second_round_template_id")
+
+
 def _ref(get: Any, user: Any, pk: int | None, field: str) -> Any:
     if pk is None:
         return None
@@ -48,6 +52,7 @@ def resolve_ids(user: Any, data: dict[str, Any]) -> dict[str, Any]:
     for key, field, resolve in (
         ("competency_model_id", "competency_model", model_ref),
         ("interview_template_id", "interview_template", template_ref),
+        ("second_round_template_id", "second_round_template", second_round_ref),
         ("job_id", "job", job_ref),
     ):
         if key in out:

@@ -90,11 +90,15 @@ def _validate(job: Job) -> None:
             "competency_model",
             _("The competency model must belong to the job's unit or one of its parent units."),
         )
-    template: InterviewTemplate | None = job.interview_template
-    if template is not None:
-        require_readable_from(
-            template.org_unit,
-            job.org_unit,
-            "interview_template",
-            _("The interview template must belong to the job's unit or one of its parent units."),
-        )
+    for field in ("interview_template", "second_round_template"):
+        template: InterviewTemplate | None = getattr(job, field)
+        if template is not None:
+            require_readable_from(
+                template.org_unit,
+                job.org_unit,
+                field,
+                _(
+                    "The interview template must belong to the job's unit or one of its "
+                    "parent units."
+                ),
+            )
