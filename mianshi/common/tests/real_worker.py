@@ -28,7 +28,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -110,15 +110,17 @@ class Worker:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=15)
 
-    def stop(self) -> None:
-        """Warm shutdown, then the hard way; the worker never outlives the test."""
+    def stop(self, *, graceful: bool = False) -> None:
+        """End the worker; it never outlives the test. By default SIGKILL at once: the test
+        is over, and a warm shutdown waits ~6 s on the broker's poll (a cold one as long).
+        `graceful`: SIGTERM, let a running task finish (up to 30 s), then SIGKILL."""
         if not self.alive:
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        if graceful:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            with suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=30)
+        self.kill()
 
     def dump_stack(self) -> None:
         """A hung worker: make it print where every thread is (into .out) and end it."""
