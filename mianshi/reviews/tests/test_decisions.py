@@ -19,6 +19,7 @@ from mianshi.common.tests.support import Mailbox
 from mianshi.compliance.models import AuditEvent
 from mianshi.interviews.models import Answer, InterviewSession
 from mianshi.invitations.models import Invitation, InvitationKind
+from mianshi.invitations.services import NotInvitable, invitation_create
 from mianshi.jobs.services import job_update
 from mianshi.jobs.tests.factories import make_question, make_template
 from mianshi.reviews.models import Decision, FeedbackStatus
@@ -168,12 +169,15 @@ def test_talent_pool_tags_the_candidate_and_messages_only_when_asked(
     assert "talent pool" in text and smtp.recipients == [["wang@example.com"]]
 
 
-def test_the_candidate_without_email_still_gets_the_next_round_link(
-    world: ReviewWorld, smtp: Mailbox, eager: None
+@pytest.mark.parametrize(("email", "send"), [("", None), (EMAIL, False)])
+def test_without_an_address_or_unticked_the_next_round_link_is_not_mailed(
+    world: ReviewWorld, smtp: Mailbox, eager: None, email: str, send: bool | None
 ) -> None:
     second_round_template(world)
-    session = interview(world, email="")
-    decision = decide(actor=world.hr, application=session.application, kind="second_round")
+    session = interview(world, email=email)
+    decision = decide(
+        actor=world.hr, application=session.application, kind="second_round", send_feedback=send
+    )
     assert decision.invitation is not None  # HR copies the link from the invitations page
     assert smtp.messages == [] and not decision.invitation.deliveries.exists()
 
@@ -276,3 +280,13 @@ def test_an_empty_second_round_template_refuses_the_whole_decision(world: Review
         decide(actor=world.hr, application=session.application, kind="second_round")
     session.application.refresh_from_db()
     assert session.application.stage == Stage.AI_SCORED and written(session) == before
+
+
+def test_a_next_round_invitation_needs_the_second_round_stage(world: ReviewWorld) -> None:
+    second_round_template(world)
+    session = interview(world)
+    with pytest.raises(NotInvitable, match="second round"):
+        invitation_create(
+            actor=world.hr, application=session.application, kind=InvitationKind.NEXT_ROUND
+        )
+    assert not Invitation.objects.filter(kind=InvitationKind.NEXT_ROUND).exists()
