@@ -46,7 +46,8 @@ class InterviewScore(models.Model):
     raters = models.PositiveSmallIntegerField(_("raters"), default=0)
     final_total = models.FloatField(_("final score"), null=True, blank=True)
     needs_review = models.BooleanField(_("needs human review"), default=False)
-    # [{code, message, dimension?}] — F-66 flags, message already translated at refresh.
+    # [{code, dimension?, name?, value?}] — F-66 flags as codes; selectors.scores.anomaly_text
+    # puts them into words at display time, in the reader's language.
     anomalies = models.JSONField(_("anomaly flags"), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -155,7 +155,8 @@ def analysed_interview(
     analysed: bool = True,
 ) -> InterviewSession:
     """A candidate who consented to everything, recorded every answer, and whose answers
-    were analysed (unless analysed=False); the application stands at "interview done"."""
+    were analysed (unless analysed=False); the score refresh then moves the application
+    to "AI scored" (at "interview done" while unanalysed)."""
     candidate = make_candidate(world.hr, world.org.sh, name=name)
     application = make_application(world.hr, candidate, world.job)
     invitation, _token = invitation_create(actor=world.hr, application=application)
