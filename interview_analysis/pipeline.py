@@ -4,21 +4,24 @@ Each stage is timed (``timings_s``). The audio track is decoded once and shared 
 quality gate, the transcriber and the speech features; video frames are sampled in one
 pass (in a worker thread, beside the speech stages) and serve both the video features and
 the integrity signals. ASR is skipped (and the report says why) when there is no audio
-track or the quality gate's silence rule finds no speech.
+track or the quality gate's silence rule finds no speech. An answer cut into several
+recordings by a reload is measured segment by segment and stitched into one
+(`analyse_segments`, merging in `stitch`) before the quality gate and the one text score.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 
-from interview_analysis import media, quality, speech, vision
+from interview_analysis import media, quality, speech, stitch, vision
 from interview_analysis.ports import FaceAnalyzer, TextScorer, Transcriber
 from interview_analysis.types import (
     AnswerReport,
@@ -143,6 +146,63 @@ def _audio(path: Path, info: MediaInfo) -> np.ndarray:
     return media.load_audio(path) if info.has_audio else np.zeros(0, np.float32)
 
 
+@dataclass
+class _Measured:
+    """What one recording (or several stitched) gave before the quality gate and scoring."""
+
+    info: MediaInfo
+    audio: np.ndarray
+    skipped: str
+    transcript: Transcript | None
+    features: SpeechFeatures | None
+    video: VideoFeatures | None
+    integrity: list[IntegritySignal]
+
+
+def _measure(
+    path: Path, question: Question, asr: Transcriber | None, faces: FaceAnalyzer | None,
+    timer: _Timer,
+) -> _Measured:  # fmt: skip
+    """Probe, decode, transcribe and look at one recording (raises MediaError if unusable)."""
+    info = timer.run("probe", lambda: media.probe(path))
+    audio = timer.run("audio", lambda: _audio(path, info))
+    skipped = _speech_skipped_because(info, audio)
+    # Whisper's decoding loop leaves a core idle much of the time: frames and faces run
+    # beside it (PyAV, mediapipe and CTranslate2 release the GIL).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mianshi-video") as pool:
+        video_job = pool.submit(_video, path, info, faces, timer)
+        heard = None if skipped else _speech(audio, question, asr, timer)
+        video, integrity = video_job.result()
+    transcript, features = heard or (None, None)
+    return _Measured(info, audio, skipped, transcript, features, video, integrity)
+
+
+def _report(
+    question: Question, m: _Measured, scorer: TextScorer | None, timer: _Timer, started: float
+) -> AnswerReport:
+    """The quality gate, ONE text score over the (whole) transcript, the review reasons."""
+    report = timer.run("quality", lambda: quality.assess(m.info, m.audio, m.video))
+    score: TextScore | None = None
+    if m.transcript is not None and m.transcript.text:
+        chosen, said = scorer or default_scorer(), m.transcript
+        score = timer.run("score", lambda: chosen.score(question, said))
+    reasons = review_reasons(report, m.transcript, m.features, m.integrity, score, m.skipped)
+    return AnswerReport(
+        question_id=question.id,
+        media=m.info,
+        quality=report,
+        transcript=m.transcript,
+        speech=m.features,
+        video=m.video,
+        integrity=tuple(m.integrity),
+        score=score,
+        needs_human_review=bool(reasons),
+        review_reasons=tuple(reasons),
+        # Stages overlap (video beside speech): "total" is the wall time, not their sum.
+        timings_s={**timer.timings, "total": round(time.perf_counter() - started, 3)},
+    )
+
+
 def analyse(
     path: str | Path,
     question: Question,
@@ -152,37 +212,49 @@ def analyse(
     scorer: TextScorer | None = None,
 ) -> AnswerReport:
     """Analyse one recorded answer to `question`; raises MediaError for unusable files."""
-    path, timer, started = Path(path), _Timer(), time.perf_counter()
-    info = timer.run("probe", lambda: media.probe(path))
-    audio = timer.run("audio", lambda: _audio(path, info))
-    skipped = _speech_skipped_because(info, audio)
-    # Whisper's decoding loop leaves a core idle much of the time: frames and faces run
-    # beside it (PyAV, mediapipe and CTranslate2 release the GIL).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mianshi-video") as pool:
-        video_job = pool.submit(_video, path, info, face_analyzer, timer)
-        heard = None if skipped else _speech(audio, question, transcriber, timer)
-        video, integrity = video_job.result()
-    transcript, features = heard or (None, None)
-    report = timer.run("quality", lambda: quality.assess(info, audio, video))
-    score: TextScore | None = None
-    if transcript is not None and transcript.text:
-        chosen, said = scorer or default_scorer(), transcript
-        score = timer.run("score", lambda: chosen.score(question, said))
-    reasons = review_reasons(report, transcript, features, integrity, score, skipped)
-    return AnswerReport(
-        question_id=question.id,
-        media=info,
-        quality=report,
-        transcript=transcript,
-        speech=features,
-        video=video,
-        integrity=tuple(integrity),
-        score=score,
-        needs_human_review=bool(reasons),
-        review_reasons=tuple(reasons),
-        # Stages overlap (video beside speech): "total" is the wall time, not their sum.
-        timings_s={**timer.timings, "total": round(time.perf_counter() - started, 3)},
+    timer, started = _Timer(), time.perf_counter()
+    measured = _measure(Path(path), question, transcriber, face_analyzer, timer)
+    return _report(question, measured, scorer, timer, started)
+
+
+def _stitched(parts: list[_Measured]) -> _Measured:
+    """The segments' measurements as one answer on one timeline (see stitch)."""
+    starts = stitch.offsets([p.info.duration_s for p in parts])
+    heard = [p for p in parts if p.transcript is not None]
+    return _Measured(
+        info=stitch.merge_media([p.info for p in parts]),
+        audio=np.concatenate([p.audio for p in parts]),
+        skipped="" if heard else parts[0].skipped,
+        transcript=stitch.merge_transcripts([p.transcript for p in parts], starts),
+        features=stitch.merge_speech([p.features for p in parts]),
+        video=stitch.merge_video([p.video for p in parts], [p.info.duration_s for p in parts]),
+        integrity=stitch.shift_signals([p.integrity for p in parts], starts),
     )
+
+
+def analyse_segments(
+    paths: Sequence[str | Path],
+    question: Question,
+    *,
+    transcriber: Transcriber | None = None,
+    face_analyzer: FaceAnalyzer | None = None,
+    scorer: TextScorer | None = None,
+) -> AnswerReport:
+    """Analyse an answer recorded in several segments (in order) as ONE answer: each is
+    measured alone, then transcripts, features and signals are stitched onto one timeline
+    and the whole transcript is scored once. One path is the same as `analyse`."""
+    if not paths:
+        raise ValueError("an answer needs at least one recording")
+    started, timers = time.perf_counter(), [_Timer() for _ in paths]
+    parts = [
+        _measure(Path(path), question, transcriber, face_analyzer, timer)
+        for path, timer in zip(paths, timers, strict=True)
+    ]
+    timer = _Timer()
+    timer.timings = stitch.merge_timings([t.timings for t in timers])
+    whole = parts[0] if len(parts) == 1 else _stitched(parts)
+    report = _report(question, whole, scorer, timer, started)
+    return replace(report, timings_s={**report.timings_s, "segments": len(parts)})
 
 
 def run(path: str | Path, question: Question) -> AnswerReport:

@@ -9,6 +9,7 @@ session, so HR's re-invite button applies.
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
@@ -139,7 +140,7 @@ def _run(run: AnalysisRun, claimed_at: datetime) -> str:
     if not recordings:
         return _fail(run, claimed_at, _("The answer has no verified recording to analyse."))
     try:
-        report = _best_report(run, recordings)
+        report = _report(run, recordings)
     except (MediaError, DecryptionError, RecordingUnavailable) as exc:
         logger.warning("analysis run %s: recording unreadable: %s", run.pk, exc)
         return _fail(run, claimed_at, _("The recording could not be read."))
@@ -156,20 +157,15 @@ def _recordings(answer: Answer, attempt: int) -> list[Recording]:
     )
 
 
-def _best_report(run: AnalysisRun, recordings: list[Recording]) -> AnswerReport:
-    """Each segment is analysed on its own and the one with the longest transcript kept.
-
-    Kept simple on purpose: an interrupted answer's segments are not stitched together;
-    the longest spoken part is what the score is about.
-    """
+def _report(run: AnalysisRun, recordings: list[Recording]) -> AnswerReport:
+    """The answer's segments (several when a reload interrupted it) analysed as ONE answer:
+    transcripts and signals stitched onto one timeline, one score over the whole."""
     question = engine_question(run.answer)
+    # The face analyser is the biometric-consent switch (None = the engine default).
     analyzer = None if run.face_analysis else LightOnlyAnalyzer()
-    reports = []
-    for recording in recordings:
-        with recording_open(recording=recording) as path:
-            # The face analyser is the biometric-consent switch (None = the engine default).
-            reports.append(pipeline.analyse(Path(path), question, face_analyzer=analyzer))
-    return max(reports, key=lambda r: len(r.transcript.text) if r.transcript else -1)
+    with ExitStack() as stack:
+        paths = [Path(stack.enter_context(recording_open(recording=r))) for r in recordings]
+        return pipeline.analyse_segments(paths, question, face_analyzer=analyzer)
 
 
 def engine_question(answer: Answer) -> Question:

@@ -3,107 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.storage import default_storage
-from django.db import connection
-from django.test import Client
 from django.utils import timezone
 
 from mianshi.accounts.roles import Role
 from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
 from mianshi.analysis.selectors import interview_scores
-from mianshi.analysis.services import (
-    MAX_CLAIMS,
-    analysis_enqueue,
-    analysis_maintain,
-    analysis_run,
-)
+from mianshi.analysis.services import MAX_CLAIMS, analysis_enqueue, analysis_maintain
+from mianshi.analysis.tests.world import answered, check_done, english_world
 from mianshi.compliance.models import AuditEvent
-from mianshi.interviews.models import Answer, AnswerStatus, InterviewSession, Recording
-from mianshi.interviews.notices import NOTICE_VERSION
-from mianshi.interviews.services import (
-    ConsentInput,
-    ReportedRecording,
-    answer_finish,
-    session_consent,
-    session_device_check,
-)
+from mianshi.interviews.models import Answer, InterviewSession, Recording
 from mianshi.interviews.tests import upload_world as uw
-from mianshi.jobs.services import job_update
-from mianshi.jobs.services.questions import RubricInput
-from mianshi.jobs.tests.factories import make_job, make_question, make_template
 
 pytestmark = pytest.mark.usefixtures("upload_env", "whisper_models")
-
-
-def english_world(org: Any, make_user: Any) -> uw.World:
-    """A job whose template asks one English video question."""
-    hr = make_user("hr_analysis", Role.HR, org.sh)
-    rubric = [
-        RubricInput(3, "A full story: situation, action, result", ["customer", "result"]),
-        RubricInput(2, "Part of a story", ["customer"]),
-        RubricInput(1, "No concrete example"),
-    ]
-    question = make_question(
-        org.sh, hr, answer_type="video", language="en", prep_seconds=0, answer_seconds=120,
-        max_retakes=0, text="Tell us about a difficult customer you won over.", rubric=rubric,
-    )  # fmt: skip
-    job = make_job(org_unit=org.sh_sales, title="Sales")
-    job_update(
-        actor=hr, job=job, data={"interview_template": make_template(org.sh, [question], hr)}
-    )
-    return uw.World(hr=hr, org=org, job=job)
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> uw.World:
-    return english_world(org, make_user)
-
-
-@pytest.fixture
-def unanalysed(
-    world: uw.World, spoken_webm: bytes, django_capture_on_commit_callbacks: Any
-) -> Answer:
-    """A recorded, verified answer of a candidate who refused AI analysis: nothing ran yet."""
-    return answered(world, django_capture_on_commit_callbacks, spoken_webm, ai=False)
-
-
-def answered(
-    world: uw.World, capture: Any, data: bytes, *, ai: bool = True, biometric: bool = True
-) -> Answer:
-    """A candidate records `data` for question 1 and finishes it (tasks run on commit)."""
-    take = uw.invite(world)
-    consent = ConsentInput(
-        recording=True, ai_analysis=ai, biometric=biometric, notice_version=NOTICE_VERSION
-    )
-    with capture(execute=True):
-        session_consent(session=take.session, data=consent, language="en")
-        session_device_check(session=take.session, result={"camera": True, "microphone": True})
-        uw.start_recording(take, 1)
-        url = uw.upload(Client(), take, data)
-    recording = Recording.objects.get(pk=url.rsplit("/", 1)[-1])
-    report = ReportedRecording(id=recording.pk, duration_ms=5000)
-    with capture(execute=True):
-        answer_finish(session=take.session, position=1, attempt=1, recordings=[report])
-    answer = take.answer(1)
-    assert answer.status == AnswerStatus.COMPLETE
-    return answer
-
-
-def check_done(run: AnalysisRun) -> AnalysisResult:
-    run.refresh_from_db()
-    assert run.status == RunStatus.DONE, run.error
-    result = AnalysisResult.objects.get(run=run)
-    words = result.transcript.lower()
-    assert "customer" in words and "contract" in words, result.transcript
-    assert result.total is not None and 0 <= result.total <= 10 and result.level
-    assert result.segments and result.segments[0]["end"] > result.segments[0]["start"]
-    assert run.timings["total"] > 0 and run.model_name.startswith("whisper-")
-    return result
 
 
 @pytest.mark.django_db
@@ -111,7 +25,7 @@ def test_a_quality_checked_answer_is_analysed(
     org: Any, make_user: Any, spoken_webm: bytes, django_capture_on_commit_callbacks: Any
 ) -> None:
     world = english_world(org, make_user)
-    answer = answered(world, django_capture_on_commit_callbacks, spoken_webm)
+    answer = answered(world, django_capture_on_commit_callbacks, [spoken_webm])
     run = AnalysisRun.objects.get(answer=answer)
     result = check_done(run)
     assert result.language == "en" and result.speech["answer_units"] >= 10
@@ -121,6 +35,26 @@ def test_a_quality_checked_answer_is_analysed(
         d["name"] for d in result.score["dimensions"]
     }
     assert scores["total"] is not None and 0 <= scores["total"] <= 10
+
+
+@pytest.mark.django_db
+def test_an_answer_cut_by_a_reload_is_analysed_as_one(
+    world: uw.World, spoken_halves: list[bytes], django_capture_on_commit_callbacks: Any
+) -> None:
+    answer = answered(world, django_capture_on_commit_callbacks, spoken_halves)
+    run = AnalysisRun.objects.get(answer=answer)
+    # "customer" is said in the first recording only, "contract" in the second only.
+    result = check_done(run, words=("customer", "complaints", "agreed", "contract"))
+    recordings = Recording.objects.filter(answer=answer).order_by("segment")
+    first, second = ((r.duration_ms or 0) / 1000 for r in recordings)
+    starts = [s["start"] for s in result.segments]
+    assert starts == sorted(starts) and starts[0] < first <= starts[-1]
+    spoken_late = next(s for s in result.segments if "contract" in s["text"].lower())
+    assert spoken_late["start"] >= first  # on the answer's timeline, after the first part
+    assert result.quality["duration_s"] == pytest.approx(first + second, abs=0.1)
+    # The audio track of each clip ends 0.3 s before its picture (see spoken_video).
+    assert result.speech["duration_s"] == pytest.approx(first + second - 0.6, abs=0.2)
+    assert run.timings["segments"] == 2 and len(result.score["dimensions"]) >= 1
 
 
 @pytest.mark.django_db
@@ -138,7 +72,7 @@ def test_hr_without_the_capability_cannot_rerun(
     from django.core.exceptions import PermissionDenied
 
     world = english_world(org, make_user)
-    answer = answered(world, django_capture_on_commit_callbacks, spoken_webm, ai=False)
+    answer = answered(world, django_capture_on_commit_callbacks, [spoken_webm], ai=False)
     outsider = make_user("hr_elsewhere", Role.HR, org.sz)
     with pytest.raises(PermissionDenied):
         analysis_enqueue(answer=answer, actor=outsider, reason="re-run")
@@ -156,48 +90,11 @@ def test_without_biometric_consent_no_face_is_searched(
 ) -> None:
     world = english_world(org, make_user)
     capture = django_capture_on_commit_callbacks
-    answer = answered(world, capture, spoken_webm, biometric=False)
+    answer = answered(world, capture, [spoken_webm], biometric=False)
     run = AnalysisRun.objects.get(answer=answer)
     result = check_done(run)
     assert not run.face_analysis and result.video["face_present_ratio"] == 0
     assert result.video["frames_analysed"] > 0  # lighting and sharpness are still measured
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_same_run_twice_concurrently_gives_one_result(unanalysed: Answer) -> None:
-    answer = unanalysed
-    run = AnalysisRun.objects.create(answer=answer, attempt=answer.attempt)
-    outcomes: list[str] = []
-
-    def work() -> None:
-        try:
-            outcomes.append(analysis_run(run_id=run.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert sorted(outcomes) == ["done", "not_claimed"]
-    assert AnalysisResult.objects.filter(run=run).count() == 1
-    check_done(run)
-
-
-@pytest.mark.django_db
-def test_a_corrupt_recording_fails_readably_and_flags(unanalysed: Answer) -> None:
-    answer = unanalysed
-    recording = Recording.objects.get(answer=answer)
-    Path(default_storage.path(recording.storage_path)).write_bytes(b"\x00garbage" * 500)
-    run = AnalysisRun.objects.create(answer=answer, attempt=answer.attempt)
-    assert analysis_run(run_id=run.pk) == RunStatus.FAILED
-    run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and run.finished_at
-    assert run.error == "无法读取录像。"  # readable, in the primary UI language
-    session = InterviewSession.objects.get(pk=answer.session_id)
-    assert session.flagged and "1" in session.flag_reason
-    assert not AnalysisResult.objects.exists()
 
 
 @pytest.mark.django_db
