@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from interview_analysis.scorer import advice
 from interview_analysis.scorer.features import DEFAULT_STRUCTURE, STRUCTURE, Features, extract
-from interview_analysis.types import DimensionScore, Question, TextScore, Transcript
+from interview_analysis.types import DimensionScore, Evidence, Question, TextScore, Transcript
 
 # Global weights (points on the 0–10 scale), fitted once on the dev set with ridge
 # regression and rounded to half points; leave-one-question-out fits give the same signs
@@ -56,12 +56,13 @@ class RubricScorer:
         missing = tuple(
             dict.fromkeys([*[s for s in structure if s not in present], *feats.missing])
         )
+        quotes = advice.evidence(feats, transcript)
         return TextScore(
             level=level,
             score=round(total, 1),
             confidence=confidence(feats, total, levels),
-            dimensions=dimension_scores(question, feats, total),
-            evidence=advice.evidence(feats, transcript),
+            dimensions=dimension_scores(question, feats, total, quotes),
+            evidence=quotes,
             found=found,
             missing=missing,
             suggestions=advice.suggestions(feats, structure, present, question.language),
@@ -119,10 +120,11 @@ _DIMENSION_SIGNALS: dict[str, tuple[str, ...]] = {
 
 
 def dimension_scores(
-    question: Question, feats: Features, total: float
+    question: Question, feats: Features, total: float, evidence: tuple[Evidence, ...] = ()
 ) -> tuple[DimensionScore, ...]:
     """Per-dimension 0–10: the total, shifted by the dimension's own signal relative to the
-    others (so the weighted mean stays the total before clamping)."""
+    others (so the weighted mean stays the total before clamping). Each dimension carries the
+    answer's quotes: its score rests on them as the total does, and a reviewer must see them."""
     dims = question.dimensions or {"overall": 1.0}
     signal = {name: _signal(name, feats) for name in dims}
     weight_sum = sum(dims.values()) or 1.0
@@ -132,6 +134,7 @@ def dimension_scores(
             name=name,
             weight=round(weight / weight_sum, 4),
             score=round(min(10.0, max(0.0, total + 3.0 * (signal[name] - mean))), 1),
+            evidence=evidence,
         )
         for name, weight in dims.items()
     )
