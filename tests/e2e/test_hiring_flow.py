@@ -1,0 +1,383 @@
+"""The acceptance test of issue 5, the whole product in real Chromium with nothing mocked:
+
+HR logs in, creates a job from an interview template (one English video question) in the
+job form, adds a candidate with a Chinese name and invites them; the invitation mail
+reaches a real SMTP server and its link is what the candidate opens, in a second browser
+whose camera and microphone play a generated face and espeak-ng English speech; the
+candidate consents, checks the devices, practises, records and finishes; a REAL Celery
+worker process (through the broker, not eager) verifies, checks and analyses the answer
+with the real Whisper model; HR sees the transcript with the spoken key words and the
+dimension scores with evidence in the workbench, seeks the video from a sentence, rates,
+decides "second round" and downloads the PDF report, whose page 1 shows the candidate's
+name in real CJK glyphs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
+
+from conftest import PASSWORD
+from interview_analysis import media
+from interview_analysis.tests import mediagen
+from mianshi.accounts.models import User
+from mianshi.accounts.roles import Role
+from mianshi.analysis.models import AnalysisRun, RunStatus
+from mianshi.analysis.tests.conftest import whisper_models  # noqa: F401
+from mianshi.candidates.models import Application
+from mianshi.candidates.pipeline import Stage
+from mianshi.common.tests.real_worker import RealWorkers, real_workers  # noqa: F401
+from mianshi.common.tests.support import Mailbox, smtp  # noqa: F401
+from mianshi.interviews.models import Answer, InterviewSession, QualityStatus
+from mianshi.invitations.models import InvitationKind
+from mianshi.jobs.models import AnswerType, CompetencyModel, InterviewTemplate, JobStatus
+from mianshi.jobs.services import QuestionInput, RubricInput, question_create, template_create
+from mianshi.jobs.tests.factories import make_model
+from mianshi.reviews.models import Decision, DecisionKind, InterviewScore, Rating, RatingStatus
+from tests.e2e import hiring_pages as hr_ui
+from tests.e2e import recording_pages as cand
+from tests.e2e.conftest import CHROMIUM, FLAGS, TIMEOUT_MS, NewPage
+from tests.e2e.media_fake import face_y4m
+from tests.e2e.pdf_check import embedded_cjk_fonts, glyph_problems, reference_pdf, run
+from tests.e2e.test_login import log_in
+
+pytestmark = pytest.mark.e2e
+
+NAME = "王小明"
+EMAIL = "wangxm@example.com"
+QUESTION = "Tell us about a time you won over a hesitant customer."
+SECOND_QUESTION = "How would you plan your first month with our key accounts?"
+# The fake microphone loops these (each followed by a pause) for the whole answer.
+SENTENCES = ("I listened to the customer and made a clear plan.", "We signed the contract.")
+PAUSE_S = 1.2
+KEY_WORDS = ("customer", "plan", "contract")
+CODES = ("communication", "customer_focus")
+ANSWER_SECONDS = 12
+ANALYSIS_TIMEOUT_S = 90
+
+
+# --- the world before HR starts: questions, templates, a competency model (services) -----
+
+
+def english_question(hr: User, unit: Any, text: str) -> int:
+    """A video question whose top rubric level names the spoken key words."""
+    rubric = [
+        RubricInput(3, "A complete episode: situation, action, result", list(KEY_WORDS)),
+        RubricInput(2, "Part of an episode", ["customer"]),
+        RubricInput(1, "No concrete episode"),
+    ]
+    data = QuestionInput(
+        type="behavioural", text=text, answer_type=AnswerType.VIDEO, language="en",
+        prep_seconds=2, answer_seconds=ANSWER_SECONDS, dimension_codes=list(CODES),
+        rubric=rubric,
+    )  # fmt: skip
+    return question_create(actor=hr, org_unit=unit, data=data).pk
+
+
+@dataclass
+class Bank:
+    """What HR picks in the job form: the two rounds' templates and the competency model."""
+
+    first: InterviewTemplate
+    second: InterviewTemplate
+    model: CompetencyModel
+
+
+def question_bank(hr: User, unit: Any) -> Bank:
+    """The first round asks QUESTION (English); the second round one more question."""
+    model = make_model(unit, actor=hr)
+    first, second = (
+        template_create(
+            actor=hr, org_unit=unit, name=name, competency_model=model, question_ids=[question]
+        )
+        for name, question in (
+            ("First round", english_question(hr, unit, QUESTION)),
+            ("Second round", english_question(hr, unit, SECOND_QUESTION)),
+        )
+    )
+    return Bank(first=first, second=second, model=model)
+
+
+@pytest.fixture
+def hr(org: Any, make_user: Any) -> User:
+    return make_user("hr_zhao", Role.HR_ADMIN, org.hq)
+
+
+def answer_wav(folder: Path) -> Path:
+    """The spoken answer, each sentence followed by a pause: the transcript usually splits
+    into several timed sentences, and the loop restarts after silence, not mid-word."""
+    parts = []
+    for i, sentence in enumerate(SENTENCES):
+        spoken = mediagen.speech_wav(sentence, "en", folder / f"sentence-{i}.wav")
+        parts += [media.load_audio(spoken), mediagen.silence(PAUSE_S)]
+    return mediagen.write_wav(folder / "answer.wav", np.concatenate(parts))
+
+
+@pytest.fixture(scope="module")
+def candidate_browser(
+    playwright: Playwright, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Browser]:
+    """Chromium whose camera plays a generated face and whose microphone speaks SENTENCES."""
+    folder = tmp_path_factory.mktemp("hiring-media")
+    video = face_y4m(folder / "face.y4m")
+    audio = answer_wav(folder)
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=[
+            *FLAGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+            f"--use-file-for-fake-audio-capture={audio}",
+            "--autoplay-policy=no-user-gesture-required",
+        ],
+    )  # fmt: skip
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def worker(
+    real_workers: RealWorkers,  # noqa: F811
+    whisper_models: Path,  # noqa: F811
+    smtp: Mailbox,  # noqa: F811
+    settings: Any,
+    live_server: Any,
+    tmp_path: Path,
+) -> RealWorkers:
+    """One real worker, started now so it warms up while HR works in the browser; it shares
+    the test's database, media folder, keys, public URL and SMTP server (settings first)."""
+    settings.PUBLIC_URL = live_server.url
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.CHANNELS = ["email"]
+    # The worker's own follow-up tasks (verify → check → analyse) stay on the test's queue.
+    real_workers.extra_env["MIANSHI_TASK_QUEUE"] = real_workers.queue
+    real_workers.start()
+    return real_workers
+
+
+@pytest.fixture
+def candidate_page(candidate_browser: Browser, live_server: Any) -> Iterator[Page]:
+    context: BrowserContext = candidate_browser.new_context(
+        base_url=live_server.url, locale="zh-CN"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    yield page
+    context.close()
+
+
+# --- the steps -----------------------------------------------------------------------------
+
+
+def hr_invites(
+    page: Page,
+    hr: User,
+    org: Any,
+    worker: RealWorkers,
+    smtp: Mailbox,  # noqa: F811
+) -> tuple[Application, str]:
+    """Steps 1–2: the job from the template in the UI, the candidate, the mailed link."""
+    bank = question_bank(hr, org.sh)
+    log_in(page, "hr_zhao", PASSWORD)
+    expect(page.locator("header nav")).to_be_visible()
+    job_id = hr_ui.create_job(
+        page, unit_id=org.sh_sales.pk, title="客户经理", template_id=bank.first.pk,
+        second_id=bank.second.pk, model_id=bank.model.pk,
+    )  # fmt: skip
+    candidate_id = hr_ui.create_candidate(page, unit_id=org.sh_sales.pk, name=NAME, email=EMAIL)
+    shown = hr_ui.apply_and_invite(page, job_id=job_id)
+    application = Application.objects.get(candidate_id=candidate_id, job_id=job_id)
+    job = application.job
+    assert (job.status, job.interview_template_id) == (JobStatus.OPEN, bank.first.pk)
+    assert job.second_round_template_id == bank.second.pk
+    worker.wait_until(lambda: smtp.messages, what="the invitation mail", timeout=60)
+    assert smtp.recipients == [[EMAIL]]
+    text, html = smtp.bodies(0)
+    link = hr_ui.mailed_link(text)
+    assert link == shown and link in html
+    return application, link
+
+
+def candidate_records(page: Page, link: str) -> None:
+    """Step 3: consent, device check, practice, the answer (its time ends it), uploaded."""
+    traffic = cand.Traffic().watch(page)
+    response = page.goto(link)
+    assert response is not None and response.status == 200
+    cand.guided_start(page, traffic)
+    cand.start_video_question(page, QUESTION)
+    expect(page.locator("#q-answer")).to_be_hidden(timeout=(ANSWER_SECONDS + 20) * 1000)
+    cand.wait_all_uploaded(page)
+
+
+def analysed(worker: RealWorkers, session: InterviewSession) -> AnalysisRun:
+    """Step 4: the worker verified, checked and analysed the answer (bounded wait); a
+    failed quality check (no analysis follows) fails at once with its issues."""
+
+    def finished() -> AnalysisRun | bool | None:
+        answer = Answer.objects.get(session=session, position=1)
+        if answer.quality_status == QualityStatus.FAIL:
+            return True
+        return AnalysisRun.objects.filter(
+            answer=answer, is_current=True, status__in=[RunStatus.DONE, RunStatus.FAILED]
+        ).first()
+
+    worker.wait_until(finished, what="the analysis run", timeout=ANALYSIS_TIMEOUT_S)
+    answer = Answer.objects.get(session=session, position=1)
+    assert answer.quality_status != QualityStatus.FAIL, answer.quality.get("issues")
+    run_ = AnalysisRun.objects.get(answer=answer, is_current=True)
+    assert run_.status == RunStatus.DONE, (run_.error, worker.logs())
+    score = worker.wait_until(
+        lambda: InterviewScore.objects.filter(session=session, answers_analysed=1).first(),
+        what="the interview's combined scores",
+        timeout=15,
+    )
+    assert score is not None and score.ai_total is not None
+    assert {d["code"] for d in score.ai_dimensions} >= set(CODES)
+    return run_
+
+
+def review_shows_the_analysis(page: Page, session: InterviewSession) -> None:
+    """Step 5a: transcript with the key words, scores with evidence, a sentence seeks."""
+    page.goto(reverse("reviews:workbench", args=[session.pk]))
+    expect(page.locator("[data-run-status]").first).to_have_attribute("data-run-status", "done")
+    spoken = hr_ui.transcript_text(page).lower()
+    assert all(word in spoken for word in KEY_WORDS), spoken
+    for code in CODES:  # each competency: its AI score and the quotes it rests on
+        expect(hr_ui.dimension(page, code)).to_be_visible()
+        expect(hr_ui.dimension(page, code).locator("[data-evidence]").first).to_be_visible()
+    expect(page.locator("[data-ai-score]").first).to_be_visible()
+    sentences = page.locator("[data-transcript-segment]")
+    last = sentences.count() - 1
+    hr_ui.seek_by_sentence(page, last)
+    expect(sentences.nth(last)).to_have_attribute("data-current", re.compile(".*"))
+    quote = hr_ui.dimension(page, CODES[0]).locator("[data-evidence][data-answer][data-seek]").last
+    expect(quote).to_be_visible()
+    hr_ui.click_seeks(page, quote, float(quote.get_attribute("data-seek") or "nan"))
+
+
+def review_rates(page: Page, hr: User, session: InterviewSession) -> None:
+    """Step 5b: every dimension rated (one far from the AI, with its reason), submitted."""
+    score = InterviewScore.objects.get(session=session)
+    ai = {d["code"]: float(d["score"]) for d in score.ai_dimensions}
+    form = page.locator("form[data-rating-form]")
+    codes = [
+        name.removeprefix("score_")
+        for name in form.locator("[name^='score_']").evaluate_all("els => els.map(e => e.name)")
+    ]
+    codes = list(dict.fromkeys(codes))
+    assert set(CODES) <= set(codes), codes
+    far = codes[0]
+    scores = {code: max(1, min(10, round(ai.get(code, 6.0)))) for code in codes}
+    scores[far] = 1 if ai.get(far, 6.0) >= 5 else 10
+    reasons = {far: "回答缺少具体数字，我的评分与AI不同。"}
+    hr_ui.rate(page, scores, reasons, comment="表达清楚，有结果。")
+    rating = hr_ui.wait_for(
+        lambda: (
+            Rating.objects.filter(session=session, rater=hr, status=RatingStatus.SUBMITTED)
+            .prefetch_related("scores")
+            .first()
+        ),
+        "the submitted rating",
+    )
+    stored = {s.code: (s.score, s.override_reason) for s in rating.scores.all()}
+    assert {c: s for c, (s, _r) in stored.items()} == scores
+    assert stored[far][1] == reasons[far]
+
+
+def review_decides(
+    page: Page,
+    hr: User,
+    session: InterviewSession,
+    worker: RealWorkers,
+    smtp: Mailbox,  # noqa: F811
+) -> None:
+    """Step 5c: "second round" decided with a reason by a named person; the application
+    moved (database and page); the next-round invitation is mailed by the worker."""
+    page.goto(reverse("reviews:workbench", args=[session.pk]))
+    reason = "沟通清楚，进入复试。"
+    hr_ui.decide(page, kind=DecisionKind.SECOND_ROUND, reason=reason, send_feedback=True)
+    expect(page.locator("[data-decisions] [data-decision='second_round']")).to_be_visible()
+    decision = Decision.objects.select_related("invitation").get(application=session.application)
+    assert (decision.kind, decision.decided_by_id, decision.reason) == (
+        DecisionKind.SECOND_ROUND, hr.pk, reason,
+    )  # fmt: skip
+    assert decision.invitation is not None
+    assert decision.invitation.kind == InvitationKind.NEXT_ROUND
+    application = Application.objects.get(pk=session.application_id)
+    assert application.stage == Stage.SECOND_ROUND
+    worker.wait_until(lambda: len(smtp.messages) == 2, what="the next-round mail", timeout=30)
+    assert smtp.recipients[1] == [EMAIL]
+    next_link = hr_ui.mailed_link(smtp.bodies(1)[0])
+    assert next_link != hr_ui.mailed_link(smtp.bodies(0)[0])
+    page.goto(reverse("candidates:candidate_detail", args=[application.candidate_id]))
+    expect(page.locator(f"#application-{application.pk} [data-stage]").first).to_have_attribute(
+        "data-stage", Stage.SECOND_ROUND
+    )
+
+
+def report_shows_the_name(page: Page, session: InterviewSession, folder: Path) -> None:
+    """Step 6: the PDF downloaded from the workbench names the candidate in real glyphs."""
+    page.goto(reverse("reviews:workbench", args=[session.pk]))
+    pdf = hr_ui.download_report(page, folder)
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    text = run("pdftotext", "-layout", str(pdf), "-")
+    assert NAME in text, text[:2000]
+    assert embedded_cjk_fonts(pdf), run("pdffonts", str(pdf))
+    raster = folder / "raster"
+    raster.mkdir()
+    assert glyph_problems(pdf, NAME, raster) == []
+
+
+# --- the test ------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("transactional_db")
+def test_hr_hires_through_the_whole_product(
+    new_page: NewPage,
+    candidate_page: Page,
+    worker: RealWorkers,
+    smtp: Mailbox,  # noqa: F811
+    hr: User,
+    org: Any,
+    tmp_path: Path,
+) -> None:
+    clock = hr_ui.Clock()
+    page = new_page()
+    application, link = hr_invites(page, hr, org, worker, smtp)
+    clock.lap("1-2 job, candidate, mail")
+    candidate_records(candidate_page, link)
+    clock.lap("3 candidate records")
+    session = InterviewSession.objects.get(application=application)
+    analysed(worker, session)
+    clock.lap("4 worker analyses")
+    review_shows_the_analysis(page, session)
+    review_rates(page, hr, session)
+    review_decides(page, hr, session, worker, smtp)
+    clock.lap("5 review, rate, decide")
+    report_shows_the_name(page, session, tmp_path)
+    clock.lap("6 PDF report")
+    print("\n" + clock.report())
+
+
+# --- the glyph check itself --------------------------------------------------------------
+
+
+def test_the_glyph_check_fails_tofu_and_passes_real_glyphs(tmp_path: Path) -> None:
+    """The report check above would catch boxes: WeasyPrint without CJK fonts writes the
+    name's text (pdftotext finds it) but draws tofu, which the raster comparison refuses."""
+    tofu = reference_pdf(tmp_path / "tofu.pdf", NAME, cjk_fonts=False)
+    assert NAME in run("pdftotext", str(tofu), "-")  # text extraction alone cannot tell
+    (tmp_path / "a").mkdir()
+    problems = glyph_problems(tofu, NAME, tmp_path / "a")
+    assert len(problems) == len(NAME) and not embedded_cjk_fonts(tofu), problems
+    real = reference_pdf(tmp_path / "real.pdf", NAME, cjk_fonts=True)
+    (tmp_path / "b").mkdir()
+    assert glyph_problems(real, NAME, tmp_path / "b") == [] and embedded_cjk_fonts(real)
