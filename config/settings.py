@@ -218,6 +218,9 @@ BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", "demo-blind-index-key-change-me")
 
 CELERY_BROKER_URL = env("BROKER_URL", f"sqla+sqlite:///{DATA_DIR / 'broker.sqlite3'}")
 CELERY_RESULT_BACKEND = env("RESULT_BACKEND") or None
+# The queue tasks go to (and a worker started without -Q consumes); tests give each real
+# worker its own, so the tasks its tasks send (verify → check → analyse) come back to it.
+CELERY_TASK_DEFAULT_QUEUE = env("TASK_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -10,13 +10,16 @@ Use the `real_workers` fixture (import it into your conftest) in a
         worker.kill()                           # SIGKILL, mid-task, for the failure tests
 
 Every worker of a test consumes one queue of its own (a fresh name per test), and while the
-fixture is active every task sent without an explicit queue is routed there and eager mode
-is off; so two test processes sharing one broker (the SQLite file of the embedded setup,
-or Redis when scaled) never take each other's work, nor does a demo worker on the default
-queue. The worker opens the very database the test uses: the per-process SQLite test file
-(through MIANSHI_SQLITE_PATH) or the PostgreSQL test database (MIANSHI_DATABASE_URL). The
-media folder, encryption keys, public URL and e-mail server follow the test's settings at
-the moment the worker starts (so start it after overriding them).
+fixture is active every task sent without an explicit queue — by the test or by the worker
+itself (MIANSHI_TASK_QUEUE) — is routed there and eager mode is off; so two test processes
+sharing one broker (the SQLite file of the embedded setup, or Redis when scaled) never take
+each other's work, nor does a demo worker on the default queue.
+
+The worker opens the very database the test uses: the per-process SQLite test file
+(MIANSHI_SQLITE_PATH) or the PostgreSQL test database (MIANSHI_DATABASE_URL). The media
+folder, encryption keys, public URL and e-mail server follow the test's settings at the
+moment the worker starts (so start it after overriding them); without an SMTP server its
+mail lands in <tmp_path>/workers/data/outbox/. `RealWorkers.extra_env` adds variables.
 """
 
 from __future__ import annotations
@@ -74,8 +77,11 @@ def settings_env() -> dict[str, str]:
 
 
 def worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """This process's environment with the test's database and settings, never eager."""
-    env = {**os.environ, **database_env(), **settings_env(), **(extra or {})}
+    """This process's environment with the test's database, broker and settings, never
+    eager. The broker is named explicitly so `extra` may move MIANSHI_DATA_DIR (where the
+    worker writes its outbox) without moving the broker."""
+    broker = {"MIANSHI_BROKER_URL": str(settings.CELERY_BROKER_URL)}
+    env = {**os.environ, **database_env(), **settings_env(), **broker, **(extra or {})}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env["PYTHONFAULTHANDLER"] = "1"  # SIGABRT prints every thread's stack (see dump_stack)
     env.pop("MIANSHI_CELERY_EAGER", None)
@@ -188,7 +194,13 @@ class RealWorkers:
         n = len(self.workers) + 1
         log = self.folder / f"worker-{n}.log"
         name = f"{self.queue}-{n}"
-        worker = start_worker(queue=self.queue, log=log, env=worker_env(self.extra_env), name=name)
+        # The worker's own data folder: what it writes (e-mails of the file backend in
+        # outbox/) stays in the test's folder, not in the checkout's var/.
+        extra = {"MIANSHI_DATA_DIR": str(self.folder / "data"), **self.extra_env}
+        # Tasks the worker itself sends (verification → quality check → analysis) go to
+        # this test's queue too, not to the broker's default one where nobody listens.
+        extra["MIANSHI_TASK_QUEUE"] = self.queue
+        worker = start_worker(queue=self.queue, log=log, env=worker_env(extra), name=name)
         self.workers.append(worker)
         if ready:
             worker.wait_ready()
