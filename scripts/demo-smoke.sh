@@ -2,7 +2,9 @@
 # By hand, not part of `make test` (it installs and loads the whole demo):
 # run `make demo` on a spare port with a throw-away data folder, wait until it serves
 # /healthz, the login page at / and /api/openapi.json, log in with a demo login, check
-# the Celery worker is up, then stop everything that `make demo` started.
+# the Celery worker is up, wait until the worker has analysed two demo interviews and the
+# workbench shows one to hr_sh, then stop everything that `make demo` started. The demo's
+# generated media are kept in var/demo-media between runs (made once).
 #   PORT=18xxx DEMO_USERS="admin hr_sh" DEMO_PASSWORD=Mianshi-Demo-2026 bash scripts/demo-smoke.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +16,9 @@ BASE="http://127.0.0.1:${PORT}"
 WORK=$(mktemp -d)
 LOG="$WORK/demo.log"
 
+# The demo interviews' media (espeak speech over a generated face) are made once.
+mkdir -p "$WORK/data" var/demo-media
+ln -s "$(pwd)/var/demo-media" "$WORK/data/demo-media"
 # setsid: `make demo` and everything it starts share one new process group.
 MIANSHI_DATA_DIR="$WORK/data" PORT=$PORT setsid make --no-print-directory demo >"$LOG" 2>&1 &
 GROUP=$!
@@ -72,4 +77,36 @@ curl -s --max-time 10 "$BASE/i/api/$token/state" | grep -q '"questions"' \
   || fail "the candidate API gives no interview state"
 for _ in $(seq 1 30); do ls "$WORK/data/outbox/"* >/dev/null 2>&1 && break; sleep 2; done
 grep -rqs "$token" "$WORK/data/outbox/" || fail "no invitation e-mail with the link in the outbox"
-echo "demo-smoke: OK in $((SECONDS - began))s (/, /healthz, /api/openapi.json, logins, worker, candidate link, outbox)"
+
+# The demo interviews: the worker analyses at least two of them (every current run done,
+# with a transcript) within ANALYSIS_DEADLINE, then the workbench opens for hr_sh and
+# shows what the candidate said.
+analysed() {  # how many demo interviews are fully analysed, read from the demo's database
+  MIANSHI_DATA_DIR="$WORK/data" .venv/bin/python manage.py shell -c "
+from mianshi.analysis.models import AnalysisRun
+from mianshi.common import demo_data
+names = [c[0] for c in demo_data.INTERVIEW_CANDIDATES]
+runs = AnalysisRun.objects.filter(is_current=True, answer__session__application__candidate__name__in=names)
+done = {}
+for run in runs.select_related('result'):
+    ok = run.status == 'done' and bool(getattr(run, 'result', None) and run.result.transcript)
+    done[run.answer.session_id] = done.get(run.answer.session_id, True) and ok
+print(sum(done.values()))" 2>/dev/null | tail -n1
+}
+ANALYSIS_DEADLINE=${DEMO_ANALYSIS_DEADLINE:-360}
+analysis_began=$SECONDS
+until [ "$(analysed)" -ge 2 ] 2>/dev/null; do
+  kill -0 "$GROUP" 2>/dev/null || fail "make demo exited before the demo interviews were analysed"
+  [ $((SECONDS - analysis_began)) -lt "$ANALYSIS_DEADLINE" ] \
+    || fail "fewer than 2 demo interviews analysed within ${ANALYSIS_DEADLINE}s"
+  sleep 10
+done
+echo "demo-smoke: 2 demo interviews analysed $((SECONDS - began))s after the start"
+[ -f "$WORK/cookies-hr_sh" ] || log_in hr_sh
+workbench=$(grep -o "$BASE/reviews/interviews/[0-9]*/" "$LOG" | head -n1)
+[ -n "$workbench" ] || fail "make demo printed no workbench link of a demo interview"
+page="$WORK/workbench.html"
+code=$(curl -s -o "$page" -w '%{http_code}' --max-time 20 -b "$WORK/cookies-hr_sh" "$workbench")
+[ "$code" = 200 ] || fail "the workbench $workbench answered $code to hr_sh"
+grep -qi "customer" "$page" || fail "the workbench $workbench shows no transcript"
+echo "demo-smoke: OK in $((SECONDS - began))s (/, /healthz, /api/openapi.json, logins, worker, candidate link, outbox, analysed demo interviews, workbench)"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Migrate, load the demo data, start a Celery worker and the web server on $PORT.
+# Migrate, load the demo data, start a Celery worker and the web server on $PORT, then
+# record the demo interviews through the server (the worker analyses them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -18,7 +19,17 @@ $BIN/python -m interview_analysis models install
 $BIN/celery -A config worker -B --schedule="$DATA_DIR/celerybeat-schedule" --loglevel=INFO --concurrency=2 --pool=prefork \
   --logfile="$DATA_DIR/worker.log" &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
-echo "Mianshi is starting on http://127.0.0.1:${PORT}/  (worker pid $WORKER, log $DATA_DIR/worker.log)"
 # 4×2 with keep-alive beyond the recorder's chunk interval: the configuration bench/uploads.py measured.
-$BIN/gunicorn config.wsgi --bind "127.0.0.1:${PORT}" --workers 4 --threads 2 --keep-alive 10 --access-logfile -
+$BIN/gunicorn config.wsgi --bind "127.0.0.1:${PORT}" --workers 4 --threads 2 --keep-alive 10 --access-logfile - &
+SERVER=$!
+INTERVIEWS=
+trap 'kill $WORKER $SERVER $INTERVIEWS 2>/dev/null || true' EXIT INT TERM
+echo "Mianshi is starting on http://127.0.0.1:${PORT}/  (worker pid $WORKER, log $DATA_DIR/worker.log)"
+# Once the server answers, two demo candidates record their interviews through it (media
+# made once, cached in $DATA_DIR/demo-media) and the worker analyses them; nothing is
+# recorded twice. DEMO_INTERVIEWS=0 skips this.
+if [ "${DEMO_INTERVIEWS:-1}" != 0 ]; then
+  $BIN/python manage.py demo_interviews --server "http://127.0.0.1:${PORT}" --wait "${DEMO_WAIT:-600}" &
+  INTERVIEWS=$!
+fi
+wait $SERVER

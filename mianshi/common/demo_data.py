@@ -494,3 +494,94 @@ def id_number(region: str, birth: str, seq: int, female: bool) -> str:
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
     return body + "10X98765432"[total % 11]
+
+
+# --- The demo's recorded interviews (`manage.py demo_interviews`, run by `make demo`) --------
+# Two candidates answer through the real recording path; the worker verifies, checks and
+# analyses their answers. The questions are in English: espeak-ng's English is what the
+# offline speech model hears well (its Mandarin is not, see MODELS.md), so the synthetic
+# answers are English too, and they use the rubric's keywords where a good answer would.
+
+# (title, unit code, model, headcount, education, years, description)
+INTERVIEW_JOB = (
+    "海外客户经理",
+    "sh-sales",
+    "销售胜任力模型",
+    2,
+    "bachelor",
+    2,
+    "负责海外英语客户的开发与维护，英文面试。",
+)
+INTERVIEW_TEMPLATE = "海外客户经理英文视频面试"
+
+# Same row layout as QUESTIONS; both are video answers.
+INTERVIEW_QUESTIONS: list[tuple[str, str, str, str, int, int, int, list[str], Rubric]] = [
+    (
+        "demo-customer-en",
+        "behavioural",
+        "en",
+        "Tell us about a time you won over a difficult customer. "
+        "What was the situation, what did you do, and what was the result?",
+        30,
+        120,
+        1,
+        ["沟通能力", "客户导向"],
+        {
+            3: (
+                "Full story: the situation, own actions and a measurable result",
+                ["customer", "listened", "solution", "contract", "result"],
+            ),
+            2: ("A story with missing parts", ["customer"]),
+            1: ("No concrete example", []),
+        },
+    ),
+    (
+        "demo-target-en",
+        "behavioural",
+        "en",
+        "Describe a time you missed a sales target. What did you learn, and what did you change?",
+        30,
+        120,
+        1,
+        ["目标达成", "抗压能力"],
+        {
+            3: (
+                "Honest reasons, a concrete change and a later improvement",
+                ["target", "reason", "plan", "improved", "result"],
+            ),
+            2: ("Reflection without a change", ["learned"]),
+            1: ("Avoids the question or blames others", []),
+        },
+    ),
+]
+
+# (name, gender, answers spoken per question, positions answered in two recordings — as
+# when the candidate's page reloaded mid-answer: the analysis stitches them into one)
+INTERVIEW_CANDIDATES: list[tuple[str, str, list[str], list[int]]] = [
+    (
+        "林晓东",
+        "male",
+        [
+            "Last year a large customer in Shanghai wanted to cancel our contract. "
+            "My task was to keep the account. I listened to the customer for an hour and "
+            "found that late deliveries were the real problem. I proposed a solution with a "
+            "weekly delivery report. As a result, the customer signed a new two year contract.",
+            "In the second quarter I missed my sales target by twenty percent. The main reason "
+            "was that I spent too much time on small customers. I learned to plan my week "
+            "around the largest opportunities, and I made a new plan with my manager. "
+            "The next quarter my result improved to one hundred and ten percent of the target.",
+        ],
+        [1],
+    ),
+    (
+        "郭雨桐",
+        "female",
+        [
+            "I think some customers are difficult. I always try to be polite and friendly "
+            "with everyone, and I think good communication is important in sales.",
+            "I do not remember missing a target. The market was very hard that year, "
+            "so it was not really my fault.",
+        ],
+        [],
+    ),
+]
