@@ -1,0 +1,319 @@
+"""Everything the per-interview PDF report shows (F-73), read once and scoped to the reader.
+
+The report is a record someone may rely on months later, so it says plainly what the AI
+found, how sure it was, what the people who rated and decided concluded, and under which
+consent the data was processed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from mianshi.analysis.models import AnalysisResult
+from mianshi.analysis.selectors import current_results
+from mianshi.candidates.models import Application, Candidate
+from mianshi.candidates.selectors import identifiers
+from mianshi.interviews.models import Answer, Consent, InterviewSession
+from mianshi.jobs.models import ScorePolicy
+from mianshi.organisations.models import OrgUnit
+from mianshi.reviews.models import (
+    Decision,
+    InterviewScore,
+    Rating,
+    RatingScore,
+    RatingStatus,
+)
+from mianshi.reviews.selectors.scores import (
+    anomaly_text,
+    final_note,
+    rating_dimensions,
+    ratings_visible,
+    session_for_user,
+)
+from mianshi.reviews.services.scores import final_score
+
+# Why the engine asked for a person (interview_analysis.pipeline.review_reasons codes).
+_REASONS = {
+    "low_transcript_confidence": gettext_noop("The speech recognition was unsure of the words."),
+    "empty_transcript": gettext_noop("No speech was recognised."),
+    "short_answer": gettext_noop("The answer is very short."),
+    "low_score_confidence": gettext_noop("The scorer is not confident about its score."),
+    "low_confidence": gettext_noop("The scorer is not confident about its score."),
+}
+
+
+@dataclass
+class Evidence:
+    """A quote the AI based a dimension score on, and where to find it."""
+
+    quote: str
+    element: str
+    position: int
+    start: float | None
+    end: float | None
+
+    @property
+    def span(self) -> str:
+        """Where in the answer's recording the quote is said, as "0:07–0:12"."""
+        if self.start is None:
+            return ""
+        end = f"–{clock(self.end)}" if self.end is not None else ""
+        return clock(self.start) + end
+
+
+def clock(seconds: float | None) -> str:
+    """Seconds as m:ss."""
+    whole = int(seconds or 0)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+@dataclass
+class DimensionLine:
+    """One competency dimension: AI, human and final scores with the AI's evidence."""
+
+    code: str
+    name: str
+    weight: float
+    ai: float | None
+    human: float | None
+    final: float | None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class AnswerLine:
+    """One answered question: the rubric level the AI matched and how sure it was."""
+
+    position: int
+    question: str
+    level: int | None
+    level_text: str
+    score: float | None
+    confidence: float | None
+    needs_review: bool
+    reasons: list[str]
+    duration_s: float | None
+
+
+@dataclass
+class RatingLine:
+    """One submitted rating: who, when, the weighted score, per dimension score and reason."""
+
+    rater: str
+    submitted_at: datetime | None
+    total: float | None
+    comment: str
+    scores: list[tuple[str, int, float | None, str]]  # (dimension, score, AI shown, reason)
+
+
+@dataclass
+class ReportData:
+    """The whole report of one interview."""
+
+    session: InterviewSession
+    application: Application
+    candidate: Candidate
+    identifiers: dict[str, str]
+    organisation: list[str]
+    score: InterviewScore | None
+    score_note: str
+    policy_label: str
+    dimensions: list[DimensionLine]
+    answers: list[AnswerLine]
+    anomalies: list[str]
+    ratings: list[RatingLine]
+    ratings_hidden: int
+    decisions: list[Decision]
+    consents: list[Consent]
+    workbench_url: str
+    generated_at: datetime
+    generated_by: str
+
+    @property
+    def decided_by(self) -> str:
+        return person(self.decisions[0].decided_by) if self.decisions else ""
+
+
+def person(user: Any) -> str:
+    """A user as a reader knows them: the full name, else the login name."""
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def interview_report(*, user: Any, session_id: int) -> ReportData:
+    """The report of one interview whose application `user` may see (404 otherwise)."""
+    session = session_for_user(user=user, session_id=session_id)
+    application, candidate = session.application, session.application.candidate
+    score = InterviewScore.objects.filter(session=session).first()
+    results = list(current_results(session))
+    dimensions = _dimensions(session, score, results)
+    decisions = _decisions(session)
+    names = {d.code: d.name for d in dimensions}
+    ratings, hidden = _ratings(user, session, names, decided=bool(decisions))
+    return ReportData(
+        session=session,
+        application=application,
+        candidate=candidate,
+        identifiers=identifiers(candidate=candidate, full=False),
+        organisation=_organisation(application.org_unit_id),
+        score=score,
+        score_note=final_note(score),
+        policy_label=_policy_label(score),
+        dimensions=dimensions,
+        answers=_answers(session, results),
+        anomalies=[anomaly_text(f) for f in (score.anomalies if score else []) or []],
+        ratings=ratings,
+        ratings_hidden=hidden,
+        decisions=decisions,
+        consents=list(Consent.objects.filter(session=session)),
+        workbench_url=settings.PUBLIC_URL + reverse("reviews:workbench", args=[session.pk]),
+        generated_at=timezone.now(),
+        generated_by=person(user),
+    )
+
+
+def _organisation(unit_id: int) -> list[str]:
+    """The unit's names from the root down (总部 / 上海分公司 / 销售部)."""
+    path = OrgUnit.objects.filter(pk=unit_id).values_list("path", flat=True).first() or ""
+    ids = [int(p) for p in path.strip("/").split("/") if p.isdigit()] or [unit_id]
+    names = dict(OrgUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [names[i] for i in ids if i in names]
+
+
+def _policy_label(score: InterviewScore | None) -> str:
+    if score is None or score.policy not in ScorePolicy.values:
+        return ""
+    return str(ScorePolicy(score.policy).label)
+
+
+def _by_code(dimensions: Any) -> dict[str, float]:
+    return {
+        str(d["code"]): float(d["score"])
+        for d in dimensions or []
+        if isinstance(d, dict) and d.get("code") and d.get("score") is not None
+    }
+
+
+def _dimensions(
+    session: InterviewSession, score: InterviewScore | None, results: list[AnalysisResult]
+) -> list[DimensionLine]:
+    ai = _by_code(score.ai_dimensions) if score else {}
+    human = _by_code(score.human_dimensions) if score else {}
+    policy = score.policy if score else ""
+    evidence = _evidence(results)
+    return [
+        DimensionLine(
+            code=d.code,
+            name=d.name,
+            weight=d.weight,
+            ai=ai.get(d.code),
+            human=human.get(d.code),
+            # The total's policy applied per dimension, so the columns add up the same way.
+            final=final_score(policy, ai.get(d.code), human.get(d.code)),
+            evidence=evidence.get(d.code, []),
+        )
+        for d in rating_dimensions(session)
+    ]
+
+
+def _evidence(results: list[AnalysisResult]) -> dict[str, list[Evidence]]:
+    """code → the quotes of every current result scoring that dimension, by answer."""
+    found: dict[str, list[Evidence]] = {}
+    for result in sorted(results, key=lambda r: r.run.answer.position):
+        position = result.run.answer.position
+        for dim in (result.score or {}).get("dimensions") or []:
+            found.setdefault(str(dim.get("name")), []).extend(
+                Evidence(
+                    quote=str(ev.get("quote") or ""),
+                    element=str(ev.get("element") or ""),
+                    position=position,
+                    start=ev.get("start"),
+                    end=ev.get("end"),
+                )
+                for ev in dim.get("evidence") or []
+                if ev.get("quote")
+            )
+    return found
+
+
+def _answers(session: InterviewSession, results: list[AnalysisResult]) -> list[AnswerLine]:
+    by_answer = {r.run.answer_id: r for r in results}
+    answers = Answer.objects.filter(session=session).select_related("template_question")
+    return [_answer_line(a, by_answer.get(a.pk)) for a in answers.order_by("position")]
+
+
+def _answer_line(answer: Answer, result: AnalysisResult | None) -> AnswerLine:
+    snapshot = answer.template_question.snapshot
+    level = result.level if result else None
+    rubric = {int(r["level"]): str(r["description"]) for r in snapshot.get("rubric") or []}
+    return AnswerLine(
+        position=answer.position,
+        question=str(snapshot.get("text") or ""),
+        level=level,
+        level_text=rubric.get(level, "") if level is not None else "",
+        score=result.total if result else None,
+        confidence=result.confidence if result else None,
+        needs_review=bool(result and result.needs_human_review),
+        reasons=[reason_text(r) for r in (result.review_reasons if result else [])],
+        duration_s=answer.measured_ms / 1000 if answer.measured_ms else None,
+    )
+
+
+def reason_text(code: str) -> str:
+    """A review reason code of the engine as a sentence in the reader's language."""
+    kind, _sep, detail = str(code).partition(":")
+    if kind == "quality" and detail:
+        return _("Recording quality: %(issue)s") % {"issue": detail}
+    if kind == "integrity" and detail:
+        return _("Integrity signal: %(signal)s") % {"signal": detail}
+    return _(_REASONS[code]) if code in _REASONS else str(code)
+
+
+def _ratings(
+    user: Any, session: InterviewSession, names: dict[str, str], *, decided: bool
+) -> tuple[list[RatingLine], int]:
+    """The submitted ratings the reader may see, and how many others stay hidden.
+
+    Before a decision the report follows the workbench (F-71): a reader who has not
+    submitted their own rating sees none of the others', so the PDF opens no way round
+    independent rating. Once someone decided, the rating is over and the record is whole.
+    """
+    submitted = list(
+        Rating.objects.filter(session=session, status=RatingStatus.SUBMITTED)
+        .select_related("rater")
+        .prefetch_related(Prefetch("scores", queryset=RatingScore.objects.order_by("id")))
+    )
+    if not decided:
+        allowed = {r.pk for r in ratings_visible(user=user, session=session)}
+        shown = [r for r in submitted if r.pk in allowed]
+    else:
+        shown = submitted
+    return [_rating_line(r, names) for r in shown], len(submitted) - len(shown)
+
+
+def _rating_line(rating: Rating, names: dict[str, str]) -> RatingLine:
+    return RatingLine(
+        rater=person(rating.rater),
+        submitted_at=rating.submitted_at,
+        total=rating.total,
+        comment=rating.comment,
+        scores=[
+            (names.get(s.code, s.code), s.score, s.ai_score, s.override_reason)
+            for s in rating.scores.all()
+        ],
+    )
+
+
+def _decisions(session: InterviewSession) -> list[Decision]:
+    """Decisions taken on this interview (or on its application without naming one)."""
+    rule = Q(session=session) | Q(session__isnull=True)
+    qs = Decision.objects.filter(rule, application_id=session.application_id)
+    return list(qs.select_related("decided_by").order_by("-created_at", "-id"))
