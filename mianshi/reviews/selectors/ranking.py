@@ -17,6 +17,7 @@ from mianshi.candidates.pipeline import Stage
 from mianshi.candidates.selectors import visible_applications
 from mianshi.jobs.models import Job, TemplateVersion
 from mianshi.reviews.models import Decision, DecisionKind, InterviewScore
+from mianshi.reviews.selectors.scores import anomaly_text
 
 EXPORT_CHUNK = 2000
 MAX_PER_PAGE = 100
@@ -229,8 +230,6 @@ def _label(choices: Any, value: str) -> str:
 
 def _anomaly(flag: Any) -> str:
     """A stored F-66 flag as text in the reader's language."""
-    from mianshi.reviews.selectors.scores import anomaly_text
-
     if not isinstance(flag, dict):
         return str(flag)
     return anomaly_text(flag) or _("Anomaly")
