@@ -45,7 +45,7 @@ scaled() {
 unset MIANSHI_DATABASE_URL MIANSHI_BROKER_URL MIANSHI_RESULT_BACKEND MIANSHI_STORAGE \
   MIANSHI_CELERY_EAGER MIANSHI_EXPECT_SCALED
 
-phase "system packages: Debian chromium, espeak-ng, CJK fonts" bash scripts/ensure-system-packages.sh
+phase "system packages: Debian chromium, espeak-ng, CJK fonts, pango, poppler" bash scripts/ensure-system-packages.sh
 phase "lint: ruff, ruff format, mypy, import-linter, migrations" make --no-print-directory lint
 phase "suite 1/2: embedded (SQLite WAL, SQLite broker, local files)" embedded
 phase "services: PostgreSQL 5432 and Redis 6379 up" bash scripts/ensure-services.sh
