@@ -61,6 +61,7 @@ PAUSE_S = 1.2
 KEY_WORDS = ("customer", "plan", "contract")
 CODES = ("communication", "customer_focus")
 ANSWER_SECONDS = 12
+CAMERA_SIZE = (320, 240)
 ANALYSIS_TIMEOUT_S = 90
 
 
@@ -127,7 +128,9 @@ def candidate_browser(
 ) -> Iterator[Browser]:
     """Chromium whose camera plays a generated face and whose microphone speaks SENTENCES."""
     folder = tmp_path_factory.mktemp("hiring-media")
-    video = face_y4m(folder / "face.y4m")
+    # Small frames: encoding 640×480 on a loaded 2-core machine fell below the 10 fps the
+    # quality check fails (measured 7 fps); 320×240 only warns, and the flow goes on.
+    video = face_y4m(folder / "face.y4m", size=CAMERA_SIZE)
     audio = answer_wav(folder)
     browser = playwright.chromium.launch(
         executable_path=CHROMIUM, headless=True,
@@ -156,8 +159,6 @@ def worker(
     settings.PUBLIC_URL = live_server.url
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.CHANNELS = ["email"]
-    # The worker's own follow-up tasks (verify → check → analyse) stay on the test's queue.
-    real_workers.extra_env["MIANSHI_TASK_QUEUE"] = real_workers.queue
     real_workers.start()
     return real_workers
 
