@@ -12,6 +12,8 @@ PORT=${PORT:-18437}
 DEMO_USERS=${DEMO_USERS:-admin hr_sh hr_sz mgr_sh_sales int_sh_1 int_sh_2 auditor}
 DEMO_PASSWORD=${DEMO_PASSWORD:-Mianshi-Demo-2026}
 DEADLINE=${DEMO_DEADLINE:-300}
+# Pages may be slow while the demo interviews are being made and analysed beside them.
+HTTP_TIMEOUT=${DEMO_HTTP_TIMEOUT:-60}
 BASE="http://127.0.0.1:${PORT}"
 WORK=$(mktemp -d)
 LOG="$WORK/demo.log"
@@ -46,20 +48,20 @@ done
 echo "demo-smoke: /healthz answered after $((SECONDS - began))s"
 
 [ "$(status "$BASE/")" = 200 ] || fail "/ is not 200"
-curl -s --max-time 10 "$BASE/" | grep -q 'name="password"' || fail "/ is not the login page"
-curl -s --max-time 10 "$BASE/api/openapi.json" | grep -q '"openapi": *"3' || fail "no OpenAPI 3 document"
+curl -s --max-time "$HTTP_TIMEOUT" "$BASE/" | grep -q 'name="password"' || fail "/ is not the login page"
+curl -s --max-time "$HTTP_TIMEOUT" "$BASE/api/openapi.json" | grep -q '"openapi": *"3' || fail "no OpenAPI 3 document"
 
 log_in() {  # log_in USER: a fresh browser-like session logs in and reaches the dashboard
   local user=$1 jar="$WORK/cookies-$1" token code
-  curl -s --max-time 10 -c "$jar" "$BASE/" >"$WORK/login-$user.html"
+  curl -s --max-time "$HTTP_TIMEOUT" -c "$jar" "$BASE/" >"$WORK/login-$user.html"
   token=$(sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' "$WORK/login-$user.html" | head -n1)
   [ -n "$token" ] || fail "no CSRF token on the login page"
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -b "$jar" -c "$jar" \
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$HTTP_TIMEOUT" -b "$jar" -c "$jar" \
     -H "Referer: $BASE/" --data-urlencode "csrfmiddlewaretoken=$token" \
     --data-urlencode "username=$user" --data-urlencode "password=$DEMO_PASSWORD" \
     --data-urlencode "next=/" "$BASE/accounts/login/")
   [ "$code" = 302 ] || fail "login as $user answered $code (expected a redirect)"
-  curl -s --max-time 10 -b "$jar" "$BASE/" | grep -q 'accounts/logout' \
+  curl -s --max-time "$HTTP_TIMEOUT" -b "$jar" "$BASE/" | grep -q 'accounts/logout' \
     || fail "no dashboard after logging in as $user"
 }
 for user in $DEMO_USERS; do log_in "$user"; done
@@ -73,7 +75,7 @@ link=$(grep -o "$BASE/i/[A-Za-z0-9_-]*/" "$LOG" | head -n1)
 [ -n "$link" ] || fail "make demo printed no candidate interview link"
 [ "$(status "$link")" = 200 ] || fail "the candidate link $link is not 200"
 token=${link#"$BASE/i/"}; token=${token%/}
-curl -s --max-time 10 "$BASE/i/api/$token/state" | grep -q '"questions"' \
+curl -s --max-time "$HTTP_TIMEOUT" "$BASE/i/api/$token/state" | grep -q '"questions"' \
   || fail "the candidate API gives no interview state"
 for _ in $(seq 1 30); do ls "$WORK/data/outbox/"* >/dev/null 2>&1 && break; sleep 2; done
 grep -rqs "$token" "$WORK/data/outbox/" || fail "no invitation e-mail with the link in the outbox"
@@ -106,7 +108,7 @@ echo "demo-smoke: 2 demo interviews analysed $((SECONDS - began))s after the sta
 workbench=$(grep -o "$BASE/reviews/interviews/[0-9]*/" "$LOG" | head -n1)
 [ -n "$workbench" ] || fail "make demo printed no workbench link of a demo interview"
 page="$WORK/workbench.html"
-code=$(curl -s -o "$page" -w '%{http_code}' --max-time 20 -b "$WORK/cookies-hr_sh" "$workbench")
+code=$(curl -s -o "$page" -w '%{http_code}' --max-time "$HTTP_TIMEOUT" -b "$WORK/cookies-hr_sh" "$workbench")
 [ "$code" = 200 ] || fail "the workbench $workbench answered $code to hr_sh"
 grep -qi "customer" "$page" || fail "the workbench $workbench shows no transcript"
 echo "demo-smoke: OK in $((SECONDS - began))s (/, /healthz, /api/openapi.json, logins, worker, candidate link, outbox, analysed demo interviews, workbench)"

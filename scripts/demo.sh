@@ -27,9 +27,10 @@ trap 'kill $WORKER $SERVER $INTERVIEWS 2>/dev/null || true' EXIT INT TERM
 echo "Mianshi is starting on http://127.0.0.1:${PORT}/  (worker pid $WORKER, log $DATA_DIR/worker.log)"
 # Once the server answers, two demo candidates record their interviews through it (media
 # made once, cached in $DATA_DIR/demo-media) and the worker analyses them; nothing is
-# recorded twice. DEMO_INTERVIEWS=0 skips this.
+# recorded twice. Niced: making the media must not slow the server down. DEMO_INTERVIEWS=0
+# skips this.
 if [ "${DEMO_INTERVIEWS:-1}" != 0 ]; then
-  $BIN/python manage.py demo_interviews --server "http://127.0.0.1:${PORT}" --wait "${DEMO_WAIT:-600}" &
+  nice -n 10 $BIN/python manage.py demo_interviews --server "http://127.0.0.1:${PORT}" --wait "${DEMO_WAIT:-600}" &
   INTERVIEWS=$!
 fi
 wait $SERVER

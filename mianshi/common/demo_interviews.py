@@ -65,7 +65,8 @@ class DemoInterview:
         ):
             return "done"
         if session is None or not (
-            session.consents.exists() or session.answers.exclude(status=AnswerStatus.PENDING)
+            session.consents.exists()
+            or session.answers.exclude(status=AnswerStatus.PENDING).exists()
         ):
             return "new" if self.invitation.status in _OPEN else "partial"
         return "partial"
