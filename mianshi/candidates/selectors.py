@@ -20,6 +20,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     prefetch_related_objects,
 )
 from django.shortcuts import get_object_or_404
@@ -37,7 +38,7 @@ from mianshi.candidates.pipeline import Stage, allowed_targets
 from mianshi.candidates.validators import looks_like_id_number, looks_like_phone
 from mianshi.common.crypto import blind_index
 from mianshi.organisations.models import OrgUnit
-from mianshi.organisations.scoping import scope, subtree_ids, units_for
+from mianshi.organisations.scoping import scope, units_for
 
 LIMITED_ROLES = {Role.DEPT_MANAGER, Role.INTERVIEWER}
 FULL_ROLES = roles_with(Cap.CANDIDATES_VIEW) - LIMITED_ROLES
@@ -61,9 +62,17 @@ def visible_applications(user: Any) -> QuerySet[Application]:
 def visible_candidates(user: Any) -> QuerySet[Candidate]:
     """Candidates `user` may see: owned by a full-view unit, or with a visible application."""
     full = units_for(user, Cap.CANDIDATES_VIEW, roles=FULL_ROLES)
-    # A non-correlated IN (…) is computed once; a correlated EXISTS runs per candidate row.
-    applying = visible_applications(user).values("candidate_id")
-    return Candidate.objects.filter(Q(org_unit__in=full) | Q(pk__in=applying))
+    applying = visible_applications(user)
+    if not full:
+        # Managers and interviewers see applicants only: a non-correlated IN (…) computes
+        # their (few) candidate ids once.
+        return Candidate.objects.filter(pk__in=applying.values("candidate_id"))
+    # HR: most visible candidates are owned by the user's units, so the per-row EXISTS runs
+    # only for the others, on the (candidate, org_unit) index; a page of 50 then stops
+    # after ~50 rows instead of first collecting every visible application (measured at
+    # 100,000 candidates: 0.1 ms against 190 ms for the IN form).
+    elsewhere = applying.filter(candidate=OuterRef("pk"))
+    return Candidate.objects.filter(Q(org_unit__in=full) | Q(Exists(elsewhere)))
 
 
 def manageable_applications(user: Any) -> QuerySet[Application]:
@@ -112,6 +121,13 @@ def application_get(*, user: Any, pk: int) -> Application:
 
 # --- list and search ------------------------------------------------------------------
 
+# Beyond this many matches the list says "more than …" instead of counting them all: the
+# exact count of 80,000 visible candidates costs a scan of every one of them per page view.
+COUNT_CAP = 10_000
+MAX_PAGE = 1_000_000
+# See _with_application: where collecting matches stops paying against walking candidates.
+BROAD_FILTER = 40_000
+
 
 @dataclass(frozen=True)
 class CandidateFilters:
@@ -132,7 +148,9 @@ def _search(qs: QuerySet[Candidate], q: str) -> QuerySet[Candidate]:
         return qs.filter(id_number_bidx=blind_index(q, kind="id_number"))
     if looks_like_phone(q):
         return qs.filter(phone_bidx=blind_index(q, kind="phone"))
-    return qs.filter(name__icontains=q)
+    # A substring cannot use an index's order, but scanning the narrow name index (as a
+    # subquery) reads a tenth of the pages of the wide rows (encrypted columns) it skips.
+    return qs.filter(pk__in=Candidate.objects.filter(name__icontains=q).values("pk"))
 
 
 def _application_filter(user: Any, f: CandidateFilters) -> QuerySet[Application]:
@@ -144,23 +162,40 @@ def _application_filter(user: Any, f: CandidateFilters) -> QuerySet[Application]
     return apps
 
 
+def _with_application(apps: QuerySet[Application]) -> Q:
+    """The filter "has one of `apps`", in the query form that is cheaper for their number.
+
+    Collecting the candidate ids once (IN) costs a step per matching application; walking
+    candidates newest first and probing each (EXISTS) stops after a page or the count cap,
+    but a probe costs an index seek per visible unit. Measured at 100,000 candidates:
+    54,000 matches (3 units) 290 ms collected, 32 ms walked; 24,000 matches (8 units)
+    50 ms collected, 900 ms walked; 700 matches 1 ms collected, 580 ms walked. Counting
+    up to the threshold reads only the covering index (a few ms).
+    """
+    if apps.order_by()[:BROAD_FILTER].count() < BROAD_FILTER:
+        return Q(pk__in=apps.values("candidate_id"))
+    return Q(Exists(apps.filter(candidate=OuterRef("pk"))))
+
+
 def candidate_list(*, user: Any, filters: CandidateFilters) -> QuerySet[Candidate]:
     """Visible candidates matching the filters, newest first."""
     if filters.job or filters.stage:
         # A visible application in that job/stage already makes its candidate visible, so the
         # broader visibility rule (an OR the database evaluates per row) can be skipped.
-        matching = _application_filter(user, filters).values("candidate_id")
-        qs = Candidate.objects.filter(pk__in=matching)
+        qs = Candidate.objects.filter(_with_application(_application_filter(user, filters)))
     else:
         qs = visible_candidates(user)
     if filters.q.strip():
         qs = _search(qs, filters.q.strip())
     if filters.tag:
-        qs = qs.filter(tags__name=filters.tag)
+        tagged = Candidate.tags.through.objects.filter(tag__name=filters.tag)
+        qs = qs.filter(pk__in=tagged.values("candidate_id"))
     if filters.unit:
-        units = subtree_ids(filters.unit)
-        in_units = Application.objects.filter(org_unit__in=units).values("candidate_id")
-        qs = qs.filter(Q(org_unit__in=units) | Q(pk__in=in_units))
+        # The subtree as a subquery: no round trip to look up the unit's path first.
+        path = OrgUnit.objects.filter(pk=filters.unit).values("path")[:1]
+        units = OrgUnit.objects.filter(path__startswith=Subquery(path)).values("pk")
+        in_units = Application.objects.filter(candidate=OuterRef("pk"), org_unit__in=units)
+        qs = qs.filter(Q(org_unit__in=units) | Q(Exists(in_units)))
     return qs.order_by("-id")
 
 
@@ -179,6 +214,12 @@ def candidate_rows(
     prefetch_related_objects(
         page, "tags", Prefetch("applications", queryset=apps, to_attr="shown_applications")
     )
+    # get_stage_display rebuilds and hashes the whole (lazily translated) choices list per
+    # call: 150 applications cost more than the queries. Translate the labels once.
+    labels = {value: str(label) for value, label in Stage.choices}
+    for candidate in page:
+        for application in candidate.shown_applications:  # type: ignore[attr-defined]
+            application.stage_label = labels[application.stage]
     return page
 
 
@@ -216,9 +257,11 @@ def candidate_detail(*, user: Any, pk: int) -> dict[str, Any]:
 def duplicates_of(*, user: Any, candidate: Candidate) -> list[Candidate]:
     """Visible candidates linked as possible duplicates (either direction), with applications."""
     anchor = candidate.duplicate_of_id or candidate.pk
-    link = Q(pk=anchor) | Q(duplicate_of_id=anchor)
+    # The (few) linked ids first, as a subquery: filtered together with the visibility
+    # rule, the database walked every visible candidate (130 ms at 100,000).
+    linked = Candidate.objects.filter(Q(pk=anchor) | Q(duplicate_of_id=anchor)).values("pk")
     apps = visible_applications(user).select_related("job").order_by("-created_at")
-    qs = visible_candidates(user).filter(link).exclude(pk=candidate.pk).distinct()
+    qs = visible_candidates(user).filter(pk__in=linked).exclude(pk=candidate.pk)
     return list(qs.prefetch_related(Prefetch("applications", apps, to_attr="shown_applications")))
 
 
@@ -252,9 +295,18 @@ def identifiers(*, candidate: Candidate, full: bool) -> dict[str, str]:
 
 def application_stage_counts(*, user: Any) -> list[tuple[str, str, int]]:
     """(stage, label, count) per pipeline stage over the applications `user` may see."""
-    counts = dict(
-        visible_applications(user).order_by().values_list("stage").annotate(n=Count("id"))
+    # Grouped by (unit, stage), the (org_unit, stage, …) index delivers the groups in order;
+    # by stage alone the database sorts every visible application first (34 ms vs 89 ms
+    # at 100,000 candidates). The units are summed here.
+    rows = (
+        visible_applications(user)
+        .order_by()
+        .values_list("org_unit_id", "stage")
+        .annotate(n=Count("*"))
     )
+    counts: dict[str, int] = {}
+    for _unit, stage, n in rows:
+        counts[stage] = counts.get(stage, 0) + n
     return [(stage.value, str(stage.label), counts.get(stage.value, 0)) for stage in Stage]
 
 
@@ -330,13 +382,14 @@ def application_list(
 
 @dataclass
 class CandidatePage:
-    """One page of the candidate list."""
+    """One page of the candidate list; `capped` when there are more than `total` matches."""
 
     rows: list[Candidate]
     number: int
     per_page: int
     total: int
     has_next: bool
+    capped: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -350,18 +403,28 @@ class CandidatePage:
 def candidate_page(
     *, user: Any, filters: CandidateFilters, number: int = 1, per_page: int = 50
 ) -> CandidatePage:
-    """Offset paging over the indexed id order; the count reuses the same filtered query."""
+    """Offset paging over the indexed id order; counting stops at COUNT_CAP (+1 row)."""
     qs = candidate_list(user=user, filters=filters)
-    total = qs.count()
-    pages = max(1, -(-total // per_page))
-    number = min(max(1, number), pages)
+    total = qs[: COUNT_CAP + 1].count()
+    capped = total > COUNT_CAP
+    # A page past the end shows the last one; past the cap, any page up to a bound that
+    # keeps OFFSET far inside a 64-bit integer.
+    last = MAX_PAGE if capped else max(1, -(-total // per_page))
+    number = min(max(1, number), last)
     start = (number - 1) * per_page
-    ids = list(qs.values_list("pk", flat=True)[start : start + per_page])
+    ids = list(qs.values_list("pk", flat=True)[start : start + per_page + 1])
     rows = candidate_rows(
-        user=user, candidates=Candidate.objects.filter(pk__in=ids).order_by("-id"), filters=filters
+        user=user,
+        candidates=Candidate.objects.filter(pk__in=ids[:per_page]).order_by("-id"),
+        filters=filters,
     )
     return CandidatePage(
-        rows=rows, number=number, per_page=per_page, total=total, has_next=number < pages
+        rows=rows,
+        number=number,
+        per_page=per_page,
+        total=min(total, COUNT_CAP),
+        has_next=len(ids) > per_page,
+        capped=capped,
     )
 
 

@@ -29,17 +29,33 @@ def units_for(user: User | Any, cap: Cap, *, roles: set[Role] | None = None) -> 
         return frozenset()
     allowed = roles_with(cap) if roles is None else roles_with(cap) & roles
     key = (cap, frozenset(allowed))
-    cache: dict[Any, frozenset[int]] = user.__dict__.setdefault(_CACHE_ATTR, {})
+    cache: dict[Any, Any] = user.__dict__.setdefault(_CACHE_ATTR, {})
     if key not in cache:
-        cache[key] = _subtree_ids(user, allowed)
-    return cache[key]
+        cache[key] = _subtree_ids(cache, user, allowed)
+    return cache[key]  # type: ignore[no-any-return]
 
 
-def _subtree_ids(user: User, roles: set[Role]) -> frozenset[int]:
-    paths = user.grants.filter(role__in=roles, org_unit__is_active=True).values_list(
-        "org_unit__path", flat=True
-    )
-    return _units_under(list(paths))
+def _subtree_ids(cache: dict[Any, Any], user: User, roles: set[Role]) -> frozenset[int]:
+    # A page asks for several capabilities (its own, the navigation's): read the user's
+    # grants and the units under them once per request, then select per role in Python.
+    if "grants" not in cache:
+        grants = list(
+            user.grants.filter(org_unit__is_active=True).values_list("role", "org_unit__path")
+        )
+        cache["grants"] = (grants, _units_with_paths([path for _role, path in grants]))
+    grants, units = cache["grants"]
+    wanted = {str(role) for role in roles}  # the column holds the choices' values
+    paths = tuple({path for role, path in grants if role in wanted})
+    return frozenset(pk for pk, path in units if path.startswith(paths)) if paths else frozenset()
+
+
+def _units_with_paths(paths: list[str]) -> list[tuple[int, str]]:
+    if not paths:
+        return []
+    prefix_q = Q()
+    for path in set(paths):
+        prefix_q |= Q(path__startswith=path)
+    return list(OrgUnit.objects.filter(prefix_q).order_by().values_list("id", "path"))
 
 
 def _units_under(paths: list[str]) -> frozenset[int]:
