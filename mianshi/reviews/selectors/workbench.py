@@ -268,29 +268,37 @@ def dimensions(
     session: InterviewSession, answers: list[AnswerView], score: InterviewScore | None
 ) -> list[DimensionView]:
     """Per dimension the AI's score (the combined row when there is one, else the mean over
-    the current results), its evidence, and whether a person must look closer."""
-    model = session.invitation.template_version.model_snapshot or {}
-    order = {
-        str(n["code"]): (i, str(n.get("name") or n["code"])) for i, n in enumerate(_tree(model))
-    }
+    the current results), its evidence, and whether a person must look closer; in the
+    competency model's order."""
+    names = dimension_names(session)
+    order = {code: i for i, code in enumerate(names)}
     found = _from_results(answers)
     stored = {str(d.get("code")): d for d in (score.ai_dimensions if score else []) or []}
-    codes = sorted(set(found) | set(stored), key=lambda c: (order.get(c, (999, c))[0], c))
-    views = []
-    for code in codes:
-        scores, quotes_, confidences, review = found.get(code, ([], [], [], False))
-        row = stored.get(code, {})
-        mean = round(sum(scores) / len(scores), 2) if scores else None
-        conf = min(confidences) if confidences else None
-        low = conf is not None and conf < LOW_CONFIDENCE
-        views.append(
-            DimensionView(
-                code=code, name=str(row.get("name") or order.get(code, (0, code))[1]),
-                score=_num(row.get("score"), mean), weight=_num(row.get("weight"), None),
-                confidence=conf, needs_review=review or low, evidence=quotes_,
-            )
-        )  # fmt: skip
-    return views
+    codes = sorted(set(found) | set(stored), key=lambda c: (order.get(c, len(order)), c))
+    return [_dimension(c, found.get(c, _Found()), stored.get(c, {}), names) for c in codes]
+
+
+@dataclass
+class _Found:
+    """What the current results say about one dimension."""
+
+    scores: list[float] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    confidences: list[float] = field(default_factory=list)
+    review: bool = False
+
+
+def _dimension(
+    code: str, found: _Found, row: dict[str, Any], names: dict[str, str]
+) -> DimensionView:
+    mean = round(sum(found.scores) / len(found.scores), 2) if found.scores else None
+    confidence = min(found.confidences) if found.confidences else None
+    low = confidence is not None and confidence < LOW_CONFIDENCE
+    return DimensionView(
+        code=code, name=str(row.get("name") or names.get(code, code)),
+        score=_num(row.get("score"), mean), weight=_num(row.get("weight"), None),
+        confidence=confidence, needs_review=found.review or low, evidence=found.quotes,
+    )  # fmt: skip
 
 
 def _num(value: Any, fallback: float | None) -> float | None:
@@ -298,13 +306,10 @@ def _num(value: Any, fallback: float | None) -> float | None:
     return float(value) if ok else fallback
 
 
-Found = tuple[list[float], list[Quote], list[float], bool]
-
-
-def _from_results(answers: list[AnswerView]) -> dict[str, Found]:
-    """code → (scores, quotes, confidences, needs review) over the answers' results of
-    their current done runs (a pending re-run's old result is not counted)."""
-    found: dict[str, Found] = {}
+def _from_results(answers: list[AnswerView]) -> dict[str, _Found]:
+    """code → what the answers' results of their current done runs say (a pending
+    re-run's older result is not counted, as in the combined scores)."""
+    found: dict[str, _Found] = {}
     for view in answers:
         result = view.run.result if view.run else None
         if result is None or not isinstance(result.score, dict):
@@ -312,11 +317,10 @@ def _from_results(answers: list[AnswerView]) -> dict[str, Found]:
         for dim in result.score.get("dimensions") or []:
             if not isinstance(dim, dict) or _num(dim.get("score"), None) is None:
                 continue
-            code = str(dim.get("name"))
-            scores, items, confs, review = found.get(code, ([], [], [], False))
-            scores.append(float(dim["score"]))
-            items += quotes(view.answer, dim.get("evidence"), view.transcript_part)
+            item = found.setdefault(str(dim.get("name")), _Found())
+            item.scores.append(float(dim["score"]))
+            item.quotes += quotes(view.answer, dim.get("evidence"), view.transcript_part)
             if result.confidence is not None:
-                confs.append(result.confidence)
-            found[code] = (scores, items, confs, review or result.needs_human_review)
+                item.confidences.append(result.confidence)
+            item.review = item.review or result.needs_human_review
     return found
