@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     Exists,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -40,22 +41,33 @@ from mianshi.common.crypto import blind_index
 from mianshi.organisations.models import OrgUnit
 from mianshi.organisations.scoping import scope, units_for
 
+M = TypeVar("M", bound=Model)
+
 LIMITED_ROLES = {Role.DEPT_MANAGER, Role.INTERVIEWER}
 FULL_ROLES = roles_with(Cap.CANDIDATES_VIEW) - LIMITED_ROLES
 
 
 def visible_applications(user: Any) -> QuerySet[Application]:
     """Applications `user` may see, by role (see module docstring)."""
+    qs = scope(Application.objects.all(), user, Cap.CANDIDATES_VIEW)
+    return visible_via_application(qs, user, application="pk")
+
+
+def visible_via_application(
+    qs: QuerySet[M], user: Any, *, unit: str = "org_unit", application: str = "application"
+) -> QuerySet[M]:
+    """Rows of an application (its own row, an interview, a score…) that `user` may see: the
+    rule of visible_applications applied to the row's own copy of the unit, so a large
+    organisation's query never lists every visible application."""
     full = units_for(user, Cap.CANDIDATES_VIEW, roles=FULL_ROLES)
     dept = units_for(user, Cap.CANDIDATES_VIEW, roles={Role.DEPT_MANAGER})
     interviewing = units_for(user, Cap.CANDIDATES_VIEW, roles={Role.INTERVIEWER})
-    rule = Q(org_unit__in=full | dept)
+    rule = Q(**{f"{unit}__in": full | dept})
     if interviewing:
         assigned = ApplicationAssignment.objects.filter(
-            application=OuterRef("pk"), interviewer=user
+            application=OuterRef(application), interviewer=user
         )
-        rule |= Q(org_unit__in=interviewing) & Q(Exists(assigned))
-    qs = scope(Application.objects.all(), user, Cap.CANDIDATES_VIEW)
+        rule |= Q(**{f"{unit}__in": interviewing}) & Q(Exists(assigned))
     return qs.filter(rule)
 
 

@@ -14,7 +14,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from mianshi.candidates.pipeline import Stage
-from mianshi.candidates.selectors import visible_applications
+from mianshi.candidates.selectors import visible_via_application
 from mianshi.jobs.models import Job, TemplateVersion
 from mianshi.reviews.models import Decision, DecisionKind, InterviewScore
 from mianshi.reviews.selectors.scores import anomaly_text
@@ -141,9 +141,7 @@ def ranking_queryset(*, user: Any, job: Job, filters: RankingFilters) -> QuerySe
     latest = Decision.objects.filter(application=OuterRef("application_id")).order_by(
         "-created_at", "-id"
     )
-    qs = InterviewScore.objects.filter(
-        job=job, application__in=visible_applications(user).filter(job=job).values("pk")
-    )
+    qs = visible_via_application(InterviewScore.objects.filter(job=job), user)
     if filters.stage:
         qs = qs.filter(application__stage=filters.stage)
     if filters.needs_review is not None:
