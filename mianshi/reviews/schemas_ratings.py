@@ -16,7 +16,7 @@ class DimensionScoreOut(Schema):
     weight: float | None = None
 
 
-class AnomalyOut(Schema):
+class ScoreAnomalyOut(Schema):
     code: str
     dimension: str | None = None
     value: float | None = None
@@ -40,7 +40,7 @@ class InterviewScoreOut(Schema):
     provisional: bool = Field(description="the final score still waits for the AI or a rater")
     note: str = Field(description="what the final score is made of, in words")
     needs_review: bool
-    anomalies: list[AnomalyOut]
+    anomalies: list[ScoreAnomalyOut]
     updated_at: datetime | None
 
 

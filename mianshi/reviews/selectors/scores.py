@@ -19,7 +19,7 @@ from mianshi.accounts.roles import Cap, Role
 from mianshi.analysis.models import AnalysisResult
 from mianshi.analysis.selectors import current_results, interview_scores
 from mianshi.analysis.services import dimension_weights
-from mianshi.candidates.selectors import visible_applications
+from mianshi.candidates.selectors import visible_applications, visible_via_application
 from mianshi.interviews.models import Answer, InterviewSession
 from mianshi.jobs.models import RECORDED_TYPES, ScorePolicy
 from mianshi.organisations.scoping import units_for
@@ -59,8 +59,7 @@ class DimensionForm:
 
 def session_for_user(*, user: Any, session_id: int) -> InterviewSession:
     """The interview if its application is visible to `user`, else 404."""
-    visible = visible_applications(user).values("pk")
-    qs = InterviewSession.objects.filter(application__in=visible).select_related(
+    qs = visible_via_application(InterviewSession.objects.all(), user).select_related(
         "application__job", "application__candidate", "invitation__template_version"
     )
     return get_object_or_404(qs, pk=session_id)

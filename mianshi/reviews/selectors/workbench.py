@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from mianshi.accounts.roles import Cap
 from mianshi.analysis.models import AnalysisRun
 from mianshi.candidates.models import Application, Candidate
-from mianshi.candidates.selectors import visible_applications
+from mianshi.candidates.selectors import visible_applications, visible_via_application
 from mianshi.common.pagination import DB_ID_MAX
 from mianshi.interviews.models import (
     Answer,
@@ -108,7 +108,7 @@ class Workbench:
 
 def sessions_for_review(user: Any) -> QuerySet[InterviewSession]:
     """Interviews of applications `user` may see (the candidates' scoping rules)."""
-    return InterviewSession.objects.filter(application__in=visible_applications(user))
+    return visible_via_application(InterviewSession.objects.all(), user)
 
 
 def _known(pk: int) -> int:
