@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mianshi.candidates.responses import attachment
 from mianshi.candidates.selectors import application_for_write
 from mianshi.common.errors import DomainError
+from mianshi.common.redirects import safe_next
 from mianshi.interviews import selectors_board as sel
 from mianshi.interviews.services.hr_access import (
     OpenedMedia,
@@ -88,7 +90,8 @@ def reinvite(request: HttpRequest, application_id: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         context = _board_context(request, application.job_id)
         return render(request, "interviews/_board.html", {**context, "show_messages": True})
-    return redirect("interviews:board", job_id=application.job_id)
+    board = reverse("interviews:board", args=[application.job_id])
+    return redirect(safe_next(request, board))
 
 
 # --- recordings and files ----------------------------------------------------------------

@@ -12,24 +12,18 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mianshi.accounts.roles import Cap
 from mianshi.candidates import selectors as candidate_sel
 from mianshi.common.errors import DomainError
+from mianshi.common.redirects import safe_next
 from mianshi.invitations import selectors as sel
 from mianshi.invitations import services as svc
 from mianshi.invitations.forms import ChannelsForm, FilterForm, InviteForm
 from mianshi.invitations.models import Invitation
 from mianshi.organisations.scoping import has_cap
-
-
-def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or default
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-    return target if safe else default
 
 
 def _candidate_url(invitation_or_app: Any) -> str:
@@ -134,7 +128,7 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
         token = svc.invitation_resend(actor=request.user, invitation=invitation, channels=names)
         return _result(request, invitation, token, _("Invitation sent again"))
 
-    return _attempt(request, _back(request, reverse("invitations:invitation_list")), act)
+    return _attempt(request, safe_next(request, reverse("invitations:invitation_list")), act)
 
 
 @login_required
@@ -142,7 +136,7 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw the link."""
     invitation = sel.invitation_for_write(user=request.user, pk=pk)
-    back = _back(request, reverse("invitations:invitation_list"))
+    back = safe_next(request, reverse("invitations:invitation_list"))
 
     def act() -> HttpResponse:
         svc.invitation_revoke(actor=request.user, invitation=invitation)
@@ -159,7 +153,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def reinvite(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: a re-record invitation for the failed questions, sent at once."""
     application = candidate_sel.application_for_write(user=request.user, pk=pk)
-    back = _back(request, _candidate_url(application))
+    back = safe_next(request, _candidate_url(application))
     reason = request.POST.get("reason", "")[:500]
 
     def act() -> HttpResponse:

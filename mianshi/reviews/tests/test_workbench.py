@@ -117,6 +117,18 @@ def test_failed_run_shows_reason_and_re_record_for_hr(world, login, language, te
     assert "data-history-run" in row  # the earlier done run stays listed
 
 
+def test_re_record_from_the_workbench_comes_back_to_it(world, login, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    session = analysed_interview(world)
+    fail_answer(session, 2)
+    url = f"/interviews/applications/{session.application_id}/reinvite/"
+    client = login(world.hr)
+    back = client.post(url, {"next": f"/reviews/interviews/{session.pk}/"})
+    assert back.status_code == 302 and back["Location"] == f"/reviews/interviews/{session.pk}/"
+    away = client.post(url, {"next": "https://evil.example/"})
+    assert away["Location"] == f"/interviews/jobs/{world.job.pk}/board/"  # no open redirect
+
+
 def test_a_manager_sees_the_failure_but_no_actions(world, login):
     session = analysed_interview(world)
     fail_answer(session, 2)
