@@ -225,9 +225,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER")
-# Where tasks go when nothing routes them; a test's real worker sends its follow-up tasks
-# (verify → quality check → analysis) to the test's own queue, not to a shared one.
-CELERY_TASK_DEFAULT_QUEUE = env("TASK_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # E-mail (F-31). With MIANSHI_EMAIL_HOST set, mail goes out over SMTP; without it, each
