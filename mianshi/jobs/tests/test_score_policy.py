@@ -26,6 +26,7 @@ def test_ui_saves_and_shows_policy_and_second_round(org: Any, people: Any, login
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert 'data-score-policy="human_only"' in page and "Human ratings only" in page
     assert f'href="/jobs/templates/{second.pk}/"' in page and "二面" in page
+    assert f'href="/reviews/jobs/{job.pk}/ranking/" data-ranking-link' in page
     edit = client.get(f"/jobs/{job.pk}/edit/").content.decode()
     assert 'name="score_policy"' in edit and 'name="second_round_template"' in edit
 
