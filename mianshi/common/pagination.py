@@ -24,3 +24,18 @@ class BoundedPageNumberPagination(PageNumberPagination):
 
 # Ids in request bodies and paths: anything larger cannot exist and would overflow the query.
 DbId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
+
+
+class PageLinks:
+    """Previous/next for a page object of the HR lists (mixed into their dataclasses)."""
+
+    number: int
+    pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages

@@ -107,6 +107,10 @@ class Rating(models.Model):
         return f"rating of interview {self.session_id} by {self.rater_id} ({self.status})"
 
 
+# A rater's score further than this from the AI's (both 0–10) overrides it and needs a reason.
+OVERRIDE_GAP = 2.0
+
+
 class RatingScore(models.Model):
     """A rater's score (1–10) for one competency dimension, with the override reason when it
     departs from the AI's score by more than the allowed gap."""

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from mianshi.interviews.models import InterviewSession
-from mianshi.reviews.models import Rating, RatingStatus
+from mianshi.reviews.models import OVERRIDE_GAP, Rating, RatingStatus
 from mianshi.reviews.selectors.decisions import decision_options, decisions_for, feedback_draft
 from mianshi.reviews.selectors.scores import (
     DimensionForm,
@@ -22,8 +22,6 @@ from mianshi.reviews.selectors.scores import (
 )
 from mianshi.reviews.selectors.workbench import Workbench, workbench_get
 from mianshi.reviews.services.feedback import has_feedback, notifies, notify_default
-
-OVERRIDE_GAP = 2.0  # the ratings service's rule, repeated for the browser's hint only
 
 
 def clock(seconds: float | None) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 
 from mianshi.analysis.models import AnalysisRun, RunStatus
+from mianshi.common.pagination import PageLinks
 from mianshi.interviews.models import InterviewSession, Recording, RecordingStatus
 from mianshi.reviews.models import InterviewScore, Rating, RatingStatus
 from mianshi.reviews.selectors.workbench import sessions_for_review
@@ -59,19 +60,11 @@ class QueueRow:
 
 
 @dataclass
-class QueuePage:
+class QueuePage(PageLinks):
     rows: list[QueueRow]
     number: int
     pages: int
     total: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 def review_queue(*, user: Any, filters: QueueFilters) -> QuerySet[InterviewSession]:

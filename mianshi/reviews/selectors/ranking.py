@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from mianshi.candidates.pipeline import Stage
 from mianshi.candidates.selectors import visible_via_application
+from mianshi.common.pagination import PageLinks
 from mianshi.jobs.models import Job, TemplateVersion
 from mianshi.reviews.models import Decision, DecisionKind, InterviewScore
 from mianshi.reviews.selectors.scores import anomaly_text
@@ -81,7 +82,7 @@ class RankingRow:
 
 
 @dataclass
-class RankingPage:
+class RankingPage(PageLinks):
     """One page of the ranking and what the template needs to page through it."""
 
     job: Job
@@ -92,14 +93,6 @@ class RankingPage:
     total: int
     pages: int
     filters: RankingFilters = field(default_factory=RankingFilters)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 def ranking_columns(job: Job) -> list[Column]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.models import InterviewSession, SessionState
-from mianshi.reviews.models import Rating, RatingScore, RatingStatus
+from mianshi.reviews.models import OVERRIDE_GAP, Rating, RatingScore, RatingStatus
 from mianshi.reviews.selectors.scores import (
     RatingDimension,
     ai_dimension_scores,
@@ -23,7 +23,6 @@ from mianshi.reviews.selectors.scores import (
 )
 from mianshi.reviews.services.scores import session_scores_refresh
 
-OVERRIDE_GAP = 2.0  # |human − AI| above this (0–10 scale) is an override and needs a reason
 MIN_REASON = 5
 MAX_REASON = 500
 MAX_COMMENT = 4000

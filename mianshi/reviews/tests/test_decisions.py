@@ -26,14 +26,9 @@ from mianshi.reviews.models import Decision, FeedbackStatus
 from mianshi.reviews.selectors.decisions import decision_options, decisions_for
 from mianshi.reviews.services.decisions import TALENT_POOL_TAG, decision_make
 from mianshi.reviews.services.ratings import rating_save
-from mianshi.reviews.tests.factories import CODES, ReviewWorld, analysed_interview, review_world
+from mianshi.reviews.tests.factories import CODES, ReviewWorld, analysed_interview
 
 EMAIL = "li.lei@example.com"
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> ReviewWorld:
-    return review_world(org, make_user)
 
 
 def interview(world: ReviewWorld, name: str = "李雷", email: str = EMAIL, **kw: Any) -> Any:

@@ -17,14 +17,9 @@ from mianshi.common.tests.support import *  # noqa: F403 (fixtures: smtp, eager,
 from mianshi.common.tests.support import Mailbox
 from mianshi.reviews.models import Decision
 from mianshi.reviews.services.ratings import rating_save
-from mianshi.reviews.tests.factories import CODES, ReviewWorld, analysed_interview, review_world
+from mianshi.reviews.tests.factories import CODES, ReviewWorld, analysed_interview
 
 EMAIL = "li.lei@example.com"
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> ReviewWorld:
-    return review_world(org, make_user)
 
 
 @pytest.fixture

@@ -27,17 +27,12 @@ from mianshi.reviews.selectors.decisions import feedback_draft
 from mianshi.reviews.services.decisions import decision_make
 from mianshi.reviews.services.feedback import feedback_maintain
 from mianshi.reviews.tasks import send_feedback
-from mianshi.reviews.tests.factories import SENTENCES, ReviewWorld, analysed_interview, review_world
+from mianshi.reviews.tests.factories import SENTENCES, ReviewWorld, analysed_interview
 
 EMAIL = "li.lei@example.com"
 SCORES = {"communication": 8.0, "customer_focus": 7.0, "problem_solving": 3.0}
 QUOTE = SENTENCES[2][2]  # every dimension's evidence in the shared test data
 TIP = "多谈谈你从这次经历中学到了什么。"  # the shared test data's suggestion
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> ReviewWorld:
-    return review_world(org, make_user)
 
 
 def interview(world: ReviewWorld, name: str = "李雷", email: str = EMAIL, **kw: Any) -> Any:

@@ -13,7 +13,7 @@ from mianshi.accounts.roles import Role
 from mianshi.interviews.models import InterviewSession, Recording
 from mianshi.reviews.models import InterviewScore
 from mianshi.reviews.selectors import queue as queue_selectors
-from mianshi.reviews.tests.factories import analysed_interview, review_world
+from mianshi.reviews.tests.factories import analysed_interview
 from mianshi.reviews.tests.wb_support import (
     assigned_interviewer,
     crowded,
@@ -23,11 +23,6 @@ from mianshi.reviews.tests.wb_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> Any:
-    return review_world(org, make_user)
 
 
 def rows(client: Any, query: str = "") -> list[str]:

@@ -3,12 +3,10 @@ rating form built from the competency model, and ratings hidden until one's own 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from mianshi.accounts.roles import Role
 from mianshi.analysis.models import AnalysisResult
@@ -18,20 +16,12 @@ from mianshi.interviews.models import InterviewSession, SessionState
 from mianshi.reviews.models import InterviewScore, Rating, RatingScore, RatingStatus
 from mianshi.reviews.selectors.scores import can_rate, rating_form, ratings_visible
 from mianshi.reviews.services.ratings import rating_save
-from mianshi.reviews.tests.factories import ReviewWorld, analysed_interview, review_world
+from mianshi.reviews.tests.factories import ReviewWorld, analysed_interview
 
 ALL_SIX = {"communication": 6, "customer_focus": 6, "problem_solving": 6}
 
 
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> ReviewWorld:
-    return review_world(org, make_user)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -3,29 +3,19 @@ and the ugly ones — bad bodies, a final rating, scopes, other branches, audito
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from mianshi.accounts.roles import Role
 from mianshi.interviews.models import InterviewSession
 from mianshi.reviews.models import Rating
-from mianshi.reviews.tests.factories import ReviewWorld, analysed_interview, review_world
+from mianshi.reviews.tests.factories import ReviewWorld, analysed_interview
 
 SIX = {"communication": 6, "customer_focus": 6, "problem_solving": 6}
 
 
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> ReviewWorld:
-    return review_world(org, make_user)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -33,7 +33,6 @@ from mianshi.reviews.tests.factories import (
     SENTENCES,
     ReviewWorld,
     analysed_interview,
-    review_world,
 )
 from tests.e2e.pdf_check import glyph_problems
 
@@ -68,11 +67,6 @@ def _text(path: Path) -> str:
 def _flat(text: str) -> str:
     """Extracted text without line breaks and spaces (a long quote wraps across lines)."""
     return re.sub(r"\s+", "", text)
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> ReviewWorld:
-    return review_world(org, make_user)
 
 
 def _rated(world: ReviewWorld) -> Any:

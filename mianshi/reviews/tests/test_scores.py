@@ -5,7 +5,6 @@ score and stage, idempotent and concurrency-safe refresh."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -29,10 +28,7 @@ from mianshi.reviews.tests.factories import ReviewWorld, analyse, analysed_inter
 SIX = {"communication": 6.0, "customer_focus": 6.0, "problem_solving": 6.0}
 
 
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def world_with(org: Any, make_user: Any, policy: str = ScorePolicy.AVERAGE) -> ReviewWorld:

@@ -14,7 +14,7 @@ from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
 from mianshi.compliance.models import AuditEvent
 from mianshi.interviews.models import Recording, RecordingStatus
 from mianshi.reviews.models import InterviewScore
-from mianshi.reviews.tests.factories import analysed_interview, review_world
+from mianshi.reviews.tests.factories import analysed_interview
 from mianshi.reviews.tests.wb_support import (
     answer_at,
     assigned_interviewer,
@@ -26,11 +26,6 @@ from mianshi.reviews.tests.wb_support import (
 
 pytestmark = pytest.mark.django_db
 QUERY_BUDGET = 20
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> Any:
-    return review_world(org, make_user)
 
 
 def page(client: Any, session: Any, status: int = 200) -> str:

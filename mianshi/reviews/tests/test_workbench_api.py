@@ -3,22 +3,15 @@ as JSON under the same scoping as the page, and HR's re-run through the same ser
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from mianshi.accounts.roles import Role
 from mianshi.analysis.models import AnalysisRun, RunStatus
 from mianshi.reviews.models import InterviewScore
-from mianshi.reviews.tests.factories import analysed_interview, review_world
+from mianshi.reviews.tests.factories import analysed_interview
 from mianshi.reviews.tests.wb_support import answer_at, events, fail_answer, rate
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> Any:
-    return review_world(org, make_user)
 
 
 def test_interview_json_has_answers_transcript_evidence_scores_and_runs(world, api_for):

@@ -11,15 +11,10 @@ import pytest
 
 from mianshi.candidates.pipeline import Stage
 from mianshi.reviews.models import Decision, Rating, RatingStatus
-from mianshi.reviews.tests.factories import analysed_interview, review_world
+from mianshi.reviews.tests.factories import analysed_interview
 from mianshi.reviews.tests.wb_support import rate
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> Any:
-    return review_world(org, make_user)
 
 
 @pytest.fixture

@@ -1,0 +1,24 @@
+"""Fixtures shared by the review tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from mianshi.reviews.tests.factories import ReviewWorld, review_world
+
+
+@pytest.fixture
+def world(org: Any, make_user: Any) -> ReviewWorld:
+    """HR, an interviewer and a manager of the Shanghai branch, and a job to review."""
+    return review_world(org, make_user)
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Messages in English, for tests that compare texts (`usefixtures("english")`)."""
+    with translation.override("en"):
+        yield
