@@ -39,6 +39,7 @@ from mianshi.reviews.selectors.scores import (
     ratings_visible,
     session_for_user,
 )
+from mianshi.reviews.selectors.workbench_answers import element_label
 from mianshi.reviews.services.scores import final_score
 
 # Why the engine asked for a person (interview_analysis.pipeline.review_reasons codes).
@@ -233,7 +234,7 @@ def _evidence(results: list[AnalysisResult]) -> dict[str, list[Evidence]]:
             found.setdefault(str(dim.get("name")), []).extend(
                 Evidence(
                     quote=str(ev.get("quote") or ""),
-                    element=str(ev.get("element") or ""),
+                    element=element_label(str(ev.get("element") or "")),
                     position=position,
                     start=ev.get("start"),
                     end=ev.get("end"),

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
 from mianshi.interviews.flow import spec_of
@@ -40,7 +40,7 @@ INTEGRITY_EVENTS = frozenset(
 ELEMENTS = {
     "situation": gettext_lazy("situation"),
     "task": gettext_lazy("task"),
-    "action": gettext_lazy("action"),
+    "action": pgettext_lazy("answer element", "action"),
     "own_action": gettext_lazy("own action"),
     "result": gettext_lazy("result"),
     "reflection": gettext_lazy("reflection"),

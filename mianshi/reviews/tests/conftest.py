@@ -17,8 +17,10 @@ def world(org: Any, make_user: Any) -> ReviewWorld:
     return review_world(org, make_user)
 
 
-@pytest.fixture
-def english() -> Iterator[None]:
-    """Messages in English, for tests that compare texts (`usefixtures("english")`)."""
+@pytest.fixture(autouse=True)
+def english(settings: Any) -> Iterator[None]:
+    """Messages and pages in English, for tests that compare texts; a test of the Chinese
+    pages asks for zh-Hans itself (the language cookie or translation.override)."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
