@@ -15,9 +15,6 @@ from mianshi.reviews.tests.factories import ReviewWorld, analysed_interview
 SIX = {"communication": 6, "customer_focus": 6, "problem_solving": 6}
 
 
-pytestmark = pytest.mark.usefixtures("english")
-
-
 @pytest.fixture
 def session(world: ReviewWorld) -> InterviewSession:
     return analysed_interview(

@@ -28,9 +28,6 @@ from mianshi.reviews.tests.factories import ReviewWorld, analyse, analysed_inter
 SIX = {"communication": 6.0, "customer_focus": 6.0, "problem_solving": 6.0}
 
 
-pytestmark = pytest.mark.usefixtures("english")
-
-
 def world_with(org: Any, make_user: Any, policy: str = ScorePolicy.AVERAGE) -> ReviewWorld:
     return review_world(org, make_user, policy=policy)
 
