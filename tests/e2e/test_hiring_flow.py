@@ -44,7 +44,7 @@ from mianshi.jobs.tests.factories import make_model
 from mianshi.reviews.models import Decision, DecisionKind, InterviewScore, Rating, RatingStatus
 from tests.e2e import hiring_pages as hr_ui
 from tests.e2e import recording_pages as cand
-from tests.e2e.conftest import CHROMIUM, FLAGS, TIMEOUT_MS, NewPage
+from tests.e2e.conftest import TIMEOUT_MS, NewPage, launch_candidate_browser
 from tests.e2e.media_fake import face_y4m
 from tests.e2e.pdf_check import embedded_cjk_fonts, glyph_problems, reference_pdf, run
 from tests.e2e.test_login import log_in
@@ -132,15 +132,7 @@ def candidate_browser(
     # quality check fails (measured 7 fps); 320×240 only warns, and the flow goes on.
     video = face_y4m(folder / "face.y4m", size=CAMERA_SIZE)
     audio = answer_wav(folder)
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True,
-        args=[
-            *FLAGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-            f"--use-file-for-fake-audio-capture={audio}",
-            "--autoplay-policy=no-user-gesture-required",
-        ],
-    )  # fmt: skip
+    browser = launch_candidate_browser(playwright, video, audio)
     yield browser
     browser.close()
 

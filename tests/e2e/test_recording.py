@@ -33,7 +33,7 @@ from mianshi.interviews.models import (
 from mianshi.interviews.services import recording_open
 from mianshi.invitations.models import Invitation, InvitationStatus
 from tests.e2e import recording_pages as cand
-from tests.e2e.conftest import CHROMIUM, FLAGS, TIMEOUT_MS, NewPage
+from tests.e2e.conftest import TIMEOUT_MS, NewPage, launch_candidate_browser
 from tests.e2e.media_fake import Measure, face_y4m, measure, speech_wav
 from tests.e2e.recording_data import (
     AUDIO_QUESTION,
@@ -62,19 +62,7 @@ def fake_media(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def media_browser(playwright: Playwright, fake_media: tuple[Path, Path]) -> Iterator[Browser]:
     """Chromium whose camera and microphone play the generated clips, permission granted."""
-    video, audio = fake_media
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=[
-            *FLAGS,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-            f"--use-file-for-fake-audio-capture={audio}",
-            "--autoplay-policy=no-user-gesture-required",
-        ],
-    )
+    browser = launch_candidate_browser(playwright, *fake_media)
     yield browser
     browser.close()
 

@@ -152,8 +152,10 @@ class Worker:
 
 def start_worker(*, queue: str, log: Path, env: dict[str, str], name: str) -> Worker:
     """Start `celery worker` (solo pool) consuming only `queue`, logging into `log`."""
+    # Niced: in browser tests the worker's analysis must not starve the candidate's Chromium
+    # (its own machine in real life); `nice` execs, so the pid stays the worker's.
     command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker",
+        "nice", "-n", "5", sys.executable, "-m", "celery", "-A", "config", "worker",
         "--pool=solo", "--concurrency=1", "--queues", queue, "--loglevel=INFO",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
         f"--hostname={name}@%h", f"--logfile={log}",
