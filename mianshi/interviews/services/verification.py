@@ -4,8 +4,14 @@
 recording (COMPLETE → VERIFYING), joins the decrypted chunks in offset order into a
 temporary file (refusing any gap again), checks with the analysis engine that the file
 decodes and holds the streams the question asks for and that its decoded duration matches
-what the browser reported, then seals it into storage and removes the chunks. Any failure
-marks the recording FAILED with a translated reason and flags the session for HR.
+what the browser reported, then remuxes it into a seekable copy (a duration and a seek index;
+see services/remux.py — the original is kept when that fails), seals what it keeps into
+storage and removes the chunks. Any failure marks the recording FAILED with a translated
+reason and flags the session for HR.
+
+`Recording.sha256`, `duration_ms` and media_info describe the file as stored (the remuxed
+copy when there is one); media_info's `upload_sha256` / `upload_bytes` keep what the
+candidate's browser sent, and `remuxed` says which of the two was stored.
 
 `answer_settle` turns verified recordings into a COMPLETE answer and queues the quality
 check (`interviews.check_answer`); it is idempotent and safe to call from both sides.
@@ -41,7 +47,7 @@ from mianshi.interviews.models import (
     RecordingStatus,
     SessionState,
 )
-from mianshi.interviews.services import storage
+from mianshi.interviews.services import remux, storage
 from mianshi.interviews.services.recordings import SUFFIXES
 from mianshi.jobs.models import AnswerType
 from mianshi.jobs.models.question import RECORDED_TYPES
@@ -153,22 +159,39 @@ def recording_verify(*, recording_id: UUID | str) -> str:
 
 def _verify_claimed(recording: Recording) -> str:
     suffix = SUFFIXES.get(recording.content_type, ".bin")
-    with tempfile.NamedTemporaryFile(prefix="mianshi-verify-", suffix=suffix) as plain:
+    with (
+        tempfile.NamedTemporaryFile(prefix="mianshi-verify-", suffix=suffix) as plain,
+        tempfile.TemporaryDirectory(prefix="mianshi-remux-") as work,
+    ):
         try:
-            sha, size = assemble(recording, plain)
+            upload_sha, upload_size = assemble(recording, plain)
             plain.flush()
             info = _probe(recording, Path(plain.name))
-            measured = round(info.duration_s * 1000)
-            checked = _check_duration(recording, measured)
+            checked = _check_duration(recording, round(info.duration_s * 1000))
         except DecryptionError as exc:
             logger.warning("recording %s: a chunk fails to decrypt: %s", recording.pk, exc)
             return _fail(recording, "corrupt", _("Part of the recording is damaged."))
         except VerificationFailed as exc:
             return _fail(recording, exc.code, exc.message)
+        kept, info, remuxed = _seekable(recording, Path(plain.name), info, Path(work))
         name = storage.recording_name(recording.session_id, recording.answer_id, recording.pk)
-        stored, _sealed_sha, _n = storage.seal_file(recording.pk, Path(plain.name), name)
-    details = {**to_dict(info), "bytes": size, "duration_checked": checked}
-    return _mark_verified(recording, stored, sha, measured, details)
+        stored, sha, size = storage.seal_file(recording.pk, kept, name)
+    details = {
+        **to_dict(info), "bytes": size, "duration_checked": checked, "remuxed": remuxed,
+        "upload_sha256": upload_sha, "upload_bytes": upload_size,
+    }  # fmt: skip
+    return _mark_verified(recording, stored, sha, round(info.duration_s * 1000), details)
+
+
+def _seekable(
+    recording: Recording, source: Path, info: MediaInfo, work: Path
+) -> tuple[Path, MediaInfo, bool]:
+    """The file to store, its info, whether it is the seekable copy (else the original)."""
+    target = work / f"copy{source.suffix}"
+    copied = remux.seekable_copy(source, info, target, label=str(recording.pk))
+    if copied is None:
+        return source, info, False
+    return target, copied, True
 
 
 def _merged(recording_id: Any, extra: Mapping[str, Any]) -> dict[str, Any]:

@@ -80,16 +80,20 @@ def test_a_chunked_webm_is_verified_stored_encrypted_and_identical(
     recording = send(take, good_webm, django_capture_on_commit_callbacks)
     recording.refresh_from_db()
     assert recording.status == RecordingStatus.VERIFIED, recording.error
-    assert recording.sha256 == hashlib.sha256(good_webm).hexdigest()
+    # The upload arrived intact; what is stored is its seekable remux (test_remux.py).
+    assert recording.media_info["upload_sha256"] == hashlib.sha256(good_webm).hexdigest()
+    assert recording.media_info["remuxed"] is True
     assert 5800 <= (recording.duration_ms or 0) <= 6200
     assert recording.media_info["has_video"] and recording.media_info["has_audio"]
-    assert recording.media_info["bytes"] == len(good_webm)
+    assert recording.media_info["upload_bytes"] == len(good_webm)
     # The chunks are gone; one sealed object remains, named by ids only.
     assert not Chunk.objects.exists() and stored("uploads") == []
     [kept] = stored("recordings")
     assert kept.name == f"{recording.pk}.bin" and good_webm[:4] not in kept.read_bytes()
     with recording_open(recording=recording) as path:
-        assert path.read_bytes() == good_webm
+        plain = path.read_bytes()
+        assert hashlib.sha256(plain).hexdigest() == recording.sha256
+        assert len(plain) == recording.media_info["bytes"]
         opened = path
     assert not opened.exists()
     # Not finished by the candidate yet: the answer waits.

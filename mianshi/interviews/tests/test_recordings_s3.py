@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,4 +68,4 @@ def test_upload_verify_and_play_back_through_s3(
     # The chunks are gone from the bucket; the sealed recording is all that is left.
     assert keys(bucket) == [recording.storage_path]
     with recording_open(recording=recording) as path:
-        assert path.read_bytes() == data
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == recording.sha256
