@@ -228,7 +228,8 @@ class Recording(models.Model):
     expires_at = models.DateTimeField(_("upload expires"))
     created_at = models.DateTimeField(auto_now_add=True)
     last_chunk_at = models.DateTimeField(null=True, blank=True)
-    # The assembled, encrypted file in storage and what verification measured.
+    # The stored, encrypted file (the seekable remux of the upload; media_info keeps the
+    # upload's own hash) and what verification measured of it.
     storage_path = models.CharField(max_length=255, blank=True, editable=False)
     sha256 = models.CharField(max_length=64, blank=True, editable=False)
     reported_ms = models.PositiveIntegerField(null=True, blank=True)
