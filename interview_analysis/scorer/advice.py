@@ -8,14 +8,15 @@ from interview_analysis.types import Evidence, Language, Transcript
 
 MAX_EVIDENCE = 12
 
-# Suggestion per missing element or weak-answer cue, most useful first.
+# Suggestion per missing element or weak-answer cue, most useful first. Chinese says 您: the
+# feedback e-mail quotes these to the candidate in the formal register it is written in.
 _ADVICE: dict[str, dict[Language, str]] = {
     "blame": {
-        "zh": "少评价他人的对错，多讲你本人做了什么、承担了什么（自己的行动）。",
+        "zh": "少评价他人的对错，多讲您本人做了什么、承担了什么（自己的行动）。",
         "en": "Talk less about others' faults and more about what you did yourself (own actions).",
     },
     "evasive": {
-        "zh": "正面回应问题：说明你会主动采取的具体行动，而不是回避、拖延或只按规定办。",
+        "zh": "正面回应问题：说明您会主动采取的具体行动，而不是回避、拖延或只按规定办。",
         "en": "Address the problem head-on: say which concrete actions you would take instead of "
         "avoiding it or hiding behind rules.",
     },
@@ -33,7 +34,7 @@ _ADVICE: dict[str, dict[Language, str]] = {
         "en": "Set the situation first: when, which project or role, and what the problem was.",
     },
     "task": {
-        "zh": "说明你本人承担的任务或角色。",
+        "zh": "说明您本人承担的任务或角色。",
         "en": "Say what your own task or role was.",
     },
     "own_action": {
@@ -49,11 +50,11 @@ _ADVICE: dict[str, dict[Language, str]] = {
         "en": "Add concrete numbers (time, percentages, amounts) so the result can be measured.",
     },
     "reflection": {
-        "zh": "最后补一句反思：你从中学到了什么，以后会怎样避免或改进。",
+        "zh": "最后补一句反思：您从中学到了什么，以后会怎样避免或改进。",
         "en": "End with reflection: what you learned and how you would prevent it next time.",
     },
     "sequence": {
-        "zh": "按步骤说明你的做法（先……再……最后……）。",
+        "zh": "按步骤说明您的做法（先……再……最后……）。",
         "en": "Lay out your steps in order (first …, then …, finally …).",
     },
     "timebound": {

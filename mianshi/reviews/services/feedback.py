@@ -152,7 +152,13 @@ _ENGINE_TEXTS: list[dict[str, str]] = [
     {str(lang): text for lang, text in texts.items()} for texts in engine_advice._ADVICE.values()
 ]
 _ENGINE_TEXTS.append({str(lang): text for lang, text in engine_advice._POLISH.items()})
-_ADVICE_BY_TEXT = {text: texts for texts in _ENGINE_TEXTS for text in texts.values()}
+# Runs stored before the engine's Chinese said 您 hold the 你 wording: both find the texts.
+_ADVICE_BY_TEXT = {
+    key: texts
+    for texts in _ENGINE_TEXTS
+    for text in texts.values()
+    for key in (text, text.replace("您", "你"))
+}
 # "The rubric also expects: …" would hand the candidate the scoring key: not sent.
 _RUBRIC_PREFIXES = tuple(t.split("{")[0] for t in engine_advice._RUBRIC.values())
 

@@ -98,6 +98,19 @@ def test_an_english_interview_gets_english_only_with_the_engine_advice_translate
     assert "评分要点" not in body  # the scoring key is not handed out
 
 
+def test_the_chinese_advice_says_nin_even_from_runs_stored_with_ni(world: ReviewWorld) -> None:
+    session = interview(world)
+    older = _ADVICE["reflection"]["zh"].replace("您", "你")  # as runs before 2026-11 stored it
+    for result in AnalysisResult.objects.filter(run__answer__session=session):
+        result.score["suggestions"] = [older]
+        result.save(update_fields=["score"])
+    _subject, body = feedback_draft(application=session.application, session=session, kind="reject")
+    chinese, english = body.split("———— English ————")
+    assert _ADVICE["reflection"]["zh"] in chinese and "你" not in chinese
+    assert _ADVICE["reflection"]["en"] in english
+    assert all("你" not in texts["zh"] for texts in _ADVICE.values())
+
+
 def test_without_an_interview_the_message_is_polite_and_general(world: ReviewWorld) -> None:
     candidate = make_candidate(world.hr, world.org.sh, name="赵敏", email="zhao@example.com")
     application = make_application(world.hr, candidate, world.job)
