@@ -224,6 +224,8 @@ class Decision(models.Model):
     feedback_sent_at = models.DateTimeField(_("feedback sent"), null=True, blank=True)
     feedback_error = models.CharField(_("feedback error"), max_length=500, blank=True)
     feedback_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Claims so far: a message whose send keeps killing its worker stops being re-sent.
+    feedback_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -47,6 +48,8 @@ MAX_SUBJECT, MAX_BODY, MAX_QUOTE = 200, 8000, 60
 STALE_CLAIM = timedelta(minutes=15)
 # Queued, unclaimed decisions this old lost their message (broker down at commit time).
 LOST_MESSAGE = timedelta(minutes=30)
+# A claim left this often by a dead worker means the send itself kills workers: give up.
+MAX_CLAIMS = 5
 
 
 # --- which decisions message the candidate ----------------------------------------------
@@ -272,7 +275,7 @@ def feedback_enqueue(*, decision_id: int) -> None:
 def _claim(decision_id: int) -> bool:
     won = Decision.objects.filter(
         pk=decision_id, feedback_status=FeedbackStatus.QUEUED, feedback_claimed_at__isnull=True
-    ).update(feedback_claimed_at=timezone.now())
+    ).update(feedback_claimed_at=timezone.now(), feedback_attempts=F("feedback_attempts") + 1)
     return bool(won)
 
 
@@ -346,15 +349,26 @@ def feedback_attempt(*, decision_id: int, final: bool = True) -> Outcome:
     return "sent"
 
 
+def _give_up(stale: QuerySet[Decision]) -> int:
+    """Fail the messages whose every claim died with its worker."""
+    doomed = list(stale.filter(feedback_attempts__gte=MAX_CLAIMS)[:500])
+    for decision in doomed:
+        _settle(decision, FeedbackStatus.FAILED, error=_("Sending stopped the worker each time."))
+        log.error("feedback of decision %s abandoned after %s claims", decision.pk, MAX_CLAIMS)
+    return len(doomed)
+
+
 def feedback_maintain(*, now: datetime | None = None) -> dict[str, int]:
-    """Release claims of dead workers and re-send messages that never reached the broker."""
+    """Release claims of dead workers and re-send messages that never reached the broker;
+    a message claimed MAX_CLAIMS times without an outcome fails instead."""
     now = now or timezone.now()
     queued = Decision.objects.filter(feedback_status=FeedbackStatus.QUEUED)
     stale = queued.filter(feedback_claimed_at__lt=now - STALE_CLAIM)
+    abandoned = _give_up(stale)
     stale_ids = list(stale.values_list("pk", flat=True)[:500])
     released = stale.filter(pk__in=stale_ids).update(feedback_claimed_at=None)
     lost = queued.filter(feedback_claimed_at__isnull=True, created_at__lt=now - LOST_MESSAGE)
     ids = sorted(set(stale_ids) | set(lost.values_list("pk", flat=True)[:500]))
     for pk in ids:
         _enqueue(pk)
-    return {"released": released, "requeued": len(ids)}
+    return {"released": released, "requeued": len(ids), "abandoned": abandoned}

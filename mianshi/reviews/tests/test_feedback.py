@@ -227,8 +227,26 @@ def test_maintenance_resends_stale_claims_and_lost_messages_only(
     Decision.objects.filter(pk=stale.pk).update(feedback_claimed_at=now - timedelta(minutes=20))
     Decision.objects.filter(pk=lost.pk).update(created_at=now - timedelta(minutes=40))
     Decision.objects.filter(pk=working.pk).update(feedback_claimed_at=now - timedelta(minutes=1))
-    assert feedback_maintain(now=now) == {"released": 1, "requeued": 2}
+    assert feedback_maintain(now=now) == {"released": 1, "requeued": 2, "abandoned": 0}
     status = dict(Decision.objects.values_list("pk", "feedback_status"))
     assert status[stale.pk] == status[lost.pk] == FeedbackStatus.SENT
     assert status[fresh.pk] == status[working.pk] == FeedbackStatus.QUEUED
     assert sorted(r[0] for r in smtp.recipients) == ["a@example.com", "b@example.com"]
+
+
+def test_a_send_that_keeps_killing_its_worker_is_given_up(
+    world: ReviewWorld, smtp: Mailbox, eager: None
+) -> None:
+    now = timezone.now()
+    doomed = queued(world, interview(world, "李雷", email="a@example.com"))
+    again = queued(world, interview(world, "韩梅梅", email="b@example.com"))
+    stale = now - timedelta(minutes=20)
+    Decision.objects.filter(pk=doomed.pk).update(feedback_claimed_at=stale, feedback_attempts=5)
+    Decision.objects.filter(pk=again.pk).update(feedback_claimed_at=stale, feedback_attempts=4)
+    assert feedback_maintain(now=now) == {"released": 1, "requeued": 1, "abandoned": 1}
+    doomed.refresh_from_db()
+    again.refresh_from_db()
+    assert doomed.feedback_status == FeedbackStatus.FAILED and doomed.feedback_error
+    assert (again.feedback_status, again.feedback_attempts) == (FeedbackStatus.SENT, 5)
+    assert [r[0] for r in smtp.recipients] == ["b@example.com"]
+    assert AuditEvent.objects.filter(action="decision.feedback_failed").count() == 1
