@@ -8,6 +8,8 @@ stored file is read back decrypted. A failed remux keeps the original.
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import logging
 import shutil
 import struct
@@ -17,12 +19,21 @@ from typing import Any
 
 import av
 import pytest
-from django.test import Client
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.test import Client, TestCase
 
 from interview_analysis import media, synthetic
 from interview_analysis.types import MediaInfo
+from mianshi.compliance.models import AuditEvent
 from mianshi.interviews.models import Recording, RecordingStatus
-from mianshi.interviews.services import ReportedRecording, answer_finish, recording_open, remux
+from mianshi.interviews.services import (
+    ReportedRecording,
+    answer_finish,
+    recording_open,
+    remux,
+    remux_stored,
+)
 from mianshi.interviews.tests import upload_world as uw
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_env")]
@@ -280,3 +291,72 @@ def test_the_muxer_follows_the_container_and_codecs() -> None:
     assert remux.muxer_for(replace(vp8, container="mp4")) == ("mp4", {"movflags": "+faststart"})
     # Ogg (Firefox's audio) is seekable as it is: stored unchanged.
     assert remux.muxer_for(replace(vp8, container="ogg", has_video=False)) is None
+
+
+# --- recordings stored before verification remuxed ------------------------------------------
+
+
+def stored_as_before(recording: Recording) -> Recording:
+    """The recording as an earlier version left it: the upload itself, no remux keys."""
+    info = {k: v for k, v in recording.media_info.items() if k not in OLD_VERSION_LACKS}
+    Recording.objects.filter(pk=recording.pk).update(media_info=info)
+    return Recording.objects.get(pk=recording.pk)
+
+
+OLD_VERSION_LACKS = ("remuxed", "upload_sha256", "upload_bytes")
+
+
+def remux_command() -> dict[str, int]:
+    out = io.StringIO()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("remux_recordings", stdout=out)
+    return dict(json.loads(out.getvalue()))
+
+
+def test_the_command_makes_earlier_recordings_seekable_once(
+    take: uw.Take, live_webm: bytes, tmp_path: Path, monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(remux, "stream_copy", _raise)
+    before = stored_as_before(send(take, live_webm, django_capture_on_commit_callbacks))
+    monkeypatch.undo()
+    assert stored_copy(before, tmp_path / "before.webm").read_bytes() == live_webm
+    assert remux_command() == {"remuxed": 1, "kept": 0, "changed": 0, "failed": 0}
+    after = Recording.objects.get(pk=before.pk)
+    stored = stored_copy(after, tmp_path / "after.webm")
+    assert [round(t / 1000, 2) for t, _ in cue_points(stored.read_bytes())] == [0.0, 5.12, 10.24]
+    assert after.sha256 == hashlib.sha256(stored.read_bytes()).hexdigest()
+    assert after.media_info["upload_sha256"] == before.sha256
+    assert after.media_info["remuxed"] is True and after.storage_path != before.storage_path
+    assert not default_storage.exists(before.storage_path)  # the original object is gone
+    assert AuditEvent.objects.filter(action="recording.remux", object_id=str(after.pk)).exists()
+    assert remux_command() == {"remuxed": 0, "kept": 0, "changed": 0, "failed": 0}
+
+
+def test_a_copy_that_fails_a_check_keeps_the_original_and_is_not_tried_again(
+    take: uw.Take, live_webm: bytes, tmp_path: Path, monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(remux, "stream_copy", _raise)
+    before = stored_as_before(send(take, live_webm, django_capture_on_commit_callbacks))
+    assert remux_command() == {"remuxed": 0, "kept": 1, "changed": 0, "failed": 0}
+    after = Recording.objects.get(pk=before.pk)
+    assert (after.sha256, after.storage_path) == (before.sha256, before.storage_path)
+    assert after.media_info["remuxed"] is False
+    assert stored_copy(after, tmp_path / "kept.webm").read_bytes() == live_webm
+    monkeypatch.undo()
+    assert remux_command()["remuxed"] == 0
+
+
+def test_a_copy_that_starts_elsewhere_is_refused(
+    take: uw.Take,
+    live_webm: bytes,
+    monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    monkeypatch.setattr(remux, "stream_copy", _raise)
+    before = stored_as_before(send(take, live_webm, django_capture_on_commit_callbacks))
+    monkeypatch.undo()
+    monkeypatch.setattr(remux_stored, "START_TOLERANCE_S", -1.0)  # no start is close enough
+    assert remux_command()["kept"] == 1
+    assert Recording.objects.get(pk=before.pk).sha256 == before.sha256
