@@ -66,6 +66,12 @@ class InterviewScore(models.Model):
 class RatingStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    # Steps aside (回避, or decides without rating): rates nothing, sees the others' ratings.
+    DECLINED = "declined", _("Not rating")
+
+
+# A rater in one of these has no rating left to keep independent: the others' are shown.
+RATING_DONE = (RatingStatus.SUBMITTED, RatingStatus.DECLINED)
 
 
 class Rating(models.Model):

@@ -82,3 +82,10 @@ class RatingIn(Schema):
     )
     comment: str = Field("", max_length=4000)
     submit: bool = False
+
+
+class RatingDeclineIn(Schema):
+    """Not rating this interview (a conflict of interest, or deciding without rating): final;
+    the caller's draft is dropped and the other raters' ratings become visible."""
+
+    reason: str = Field(..., max_length=500, description="why, 5–500 characters")

@@ -1,6 +1,6 @@
 """Review API: an interview's combined score, the ratings the caller may see, and the
-caller's own rating (GET score, GET ratings, PUT rating). An interview outside the
-caller's scope answers 404."""
+caller's own rating (GET score, GET ratings, PUT rating, POST rating/decline). An interview
+outside the caller's scope answers 404."""
 
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ from ninja import Router
 
 from mianshi.accounts.api_auth import require_scope
 from mianshi.reviews.models import InterviewScore
-from mianshi.reviews.schemas_ratings import InterviewScoreOut, RatingIn, RatingOut
+from mianshi.reviews.schemas_ratings import (
+    InterviewScoreOut,
+    RatingDeclineIn,
+    RatingIn,
+    RatingOut,
+)
 from mianshi.reviews.selectors import scores as sel
-from mianshi.reviews.services.ratings import rating_save
+from mianshi.reviews.services.ratings import rating_decline, rating_save
 
 router = Router(tags=["reviews"])
 READ, WRITE = "candidates:read", "candidates:write"
@@ -56,3 +61,11 @@ def put_rating(request: HttpRequest, session_id: int, payload: RatingIn) -> Any:
         comment=payload.comment, submit=payload.submit,
     )  # fmt: skip
     return sel.own_rating(user=request.user, session=session) or rating
+
+
+@router.post("/interviews/{int:session_id}/rating/decline", response=RatingOut)
+def decline_rating(request: HttpRequest, session_id: int, payload: RatingDeclineIn) -> Any:
+    require_scope(request, WRITE)
+    session = sel.session_for_user(user=request.user, session_id=session_id)
+    rating_decline(actor=request.user, session=session, reason=payload.reason)
+    return sel.own_rating(user=request.user, session=session)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from mianshi.interviews.models import InterviewSession
-from mianshi.reviews.models import OVERRIDE_GAP, Rating, RatingStatus
+from mianshi.reviews.models import OVERRIDE_GAP, RATING_DONE, Rating, RatingStatus
 from mianshi.reviews.selectors.decisions import decision_options, decisions_for, feedback_draft
 from mianshi.reviews.selectors.scores import (
     DimensionForm,
@@ -93,7 +93,8 @@ def _own_status(user: Any, session: InterviewSession) -> tuple[str, str]:
 
 def _unplaced(errors: dict[str, list[str]], form: list[DimensionForm]) -> dict[str, list[str]]:
     """Errors no field shows (an unknown dimension sent by hand) join the form's own."""
-    placed = {"comment", "form"} | {f"{k}_{d.code}" for d in form for k in ("score", "reason")}
+    placed = {"comment", "form", "decline_reason"}
+    placed |= {f"{k}_{d.code}" for d in form for k in ("score", "reason")}
     stray = [m for key, msgs in errors.items() if key not in placed for m in msgs]
     return {**errors, "form": errors.get("form", []) + stray} if stray else errors
 
@@ -105,12 +106,13 @@ def rating_panel(
     post: Any = None,
     errors: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
-    """The rating form, or once the user submitted, their rating and the others'."""
+    """The rating form, or once the user submitted or declined, their rating and the others'."""
     allowed = can_rate(user=user, session=session)
     status, comment = _own_status(user, session)
     panel: dict[str, Any] = {"can_rate": allowed, "own": None, "others": [], "rows": []}
     panel.update(submitted=status == RatingStatus.SUBMITTED, errors=errors or {})
-    if panel["submitted"]:
+    panel.update(declined=status == RatingStatus.DECLINED, done=status in RATING_DONE)
+    if panel["done"]:
         visible = ratings_visible(user=user, session=session)
         panel["own"] = next((r for r in visible if r.rater_id == user.pk), None)
         panel["others"] = [r for r in visible if r.rater_id != user.pk]
@@ -121,6 +123,7 @@ def rating_panel(
         panel["rows"] = _rows(form, post, panel["errors"])
         panel["errors"] = _unplaced(panel["errors"], form)
     panel["comment"] = str(post.get("comment", "")) if post is not None else comment
+    panel["decline_reason"] = str(post.get("decline_reason", "")) if post is not None else ""
     return panel
 
 
@@ -175,11 +178,12 @@ def feedback_fields(*, user: Any, session: InterviewSession, kind: str) -> dict[
 
 
 def human_hidden(*, user: Any, wb: Workbench) -> bool:
-    """Whether human scores stay hidden from `user`: a rater who has not submitted yet."""
+    """Whether human scores stay hidden from `user`: a rater who has not submitted (or
+    declined) yet."""
     if wb.score is None or not wb.score.raters or not can_rate(user=user, session=wb.session):
         return False
     mine = Rating.objects.filter(session=wb.session, rater_id=user.pk)
-    return not mine.filter(status=RatingStatus.SUBMITTED).exists()
+    return not mine.filter(status__in=RATING_DONE).exists()
 
 
 def workbench_analysis(*, user: Any, session: InterviewSession) -> dict[str, Any]:
@@ -200,9 +204,7 @@ def workbench_page(
     wb = workbench_get(user=user, session=session)
     rating = rating_panel(user=user, session=session, post=rating_post, errors=rating_errors)
     # Independent judgement first (F-71): a rater sees no human score before submitting.
-    hide_human = (
-        rating["can_rate"] and not rating["submitted"] and bool(wb.score and wb.score.raters)
-    )
+    hide_human = rating["can_rate"] and not rating["done"] and bool(wb.score and wb.score.raters)
     return {
         "wb": wb,
         "session": session,

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 from mianshi.analysis.models import AnalysisRun, RunStatus
 from mianshi.common.pagination import PageLinks
 from mianshi.interviews.models import InterviewSession, Recording, RecordingStatus
-from mianshi.reviews.models import InterviewScore, Rating, RatingStatus
+from mianshi.reviews.models import RATING_DONE, InterviewScore, Rating
 from mianshi.reviews.selectors.workbench import sessions_for_review
 
 PER_PAGE = 30
@@ -76,10 +76,10 @@ def review_queue(*, user: Any, filters: QueueFilters) -> QuerySet[InterviewSessi
     if filters.job:
         qs = qs.filter(application__job_id=filters.job)
     if filters.mine:
-        submitted = Rating.objects.filter(
-            session=OuterRef("pk"), rater_id=user.pk, status=RatingStatus.SUBMITTED
+        done = Rating.objects.filter(
+            session=OuterRef("pk"), rater_id=user.pk, status__in=RATING_DONE
         )
-        qs = qs.exclude(Exists(submitted))
+        qs = qs.exclude(Exists(done))
     if filters.review:
         flagged = InterviewScore.objects.filter(session=OuterRef("pk"), needs_review=True)
         anomalous = InterviewScore.objects.filter(session=OuterRef("pk")).exclude(anomalies=[])

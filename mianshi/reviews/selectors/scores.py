@@ -23,7 +23,7 @@ from mianshi.candidates.selectors import visible_applications, visible_via_appli
 from mianshi.interviews.models import Answer, InterviewSession
 from mianshi.jobs.models import RECORDED_TYPES, ScorePolicy
 from mianshi.organisations.scoping import units_for
-from mianshi.reviews.models import InterviewScore, Rating, RatingScore, RatingStatus
+from mianshi.reviews.models import RATING_DONE, InterviewScore, Rating, RatingScore, RatingStatus
 
 # Roles whose holders rate interviews; an auditor reads the trail, never rates (F-71).
 RATING_ROLES = {Role.HR_ADMIN, Role.HR, Role.DEPT_MANAGER, Role.INTERVIEWER}
@@ -191,16 +191,17 @@ def _with_scores() -> Prefetch[Any]:
 
 
 def ratings_visible(*, user: Any, session: InterviewSession) -> list[Rating]:
-    """The user's own rating, and the others' submitted ones once the user submitted theirs."""
+    """The user's own rating, and the others' submitted ones once the user submitted theirs
+    or declined to rate (a declined rating itself lists no scores: it is not shown)."""
     ratings = (
         Rating.objects.filter(session=session)
         .select_related("rater")
         .prefetch_related(_with_scores())
     )
     own = next((r for r in ratings if r.rater_id == user.pk), None)
-    if own is None or own.status != RatingStatus.SUBMITTED:
+    if own is None or own.status not in RATING_DONE:
         return [own] if own is not None else []
-    return [r for r in ratings if r.pk == own.pk or r.status == RatingStatus.SUBMITTED]
+    return [r for r in ratings if r.status == RatingStatus.SUBMITTED]
 
 
 def own_rating(*, user: Any, session: InterviewSession) -> Rating | None:

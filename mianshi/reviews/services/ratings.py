@@ -108,6 +108,39 @@ def _locked_rating(actor: Any, session: InterviewSession) -> Rating:
         return Rating.objects.select_for_update().get(session=session, rater=actor)
 
 
+def _refuse_final(rating: Rating) -> None:
+    if rating.status == RatingStatus.SUBMITTED:
+        raise ValidationError(
+            _("You have already submitted your rating of this interview; it cannot be changed."),
+            code="submitted",
+        )
+    if rating.status == RatingStatus.DECLINED:
+        raise ValidationError(_("You chose not to rate this interview."), code="declined")
+
+
+@transaction.atomic
+def rating_decline(*, actor: Any, session: InterviewSession, reason: str) -> Rating:
+    """The actor steps aside (a conflict of interest, or deciding without rating): a draft is
+    dropped, nothing of theirs counts, and the others' ratings become visible to them. Final."""
+    _refuse(actor, session)
+    reason = (reason or "").strip()
+    if not MIN_REASON <= len(reason) <= MAX_REASON:
+        raise ValidationError(
+            {"decline_reason": _("Say why you do not rate, in 5 to 500 characters.")}
+        )
+    rating = _locked_rating(actor, session)
+    _refuse_final(rating)
+    rating.scores.all().delete()
+    rating.status, rating.submitted_at = RatingStatus.DECLINED, timezone.now()
+    rating.total, rating.comment = None, reason
+    rating.save()
+    audit_record(
+        actor=actor, action="rating.decline", obj=rating, changed_fields=["status"],
+        detail={"session": session.pk},
+    )  # fmt: skip
+    return rating
+
+
 def _refuse(actor: Any, session: InterviewSession) -> None:
     if not can_rate(user=actor, session=session):
         raise PermissionDenied(_("You may not rate this interview."))
@@ -139,11 +172,7 @@ def rating_save(
     (every dimension rated; final). Refusals raise and save nothing."""
     _refuse(actor, session)
     rating = _locked_rating(actor, session)  # a refusal below rolls a new row back too
-    if rating.status == RatingStatus.SUBMITTED:
-        raise ValidationError(
-            _("You have already submitted your rating of this interview; it cannot be changed."),
-            code="submitted",
-        )
+    _refuse_final(rating)
     comment = (comment or "").strip()
     dims = rating_dimensions(session)
     clean = _clean(session, dims, scores or {}, reasons or {}, comment, submit)

@@ -15,7 +15,7 @@ from mianshi.compliance.models import AuditEvent
 from mianshi.interviews.models import InterviewSession, SessionState
 from mianshi.reviews.models import InterviewScore, Rating, RatingScore, RatingStatus
 from mianshi.reviews.selectors.scores import can_rate, rating_form, ratings_visible
-from mianshi.reviews.services.ratings import rating_save
+from mianshi.reviews.services.ratings import rating_decline, rating_save
 from mianshi.reviews.tests.factories import ReviewWorld, analysed_interview
 
 ALL_SIX = {"communication": 6, "customer_focus": 6, "problem_solving": 6}
@@ -252,3 +252,48 @@ def test_suggested_moments_merge_and_fall_back(world: ReviewWorld, session: Any)
     assert spans == [(0.0, 10.0)]
     whole = form["customer_focus"].suggested
     assert [(s["position"], s["start"], s["end"]) for s in whole] == [(1, 0.0, 12.0)]
+
+
+# --- not rating (回避, or deciding without rating) -------------------------------------------
+
+
+def test_declining_drops_the_draft_shows_the_others_and_is_final(
+    world: ReviewWorld, session: Any
+) -> None:
+    other = rating_save(
+        actor=world.manager, session=session, scores=ALL_SIX, reasons={}, submit=True
+    )
+    rating_save(actor=world.hr, session=session, scores={"communication": 8}, reasons={})
+    assert ratings_visible(user=world.hr, session=session)[0].status == RatingStatus.DRAFT
+    declined = rating_decline(actor=world.hr, session=session, reason="我认识这位候选人")
+    assert (declined.status, declined.total, declined.comment) == (
+        RatingStatus.DECLINED,
+        None,
+        "我认识这位候选人",
+    )
+    assert not RatingScore.objects.filter(rating=declined).exists()
+    assert ratings_visible(user=world.hr, session=session) == [other]
+    assert InterviewScore.objects.get(session=session).raters == 1  # nothing of HR's counts
+    assert AuditEvent.objects.filter(action="rating.decline", object_id=str(declined.pk)).exists()
+    with pytest.raises(ValidationError, match="chose not to rate"):
+        rating_save(actor=world.hr, session=session, scores=ALL_SIX, reasons={}, submit=True)
+    with pytest.raises(ValidationError, match="chose not to rate"):
+        rating_decline(actor=world.hr, session=session, reason="再说一次理由")
+
+
+def test_declining_needs_a_reason_the_right_and_no_submitted_rating(
+    world: ReviewWorld, session: Any
+) -> None:
+    for reason in ("", "  短  ", "x" * 501):
+        with pytest.raises(ValidationError) as exc:
+            rating_decline(actor=world.hr, session=session, reason=reason)
+        assert list(errors_of(exc)) == ["decline_reason"]
+    assert not Rating.objects.filter(session=session).exists()  # nothing half-saved
+    with pytest.raises(PermissionDenied):
+        rating_decline(
+            actor=world.interviewer, session=session, reason="不参与本场评分"
+        )  # unassigned
+    rating_save(actor=world.hr, session=session, scores=ALL_SIX, reasons={}, submit=True)
+    with pytest.raises(ValidationError, match="already submitted"):
+        rating_decline(actor=world.hr, session=session, reason="不参与本场评分")
+    assert Rating.objects.get(session=session, rater=world.hr).status == RatingStatus.SUBMITTED

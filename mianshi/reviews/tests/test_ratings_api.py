@@ -143,3 +143,22 @@ def test_score_before_any_refresh_is_empty(world: ReviewWorld, session: Any, api
     body = api_for(world.hr).get(url(session, "score")).json()
     assert (body["final_total"], body["anomalies"], body["updated_at"]) == (None, [], None)
     assert body["note"] == "No final score yet."
+
+
+def test_decline_then_the_others_are_listed(world: ReviewWorld, session: Any, api_for: Any) -> None:
+    body = {"scores": {**SIX, "communication": 8}, "submit": True}
+    assert api_for(world.manager).put(url(session, "rating"), body).status_code == 200
+    hr = api_for(world.hr)
+    assert hr.get(url(session, "ratings")).json() == []
+    short = hr.post(url(session, "rating/decline"), {"reason": "短"})
+    assert short.status_code == 422 and short.json()["detail"][0]["loc"] == ["decline_reason"]
+    response = hr.post(url(session, "rating/decline"), {"reason": "与候选人相识"})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "declined" and response.json()["scores"] == []
+    assert [r["status"] for r in hr.get(url(session, "ratings")).json()] == ["submitted"]
+    again = hr.put(url(session, "rating"), {"scores": SIX})
+    assert again.status_code == 422 and "chose not to rate" in again.json()["detail"][0]["msg"]
+    stranger = api_for(world.interviewer)  # not assigned to this application
+    assert (
+        stranger.post(url(session, "rating/decline"), {"reason": "不参与评分"}).status_code == 404
+    )

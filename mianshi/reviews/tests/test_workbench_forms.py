@@ -155,3 +155,25 @@ def test_only_managers_of_the_unit_decide(world, session, login):
     response = login(world.manager).post(decision_url(session), {"kind": "talent_pool"})
     assert response.status_code == 403
     assert not Decision.objects.exists()
+
+
+def test_declining_in_the_workbench_shows_the_others_and_the_scores(
+    world, session, login, make_user
+):
+    from mianshi.accounts.roles import Role
+
+    other = make_user("mgr2", Role.DEPT_MANAGER, world.org.sh)
+    rate(other, session, 7)
+    client = login(world.hr)
+    refused = client.post(rating_url(session), {"action": "decline", "decline_reason": "短"})
+    assert refused.status_code == 400 and "5 to 500 characters" in refused.content.decode()
+    assert not Rating.objects.filter(session=session, rater=world.hr).exists()
+    data = {"action": "decline", "decline_reason": "候选人是我的亲属"}
+    html = client.post(rating_url(session), data, follow=True).content.decode()
+    assert "data-rating-declined" in html and "候选人是我的亲属" in html
+    assert f'data-rater="{other.pk}"' in html and "data-rating-form" not in html
+    assert re.search(r'data-human-score="\d', html)
+    queue = client.get("/reviews/?mine=1").content.decode()
+    assert f"/reviews/interviews/{session.pk}/" not in queue  # no longer waiting for HR
+    again = client.post(rating_url(session), {"score_communication": "7", "action": "save"})
+    assert again.status_code == 400 and "chose not to rate" in again.content.decode()

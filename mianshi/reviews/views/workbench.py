@@ -108,8 +108,11 @@ def _rating_input(post: Any) -> tuple[dict[str, str], dict[str, str]]:
 @login_required
 @require_POST
 def rating_save(request: HttpRequest, session_id: int) -> HttpResponse:
-    """Save the reviewer's rating as a draft, or submit it (action=save|submit)."""
+    """Save the reviewer's rating as a draft, submit it, or decline to rate
+    (action=save|submit|decline)."""
     session = workbench_session(user=request.user, session_id=session_id)
+    if request.POST.get("action") == "decline":
+        return _decline(request, session)
     scores, reasons = _rating_input(request.POST)
     submit = request.POST.get("action") == "submit"
     try:
@@ -121,6 +124,17 @@ def rating_save(request: HttpRequest, session_id: int) -> HttpResponse:
         return _again(request, session, rating_errors=_errors(exc), rating_post=request.POST)
     done = _("Your rating was submitted.") if submit else _("Your rating was saved as a draft.")
     messages.success(request, done)
+    return redirect(reverse("reviews:workbench", args=[session.pk]) + "#rating")
+
+
+def _decline(request: HttpRequest, session: Any) -> HttpResponse:
+    try:
+        rating_svc.rating_decline(
+            actor=request.user, session=session, reason=request.POST.get("decline_reason", "")
+        )
+    except ValidationError as exc:
+        return _again(request, session, rating_errors=_errors(exc), rating_post=request.POST)
+    messages.success(request, _("You do not rate this interview; the other ratings are shown."))
     return redirect(reverse("reviews:workbench", args=[session.pk]) + "#rating")
 
 
