@@ -296,14 +296,14 @@ def test_the_muxer_follows_the_container_and_codecs() -> None:
 # --- recordings stored before verification remuxed ------------------------------------------
 
 
+OLD_VERSION_LACKS = ("remuxed", "upload_sha256", "upload_bytes")
+
+
 def stored_as_before(recording: Recording) -> Recording:
     """The recording as an earlier version left it: the upload itself, no remux keys."""
     info = {k: v for k, v in recording.media_info.items() if k not in OLD_VERSION_LACKS}
     Recording.objects.filter(pk=recording.pk).update(media_info=info)
     return Recording.objects.get(pk=recording.pk)
-
-
-OLD_VERSION_LACKS = ("remuxed", "upload_sha256", "upload_bytes")
 
 
 def remux_command() -> dict[str, int]:

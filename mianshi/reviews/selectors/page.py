@@ -111,7 +111,8 @@ def rating_panel(
     status, comment = _own_status(user, session)
     panel: dict[str, Any] = {"can_rate": allowed, "own": None, "others": [], "rows": []}
     panel.update(submitted=status == RatingStatus.SUBMITTED, errors=errors or {})
-    panel.update(declined=status == RatingStatus.DECLINED, done=status in RATING_DONE)
+    panel.update(status=status, declined=status == RatingStatus.DECLINED)
+    panel["done"] = status in RATING_DONE
     if panel["done"]:
         visible = ratings_visible(user=user, session=session)
         panel["own"] = next((r for r in visible if r.rater_id == user.pk), None)
@@ -177,13 +178,18 @@ def feedback_fields(*, user: Any, session: InterviewSession, kind: str) -> dict[
     return {"fields": _fields(application, session, kind)}
 
 
+def _hides_human(wb: Workbench, *, may_rate: bool, own_status: str) -> bool:
+    # Independent judgement first (F-71): a rater sees no human score before submitting or
+    # declining; with no rating in, there is nothing to hide.
+    return may_rate and own_status not in RATING_DONE and bool(wb.score and wb.score.raters)
+
+
 def human_hidden(*, user: Any, wb: Workbench) -> bool:
-    """Whether human scores stay hidden from `user`: a rater who has not submitted (or
-    declined) yet."""
-    if wb.score is None or not wb.score.raters or not can_rate(user=user, session=wb.session):
-        return False
-    mine = Rating.objects.filter(session=wb.session, rater_id=user.pk)
-    return not mine.filter(status__in=RATING_DONE).exists()
+    """Whether human scores stay hidden from `user` (the API's reading of the page's rule)."""
+    if wb.score is None or not wb.score.raters:
+        return False  # skips the two queries below
+    may_rate = can_rate(user=user, session=wb.session)
+    return _hides_human(wb, may_rate=may_rate, own_status=_own_status(user, wb.session)[0])
 
 
 def workbench_analysis(*, user: Any, session: InterviewSession) -> dict[str, Any]:
@@ -203,8 +209,7 @@ def workbench_page(
     """Everything the workbench page shows of an interview loaded by workbench_session."""
     wb = workbench_get(user=user, session=session)
     rating = rating_panel(user=user, session=session, post=rating_post, errors=rating_errors)
-    # Independent judgement first (F-71): a rater sees no human score before submitting.
-    hide_human = rating["can_rate"] and not rating["done"] and bool(wb.score and wb.score.raters)
+    hide_human = _hides_human(wb, may_rate=rating["can_rate"], own_status=rating["status"])
     return {
         "wb": wb,
         "session": session,
