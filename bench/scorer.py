@@ -3,7 +3,8 @@
 Prints JSON: milliseconds per answer (first call including jieba's dictionary load, then the
 median over repeated passes), the dev-set figures with the shipped weights, and the
 leave-one-question-out figures (weights refitted without the held-out question).
-Not part of the test suite: `python bench/scorer.py [EVAL_DIR]` (default ../shared/eval).
+Not part of the test suite: `python bench/scorer.py [EVAL_DIR]` (default: the dev set in
+interview_analysis/tests/data/eval).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from interview_analysis.scoring import (  # noqa: E402
 
 def main() -> None:
     """Run and print the JSON report."""
-    eval_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "eval"
+    default = ROOT / "interview_analysis" / "tests" / "data" / "eval"
+    eval_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     questions = load_questions(eval_dir / "questions.json")
     answers = load_answers(eval_dir / "answers-dev.jsonl", questions)
     scorer = RubricScorer()

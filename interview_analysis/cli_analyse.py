@@ -1,8 +1,8 @@
 """`python -m interview_analysis analyse FILE --question QUESTION.json [--out report.json]`.
 
-QUESTION.json is one question in the format of an entry of shared/eval/questions.json
-(lang, type, text, dimensions, rubric, keywords) with an optional "id"; a whole
-questions.json holding exactly one question is accepted too. The report is
+QUESTION.json is one question in the format of an entry of the dev set's questions.json
+(interview_analysis/tests/data/eval: lang, type, text, dimensions, rubric, keywords) with
+an optional "id"; a whole questions.json holding exactly one question is accepted too. The report is
 `types.to_dict(AnswerReport)` as JSON (UTF-8, Chinese unescaped).
 """
 

@@ -1,7 +1,7 @@
 """Eval data in and figures out: question/answer loaders, Spearman, level accuracy.
 
-Formats are those of `shared/eval/README.md`: questions.json (id → lang, type, text,
-dimensions, rubric level → description, keywords) and answers as JSON lines (id,
+Formats are those of `interview_analysis/tests/data/eval/README.md`: questions.json (id →
+lang, type, text, dimensions, rubric level → description, keywords) and answers as JSON lines (id,
 question_id, text, optional level and score labels).
 """
 

@@ -1,7 +1,7 @@
 """The offline rubric scorer, the eval figures and the score/eval CLI.
 
-The questions here are invented for the tests (none is in shared/eval), so passing them
-shows the scorer reads any rubric rather than knowing the eval questions.
+The questions here are invented for the tests (none is in the dev set, data/eval), so
+passing them shows the scorer reads any rubric rather than knowing the eval questions.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ from interview_analysis.text import transcript_from_text
 from interview_analysis.types import Question, Segment, TextScore, Transcript
 
 ROOT = Path(__file__).resolve().parents[2]
-EVAL_DIR = Path(os.environ.get("MIANSHI_EVAL_DIR", ROOT.parent / "shared" / "eval"))
+# The labelled dev set ships with the tests (a clone needs nothing beside it);
+# MIANSHI_EVAL_DIR points at another set of the same format.
+EVAL_DIR = Path(os.environ.get("MIANSHI_EVAL_DIR", Path(__file__).parent / "data" / "eval"))
 
 QUESTIONS_RAW = {
     "t-learn-zh": {
