@@ -2,9 +2,11 @@
 
 Rule: a user is visible to a manager when at least one of the user's grants lies inside
 the manager's ORG_MANAGE subtree; users without any grant are visible only to managers
-of a root unit (headquarters). Account-wide changes (profile, password, deactivation, API
-keys) need more: every grant of the user inside the manager's subtree (`fully_manages`),
-so a branch admin can never take over someone who also holds power elsewhere.
+of a root unit (headquarters). Account-wide changes (profile, password, second factor,
+activation, grants, keys) need more (`can_administer`, 三员分立 F-03): on every unit the user
+holds a grant on, the manager must hold all the power that grant carries. Otherwise a new
+password or a switched-off second factor would hand the manager powers it was denied: a
+system admin would read candidates as an HR admin, an HR admin the trail as an auditor.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from mianshi.accounts.models import ApiKey, RoleGrant, User
-from mianshi.accounts.roles import Cap
+from mianshi.accounts.roles import ROLE_CAPS, Cap, Role
 from mianshi.organisations.scoping import scope, units_for
 from mianshi.organisations.selectors import manages_root
 
@@ -62,16 +64,28 @@ def user_get(*, actor: Any, pk: int) -> User:
     return get_object_or_404(user_visible(actor=actor), pk=pk)
 
 
-def fully_manages(*, actor: Any, user: User) -> bool:
-    """Whether account-wide changes to `user` are the actor's to make."""
+def caps_on(user: Any, unit_id: int) -> frozenset[Cap]:
+    """The capabilities `user` holds on one unit (through grants on it or above it)."""
+    return frozenset(cap for cap in Cap if unit_id in units_for(user, cap))
+
+
+def can_administer(*, actor: Any, target: User) -> bool:
+    """Whether account-wide changes to `target` are the actor's to make: the one rule.
+
+    The actor manages every unit of the target's grants and holds there a superset of what
+    each grant carries, so taking the account over could gain the actor nothing.
+    """
     if actor is None:
         return True
-    if user.is_superuser and not actor.is_superuser:
+    if target.is_superuser and not actor.is_superuser:
         return False
-    unit_ids = set(user.grants.values_list("org_unit_id", flat=True))
-    if not unit_ids:
+    grants = list(target.grants.values_list("role", "org_unit_id"))
+    if not grants:
         return manages_root(actor)
-    return unit_ids <= units_for(actor, Cap.ORG_MANAGE)
+    return all(
+        ROLE_CAPS[Role(role)] | {Cap.ORG_MANAGE} <= caps_on(actor, unit_id)
+        for role, unit_id in grants
+    )
 
 
 def user_grants(*, actor: Any, user: User) -> QuerySet[RoleGrant]:

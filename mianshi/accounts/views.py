@@ -76,7 +76,7 @@ def _detail(request: HttpRequest, target: User, **forms: Any) -> HttpResponse:
             "grants": selectors.user_grants(actor=request.user, user=target),
             "hidden_grants": selectors.grants_hidden_count(actor=request.user, user=target),
             "keys": selectors.user_api_keys(actor=request.user, user=target),
-            "can_manage": selectors.fully_manages(actor=request.user, user=target),
+            "can_manage": selectors.can_administer(actor=request.user, target=target),
             "is_self": target.pk == request.user.pk,
             "grant_form": forms.get("grant_form") or GrantForm(units=units),
             "key_form": forms.get("key_form") or ApiKeyForm(),

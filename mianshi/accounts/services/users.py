@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from mianshi.accounts.models import RoleGrant, User
 from mianshi.accounts.roles import ROLE_CAPS, Cap, Role
-from mianshi.accounts.selectors import fully_manages, user_visible
+from mianshi.accounts.selectors import can_administer, caps_on, user_visible
 from mianshi.common.errors import Conflict, DomainError
 from mianshi.compliance.services import audit_record
 from mianshi.organisations.models import OrgUnit
@@ -20,8 +20,8 @@ from mianshi.organisations.selectors import manages_root
 
 
 def require_account(actor: User | None, user: User) -> None:
-    """Account-wide changes need every grant of `user` inside the actor's subtree."""
-    if not fully_manages(actor=actor, user=user):
+    """Refuse (403) account-wide changes to `user` unless the actor may administer them."""
+    if not can_administer(actor=actor, target=user):
         raise PermissionDenied
 
 
@@ -38,10 +38,6 @@ def _not_self(actor: User | None, user: User) -> None:
         )
 
 
-def _caps_on(actor: User, unit_id: int) -> set[Cap]:
-    return {cap for cap in Cap if unit_id in units_for(actor, cap)}
-
-
 def _check_grantable(actor: User | None, role: str, unit: OrgUnit) -> None:
     """The unit must be in the actor's subtree; the role may carry no power the actor lacks."""
     if role not in Role.values:
@@ -52,7 +48,7 @@ def _check_grantable(actor: User | None, role: str, unit: OrgUnit) -> None:
         return
     if unit.pk not in units_for(actor, Cap.ORG_MANAGE):
         raise ValidationError({"org_unit": _("Choose an active unit you manage.")})
-    if not ROLE_CAPS[Role(role)] <= _caps_on(actor, unit.pk):
+    if not ROLE_CAPS[Role(role)] <= caps_on(actor, unit.pk):
         raise ValidationError(
             {"role": _("You can only grant roles whose rights you hold yourself on that unit.")}
         )
@@ -196,6 +192,7 @@ def grant_create(*, actor: Any, user: User, role: str, org_unit: OrgUnit) -> Rol
     _not_self(actor, user)
     if actor is not None and not user_visible(actor=actor).filter(pk=user.pk).exists():
         raise PermissionDenied
+    require_account(actor, user)
     return _grant(actor=actor, user=user, role=role, org_unit=org_unit)
 
 
@@ -222,10 +219,9 @@ def _grant(*, actor: User | None, user: User, role: str, org_unit: OrgUnit) -> R
 
 @transaction.atomic
 def grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
-    """Remove a grant; only on a unit the actor manages, never one's own."""
+    """Remove a grant: only of a user the actor may administer (F-03), never one's own."""
     _not_self(actor, grant.user)
-    if actor is not None and grant.org_unit_id not in units_for(actor, Cap.ORG_MANAGE):
-        raise PermissionDenied
+    require_account(actor, grant.user)
     audit_record(
         actor=actor,
         action="rolegrant.revoke",

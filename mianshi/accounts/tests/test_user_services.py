@@ -132,9 +132,10 @@ def test_account_changes_need_every_grant_inside(org: Any, sh_admin: User, make_
         user_update(actor=sh_admin, user=both, display_name="改")
     both.refresh_from_db()
     assert both.check_password(PASSWORD) and both.is_active and both.display_name == ""
-    # ...but the grant inside the admin's subtree is theirs to revoke.
-    grant_revoke(actor=sh_admin, grant=both.grants.get(org_unit=org.sh_tech))
-    assert both.grants.count() == 1
+    # Nor their grants (三员分立, F-03): the grant inside the subtree stays, an HQ admin decides.
+    with pytest.raises(PermissionDenied):
+        grant_revoke(actor=sh_admin, grant=both.grants.get(org_unit=org.sh_tech))
+    assert both.grants.count() == 2
 
 
 def test_branch_admin_cannot_take_over_superuser(org: Any, sh_admin: User, make_user: Any) -> None:
