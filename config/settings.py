@@ -32,6 +32,9 @@ DEBUG = env_bool("DEBUG")
 SECRET_KEY = env("SECRET_KEY", "insecure-demo-key-change-me-" + "0" * 32)
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
+# Django admin, for support: not mounted unless asked for (H4); it signs in through the
+# site's login (lockout, second factor, audit) and shows accounts read-only.
+ADMIN_ENABLED = env_bool("ADMIN")
 
 # Our apps come first: for a msgid both define ("From", "Time"…), the first app's
 # translation wins, and Django admin's wording is not ours.
@@ -206,6 +209,15 @@ RESUME_MAX_BYTES = int(env("RESUME_MAX_BYTES", str(10 * 1024 * 1024)))
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(2 * 1024**3)))
 UPLOAD_CHUNK_MAX = int(env("UPLOAD_CHUNK_MAX", str(16 * 1024**2)))
 UPLOAD_EXPIRY_HOURS = int(env("UPLOAD_EXPIRY_HOURS", "72"))
+# A recorded answer lasts at most its answer time plus this grace, measured on the decoded
+# file; its uploads hold at most (answer time + grace) × this many bytes per second
+# (1.5 MB/s = 12 Mbit/s, several times what MediaRecorder writes at 720p).
+ANSWER_GRACE_SECONDS = int(env("ANSWER_GRACE_SECONDS", "30"))
+UPLOAD_BYTES_PER_SECOND = int(env("UPLOAD_BYTES_PER_SECOND", "1500000"))
+# Soft time limits (s) of the work one recording causes; the hard limit is 60 s later.
+VERIFY_TIME_LIMIT = int(env("VERIFY_TIME_LIMIT", "600"))
+QUALITY_CHECK_TIME_LIMIT = int(env("QUALITY_CHECK_TIME_LIMIT", "900"))
+ANALYSIS_TIME_LIMIT = int(env("ANALYSIS_TIME_LIMIT", "1500"))
 # File answers (F-48): documents and images up to this size.
 INTERVIEW_FILE_MAX_BYTES = int(env("INTERVIEW_FILE_MAX_BYTES", str(20 * 1024**2)))
 

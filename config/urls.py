@@ -1,5 +1,10 @@
-"""URL map: the HR UI per app, the API under /api/, Django admin under /admin/."""
+"""URL map: the HR UI per app, the API under /api/; Django admin under /admin/ only when enabled.
 
+The admin is off by default (H4): HR work happens in the UI, where every change is a
+service with an audit event. MIANSHI_ADMIN=1 mounts it for support, read-only for accounts.
+"""
+
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,7 +12,6 @@ from config.api import api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("mianshi.accounts.urls")),
     path("org/", include("mianshi.organisations.urls")),
@@ -20,3 +24,6 @@ urlpatterns = [
     path("i/", include("mianshi.interviews.candidate_urls")),
     path("", include("mianshi.common.urls")),
 ]
+
+if settings.ADMIN_ENABLED:
+    urlpatterns.insert(1, path("admin/", admin.site.urls))

@@ -5,10 +5,9 @@ upload services (state machines with audit). The admin shows states and ids to h
 support, never answer texts, file names or media (three-role separation, F-03).
 """
 
-from typing import Any
-
 from django.contrib import admin
 
+from mianshi.common.admin import ReadOnlyAdmin
 from mianshi.interviews.models import (
     Answer,
     Chunk,
@@ -17,19 +16,6 @@ from mianshi.interviews.models import (
     Recording,
     SessionEvent,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Lists and details only: nothing is added, changed or deleted here."""
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(InterviewSession)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mianshi.common.testing import admin_mounted
 from mianshi.interviews.tests.board_world import *  # noqa: F403 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,8 @@ MODELS = ["interviewsession", "answer", "recording", "chunk", "consent", "sessio
 
 @pytest.fixture
 def admin_client(make_user, login):
-    return login(make_user("root", is_staff=True, is_superuser=True))
+    with admin_mounted():
+        yield login(make_user("root", is_staff=True, is_superuser=True))
 
 
 def test_every_interview_model_is_listed_and_read_only(bw, admin_client):
