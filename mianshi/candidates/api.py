@@ -35,7 +35,8 @@ from mianshi.candidates.schemas import (
     TransitionIn,
     TransitionOut,
 )
-from mianshi.common.pagination import BoundedPageNumberPagination
+from mianshi.compliance.pagination import AuditedPagination
+from mianshi.compliance.services import audit_read
 
 router = Router(tags=["candidates"])
 READ, WRITE = "candidates:read", "candidates:write"
@@ -45,7 +46,7 @@ READ, WRITE = "candidates:read", "candidates:write"
 
 
 @router.get("/", response=list[CandidateOut])
-@paginate(BoundedPageNumberPagination, page_size=50)
+@paginate(AuditedPagination, page_size=50, audit_action="candidate.list")
 def list_candidates(request: HttpRequest, filters: Query[CandidateQuery]) -> Any:
     require_scope(request, READ)
     parsed = sel.CandidateFilters(
@@ -65,7 +66,13 @@ def create_candidate(request: HttpRequest, payload: CandidateIn) -> Any:
 @router.get("/{int:candidate_id}", response=CandidateDetailOut)
 def get_candidate(request: HttpRequest, candidate_id: int) -> Any:
     require_scope(request, READ)
-    return sel.candidate_detail(user=request.user, pk=candidate_id)["candidate"]
+    detail = sel.candidate_detail(user=request.user, pk=candidate_id)
+    shown = "full" if detail["full_identifiers"] else "masked"
+    audit_read(
+        actor=request.user, action="candidate.view", obj=detail["candidate"],
+        detail={"identifiers": shown, "page": "api"},
+    )  # fmt: skip
+    return detail["candidate"]
 
 
 def _update(request: HttpRequest, candidate_id: int, data: dict[str, Any]) -> Any:
@@ -154,7 +161,7 @@ def download_resume(request: HttpRequest, candidate_id: int) -> HttpResponse:
 
 
 @router.get("/applications", response=list[ApplicationOut])
-@paginate(BoundedPageNumberPagination, page_size=50)
+@paginate(AuditedPagination, page_size=50, audit_action="application.list")
 def list_applications(request: HttpRequest, filters: Query[ApplicationQuery]) -> Any:
     require_scope(request, READ)
     return sel.application_list(

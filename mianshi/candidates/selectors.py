@@ -152,14 +152,23 @@ class CandidateFilters:
     tag: str = ""
 
 
+def search_kind(q: str) -> str:
+    """What a search term is: an identifier kind (exact, blind index), "name", or ""."""
+    q = q.strip()
+    if not q:
+        return ""
+    if "@" in q:
+        return "email"
+    if looks_like_id_number(q):
+        return "id_number"
+    return "phone" if looks_like_phone(q) else "name"
+
+
 def _search(qs: QuerySet[Candidate], q: str) -> QuerySet[Candidate]:
     """Identifiers match exactly through the blind index; anything else searches names."""
-    if "@" in q:
-        return qs.filter(email_bidx=blind_index(q, kind="email"))
-    if looks_like_id_number(q):
-        return qs.filter(id_number_bidx=blind_index(q, kind="id_number"))
-    if looks_like_phone(q):
-        return qs.filter(phone_bidx=blind_index(q, kind="phone"))
+    kind = search_kind(q)
+    if kind != "name":
+        return qs.filter(**{f"{kind}_bidx": blind_index(q, kind=kind)})
     # A substring cannot use an index's order, but scanning the narrow name index (as a
     # subquery) reads a tenth of the pages of the wide rows (encrypted columns) it skips.
     return qs.filter(pk__in=Candidate.objects.filter(name__icontains=q).values("pk"))

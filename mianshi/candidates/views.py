@@ -31,11 +31,28 @@ from mianshi.candidates.forms import (
 from mianshi.candidates.pipeline import Stage
 from mianshi.candidates.responses import attachment, csv_response
 from mianshi.common.errors import DomainError
+from mianshi.compliance.services import audit_read
 from mianshi.organisations.scoping import has_cap
 
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
+
+
+def _audit_view(request: HttpRequest, candidate: Any, *, full: bool, page: str) -> None:
+    """A page showing a candidate's identity is a read of personal data (F-100)."""
+    shown = "full" if full else "masked"
+    detail = {"identifiers": shown, "page": page}
+    audit_read(actor=request.user, action="candidate.view", obj=candidate, detail=detail)
+
+
+def _audit_list(request: HttpRequest, page: sel.CandidatePage, q: str) -> None:
+    """One event per list page: the ids shown and a search's kind, never the term."""
+    detail: dict[str, Any] = {"page": page.number}
+    if kind := sel.search_kind(q):
+        detail["search"] = kind
+    ids = [c.pk for c in page.rows]
+    audit_read(actor=request.user, action="candidate.list", ids=ids, detail=detail)
 
 
 def _filters(request: HttpRequest) -> sel.CandidateFilters:
@@ -58,6 +75,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     page = sel.candidate_page(
         user=request.user, filters=filters, number=_int(request.GET.get("page")) or 1
     )
+    _audit_list(request, page, filters.q)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -135,6 +153,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Candidate saved."))
             return redirect("candidates:candidate_detail", pk=candidate.pk)
+    _audit_view(request, candidate, full=True, page="edit")
     return render(request, "candidates/candidate_form.html", {"form": form, "candidate": candidate})
 
 
@@ -143,6 +162,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Identity, applications with pipeline history, notes, tags, duplicates."""
     detail = sel.candidate_detail(user=request.user, pk=pk)
     candidate = detail["candidate"]
+    _audit_view(request, candidate, full=detail["full_identifiers"], page="detail")
     return render(
         request,
         "candidates/candidate_detail.html",
