@@ -1,5 +1,7 @@
 """The organisation tree: headquarters → branches → departments (F-01)."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,14 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Give a new unit its path even when saved outside the services (admin, shell)."""
+        super().save(*args, **kwargs)
+        if not self.path:
+            # An empty path is a prefix of every path: a grant on it would cover the tree.
+            self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+            OrgUnit.objects.filter(pk=self.pk).update(path=self.path)
 
     @property
     def depth(self) -> int:

@@ -45,15 +45,17 @@ def _subtree_ids(cache: dict[Any, Any], user: User, roles: set[Role]) -> frozens
         cache["grants"] = (grants, _units_with_paths([path for _role, path in grants]))
     grants, units = cache["grants"]
     wanted = {str(role) for role in roles}  # the column holds the choices' values
-    paths = tuple({path for role, path in grants if role in wanted})
+    # An empty path (a unit saved before paths were always set) would prefix every path.
+    paths = tuple({path for role, path in grants if role in wanted and path})
     return frozenset(pk for pk, path in units if path.startswith(paths)) if paths else frozenset()
 
 
 def _units_with_paths(paths: list[str]) -> list[tuple[int, str]]:
-    if not paths:
+    wanted = set(paths) - {""}
+    if not wanted:
         return []
     prefix_q = Q()
-    for path in set(paths):
+    for path in wanted:
         prefix_q |= Q(path__startswith=path)
     return list(OrgUnit.objects.filter(prefix_q).order_by().values_list("id", "path"))
 
