@@ -188,6 +188,9 @@ def s3_storage() -> dict[str, object]:
             "region_name": env("S3_REGION") or None,
             "default_acl": None,
             "querystring_auth": True,
+            # Never replace a stored object by saving under its name (django-storages'
+            # default does): services use unique names, this is the second line of defence.
+            "file_overwrite": False,
         },
     }
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -343,6 +344,18 @@ def _drop_chunks(recording_ids: list[Any]) -> int:
 @transaction.atomic
 def recording_terminate(*, upload: UploadState) -> None:
     """tus termination: the upload stops counting and its chunks are removed."""
+def recording_object_name(recording: Recording) -> str:
+    """A fresh name for a new sealed copy of the recording (verification, remux).
+
+    Never the name of a stored object: S3 overwrites a key by default, so a copy saved
+    under a reused name would replace the original, and whoever then deletes "its" object
+    would delete the other's. A unique name makes every delete touch only its own copy.
+    """
+    base = storage.recording_name(recording.session_id, recording.answer_id, recording.pk)
+    stem, dot, suffix = base.rpartition(".")
+    return f"{stem}-{uuid.uuid4().hex[:12]}{dot}{suffix}" if dot else f"{base}-{uuid.uuid4().hex}"
+
+
     upload_usable(upload)
     if upload.status in FINISHED:
         raise UploadForbidden(_("A completed recording cannot be deleted."))

@@ -4,9 +4,10 @@
 not say `remuxed` yet (stored by an earlier version): the same stream copy and checks as at
 verification (services/remux.py), and one more — the copy must start where the original
 does, because the transcript and evidence timestamps of its analysis refer to that clock.
-The copy is sealed under a new name and swapped in with a conditional UPDATE (a recording
-replaced meanwhile is left alone); the original object is deleted after the commit. A copy
-that fails a check leaves the original and records `remuxed: false`, so it is not tried again.
+The copy is sealed under a new, unique name (never the original's: S3 would overwrite it)
+and swapped in with a conditional UPDATE (a recording replaced meanwhile is left alone, and
+only the copy is deleted); the original object is deleted after the commit. A copy that
+fails a check leaves the original and records `remuxed: false`, so it is not tried again.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from interview_analysis.types import MediaInfo, to_dict
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.models import Recording, RecordingStatus
 from mianshi.interviews.services import remux, storage
-from mianshi.interviews.services.recordings import recording_open
+from mianshi.interviews.services.recordings import recording_object_name, recording_open
 
 logger = logging.getLogger(__name__)
 
@@ -95,8 +96,7 @@ def recording_remux_stored(*, recording: Recording) -> str:
         copied = _copy(recording, source, target)
         if copied is None:
             return _keep(recording)
-        name = storage.recording_name(recording.session_id, recording.answer_id, recording.pk)
-        sealed = storage.seal_file(recording.pk, target, name)
+        sealed = storage.seal_file(recording.pk, target, recording_object_name(recording))
     return _swap(recording, sealed, copied)
 
 

@@ -48,7 +48,7 @@ from mianshi.interviews.models import (
     SessionState,
 )
 from mianshi.interviews.services import remux, storage
-from mianshi.interviews.services.recordings import SUFFIXES
+from mianshi.interviews.services.recordings import SUFFIXES, recording_object_name
 from mianshi.jobs.models import AnswerType
 from mianshi.jobs.models.question import RECORDED_TYPES
 
@@ -174,7 +174,7 @@ def _verify_claimed(recording: Recording) -> str:
         except VerificationFailed as exc:
             return _fail(recording, exc.code, exc.message)
         kept, info, remuxed = _seekable(recording, Path(plain.name), info, Path(work))
-        name = storage.recording_name(recording.session_id, recording.answer_id, recording.pk)
+        name = recording_object_name(recording)  # unique: a duplicate run cannot overwrite
         stored, sha, size = storage.seal_file(recording.pk, kept, name)
     details = {
         **to_dict(info), "bytes": size, "duration_checked": checked, "remuxed": remuxed,

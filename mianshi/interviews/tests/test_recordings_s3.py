@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.request import Request, urlopen
 
 import boto3
 import pytest
@@ -14,7 +15,7 @@ from moto.server import ThreadedMotoServer
 
 from config import settings as config_settings
 from mianshi.interviews.models import Chunk, Recording, RecordingStatus
-from mianshi.interviews.services import recording_open
+from mianshi.interviews.services import recording_open, remux, remux_stored, storage
 from mianshi.interviews.tests import upload_world as uw
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_env")]
@@ -26,6 +27,8 @@ def bucket(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
+    # moto keeps one state per process: start every test with an empty bucket.
+    urlopen(Request(f"http://{host}:{port}/moto-api/reset", method="POST"), timeout=10).close()
     values = {"S3_ENDPOINT_URL": f"http://{host}:{port}", "S3_BUCKET": BUCKET,
               "S3_ACCESS_KEY": "test-access", "S3_SECRET_KEY": "test-secret",
               "S3_REGION": "us-east-1"}  # fmt: skip
@@ -69,3 +72,84 @@ def test_upload_verify_and_play_back_through_s3(
     assert keys(bucket) == [recording.storage_path]
     with recording_open(recording=recording) as path:
         assert hashlib.sha256(path.read_bytes()).hexdigest() == recording.sha256
+
+
+# --- nothing stored is lost on S3 (H1: remux_recordings; M8: two verifications) --------------
+
+
+def _no_remux(*_args: Any, **_kwargs: Any) -> None:
+    raise RuntimeError("the muxer refused a timestamp")
+
+
+def verified_as_before(
+    take: uw.Take, data: bytes, monkeypatch: pytest.MonkeyPatch, capture: Any
+) -> Recording:
+    """A recording verified and stored as a version before remuxing left it."""
+    monkeypatch.setattr(remux, "stream_copy", _no_remux)
+    with capture(execute=True):
+        url = uw.upload(Client(), take, data, size=64 * 1024)
+    monkeypatch.undo()
+    recording = Recording.objects.get(pk=url.rsplit("/", 1)[-1])
+    assert recording.status == RecordingStatus.VERIFIED, recording.error
+    old = ("remuxed", "upload_sha256", "upload_bytes")
+    info = {k: v for k, v in recording.media_info.items() if k not in old}
+    Recording.objects.filter(pk=recording.pk).update(media_info=info)
+    return Recording.objects.get(pk=recording.pk)
+
+
+def plays(recording: Recording) -> str:
+    """The sha256 of the stored recording, decrypted from the bucket."""
+    with recording_open(recording=Recording.objects.get(pk=recording.pk)) as path:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def recording_keys(bucket: Any) -> list[str]:
+    return [k for k in keys(bucket) if k.startswith("recordings/")]
+
+
+def test_remux_on_s3_keeps_the_recording(
+    bucket: Any, take: uw.Take, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    data = uw.answer_webm(tmp_path / "answer.webm", 4.0)
+    before = verified_as_before(take, data, monkeypatch, django_capture_on_commit_callbacks)
+    assert recording_keys(bucket) == [before.storage_path]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remux_stored.recording_remux_stored(recording=before) == "remuxed"
+    after = Recording.objects.get(pk=before.pk)
+    # The copy plays and is the one object left: nothing was lost.
+    assert plays(after) == after.sha256
+    assert recording_keys(bucket) == [after.storage_path]
+    assert after.media_info["remuxed"] is True and after.storage_path != before.storage_path
+
+
+def test_remux_on_s3_that_loses_the_race_keeps_the_original(
+    bucket: Any, take: uw.Take, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    data = uw.answer_webm(tmp_path / "answer.webm", 4.0)
+    before = verified_as_before(take, data, monkeypatch, django_capture_on_commit_callbacks)
+    sealed = storage.seal_file
+
+    def seal_then_change(*args: Any) -> tuple[str, str, int]:
+        result = sealed(*args)
+        # Meanwhile the recording changed (another tool re-sealed it): the swap must lose.
+        Recording.objects.filter(pk=before.pk).update(sha256="0" * 64)
+        return result
+
+    monkeypatch.setattr(storage, "seal_file", seal_then_change)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remux_stored.recording_remux_stored(recording=before) == "changed"
+    # The loser removed only its own copy: the original is still there and plays.
+    assert recording_keys(bucket) == [before.storage_path]
+    assert plays(before) == hashlib.sha256(data).hexdigest()
+
+
+def test_s3_storage_never_overwrites_an_object(bucket: Any) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    first = default_storage.save("recordings/same.bin", ContentFile(b"first"))
+    second = default_storage.save("recordings/same.bin", ContentFile(b"second"))
+    assert first != second
+    assert bucket.get_object(Bucket=BUCKET, Key=first)["Body"].read() == b"first"
