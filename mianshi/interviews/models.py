@@ -173,6 +173,8 @@ class Answer(models.Model):
     quality = models.JSONField(_("quality report"), default=dict, blank=True)
     # When a worker took the check (PENDING → CHECKING): an old claim lost its worker.
     quality_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # How often a worker took the check: one that never finishes is given up, not re-run.
+    quality_claims = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["session", "position"]
@@ -216,6 +218,9 @@ class Recording(models.Model):
     )
     content_type = models.CharField(max_length=100)
     length = models.BigIntegerField(_("declared length"), null=True, blank=True)
+    # The most bytes this upload may hold: what its answer's time allows, less its other
+    # segments (None: only UPLOAD_MAX_BYTES).
+    byte_budget = models.BigIntegerField(null=True, blank=True, editable=False)
     offset = models.BigIntegerField(_("bytes received"), default=0)
     chunk_count = models.PositiveIntegerField(default=0)
     status = models.CharField(

@@ -12,7 +12,9 @@ accept); `takes`: finish and retake; `answer_steps`: the shared steps;
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +25,9 @@ from mianshi.interviews.models import (
     AnswerStatus,
     InterviewSession,
     Phase,
+    Recording,
     RecordingMode,
+    RecordingStatus,
     SessionState,
 )
 from mianshi.interviews.services.answer_steps import (
@@ -150,3 +154,35 @@ def _take_refusal(session: InterviewSession, answer: Answer, attempt: int) -> st
     ):
         return _("This answer is not being recorded.")
     return None
+
+
+# --- what one answer may hold (M11) --------------------------------------------------------
+
+
+def answer_seconds_allowed(*, answer: Answer) -> int:
+    """The longest recording the answer may have: its answer time plus the grace."""
+    answer = Answer.objects.select_related("template_question").get(pk=answer.pk)
+    return spec_of(answer).answer_seconds + settings.ANSWER_GRACE_SECONDS
+
+
+def answer_byte_budget(*, answer: Answer, attempt: int, segment: int) -> int:
+    """Bytes a new upload of this take's `segment` may hold: the answer's time at a generous
+    bitrate (capped by UPLOAD_MAX_BYTES), less what its other segments hold already."""
+    allowed = answer_seconds_allowed(answer=answer) * settings.UPLOAD_BYTES_PER_SECOND
+    others = (
+        Recording.objects.filter(answer_id=answer.pk, attempt=attempt, is_current=True)
+        .exclude(segment=segment)
+        .exclude(status=RecordingStatus.TERMINATED)
+    )
+    used = others.aggregate(total=Sum("offset"))["total"] or 0
+    return min(allowed, settings.UPLOAD_MAX_BYTES) - used
+
+
+def answer_length_refusal(*, answer: Answer, measured_s: float) -> str | None:
+    """A translated refusal when a decoded recording lasts longer than the answer allows."""
+    limit = answer_seconds_allowed(answer=answer)
+    if measured_s <= limit:
+        return None
+    return _(
+        "The recording lasts %(measured).1f s, longer than the %(limit)s s this answer allows."
+    ) % {"measured": measured_s, "limit": limit}

@@ -112,6 +112,8 @@ class UploadState:
     invitation_status: str
     # When the session last received data (the live board's "no data for 3 min").
     data_seen_at: datetime | None = None
+    # The most bytes the upload may hold (its answer's time; None: UPLOAD_MAX_BYTES only).
+    byte_budget: int | None = None
 
     @property
     def expired(self) -> bool:
@@ -187,6 +189,16 @@ def _replace_empty_twin(answer: Answer, attempt: int, segment: int) -> None:
     twins.update(status=RecordingStatus.TERMINATED, is_current=False)
 
 
+def _byte_budget(answer: Answer, attempt: int, segment: int, length: int | None) -> int:
+    """What the new upload may hold of the answer's byte budget (M11), or 413."""
+    from mianshi.interviews.services.answers import answer_byte_budget
+
+    budget = answer_byte_budget(answer=answer, attempt=attempt, segment=segment)
+    if budget <= 0 or (length is not None and length > budget):
+        raise UploadTooLarge(_("The recording is longer than this answer's time allows."))
+    return budget
+
+
 @transaction.atomic
 def recording_create(
     *,
@@ -205,9 +217,10 @@ def recording_create(
     kind = media_type(content_type)
     answer = _open_answer(invitation, (position, attempt, segment, mode))
     _replace_empty_twin(answer, attempt, segment)
+    budget = _byte_budget(answer, attempt, segment, length)
     recording = Recording.objects.create(
         session=answer.session, answer=answer, attempt=attempt, segment=segment, mode=mode,
-        content_type=kind, length=length,
+        content_type=kind, length=length, byte_budget=budget,
         expires_at=timezone.now() + timedelta(hours=settings.UPLOAD_EXPIRY_HOURS),
     )  # fmt: skip
     audit_record(
@@ -238,6 +251,8 @@ def check_append(upload: UploadState, offset: int, size: int, declared: int | No
         length = declared
     if offset + size > (length if length is not None else settings.UPLOAD_MAX_BYTES):
         raise UploadTooLarge(_("The data goes past the end of the upload."))
+    if upload.byte_budget is not None and max(offset + size, length or 0) > upload.byte_budget:
+        raise UploadTooLarge(_("The recording is longer than this answer's time allows."))
     if declared is not None and declared < offset + size:
         raise DomainError(_("The upload length is shorter than the data."), code="bad_length")
     return length
@@ -329,6 +344,18 @@ def _enqueue_verification(recording_id: UUID) -> None:
     transaction.on_commit(lambda: verify_recording.delay(str(recording_id)))
 
 
+def recording_object_name(recording: Recording) -> str:
+    """A fresh name for a new sealed copy of the recording (verification, remux).
+
+    Never the name of a stored object: S3 overwrites a key by default, so a copy saved
+    under a reused name would replace the original, and whoever then deletes "its" object
+    would delete the other's. A unique name makes every delete touch only its own copy.
+    """
+    base = storage.recording_name(recording.session_id, recording.answer_id, recording.pk)
+    stem, dot, suffix = base.rpartition(".")
+    return f"{stem}-{uuid.uuid4().hex[:12]}{dot}{suffix}" if dot else f"{base}-{uuid.uuid4().hex}"
+
+
 # --- termination, purge ----------------------------------------------------------------
 
 
@@ -344,18 +371,6 @@ def _drop_chunks(recording_ids: list[Any]) -> int:
 @transaction.atomic
 def recording_terminate(*, upload: UploadState) -> None:
     """tus termination: the upload stops counting and its chunks are removed."""
-def recording_object_name(recording: Recording) -> str:
-    """A fresh name for a new sealed copy of the recording (verification, remux).
-
-    Never the name of a stored object: S3 overwrites a key by default, so a copy saved
-    under a reused name would replace the original, and whoever then deletes "its" object
-    would delete the other's. A unique name makes every delete touch only its own copy.
-    """
-    base = storage.recording_name(recording.session_id, recording.answer_id, recording.pk)
-    stem, dot, suffix = base.rpartition(".")
-    return f"{stem}-{uuid.uuid4().hex[:12]}{dot}{suffix}" if dot else f"{base}-{uuid.uuid4().hex}"
-
-
     upload_usable(upload)
     if upload.status in FINISHED:
         raise UploadForbidden(_("A completed recording cannot be deleted."))

@@ -47,7 +47,7 @@ def _names() -> dict[str, str]:
     names = {
         f"r.{f}": _col(Recording, f)
         for f in ("id", "session", "offset", "length", "status", "expires_at", "chunk_count",
-                  "last_chunk_at")
+                  "last_chunk_at", "byte_budget")
     }  # fmt: skip
     names.update({f"c.{f}": _col(Chunk, f) for f in ("recording", "offset", "length",
                                                      "storage_name", "created_at")})  # fmt: skip
@@ -63,7 +63,7 @@ def _claim(vendor: str, n: dict[str, str], rec: str, ses: str, inv: str) -> str:
     """Move the offset; the new length/status are computed from the OLD row (SET semantics).
 
     Params: new_offset, size, now, declared ×2, new_offset, complete, uploading, id,
-    offset, uploading, now, declared ×4, new_offset, token hash, closed ×2.
+    offset, uploading, now, declared ×4, new_offset ×2, token hash, closed ×2.
     """
     length = f"COALESCE({n['r.length']}, %s)"
     # SQLite's RETURNING names only the updated table's columns, unqualified.
@@ -80,6 +80,7 @@ def _claim(vendor: str, n: dict[str, str], rec: str, ses: str, inv: str) -> str:
         f"AND r.{n['r.expires_at']} > %s "
         f"AND (%s IS NULL OR r.{n['r.length']} IS NULL OR r.{n['r.length']} = %s) "
         f"AND ({length} IS NULL OR {length} >= %s) "
+        f"AND (r.{n['r.byte_budget']} IS NULL OR r.{n['r.byte_budget']} >= %s) "
         f"AND s.{n['s.id']} = r.{n['r.session']} AND i.{n['i.id']} = s.{n['s.invitation']} "
         f"AND i.{n['i.hash']} = %s AND i.{n['i.status']} NOT IN (%s, %s) "
         f"RETURNING {returning}"
@@ -101,7 +102,8 @@ def _statements(vendor: str) -> dict[str, str]:
     return {
         "lookup": (
             f"SELECT r.{n['r.id']}, r.{n['r.session']}, r.{n['r.offset']}, r.{n['r.length']}, "
-            f"r.{n['r.status']}, r.{n['r.expires_at']}, i.{n['i.status']}, s.{n['s.seen']} "
+            f"r.{n['r.status']}, r.{n['r.expires_at']}, i.{n['i.status']}, s.{n['s.seen']}, "
+            f"r.{n['r.byte_budget']} "
             f"FROM {rec} r JOIN {ses} s ON s.{n['s.id']} = r.{n['r.session']} "
             f"JOIN {inv} i ON i.{n['i.id']} = s.{n['s.invitation']} "
             f"WHERE r.{n['r.id']} = %s AND i.{n['i.hash']} = %s"
@@ -142,14 +144,14 @@ def _aware(value: Any) -> dt.datetime:
 
 def fetch_upload(token_hash: str, upload_id: UUID) -> tuple[Any, ...] | None:
     """(id, session_id, offset, length, status, expires_at, invitation status, session's
-    last_data_at or None) or None."""
+    last_data_at or None, byte budget or None) or None."""
     with connection.cursor() as cursor:
         cursor.execute(_sql("lookup"), [_pk(upload_id), token_hash])
         row = cursor.fetchone()
     if row is None:
         return None
     seen = _aware(row[7]) if row[7] is not None else None
-    return (upload_id, row[1], row[2], row[3], row[4], _aware(row[5]), row[6], seen)
+    return (upload_id, row[1], row[2], row[3], row[4], _aware(row[5]), row[6], seen, row[8])
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ def _claim_params(a: Append) -> list[Any]:
     new, when, d = a.offset + a.size, _when(a.now), a.declared
     up, done = str(RecordingStatus.UPLOADING), str(RecordingStatus.COMPLETE)
     return [new, a.size, when, d, d, new, done, up, _pk(a.upload_id), a.offset, up, when,
-            d, d, d, d, new, a.token_hash, *(str(s) for s in CLOSED_LINKS)]  # fmt: skip
+            d, d, d, d, new, new, a.token_hash, *(str(s) for s in CLOSED_LINKS)]  # fmt: skip
 
 
 def _claimed(row: Any, seen_known: bool) -> Claimed:

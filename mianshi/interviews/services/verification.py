@@ -135,6 +135,16 @@ def _check_duration(recording: Recording, measured_ms: int) -> bool:
     return True
 
 
+def _check_length(recording: Recording, info: MediaInfo) -> None:
+    """The decoded file may not outlast the answer time plus the grace (M11), whatever the
+    browser reported or left out."""
+    from mianshi.interviews.services.answers import answer_length_refusal
+
+    refusal = answer_length_refusal(answer=recording.answer, measured_s=info.duration_s)
+    if refusal:
+        raise VerificationFailed("too_long", refusal)
+
+
 def recording_verify(*, recording_id: UUID | str) -> str:
     """Assemble, check and store one completed upload, then settle its answer (idempotent)."""
     claimed = Recording.objects.filter(pk=recording_id, status=RecordingStatus.COMPLETE).update(
@@ -167,6 +177,7 @@ def _verify_claimed(recording: Recording) -> str:
             upload_sha, upload_size = assemble(recording, plain)
             plain.flush()
             info = _probe(recording, Path(plain.name))
+            _check_length(recording, info)
             checked = _check_duration(recording, round(info.duration_s * 1000))
         except DecryptionError as exc:
             logger.warning("recording %s: a chunk fails to decrypt: %s", recording.pk, exc)
