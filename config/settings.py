@@ -160,6 +160,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Lockout after repeated failures (F-04).
 LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCK_MINUTES = int(env("LOGIN_LOCK_MINUTES", "15"))
+# API keys expire (review L7): the default and the longest lifetime a new key may ask for.
+API_KEY_DAYS = int(env("API_KEY_DAYS", "365"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -148,10 +148,15 @@ def apikey_list(request: HttpRequest, user_id: int) -> Any:
 
 @router.post("/users/{user_id}/api-keys", response={201: ApiKeyCreated})
 def apikey_create(request: HttpRequest, user_id: int, payload: ApiKeyIn) -> Any:
+    """The caller's own key, within this key's scopes (another user's id is refused)."""
     require_scope(request, "org:write")
-    target = selectors.user_get(actor=request.user, pk=user_id)
+    own = user_id == request.user.pk
+    target = request.user if own else selectors.user_get(actor=request.user, pk=user_id)
     key, raw = services.apikey_create(
-        actor=request.user, user=target, scopes=payload.scopes, name=payload.name
+        actor=request.user,
+        user=target,  # type: ignore[arg-type]
+        within_scopes=getattr(request, "api_scopes", frozenset()),
+        **payload.model_dump(),
     )
     return Status(201, {**ApiKeyOut.from_orm(key).model_dump(), "key": raw})
 

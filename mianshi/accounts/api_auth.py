@@ -43,7 +43,7 @@ def apikey_lookup(raw: str) -> ApiKey | None:
         key = ApiKey.objects.select_related("user").get(key_hash=hash_key(raw))
     except ApiKey.DoesNotExist:
         return None
-    if key.revoked_at is not None or not key.user.is_active:
+    if key.revoked_at is not None or key.is_expired or not key.user.is_active:
         return None
     return key
 

@@ -77,11 +77,15 @@ class ApiKeyOut(Schema):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    expires_at: datetime | None
 
 
 class ApiKeyIn(Schema):
     name: str = Field(default="", max_length=80)
     scopes: list[str] = Field(min_length=1)
+    expires_in_days: int | None = Field(
+        default=None, ge=1, le=36500, description="Lifetime; the default is the longest allowed."
+    )
 
 
 class ApiKeyCreated(ApiKeyOut):

@@ -109,10 +109,14 @@ def user_api_keys(*, actor: Any, user: User) -> QuerySet[ApiKey]:
 
 
 def apikey_get(*, actor: Any, pk: int) -> ApiKey:
-    """An API key of a user visible to the actor, else 404."""
-    return get_object_or_404(
-        ApiKey.objects.select_related("user").filter(user__in=user_visible(actor=actor)), pk=pk
-    )
+    """The actor's own key or one of a user visible to the actor, else 404."""
+    mine_or_visible = Q(user=actor) | Q(user__in=user_visible(actor=actor))
+    return get_object_or_404(ApiKey.objects.select_related("user").filter(mine_or_visible), pk=pk)
+
+
+def my_api_keys(*, user: User) -> QuerySet[ApiKey]:
+    """The caller's own keys, newest first (the self-service page)."""
+    return ApiKey.objects.filter(user=user).order_by("-created_at")
 
 
 def my_grants(*, user: User) -> QuerySet[RoleGrant]:

@@ -32,4 +32,5 @@ urlpatterns = [
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
     path("users/<int:pk>/api-keys/", views.apikey_add, name="apikey_add"),
     path("api-keys/<int:pk>/revoke/", views.apikey_revoke, name="apikey_revoke"),
+    path("api-keys/", views.my_api_keys, name="my_api_keys"),
 ]

@@ -207,7 +207,26 @@ def apikey_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     key = selectors.apikey_get(actor=request.user, pk=pk)
     services.apikey_revoke(actor=request.user, key=key)
     messages.success(request, _("API key revoked."))
+    if key.user_id == request.user.pk:
+        return redirect("accounts:my_api_keys")
     return redirect("accounts:user_detail", pk=key.user_id)
+
+
+@login_required
+def my_api_keys(request: HttpRequest) -> HttpResponse:
+    """Every signed-in user's own keys: list, create (shown once), revoke."""
+    user: Any = request.user
+    form = ApiKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key, raw = services.apikey_create(actor=user, user=user, **form.cleaned_data)
+        except Refusal as exc:
+            add_service_errors(form, exc)
+        else:
+            context = {"target": user, "key": key, "raw": raw}
+            return render(request, "accounts/apikey_created.html", context)
+    keys = selectors.my_api_keys(user=user)
+    return render(request, "accounts/my_api_keys.html", {"keys": keys, "key_form": form})
 
 
 @login_required

@@ -200,18 +200,25 @@ def test_other_branch_grant_delete_is_404(
 
 
 def test_api_keys_api(org: Any, sh_admin: User, make_user: Any, api_for: Any) -> None:
+    """A manager mints and revokes their own keys; another user's key they may only revoke."""
     target = make_user("wu", Role.HR, org.sh_sales)
     api = api_for(sh_admin)
-    bad = api.post(f"/accounts/users/{target.pk}/api-keys", {"scopes": ["root:all"]})
+    bad = api.post(f"/accounts/users/{sh_admin.pk}/api-keys", {"scopes": ["root:all"]})
     assert bad.status_code == 422
-    created = api.post(f"/accounts/users/{target.pk}/api-keys", {"scopes": ["org:read"]})
+    for_other = api.post(f"/accounts/users/{target.pk}/api-keys", {"scopes": ["org:read"]})
+    assert for_other.status_code == 403 and not target.api_keys.exists()
+    created = api.post(f"/accounts/users/{sh_admin.pk}/api-keys", {"scopes": ["org:read"]})
     assert created.status_code == 201
     raw = created.json()["key"]
-    assert ApiClient(raw).get("/accounts/me").json()["user"]["username"] == "wu"
-    listed = api.get(f"/accounts/users/{target.pk}/api-keys").json()
+    assert ApiClient(raw).get("/accounts/me").json()["user"]["username"] == "sh-admin"
+    listed = api.get(f"/accounts/users/{sh_admin.pk}/api-keys").json()
     assert "key" not in listed[0] and listed[0]["prefix"] == raw[3:11]
     assert api.delete(f"/accounts/api-keys/{created.json()['id']}").status_code == 204
     assert ApiClient(raw).get("/accounts/me").status_code == 401
+    theirs, their_raw = apikey_create(actor=None, user=target, scopes=["org:read"])
+    assert api.get(f"/accounts/users/{target.pk}/api-keys").json()[0]["id"] == theirs.pk
+    assert api.delete(f"/accounts/api-keys/{theirs.pk}").status_code == 204
+    assert ApiClient(their_raw).get("/accounts/me").status_code == 401
 
 
 def test_read_only_viewer_sees_no_users(org: Any, make_user: Any, api_for: Any) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from conftest import ApiClient
 from mianshi.accounts.models import ApiKey, RoleGrant, User
 from mianshi.accounts.roles import Role
+from mianshi.accounts.services import apikey_create
 
 pytestmark = pytest.mark.django_db
 
@@ -170,19 +171,29 @@ def test_deactivate_via_ui_ends_login(org: Any, sh_admin: User, make_user: Any, 
 def test_api_key_is_shown_once_and_works(
     org: Any, sh_admin: User, make_user: Any, login: Any
 ) -> None:
-    target = make_user("integration", Role.HR, org.sh_sales)
     client = login(sh_admin)
     response = client.post(
-        f"/accounts/users/{target.pk}/api-keys/",
+        f"/accounts/users/{sh_admin.pk}/api-keys/",
         {"name": "EHR", "scopes": ["org:read", "jobs:read"]},
     )
     assert response.status_code == 200
     raw = re.search(r'id="raw-key">([^<]+)<', response.content.decode()).group(1)  # type: ignore[union-attr]
     me = ApiClient(raw).get("/accounts/me")
-    assert me.status_code == 200 and me.json()["user"]["username"] == "integration"
-    detail = client.get(f"/accounts/users/{target.pk}/").content.decode()
+    assert me.status_code == 200 and me.json()["user"]["username"] == "sh-admin"
+    detail = client.get(f"/accounts/users/{sh_admin.pk}/").content.decode()
     assert raw not in detail and raw[3:11] in detail
-    key = ApiKey.objects.get(user=target)
+    key = ApiKey.objects.get(user=sh_admin)
+    assert client.post(f"/accounts/api-keys/{key.pk}/revoke/").status_code == 302
+    assert ApiClient(raw).get("/accounts/me").status_code == 401
+
+
+def test_a_manager_revokes_a_managed_users_key(
+    org: Any, sh_admin: User, make_user: Any, login: Any
+) -> None:
+    target = make_user("integration", Role.HR, org.sh_sales)
+    key, raw = apikey_create(actor=None, user=target, scopes=["org:read"])
+    client = login(sh_admin)
+    assert raw[3:11] in client.get(f"/accounts/users/{target.pk}/").content.decode()
     assert client.post(f"/accounts/api-keys/{key.pk}/revoke/").status_code == 302
     assert ApiClient(raw).get("/accounts/me").status_code == 401
 
