@@ -186,3 +186,27 @@ def blind_index(value: str, *, kind: str) -> str:
         return ""
     message = f"{kind}:{normalised}".encode()
     return hmac.new(_index_key(), message, hashlib.sha256).hexdigest()
+
+
+# --- re-sealing (key rotation) -----------------------------------------------------------
+
+TAG_BYTES = 16
+
+
+def sealed_overhead(kid: str) -> int:
+    """Bytes encrypt_bytes adds to a plaintext under key `kid` (header, nonce, GCM tag)."""
+    return len(f"{VERSION}:{kid}:") + NONCE_BYTES + TAG_BYTES
+
+
+def reseal_bytes(blob: bytes, *, context: str = "") -> bytes:
+    """`blob` sealed again under the current key (same context); unchanged if it already is."""
+    if key_id_of(blob) == current_key_id():
+        return blob
+    return encrypt_bytes(decrypt_bytes(blob, context=context), context=context)
+
+
+def reseal_str(token: str, *, context: str = "") -> str:
+    """As reseal_bytes for an encrypt_str token; '' stays ''."""
+    if not token or key_id_of(token) == current_key_id():
+        return token
+    return encrypt_str(decrypt_str(token, context=context), context=context)

@@ -1,4 +1,5 @@
-"""Key rotation: re-encrypt every identifier and résumé with the newest key.
+"""Key rotation: re-encrypt every identifier and résumé with the newest key, and the run
+over every registered sealed kind (`mianshi.common.sealed`) that the command starts.
 
 Rows already on the newest key are skipped by an indexed-prefix filter, so the run is
 idempotent and can be interrupted and restarted; each batch commits on its own so a huge
@@ -23,6 +24,7 @@ from mianshi.common.crypto import (
     decrypt_str,
     encrypt_str,
 )
+from mianshi.common.sealed import RotationRun, sealed_rotate
 from mianshi.compliance.services import audit_record
 
 BIDX = {"id_number_enc": "id_number", "phone_enc": "phone", "email_enc": "email"}
@@ -37,7 +39,8 @@ class RotationReport:
     files: int = 0
 
 
-def _stale(kid: str) -> Q:
+def stale_candidates(kid: str) -> Q:
+    """Candidates holding a value or a résumé not sealed under key `kid`."""
     prefix = f"v1:{kid}:"
     rule = Q()
     for field in ENC_CONTEXT:
@@ -77,7 +80,7 @@ def _batch(after: int, size: int, *, reindex: bool, report: RotationReport) -> i
     """Rotate one batch of rows with pk > after; returns the last pk seen, None when done."""
     qs = Candidate.objects.filter(pk__gt=after).order_by("pk")
     if not reindex:
-        qs = qs.filter(_stale(report.key_id))
+        qs = qs.filter(stale_candidates(report.key_id))
     with transaction.atomic():
         batch = list(qs.select_for_update()[:size])
         for candidate in batch:
@@ -109,3 +112,17 @@ def encryption_rotate(*, batch_size: int = 500, reindex: bool = False) -> Rotati
         detail={"rows": report.rows, "files": report.files, "key": report.key_id},
     )
     return report
+
+
+def encryption_rotate_all(*, batch_size: int = 500, reindex: bool = False) -> RotationRun:
+    """Re-seal everything registered under the newest key (and with `reindex`, recompute
+    the blind indexes first); audited with the counts of each kind."""
+    if reindex:
+        encryption_rotate(batch_size=batch_size, reindex=True)
+    run = sealed_rotate(batch_size=batch_size)
+    detail: dict[str, object] = {"key": run.key_id, "complete": run.complete}
+    for kind in run.kinds:
+        detail[f"{kind.name}.resealed"] = kind.resealed
+        detail[f"{kind.name}.remaining"] = kind.remaining
+    audit_record(actor=None, action="encryption.rotate_all", object_type="", detail=detail)
+    return run

@@ -16,6 +16,7 @@ import struct
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -23,7 +24,14 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from mianshi.common.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
+from mianshi.common.crypto import (
+    DecryptionError,
+    decrypt_bytes,
+    encrypt_bytes,
+    key_id_of,
+    reseal_bytes,
+    sealed_overhead,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -107,24 +115,30 @@ def _read_exact(stored: IO[bytes], n: int) -> bytes:
     return data
 
 
+def _sealed_blocks(stored: IO[bytes], recording_id: object) -> Iterator[tuple[int, bytes, bool]]:
+    """(index, plaintext, is_last) of a sealed recording read front to back."""
+    if _read_exact(stored, len(MAGIC)) != MAGIC:
+        raise DecryptionError("not a sealed recording")
+    index, last = 0, False
+    while not last:
+        header = stored.read(_LEN.size)
+        if not header:
+            raise DecryptionError("the stored recording lacks its last block")
+        box = _read_exact(stored, _LEN.unpack(header)[0])
+        block, last = _open_block(box, recording_id, index)
+        yield index, block, last
+        index += 1
+    if stored.read(1):
+        raise DecryptionError("data after the last block of a stored recording")
+
+
 def unseal_to(recording_id: object, name: str, target: IO[bytes]) -> str:
     """Decrypt a sealed recording into `target`; returns the plaintext's sha256."""
     digest = hashlib.sha256()
     with default_storage.open(name, "rb") as stored:
-        if _read_exact(stored, len(MAGIC)) != MAGIC:
-            raise DecryptionError("not a sealed recording")
-        index, last = 0, False
-        while not last:
-            header = stored.read(_LEN.size)
-            if not header:
-                raise DecryptionError("the stored recording lacks its last block")
-            box = _read_exact(stored, _LEN.unpack(header)[0])
-            block, last = _open_block(box, recording_id, index)
+        for _index, block, _last in _sealed_blocks(stored, recording_id):
             digest.update(block)
             target.write(block)
-            index += 1
-        if stored.read(1):
-            raise DecryptionError("data after the last block of a stored recording")
     return digest.hexdigest()
 
 
@@ -134,3 +148,159 @@ def _open_block(box: bytes, recording_id: object, index: int) -> tuple[bytes, bo
         return decrypt_bytes(box, context=_block_context(recording_id, index, False)), False
     except DecryptionError:
         return decrypt_bytes(box, context=_block_context(recording_id, index, True)), True
+
+
+# --- random access: ranged reads of stored objects ---------------------------------------
+
+
+class StoredObject:
+    """Random access to one stored object without fetching it whole.
+
+    django-storages' S3 file downloads the entire object on its first read(), so on S3 each
+    read here is a ranged GET of exactly the bytes asked for; a local file just seeks.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._handle = default_storage.open(name, "rb")
+        self.size: int = self._handle.size
+
+    def read_at(self, offset: int, n: int) -> bytes:
+        """Up to `n` bytes from `offset` (fewer at the end of the object)."""
+        if n <= 0 or offset >= self.size:
+            return b""
+        s3_object = getattr(self._handle, "obj", None)
+        if s3_object is not None:
+            last = min(offset + n, self.size) - 1
+            return bytes(s3_object.get(Range=f"bytes={offset}-{last}")["Body"].read())
+        self._handle.seek(offset)
+        return bytes(self._handle.read(n))
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> StoredObject:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def stored_key_id(name: str, *, skip: int = 0) -> str:
+    """The key id that sealed a stored object, read from its header ("" if unreadable)."""
+    try:
+        with StoredObject(name) as stored:
+            return key_id_of(stored.read_at(skip, 64))
+    except OSError:
+        return ""
+
+
+def chunk_key_id(name: str) -> str:
+    """The key id of a stored chunk."""
+    return stored_key_id(name)
+
+
+def recording_key_id(name: str) -> str:
+    """The key id of a sealed recording (that of its first block: one run seals them all)."""
+    return stored_key_id(name, skip=len(MAGIC) + _LEN.size)
+
+
+# --- re-sealing under the current key (key rotation) --------------------------------------
+
+
+def _fresh_name(old: str, stem: object, suffix: str) -> str:
+    """A new unique name beside `old`: a re-sealed object never overwrites the one it replaces."""
+    folder = old.rsplit("/", 1)[0] if "/" in old else ""
+    name = f"{stem}-{uuid.uuid4().hex}{suffix}"
+    return f"{folder}/{name}" if folder else name
+
+
+def chunk_reseal(recording_id: object, offset: int, name: str) -> str:
+    """Store the chunk sealed under the current key as a new object; returns its name."""
+    with default_storage.open(name, "rb") as stored:
+        sealed = reseal_bytes(stored.read(), context=chunk_context(recording_id, offset))
+    fresh = _fresh_name(name, f"{offset:015d}", ".part")
+    return default_storage.save(fresh, ContentFile(sealed))
+
+
+def recording_reseal(recording_id: object, name: str) -> tuple[str, str, int]:
+    """Re-seal a recording block by block into a new object: (stored name, sha256, bytes).
+
+    One block is in memory at a time; each keeps its index and end marker, so the new object
+    decrypts exactly as the old one did.
+    """
+    digest, size = hashlib.sha256(), 0
+    with default_storage.open(name, "rb") as stored, tempfile.TemporaryFile() as sealed:
+        sealed.write(MAGIC)
+        for index, block, last in _sealed_blocks(stored, recording_id):
+            digest.update(block)
+            size += len(block)
+            box = encrypt_bytes(block, context=_block_context(recording_id, index, last))
+            sealed.write(_LEN.pack(len(box)) + box)
+        sealed.seek(0)
+        fresh = _fresh_name(name, recording_id, ".bin")
+        stored_name = default_storage.save(fresh, File(sealed, name=Path(fresh).name))
+    return stored_name, digest.hexdigest(), size
+
+
+# --- playback: decrypt only the blocks a byte range covers --------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a sealed recording's blocks lie: every block but the last has the same size, so
+    block i starts at len(MAGIC) + i * stride (no offset table is needed)."""
+
+    stride: int  # stored bytes of one full block: length prefix and box
+    plain: int  # plaintext bytes of one full block
+    blocks: int
+    size: int  # plaintext bytes of the whole recording
+
+
+def _layout(stored: StoredObject) -> Layout:
+    head = stored.read_at(0, len(MAGIC) + _LEN.size + 64)
+    if head[: len(MAGIC)] != MAGIC or len(head) < len(MAGIC) + _LEN.size:
+        raise DecryptionError("not a sealed recording")
+    box = _LEN.unpack(head[len(MAGIC) : len(MAGIC) + _LEN.size])[0]
+    overhead = sealed_overhead(key_id_of(head[len(MAGIC) + _LEN.size :]))
+    stride, body = _LEN.size + box, stored.size - len(MAGIC)
+    blocks = max(1, -(-body // stride))
+    last = body - (blocks - 1) * stride - _LEN.size - overhead
+    if last < 0 or box < overhead:
+        raise DecryptionError("the stored recording is cut short")
+    return Layout(stride, box - overhead, blocks, (blocks - 1) * (box - overhead) + last)
+
+
+class SealedRecording:
+    """A sealed recording opened for random access: a byte range decrypts only the blocks
+    that cover it (each block still authenticated with its index and end marker)."""
+
+    def __init__(self, recording_id: object, name: str) -> None:
+        self._id = recording_id
+        self._stored = StoredObject(name)
+        try:
+            self.layout = _layout(self._stored)
+        except BaseException:
+            self._stored.close()
+            raise
+        self.size = self.layout.size
+        self.blocks_opened = 0
+
+    def block(self, index: int) -> bytes:
+        """The plaintext of block `index` (DecryptionError if it was altered or moved)."""
+        raw = self._stored.read_at(len(MAGIC) + index * self.layout.stride, self.layout.stride)
+        length = _LEN.unpack(raw[: _LEN.size])[0] if len(raw) >= _LEN.size else -1
+        if length != len(raw) - _LEN.size:
+            raise DecryptionError("a block of the stored recording is cut short")
+        self.blocks_opened += 1
+        last = index == self.layout.blocks - 1
+        return decrypt_bytes(raw[_LEN.size :], context=_block_context(self._id, index, last))
+
+    def iter_range(self, start: int, end: int) -> Iterator[bytes]:
+        """The plaintext bytes start..end (inclusive), one covering block at a time."""
+        per = max(self.layout.plain, 1)
+        for index in range(start // per, end // per + 1) if end >= start else ():
+            data, base = self.block(index), index * per
+            yield data[max(start - base, 0) : end - base + 1]
+
+    def close(self) -> None:
+        self._stored.close()
