@@ -28,8 +28,10 @@ DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG")
-# The default key is for the embedded demo only; production sets MIANSHI_SECRET_KEY.
-SECRET_KEY = env("SECRET_KEY", "insecure-demo-key-change-me-" + "0" * 32)
+# The default key is for the embedded demo only; production sets MIANSHI_SECRET_KEY
+# (`manage.py check --deploy` reports an error while a public demo key is in use).
+DEMO_SECRET_KEY = "insecure-demo-key-change-me-" + "0" * 32
+SECRET_KEY = env("SECRET_KEY", DEMO_SECRET_KEY)
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 # Django admin, for support: not mounted unless asked for (H4); it signs in through the
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mianshi.common.middleware.SessionIdleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -231,7 +234,8 @@ INTERVIEW_FILE_MAX_BYTES = int(env("INTERVIEW_FILE_MAX_BYTES", str(20 * 1024**2)
 # a deployment sets its own.
 DEMO_ENCRYPTION_KEY = "k1:ZGVtby1rZXktZGVtby1rZXktZGVtby1rZXktMDAwMCE="
 ENCRYPTION_KEYS = [k for k in env("ENCRYPTION_KEYS", DEMO_ENCRYPTION_KEY).split(",") if k]
-BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", "demo-blind-index-key-change-me")
+DEMO_BLIND_INDEX_KEY = "demo-blind-index-key-change-me"
+BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", DEMO_BLIND_INDEX_KEY)
 
 CELERY_BROKER_URL = env("BROKER_URL", f"sqla+sqlite:///{DATA_DIR / 'broker.sqlite3'}")
 CELERY_RESULT_BACKEND = env("RESULT_BACKEND") or None
@@ -274,9 +278,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
+# One switch for a deployment served over HTTPS (M9): redirect http to https, HSTS, secure
+# cookies, and trust X-Forwarded-Proto from the reverse proxy, which must set it (and drop
+# a client's own). MIANSHI_SECURE_COOKIES alone still makes only the cookies secure.
+HTTPS = env_bool("HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+SESSION_COOKIE_SECURE = HTTPS or env_bool("SECURE_COOKIES")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Staff sessions end after this many minutes without a request, and after SESSION_MAX_HOURS
+# however active (common.middleware.SessionIdleMiddleware); candidates use no session.
+SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(env("SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 X_FRAME_OPTIONS = "DENY"
 
 # Serve static files straight from the apps when collectstatic has not run (tests, dev).

@@ -6,3 +6,6 @@ class CommonConfig(AppConfig):
     name = "mianshi.common"
     label = "common"
     verbose_name = _("Common")
+
+    def ready(self) -> None:
+        from mianshi.common import checks  # noqa: F401 (registers the deploy checks)

@@ -1,10 +1,21 @@
-"""Request id middleware: every request and its audit events share one id."""
+"""Request middleware: one request id per request, and staff sessions that end when idle."""
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from mianshi.common.requestid import bind_request_id
+
+SEEN, STARTED = "mianshi_seen", "mianshi_started"
+# The last-seen stamp is written at most this often: a session write on every request
+# would cost a database UPDATE per htmx poll for a minute's more precision.
+TOUCH_SECONDS = 60
 
 
 class RequestIdMiddleware:
@@ -19,3 +30,35 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+class SessionIdleMiddleware:
+    """Sign a session out after SESSION_IDLE_MINUTES without a request or SESSION_MAX_HOURS in all.
+
+    Only signed-in sessions are looked at: candidate pages and the API carry no session, so
+    they cost nothing here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if SESSION_KEY in session:
+            if _expired(session, time.time()):
+                logout(request)
+                messages.info(request, _("You were signed out after a period without activity."))
+            else:
+                _touch(session, time.time())
+        return self.get_response(request)
+
+
+def _expired(session: SessionBase, now: float) -> bool:
+    idle = now - session.get(SEEN, now) > settings.SESSION_IDLE_MINUTES * 60
+    return idle or now - session.get(STARTED, now) > settings.SESSION_MAX_HOURS * 3600
+
+
+def _touch(session: SessionBase, now: float) -> None:
+    session.setdefault(STARTED, now)
+    if now - session.get(SEEN, 0) >= TOUCH_SECONDS:
+        session[SEEN] = now
