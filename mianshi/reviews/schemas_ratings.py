@@ -37,6 +37,9 @@ class InterviewScoreOut(Schema):
     human_dimensions: list[DimensionScoreOut]
     raters: int
     final_total: float | None
+    human_hidden: bool = Field(
+        False, description="human and final scores withheld until the caller rates (F-71)"
+    )
     provisional: bool = Field(description="the final score still waits for the AI or a rater")
     note: str = Field(description="what the final score is made of, in words")
     needs_review: bool

@@ -18,23 +18,28 @@ from mianshi.reviews.schemas_ratings import (
     RatingOut,
 )
 from mianshi.reviews.selectors import scores as sel
+from mianshi.reviews.selectors.blind import score_hidden, visible_flags
 from mianshi.reviews.services.ratings import rating_decline, rating_save
 
 router = Router(tags=["reviews"])
 READ, WRITE = "candidates:read", "candidates:write"
 
 
-def _score_body(session_id: int, score: InterviewScore | None) -> dict[str, Any]:
+def _score_body(session_id: int, score: InterviewScore | None, *, hidden: bool) -> dict[str, Any]:
     row = score or InterviewScore(session_id=session_id)
     return {
         "session_id": session_id, "policy": row.policy, "ai_total": row.ai_total,
         "ai_confidence": row.ai_confidence, "ai_dimensions": row.ai_dimensions,
         "answers_analysed": row.answers_analysed, "answers_pending": row.answers_pending,
-        "human_total": row.human_total, "human_dimensions": row.human_dimensions,
-        "raters": row.raters, "final_total": row.final_total,
-        "provisional": sel.is_provisional(score), "note": sel.final_note(score),
-        "needs_review": row.needs_review, "updated_at": row.updated_at,
-        "anomalies": [{**f, "text": sel.anomaly_text(f)} for f in row.anomalies],
+        "human_total": None if hidden else row.human_total,
+        "human_dimensions": [] if hidden else row.human_dimensions,
+        "raters": row.raters, "final_total": None if hidden else row.final_total,
+        "human_hidden": hidden, "provisional": sel.is_provisional(score),
+        "note": sel.final_note(score), "needs_review": row.needs_review,
+        "updated_at": row.updated_at,
+        "anomalies": [
+            {**f, "text": sel.anomaly_text(f)} for f in visible_flags(row.anomalies, hidden=hidden)
+        ],
     }  # fmt: skip
 
 
@@ -42,7 +47,9 @@ def _score_body(session_id: int, score: InterviewScore | None) -> dict[str, Any]
 def get_score(request: HttpRequest, session_id: int) -> Any:
     require_scope(request, READ)
     session = sel.session_for_user(user=request.user, session_id=session_id)
-    return _score_body(session.pk, sel.interview_score(session=session))
+    score = sel.interview_score(session=session)
+    hidden = score_hidden(user=request.user, session=session, score=score)
+    return _score_body(session.pk, score, hidden=hidden)
 
 
 @router.get("/interviews/{int:session_id}/ratings", response=list[RatingOut])

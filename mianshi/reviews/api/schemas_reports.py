@@ -45,6 +45,9 @@ class RankingRowOut(Schema):
     anomalies: list[str]
     decision: str
     decision_label: str
+    human_hidden: bool = Field(
+        False, description="human and final scores withheld until the caller rates (F-71)"
+    )
 
 
 class RankingOut(Schema):

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from mianshi.interviews.models import InterviewSession
-from mianshi.reviews.models import OVERRIDE_GAP, RATING_DONE, Rating, RatingStatus
+from mianshi.reviews.models import OVERRIDE_GAP, RATING_DONE, RatingStatus
+from mianshi.reviews.selectors.blind import hides_human, own_status, score_hidden
 from mianshi.reviews.selectors.decisions import decision_options, decisions_for, feedback_draft
 from mianshi.reviews.selectors.scores import (
     DimensionForm,
@@ -82,15 +83,6 @@ def _rows(form: list[DimensionForm], post: Any, errors: dict[str, list[str]]) ->
     return rows
 
 
-def _own_status(user: Any, session: InterviewSession) -> tuple[str, str]:
-    """(status, comment) of the user's own rating ("" when none), as workbench_session
-    annotated them; read once more only for a session loaded another way."""
-    if hasattr(session, "my_rating_status"):
-        return session.my_rating_status or "", getattr(session, "my_rating_comment", "") or ""
-    own = Rating.objects.filter(session=session, rater_id=user.pk).values_list("status", "comment")
-    return next(iter(own), ("", ""))
-
-
 def _unplaced(errors: dict[str, list[str]], form: list[DimensionForm]) -> dict[str, list[str]]:
     """Errors no field shows (an unknown dimension sent by hand) join the form's own."""
     placed = {"comment", "form", "decline_reason"}
@@ -108,7 +100,7 @@ def rating_panel(
 ) -> dict[str, Any]:
     """The rating form, or once the user submitted or declined, their rating and the others'."""
     allowed = can_rate(user=user, session=session)
-    status, comment = _own_status(user, session)
+    status, comment = own_status(user, session)
     panel: dict[str, Any] = {"can_rate": allowed, "own": None, "others": [], "rows": []}
     panel.update(submitted=status == RatingStatus.SUBMITTED, errors=errors or {})
     panel.update(status=status, declined=status == RatingStatus.DECLINED)
@@ -179,17 +171,13 @@ def feedback_fields(*, user: Any, session: InterviewSession, kind: str) -> dict[
 
 
 def _hides_human(wb: Workbench, *, may_rate: bool, own_status: str) -> bool:
-    # Independent judgement first (F-71): a rater sees no human score before submitting or
-    # declining; with no rating in, there is nothing to hide.
-    return may_rate and own_status not in RATING_DONE and bool(wb.score and wb.score.raters)
+    raters = wb.score.raters if wb.score else 0
+    return hides_human(may_rate=may_rate, own_status=own_status, raters=raters)
 
 
 def human_hidden(*, user: Any, wb: Workbench) -> bool:
     """Whether human scores stay hidden from `user` (the API's reading of the page's rule)."""
-    if wb.score is None or not wb.score.raters:
-        return False  # skips the two queries below
-    may_rate = can_rate(user=user, session=wb.session)
-    return _hides_human(wb, may_rate=may_rate, own_status=_own_status(user, wb.session)[0])
+    return score_hidden(user=user, session=wb.session, score=wb.score)
 
 
 def workbench_analysis(*, user: Any, session: InterviewSession) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from mianshi.candidates.selectors import visible_via_application
 from mianshi.common.pagination import PageLinks
 from mianshi.jobs.models import Job, TemplateVersion
 from mianshi.reviews.models import Decision, DecisionKind, InterviewScore
+from mianshi.reviews.selectors.blind import hidden_expression, rank_score, visible_flags
 from mianshi.reviews.selectors.scores import anomaly_text
 
 EXPORT_CHUNK = 2000
@@ -40,6 +41,7 @@ _FIELDS = (
     "needs_review",
     "anomalies",
     "decision_kind",
+    "human_hidden",
 )
 
 
@@ -79,6 +81,7 @@ class RankingRow:
     anomalies: list[str]
     decision: str
     decision_label: str
+    human_hidden: bool = False  # F-71: the reader rates this interview and has not yet
 
 
 @dataclass
@@ -93,6 +96,11 @@ class RankingPage(PageLinks):
     total: int
     pages: int
     filters: RankingFilters = field(default_factory=RankingFilters)
+
+    @property
+    def human_hidden(self) -> bool:
+        """Whether a row on this page hides its human scores from the reader (F-71)."""
+        return any(row.human_hidden for row in self.rows)
 
 
 def ranking_columns(job: Job) -> list[Column]:
@@ -130,7 +138,8 @@ def _flatten(dims: list[dict[str, Any]]) -> Iterator[Column]:
 
 def ranking_queryset(*, user: Any, job: Job, filters: RankingFilters) -> QuerySet[Any]:
     """The visible interviews of `job` as value dicts, ranked: final score (nulls last), then
-    AI score (nulls last), then the oldest first so ties keep a stable order."""
+    AI score (nulls last), then the oldest first so ties keep a stable order. A row whose
+    human scores the reader may not see yet (blind.hidden_expression) ranks by its AI score."""
     latest = Decision.objects.filter(application=OuterRef("application_id")).order_by(
         "-created_at", "-id"
     )
@@ -139,8 +148,10 @@ def ranking_queryset(*, user: Any, job: Job, filters: RankingFilters) -> QuerySe
         qs = qs.filter(application__stage=filters.stage)
     if filters.needs_review is not None:
         qs = qs.filter(needs_review=filters.needs_review)
-    qs = qs.annotate(decision_kind=Subquery(latest.values("kind")[:1]))
-    order = (F("final_total").desc(nulls_last=True), F("ai_total").desc(nulls_last=True), "pk")
+    qs = qs.annotate(
+        decision_kind=Subquery(latest.values("kind")[:1]), human_hidden=hidden_expression(user)
+    )
+    order = (rank_score().desc(nulls_last=True), F("ai_total").desc(nulls_last=True), "pk")
     return qs.order_by(*order).values(*_FIELDS)
 
 
@@ -179,8 +190,9 @@ def ranking_iter(
 
 def ranking_row(values: dict[str, Any], *, rank: int, columns: list[Column]) -> RankingRow:
     """A value dict of ranking_queryset as a row (labels translated in the current language)."""
+    hidden = bool(values["human_hidden"])
     ai = _by_code(values["ai_dimensions"])
-    human = _by_code(values["human_dimensions"])
+    human = {} if hidden else _by_code(values["human_dimensions"])
     stage, decision = values["application__stage"], values["decision_kind"] or ""
     return RankingRow(
         rank=rank,
@@ -190,15 +202,16 @@ def ranking_row(values: dict[str, Any], *, rank: int, columns: list[Column]) -> 
         stage=stage,
         stage_label=_label(Stage, stage),
         ai_total=values["ai_total"],
-        human_total=values["human_total"],
+        human_total=None if hidden else values["human_total"],
         raters=values["raters"],
-        final_total=values["final_total"],
+        final_total=None if hidden else values["final_total"],
         dimensions=[(ai.get(c.code), human.get(c.code)) for c in columns],
         confidence=values["ai_confidence"],
         needs_review=values["needs_review"],
-        anomalies=[_anomaly(flag) for flag in values["anomalies"] or []],
+        anomalies=[_anomaly(f) for f in visible_flags(values["anomalies"] or [], hidden=hidden)],
         decision=decision,
         decision_label=_label(DecisionKind, decision) if decision else "",
+        human_hidden=hidden,
     )
 
 

@@ -32,6 +32,7 @@ from mianshi.reviews.models import (
     RatingScore,
     RatingStatus,
 )
+from mianshi.reviews.selectors.blind import score_hidden, visible_flags
 from mianshi.reviews.selectors.scores import (
     anomaly_text,
     final_note,
@@ -138,6 +139,7 @@ class ReportData:
     workbench_url: str
     generated_at: datetime
     generated_by: str
+    human_hidden: bool = False  # F-71: the reader rates this interview and has not yet
 
     @property
     def decided_by(self) -> str:
@@ -154,8 +156,9 @@ def interview_report(*, user: Any, session_id: int) -> ReportData:
     session = session_for_user(user=user, session_id=session_id)
     application, candidate = session.application, session.application.candidate
     score = InterviewScore.objects.filter(session=session).first()
+    blind = score_hidden(user=user, session=session, score=score)
     results = list(current_results(session))
-    dimensions = _dimensions(session, score, results)
+    dimensions = _dimensions(session, score, results, hidden=blind)
     decisions = _decisions(session)
     names = {d.code: d.name for d in dimensions}
     ratings, hidden = _ratings(user, session, names, decided=bool(decisions))
@@ -170,7 +173,7 @@ def interview_report(*, user: Any, session_id: int) -> ReportData:
         policy_label=_policy_label(score),
         dimensions=dimensions,
         answers=_answers(session, results),
-        anomalies=[anomaly_text(f) for f in (score.anomalies if score else []) or []],
+        anomalies=[anomaly_text(f) for f in visible_flags(_flags(score), hidden=blind)],
         ratings=ratings,
         ratings_hidden=hidden,
         decisions=decisions,
@@ -178,7 +181,12 @@ def interview_report(*, user: Any, session_id: int) -> ReportData:
         workbench_url=settings.PUBLIC_URL + reverse("reviews:workbench", args=[session.pk]),
         generated_at=timezone.now(),
         generated_by=person(user),
+        human_hidden=blind,
     )
+
+
+def _flags(score: InterviewScore | None) -> list[Any]:
+    return list(score.anomalies or []) if score else []
 
 
 def _organisation(unit_id: int) -> list[str]:
@@ -204,10 +212,16 @@ def _by_code(dimensions: Any) -> dict[str, float]:
 
 
 def _dimensions(
-    session: InterviewSession, score: InterviewScore | None, results: list[AnalysisResult]
+    session: InterviewSession,
+    score: InterviewScore | None,
+    results: list[AnalysisResult],
+    *,
+    hidden: bool,
 ) -> list[DimensionLine]:
+    """Per dimension the AI, human and final scores; while the reader's own rating is due
+    (hidden) the human and final ones stay empty, as on the workbench."""
     ai = _by_code(score.ai_dimensions) if score else {}
-    human = _by_code(score.human_dimensions) if score else {}
+    human = _by_code(score.human_dimensions) if score and not hidden else {}
     policy = score.policy if score else ""
     evidence = _evidence(results)
     return [
@@ -218,7 +232,7 @@ def _dimensions(
             ai=ai.get(d.code),
             human=human.get(d.code),
             # The total's policy applied per dimension, so the columns add up the same way.
-            final=final_score(policy, ai.get(d.code), human.get(d.code)),
+            final=None if hidden else final_score(policy, ai.get(d.code), human.get(d.code)),
             evidence=evidence.get(d.code, []),
         )
         for d in rating_dimensions(session)

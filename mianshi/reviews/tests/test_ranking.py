@@ -25,7 +25,7 @@ from mianshi.reviews.reports import exports
 from mianshi.reviews.selectors import ranking as ranking_mod
 from mianshi.reviews.selectors.ranking import RankingFilters, job_ranking
 from mianshi.reviews.services.decisions import decision_make
-from mianshi.reviews.services.ratings import rating_save
+from mianshi.reviews.services.ratings import rating_decline, rating_save
 from mianshi.reviews.tests.factories import CODES, ReviewWorld, analysed_interview, review_world
 
 # name → AI score per dimension (None: not analysed yet), human rating, AI confidence.
@@ -56,6 +56,9 @@ def world(org: Any, make_user: Any) -> ReviewWorld:
                 actor=world.manager, session=session, scores={c: human for c in CODES},
                 reasons={c: "录像里的表现一般" for c in CODES}, submit=True,
             )  # fmt: skip
+            # HR decides without rating: it declines, so it reads the human scores (F-71;
+            # test_blind_rating.py covers the reader who has not rated yet).
+            rating_decline(actor=world.hr, session=session, reason="HR 只做决定，不评分")
     return world
 
 
