@@ -14,6 +14,7 @@ from mianshi.jobs.selectors import job_get_for
 from mianshi.reviews.api.schemas_reports import RankingOut, RankingQuery
 from mianshi.reviews.reports.pdf import interview_report_pdf
 from mianshi.reviews.selectors.ranking import RankingFilters, RankingPage, job_ranking
+from mianshi.reviews.services.read_audit import job_ranking_audit
 
 router = Router(tags=["reviews"])
 # Reports hold candidates' personal data: the same scope as reading candidates.
@@ -29,6 +30,7 @@ def job_ranking_get(request: HttpRequest, job_id: DbId, params: Query[RankingQue
     page = job_ranking(
         user=request.user, job=job, page=params.page, per_page=params.page_size, filters=filters
     )
+    job_ranking_audit(actor=request.user, page=page)
     return _ranking_out(page)
 
 

@@ -13,6 +13,7 @@ from ninja import Router, Status
 from mianshi.accounts.api_auth import require_scope
 from mianshi.analysis.models import AnalysisRun
 from mianshi.common.pagination import DbId
+from mianshi.compliance.services import audit_read
 from mianshi.reviews.api.schemas_workbench import WbRunOut, WorkbenchOut
 from mianshi.reviews.selectors.page import human_hidden
 from mianshi.reviews.selectors.workbench import (
@@ -34,6 +35,8 @@ def interview_get(request: HttpRequest, session_id: DbId) -> Any:
     AI dimension scores with evidence, anomaly flags and the combined scores."""
     require_scope(request, READ)
     session = workbench_session(user=request.user, session_id=session_id)
+    detail = {"page": "api"}
+    audit_read(actor=request.user, action="interview_session.view", obj=session, detail=detail)
     wb = workbench_get(user=request.user, session=session)
     return workbench_out(wb, hide=human_hidden(user=request.user, wb=wb))
 

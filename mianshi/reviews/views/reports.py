@@ -24,6 +24,7 @@ from mianshi.jobs.selectors import job_get_for
 from mianshi.reviews.reports.exports import FORMATS, ranking_csv, ranking_xlsx
 from mianshi.reviews.reports.pdf import interview_report_pdf
 from mianshi.reviews.selectors.ranking import RankingFilters, job_ranking
+from mianshi.reviews.services.read_audit import job_ranking_audit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,6 +56,7 @@ def ranking(request: HttpRequest, job_id: int) -> HttpResponse:
     job = job_get_for(user=request.user, pk=job_id)
     filters = ranking_filters(request.GET)
     page = job_ranking(user=request.user, job=job, page=_page_number(request.GET), filters=filters)
+    job_ranking_audit(actor=request.user, page=page)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

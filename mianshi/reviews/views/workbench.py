@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mianshi.accounts.roles import Cap
 from mianshi.common.errors import DomainError
+from mianshi.compliance.services import audit_read
 from mianshi.organisations.scoping import has_cap
 from mianshi.reviews.selectors import queue as q
 from mianshi.reviews.selectors.page import (
@@ -66,6 +67,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     page = q.review_queue_page(
         user=request.user, filters=filters, number=_int(request.GET.get("page")) or 1
     )
+    ids = [row.session.pk for row in page.rows]
+    audit_read(
+        actor=request.user, action="interview_session.list", ids=ids,
+        detail={"page": page.number},
+    )  # fmt: skip
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": page, "filters": filters, "query": query.urlencode()}
@@ -78,6 +84,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def workbench(request: HttpRequest, session_id: int) -> HttpResponse:
     """The one-screen review of an interview."""
     session = workbench_session(user=request.user, session_id=session_id)
+    detail = {"page": "workbench"}
+    audit_read(actor=request.user, action="interview_session.view", obj=session, detail=detail)
     return render(
         request, "reviews/workbench.html", workbench_page(user=request.user, session=session)
     )
@@ -89,6 +97,10 @@ def analysis_panel(request: HttpRequest, session_id: int) -> HttpResponse:
     """The analysis status panel alone: what htmx polls while runs are queued or running."""
     session = workbench_session(user=request.user, session_id=session_id)
     context = workbench_analysis(user=request.user, session=session)
+    audit_read(
+        actor=request.user, action="interview_session.view", obj=session,
+        detail={"page": "analysis"}, polled=True,
+    )  # fmt: skip
     context["was_pending"] = request.GET.get("was_pending") == "1"
     return render(request, "reviews/_analysis.html", context)
 
