@@ -7,12 +7,10 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from mianshi.accounts.roles import Cap
 from mianshi.candidates.models import Application, Candidate, Gender, Source
 from mianshi.candidates.pipeline import Stage, allowed_targets, label
-from mianshi.candidates.selectors import identifiers
+from mianshi.candidates.selectors import can_see_identifiers, identifiers
 from mianshi.common.pagination import DbId
-from mianshi.organisations.scoping import units_for
 
 
 class Strict(Schema):
@@ -56,7 +54,7 @@ def _ids(obj: Candidate, context: Any) -> dict[str, str]:
     cache = obj.__dict__.setdefault("_api_identifiers", None)
     if cache is None:
         user = context["request"].user
-        full = obj.org_unit_id in units_for(user, Cap.CANDIDATES_MANAGE)
+        full = can_see_identifiers(user=user, candidate=obj)
         cache = obj.__dict__["_api_identifiers"] = identifiers(candidate=obj, full=full)
     return cache
 
@@ -92,7 +90,7 @@ class CandidateOut(Schema):
     @staticmethod
     def resolve_identifiers_masked(obj: Candidate, context: Any) -> bool:
         user = context["request"].user
-        return obj.org_unit_id not in units_for(user, Cap.CANDIDATES_MANAGE)
+        return not can_see_identifiers(user=user, candidate=obj)
 
     @staticmethod
     def resolve_tags(obj: Candidate) -> list[str]:

@@ -34,6 +34,11 @@ from mianshi.common.errors import DomainError
 from mianshi.compliance.services import audit_read
 from mianshi.organisations.scoping import has_cap
 
+# Who the candidate is and which unit owns them: the owner's to change (review M4).
+IDENTITY_FIELDS = (
+    "org_unit", "name", "id_number", "phone", "email", "gender", "birth_date", "source",
+)  # fmt: skip
+
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
@@ -125,8 +130,10 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit identity, tags and résumé of a candidate the user manages."""
+    """Edit identity, tags and résumé of a candidate the user manages; identity only for HR
+    of the owning unit (the others see it masked, as on the detail page)."""
     candidate = sel.candidate_for_write(user=request.user, pk=pk)
+    full = sel.can_see_identifiers(user=request.user, candidate=candidate)
     initial = {
         "org_unit": candidate.org_unit_id,
         "name": candidate.name,
@@ -134,7 +141,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "birth_date": candidate.birth_date,
         "source": candidate.source,
         "tags": ", ".join(t.name for t in candidate.tags.all()),
-        **sel.identifiers(candidate=candidate, full=True),
+        **sel.identifiers(candidate=candidate, full=full),
     }
     form = CandidateForm(
         request.POST or None,
@@ -142,6 +149,8 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
         units=sel.units_for_candidates(user=request.user),
     )
+    if not full:
+        _lock_identity(form)
     if request.method == "POST" and form.is_valid():
         data = {**form.service_data(), "resume": form.cleaned_data["resume"]}
         try:
@@ -153,8 +162,16 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Candidate saved."))
             return redirect("candidates:candidate_detail", pk=candidate.pk)
-    _audit_view(request, candidate, full=True, page="edit")
-    return render(request, "candidates/candidate_form.html", {"form": form, "candidate": candidate})
+    _audit_view(request, candidate, full=full, page="edit")
+    context = {"form": form, "candidate": candidate, "locked": None if full else initial}
+    return render(request, "candidates/candidate_form.html", context)
+
+
+def _lock_identity(form: CandidateForm) -> None:
+    """Drop the identity fields: HR where the candidate only applied edits tags and résumé
+    (review M4); the page shows the identity masked instead."""
+    for name in IDENTITY_FIELDS:
+        del form.fields[name]
 
 
 @login_required

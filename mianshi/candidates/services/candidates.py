@@ -59,6 +59,19 @@ def require_candidate_manage(actor: Any, candidate: Candidate) -> None:
         raise PermissionDenied(_("You may not manage this candidate."))
 
 
+def require_identity_manage(actor: Any, candidate: Candidate) -> None:
+    """Refuse (403) unless `actor` manages the candidate's OWNER unit: who the person is and
+    where they belong is the owner's (review M4). HR of a unit where the candidate only
+    applied manages the application, tags and résumé, never the identity; the same rule
+    decides who reads the identifiers in full (selectors.can_see_identifiers)."""
+    from mianshi.candidates.selectors import can_see_identifiers
+
+    if actor is not None and not can_see_identifiers(user=actor, candidate=candidate):
+        raise PermissionDenied(
+            _("Only HR of the unit that owns this candidate may change who they are.")
+        )
+
+
 def _normalise(values: Mapping[str, str]) -> dict[str, str]:
     """Validated, normalised identifiers; ValidationError naming every bad field."""
     checks = {"id_number": validate_id_number, "phone": validate_phone}
@@ -206,6 +219,8 @@ def candidate_update(*, actor: Any, candidate: Candidate, data: Mapping[str, Any
     ids = _changed_identifiers(candidate, data)
     plain = {k: data[k] for k in PLAIN_FIELDS if k in data}
     plain_changed = [k for k, v in plain.items() if getattr(candidate, k) != v]
+    if ids or plain_changed:
+        require_identity_manage(actor, candidate)
     for key, value in plain.items():
         setattr(candidate, key, value.strip() if key == "name" else value)
     _set_identifiers(candidate, ids)
