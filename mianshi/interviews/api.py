@@ -18,12 +18,14 @@ from ninja.pagination import paginate
 from mianshi.accounts.api_auth import require_scope
 from mianshi.candidates.responses import attachment
 from mianshi.candidates.selectors import visible_applications
-from mianshi.common.pagination import BoundedPageNumberPagination, DbId
+from mianshi.common.pagination import DbId
+from mianshi.compliance.pagination import AuditedPagination
+from mianshi.compliance.services import audit_read
 from mianshi.interviews import selectors_board as sel
 from mianshi.interviews.models import Answer, InterviewSession, Recording, SessionEvent
 from mianshi.interviews.schemas import BoardStateCode, SessionDetailOut, SessionRowOut
 from mianshi.interviews.services.hr_access import answer_file_download, recording_media_open
-from mianshi.interviews.views import media_response, starts_a_viewing
+from mianshi.interviews.views import media_open_response
 
 router = Router(tags=["interviews"])
 READ = "candidates:read"
@@ -33,8 +35,12 @@ class BoardQuery(Schema):
     state: BoardStateCode | None = None
 
 
+def _application_id(row: dict[str, Any]) -> int:
+    return int(row["application_id"])
+
+
 @router.get("/jobs/{job_id}/sessions", response=list[SessionRowOut])
-@paginate(BoundedPageNumberPagination, page_size=50)
+@paginate(AuditedPagination, page_size=50, audit_action="job_board.view", audit_id=_application_id)
 def job_sessions(request: HttpRequest, job_id: DbId, filters: Query[BoardQuery]) -> Any:
     """The job's live board: one row per invited application, problems first."""
     require_scope(request, READ)
@@ -47,7 +53,10 @@ def job_sessions(request: HttpRequest, job_id: DbId, filters: Query[BoardQuery])
 def session_get(request: HttpRequest, session_id: DbId) -> Any:
     """One interview session with its answers, recordings, consents and events."""
     require_scope(request, READ)
-    return session_out(sel.session_detail(user=request.user, pk=session_id))
+    session = sel.session_detail(user=request.user, pk=session_id)
+    detail = {"page": "api"}
+    audit_read(actor=request.user, action="interview_session.view", obj=session, detail=detail)
+    return session_out(session)
 
 
 @router.get("/applications/{application_id}/sessions", response=list[SessionDetailOut])
@@ -55,7 +64,9 @@ def application_sessions(request: HttpRequest, application_id: DbId) -> Any:
     """Every interview session of one application (re-records included), newest first."""
     require_scope(request, READ)
     application = get_object_or_404(visible_applications(request.user), pk=application_id)
-    sessions = sel.application_sessions(user=request.user, application=application)
+    sessions = list(sel.application_sessions(user=request.user, application=application))
+    ids = [s.pk for s in sessions]
+    audit_read(actor=request.user, action="interview_session.list", ids=ids)
     return [session_out(s) for s in sessions]
 
 
@@ -68,10 +79,11 @@ def recording_media(request: HttpRequest, recording_id: UUID) -> HttpResponseBas
     """The decrypted media of a verified recording (Range supported); audited."""
     require_scope(request, READ)
     recording = sel.recording_for_playback(user=request.user, pk=recording_id)
-    opened = recording_media_open(
-        actor=request.user, recording=recording, download=True, audit=starts_a_viewing(request)
+    return media_open_response(
+        request,
+        lambda: recording_media_open(actor=request.user, recording=recording, api=True),
+        download=True,
     )
-    return media_response(request, opened, download=True)
 
 
 @router.get("/answers/{answer_id}/file", response={200: None}, url_name="interviews_answer_file")

@@ -6,13 +6,13 @@ Thin: parse, call one selector or service, render. Scoping lives in `selectors_b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import IO, Any
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,8 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mianshi.candidates.responses import attachment
 from mianshi.candidates.selectors import application_for_write
+from mianshi.common.crypto import DecryptionError
 from mianshi.common.errors import DomainError
 from mianshi.common.redirects import safe_next
+from mianshi.compliance.services import audit_read
 from mianshi.interviews import selectors_board as sel
 from mianshi.interviews.services.hr_access import (
     OpenedMedia,
@@ -48,6 +50,14 @@ def _board_context(request: HttpRequest, job_id: int) -> dict[str, Any]:
     return {"board": board, "job": job, "state": state, "rows": board.shown(state)}
 
 
+def _audit_board(request: HttpRequest, context: dict[str, Any], *, polled: bool) -> None:
+    """The board shows candidates' names and progress: a read of the applications on it."""
+    ids = [row.application.pk for row in context["rows"]]
+    audit_read(
+        actor=request.user, action="job_board.view", obj=context["job"], ids=ids, polled=polled
+    )
+
+
 @login_required
 @require_GET
 def board_index(request: HttpRequest) -> HttpResponse:
@@ -61,14 +71,18 @@ def board_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def board(request: HttpRequest, job_id: int) -> HttpResponse:
     """The live board page; its table refreshes itself from `board_rows`."""
-    return render(request, "interviews/board.html", _board_context(request, job_id))
+    context = _board_context(request, job_id)
+    _audit_board(request, context, polled=False)
+    return render(request, "interviews/board.html", context)
 
 
 @login_required
 @require_GET
 def board_rows(request: HttpRequest, job_id: int) -> HttpResponse:
     """The board's summary and table only: what htmx polls every few seconds."""
-    return render(request, "interviews/_board.html", _board_context(request, job_id))
+    context = _board_context(request, job_id)
+    _audit_board(request, context, polled=True)
+    return render(request, "interviews/_board.html", context)
 
 
 @login_required
@@ -98,7 +112,9 @@ def reinvite(request: HttpRequest, application_id: int) -> HttpResponse:
 
 
 def _byte_range(header: str, size: int) -> tuple[int, int] | None:
-    """(first, last) of a single `bytes=` range; None when absent; ValueError if unsatisfiable."""
+    """(first, last) of a single `bytes=` range; None when absent, malformed or several
+    ranges (RFC 9110 lets a server ignore those and send the whole file); ValueError if
+    unsatisfiable."""
     match = _RANGE.match(header.strip()) if header else None
     if match is None or match.groups() == ("", ""):
         return None
@@ -112,15 +128,33 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _read(handle: IO[bytes], start: int, end: int) -> Iterator[bytes]:
+def _stream(opened: OpenedMedia, start: int, end: int) -> Iterator[bytes]:
+    """The plaintext of start..end, its first block already decrypted: a damaged recording
+    is refused before the response starts instead of being cut off midway."""
+    parts = opened.sealed.iter_range(start, end)
     try:
-        handle.seek(start)
-        left = end - start + 1
-        while left > 0 and (block := handle.read(min(BLOCK, left))):
-            left -= len(block)
-            yield block
+        first = next(parts, b"")
+    except BaseException:
+        opened.sealed.close()
+        raise
+    return _chained(first, parts, opened)
+
+
+def _chained(first: bytes, parts: Iterator[bytes], opened: OpenedMedia) -> Iterator[bytes]:
+    try:
+        yield first
+        for part in parts:
+            for at in range(0, len(part), BLOCK):  # small writes keep the response flowing
+                yield part[at : at + BLOCK]
     finally:
-        handle.close()
+        opened.sealed.close()
+
+
+def _unsatisfiable(opened: OpenedMedia) -> HttpResponse:
+    opened.sealed.close()
+    refused = HttpResponse(status=416)
+    refused["Content-Range"] = f"bytes */{opened.size}"
+    return refused
 
 
 def media_response(
@@ -130,33 +164,35 @@ def media_response(
     try:
         span = _byte_range(request.headers.get("Range", ""), opened.size)
     except ValueError:
-        opened.handle.close()
-        refused = HttpResponse(status=416)
-        refused["Content-Range"] = f"bytes */{opened.size}"
-        return refused
-    response: HttpResponseBase
-    if span is None:
-        response = FileResponse(opened.handle, content_type=opened.content_type)
-    else:
-        start, end = span
-        response = StreamingHttpResponse(
-            _read(opened.handle, start, end), status=206, content_type=opened.content_type
-        )
+        return _unsatisfiable(opened)
+    start, end = span or (0, opened.size - 1)
+    try:
+        body = _stream(opened, start, end)
+    except DecryptionError:
+        message = _("This recording is damaged and cannot be played.")
+        return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+    response = StreamingHttpResponse(
+        body, status=200 if span is None else 206, content_type=opened.content_type
+    )
+    if span is not None:
         response["Content-Range"] = f"bytes {start}-{end}/{opened.size}"
-        response["Content-Length"] = str(end - start + 1)
+    response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = content_disposition_header(download, opened.filename) or ""
     return response
 
 
-def starts_a_viewing(request: HttpRequest) -> bool:
-    """Whether a media request opens a viewing (no Range, or one from byte 0), not a seek."""
-    header = request.headers.get("Range", "")
-    if not header:
-        return True
-    match = _RANGE.match(header.strip())
-    return match is not None and match.group(1) == "0"
+def media_open_response(
+    request: HttpRequest, open_media: Callable[[], OpenedMedia], *, download: bool
+) -> HttpResponseBase:
+    """Open (which audits) and serve; a recording damaged at rest gets a clear 409."""
+    try:
+        opened = open_media()
+    except DecryptionError:
+        message = _("This recording is damaged and cannot be played.")
+        return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+    return media_response(request, opened, download=download)
 
 
 @login_required
@@ -165,13 +201,11 @@ def recording_media(request: HttpRequest, pk: Any) -> HttpResponseBase:
     """Play (or with ?download=1 save) a verified recording; the viewing is audited."""
     recording = sel.recording_for_playback(user=request.user, pk=pk)
     download = request.GET.get("download") == "1"
-    opened = recording_media_open(
-        actor=request.user,
-        recording=recording,
+    return media_open_response(
+        request,
+        lambda: recording_media_open(actor=request.user, recording=recording, download=download),
         download=download,
-        audit=starts_a_viewing(request),
     )
-    return media_response(request, opened, download=download)
 
 
 @login_required

@@ -1,33 +1,41 @@
 """HR access to a candidate's recordings and answer files: decrypted on demand, audited.
 
 Watching or downloading a recording is a view of personal data (F-100, F-105): every
-opening is in the audit trail with ids only. Range requests of a player that seeks are one
-viewing, so only the request that starts at byte 0 is recorded.
+opening is in the audit trail with ids only. A player that seeks sends many Range requests,
+whatever their header looks like, so one user's requests for one recording within
+VIEWING_WINDOW are one viewing, audited once; an explicit download is audited every time.
+The audit event commits before anything is decrypted, and playback then decrypts only the
+sealed blocks a range covers, outside any transaction (review M12: decrypting a whole
+recording inside the audit transaction held the audit chain's lock for its duration).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from typing import IO, Any
+from datetime import timedelta
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from mianshi.common.crypto import DecryptionError, decrypt_bytes, decrypt_str
+from mianshi.compliance.models import AuditEvent
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.models import Answer, Recording
-from mianshi.interviews.services.recordings import recording_open
+from mianshi.interviews.services.storage import SealedRecording
 from mianshi.interviews.services.submissions import file_context
 
 EXTENSIONS = {"video/webm": "webm", "audio/webm": "webm", "video/mp4": "mp4", "audio/mp4": "m4a"}
+# Long enough for a reviewer to watch, pause and seek through one answer.
+VIEWING_WINDOW = timedelta(minutes=30)
 
 
 @dataclass
 class OpenedMedia:
-    """A readable, already decrypted recording; the caller closes `handle`."""
+    """A sealed recording opened for reading by range; the caller closes `sealed`."""
 
-    handle: IO[bytes]
+    sealed: SealedRecording
     size: int
     content_type: str
     filename: str
@@ -43,24 +51,36 @@ def recording_filename(recording: Recording) -> str:
     return f"answer-{recording.answer.position}-a{recording.attempt}-s{recording.segment}.{ext}"
 
 
+def _seen_recently(actor: Any, recording: Recording, action: str) -> bool:
+    since = timezone.now() - VIEWING_WINDOW
+    return AuditEvent.objects.filter(
+        actor_id=getattr(actor, "pk", None), action=action, at__gte=since,
+        object_type=recording._meta.label_lower, object_id=str(recording.pk),
+    ).exists()  # fmt: skip
+
+
 @transaction.atomic
+def recording_access_audit(*, actor: Any, recording: Recording, action: str, every: bool) -> None:
+    """Audit one access (`every`) or the first of a viewing; commits before any decryption."""
+    # The row lock makes parallel range requests of one recording agree on "first".
+    Recording.objects.select_for_update().filter(pk=recording.pk).values_list("pk").first()
+    if not every and _seen_recently(actor, recording, action):
+        return
+    audit_record(
+        actor=actor, action=action, obj=recording, org_unit_id=recording.session.org_unit_id,
+        detail={"answer": recording.answer_id, "attempt": recording.attempt},
+    )  # fmt: skip
+
+
 def recording_media_open(
-    *, actor: Any, recording: Recording, download: bool = False, audit: bool = True
+    *, actor: Any, recording: Recording, download: bool = False, api: bool = False
 ) -> OpenedMedia:
-    """Decrypt `recording` for HR playback or download; audited unless `audit` is False."""
-    if audit:
-        audit_record(
-            actor=actor,
-            action="recording.download" if download else "recording.view",
-            obj=recording,
-            org_unit_id=recording.session.org_unit_id,
-            detail={"answer": recording.answer_id, "attempt": recording.attempt},
-        )
-    with recording_open(recording=recording) as path:
-        # The temporary copy is unlinked when the block ends; the open handle stays readable.
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the response that streams it
-    size = os.fstat(handle.fileno()).st_size
-    return OpenedMedia(handle, size, _media_type(recording), recording_filename(recording))
+    """Audit, then open `recording` for ranged playback (`download`: audited every time;
+    `api`: an API client's download, audited once per viewing window like playback)."""
+    action = "recording.download" if download or api else "recording.view"
+    recording_access_audit(actor=actor, recording=recording, action=action, every=download)
+    sealed = SealedRecording(recording.pk, recording.storage_path)
+    return OpenedMedia(sealed, sealed.size, _media_type(recording), recording_filename(recording))
 
 
 def _file_name(answer: Answer) -> str:
