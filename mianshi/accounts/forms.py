@@ -11,11 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from mianshi.accounts.api_auth import API_SCOPES
 from mianshi.accounts.roles import Role
 from mianshi.accounts.services import AccountLocked, SecondFactorRequired, user_login
+from mianshi.accounts.services.login import FAILED
 from mianshi.organisations.models import OrgUnit
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """Django's login form, with failures counted, locked accounts refused and TOTP checked."""
+    """Django's login form, with failures counted, locked accounts refused and TOTP checked.
+
+    Every refusal shows the same message (services.login.FAILED), so the form is no oracle.
+    """
 
     otp = forms.CharField(
         label=_("Authenticator code (if enabled)"),
@@ -24,10 +28,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _("Wrong username or password."),
-    }
+    error_messages = {**AuthenticationForm.error_messages, "invalid_login": FAILED}
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
@@ -41,7 +42,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
                     otp=self.cleaned_data.get("otp") or "",
                 )
             except (AccountLocked, SecondFactorRequired) as exc:
-                raise forms.ValidationError(exc.message, code=exc.code) from exc
+                raise self.get_invalid_login_error() from exc
             if self.user_cache is None:
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)

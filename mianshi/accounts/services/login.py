@@ -9,16 +9,26 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from mianshi.accounts import totp
 from mianshi.accounts.models import User
 from mianshi.accounts.services.users import home_unit, require_account
 from mianshi.common.errors import Conflict, DomainError
 from mianshi.compliance.services import audit_record
+
+# One answer for every failed sign-in (L3): a locked account, an unknown name, a wrong
+# password and a missing or wrong code look alike, so no answer confirms a password or
+# an account. The code is asked on the same form, so nothing needs a second step.
+FAILED = _lazy(
+    "Wrong username, password or authenticator code. After repeated failures an account "
+    "is locked for a while."
+)
 
 
 class AccountLocked(DomainError):
@@ -36,26 +46,40 @@ def user_login(
 ) -> User | None:
     """Check a password (and the TOTP code when enabled), counting failures; locks raise."""
     user = User.objects.filter(username=username).first()
-    if user and user.locked_until and user.locked_until > timezone.now():
+    if user is not None and not _claim_attempt(user):
         audit_record(actor=username, action="login.refused_locked", obj=user)
-        raise AccountLocked(_("Too many failed attempts: this account is locked for a while."))
+        raise AccountLocked(str(FAILED))
+    # For an unknown name too: Django hashes a dummy password, so timing reveals nothing.
     authed = authenticate(request, username=username, password=password)
     if authed is None:
         _login_failed(user, username)
         return None
     if not _second_factor_ok(authed, otp):  # type: ignore[arg-type]
         _login_failed(user, username, action="login.failed_otp")
-        raise SecondFactorRequired(_("Enter the current code from your authenticator app."))
+        raise SecondFactorRequired(str(FAILED))
     User.objects.filter(pk=authed.pk).update(failed_login_count=0, locked_until=None)
     audit_record(actor=authed, action="login.success", obj=authed)
     return authed  # type: ignore[return-value]
+
+
+def _claim_attempt(user: User) -> bool:
+    """Count the attempt before the slow password check, in one conditional UPDATE.
+
+    Reading the lock and then checking let N parallel guesses all through; now at most
+    LOGIN_MAX_FAILURES attempts are in flight or failed before the lock.
+    """
+    open_now = Q(locked_until__isnull=True) | Q(locked_until__lte=timezone.now())
+    claimed = User.objects.filter(
+        open_now, pk=user.pk, failed_login_count__lt=settings.LOGIN_MAX_FAILURES
+    ).update(failed_login_count=F("failed_login_count") + 1)
+    return bool(claimed)
 
 
 def _second_factor_ok(user: User, otp: str) -> bool:
     """True without TOTP; with it, a fresh code of a step not used before (no replay)."""
     if not user.totp_enabled:
         return True
-    step = totp.matching_step(user.totp_secret, otp)
+    step = totp.matching_step(totp_secret_of(user), otp)
     if step is None:
         return False
     # Conditional update: two logins racing with the same code cannot both win.
@@ -64,21 +88,33 @@ def _second_factor_ok(user: User, otp: str) -> bool:
     )
 
 
+def totp_secret_of(user: User) -> str:
+    """The user's TOTP secret in clear, for checking a code."""
+    return user.totp_secret
+
+
+def unknown_user_label(username: str) -> str:
+    """A keyed hash of an unknown typed name: repeats correlate, the text (often a password)
+    is not kept in the immutable chain."""
+    digest = salted_hmac("mianshi.login.unknown_user", username.strip().lower()).hexdigest()
+    return f"unknown:{digest[:16]}"
+
+
 @transaction.atomic
 def _login_failed(user: User | None, username: str, action: str = "login.failed") -> None:
+    """The attempt was counted when claimed; the failure that reaches the limit locks."""
     if user is None:
         audit_record(
-            actor=username[:150], action="login.failed_unknown_user", object_type="accounts.user"
+            actor=unknown_user_label(username),
+            action="login.failed_unknown_user",
+            object_type="accounts.user",
         )
         return
-    User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-    user.refresh_from_db(fields=["failed_login_count"])
-    if user.failed_login_count >= settings.LOGIN_MAX_FAILURES:
-        until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-        User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)
-        audit_record(actor=username, action="login.locked", obj=user)
-    else:
-        audit_record(actor=username, action=action, obj=user)
+    until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+    locked = User.objects.filter(
+        pk=user.pk, failed_login_count__gte=settings.LOGIN_MAX_FAILURES
+    ).update(locked_until=until, failed_login_count=0)
+    audit_record(actor=username, action="login.locked" if locked else action, obj=user)
 
 
 @transaction.atomic
