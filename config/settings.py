@@ -217,6 +217,9 @@ RESUME_MAX_BYTES = int(env("RESUME_MAX_BYTES", str(10 * 1024 * 1024)))
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(2 * 1024**3)))
 UPLOAD_CHUNK_MAX = int(env("UPLOAD_CHUNK_MAX", str(16 * 1024**2)))
 UPLOAD_EXPIRY_HOURS = int(env("UPLOAD_EXPIRY_HOURS", "72"))
+# The raw chunks of a FAILED recording (never playable) stay this long after its upload
+# expired, so a person can look at it or have it re-verified before anything is deleted.
+FAILED_UPLOAD_KEEP_DAYS = int(env("FAILED_UPLOAD_KEEP_DAYS", "30"))
 # A recorded answer lasts at most its answer time plus this grace, measured on the decoded
 # file; its uploads hold at most (answer time + grace) × this many bytes per second
 # (1.5 MB/s = 12 Mbit/s, several times what MediaRecorder writes at 720p).

@@ -33,6 +33,11 @@ class DecryptionError(Exception):
     """A token is malformed, was made with an unknown key or was tampered with."""
 
 
+class UnknownKeyError(DecryptionError):
+    """Sealed with a key id this process does not have: a configuration matter (a rotation
+    or a deploy in progress), not damage; callers may retry once the key is configured."""
+
+
 @dataclass(frozen=True)
 class Keyring:
     """The parsed keys: `current` encrypts, every key in `keys` decrypts."""
@@ -88,7 +93,7 @@ def _aead(kid: str) -> AESGCM:
     try:
         return AESGCM(keyring().keys[kid])
     except KeyError as exc:
-        raise DecryptionError(f"unknown encryption key id {kid!r}") from exc
+        raise UnknownKeyError(f"unknown encryption key id {kid!r}") from exc
 
 
 def encrypt_bytes(data: bytes, *, context: str = "") -> bytes:

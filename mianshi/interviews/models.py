@@ -233,6 +233,11 @@ class Recording(models.Model):
     expires_at = models.DateTimeField(_("upload expires"))
     created_at = models.DateTimeField(auto_now_add=True)
     last_chunk_at = models.DateTimeField(null=True, blank=True)
+    # When a worker took the verification (COMPLETE → VERIFYING), and how often one did: a
+    # claim is given back only when it is old, and a verification that never finishes is
+    # given up after a few claims instead of being re-run for ever.
+    verify_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    verify_claims = models.PositiveSmallIntegerField(default=0, editable=False)
     # The stored, encrypted file (the seekable remux of the upload; media_info keeps the
     # upload's own hash) and what verification measured of it.
     storage_path = models.CharField(max_length=255, blank=True, editable=False)

@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mianshi.interviews.models import (
@@ -21,23 +22,42 @@ from mianshi.interviews.models import (
     RecordingStatus,
 )
 from mianshi.interviews.services.recordings import uploads_purge
-from mianshi.interviews.services.verification import answer_settle
+from mianshi.interviews.services.verification import answer_settle, recording_give_up
 
 # A completed upload is normally verified within seconds; after this its message was lost.
 VERIFY_OVERDUE = timedelta(minutes=10)
-# A verification still claimed after this lost its worker (acks_late redelivers, but a
-# broker restart may not).
+# A verification claimed longer ago than this lost its worker (acks_late redelivers, but a
+# broker restart may not). Measured from the claim, not the upload: a worker that reaches
+# an old upload after a backlog is not interrupted by a second one.
 VERIFY_STALE = timedelta(hours=1)
+# A verification whose worker died this often (killed, out of memory) is given up.
+VERIFY_MAX_CLAIMS = 3
 # A quality check takes minutes at most; a claim older than this lost its worker.
 CHECK_STALE = timedelta(minutes=30)
+
+
+def _stale_verifications(now: Any) -> QuerySet[Recording]:
+    cutoff = now - VERIFY_STALE
+    # Claims made before claims were timed are judged by their upload, as they were.
+    untimed = Q(verify_claimed_at__isnull=True, last_chunk_at__lt=cutoff)
+    return Recording.objects.filter(
+        Q(verify_claimed_at__lt=cutoff) | untimed, status=RecordingStatus.VERIFYING
+    )
+
+
+def _give_up_verifications(stale: QuerySet[Recording]) -> int:
+    given_up = 0
+    hopeless = stale.filter(verify_claims__gte=VERIFY_MAX_CLAIMS)
+    for pk, claimed_at in hopeless.values_list("pk", "verify_claimed_at"):
+        given_up += recording_give_up(recording_id=pk, claimed_at=claimed_at) == "failed"
+    return given_up
 
 
 def _requeue_verification(now: Any) -> int:
     from mianshi.interviews.tasks import verify_recording
 
-    Recording.objects.filter(
-        status=RecordingStatus.VERIFYING, last_chunk_at__lt=now - VERIFY_STALE
-    ).update(status=RecordingStatus.COMPLETE)
+    _give_up_verifications(_stale_verifications(now))
+    _stale_verifications(now).update(status=RecordingStatus.COMPLETE, verify_claimed_at=None)
     overdue = list(
         Recording.objects.filter(
             status=RecordingStatus.COMPLETE, last_chunk_at__lt=now - VERIFY_OVERDUE

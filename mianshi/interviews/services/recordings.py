@@ -396,8 +396,12 @@ def uploads_purge(*, now: datetime | None = None) -> dict[str, int]:
     with translation.override(settings.LANGUAGE_CODE):
         reason = _("The upload was not finished before it expired.")
     Recording.objects.filter(pk__in=expired_ids).update(status=RecordingStatus.FAILED, error=reason)
+    # A FAILED recording was never playable: its chunks are all anyone can look at, so
+    # they stay for FAILED_UPLOAD_KEEP_DAYS after the upload expired (review M7).
+    failed_until = now - timedelta(days=settings.FAILED_UPLOAD_KEEP_DAYS)
     dead = Recording.objects.filter(
-        Q(status=RecordingStatus.TERMINATED) | Q(status=RecordingStatus.FAILED, expires_at__lte=now)
+        Q(status=RecordingStatus.TERMINATED)
+        | Q(status=RecordingStatus.FAILED, expires_at__lte=failed_until)
         | Q(status=RecordingStatus.VERIFIED)
     ).filter(chunks__isnull=False)  # fmt: skip
     removed = _drop_chunks(list(dead.values_list("pk", flat=True).distinct()))

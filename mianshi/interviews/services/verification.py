@@ -23,19 +23,21 @@ import hashlib
 import logging
 import tempfile
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.db.models import F, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from interview_analysis import media
 from interview_analysis.errors import MediaError
 from interview_analysis.types import MediaInfo, to_dict
-from mianshi.common.crypto import DecryptionError
+from mianshi.common.crypto import DecryptionError, UnknownKeyError
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.models import (
     Answer,
@@ -145,23 +147,44 @@ def _check_length(recording: Recording, info: MediaInfo) -> None:
         raise VerificationFailed("too_long", refusal)
 
 
+def _claim(recording_id: UUID | str) -> datetime | None:
+    """COMPLETE → VERIFYING in one conditional UPDATE: the claim's time, or None (not ours)."""
+    now = timezone.now()
+    won = Recording.objects.filter(pk=recording_id, status=RecordingStatus.COMPLETE).update(
+        status=RecordingStatus.VERIFYING,
+        verify_claimed_at=now,
+        verify_claims=F("verify_claims") + 1,
+    )
+    return now if won else None
+
+
+def _owned(recording: Recording) -> QuerySet[Recording]:
+    """The row while this worker's claim holds: after a stale reset and a second claim it is
+    someone else's, and this worker may then settle nothing (and delete only its own copy)."""
+    return Recording.objects.filter(
+        pk=recording.pk, status=RecordingStatus.VERIFYING,
+        verify_claimed_at=recording.verify_claimed_at,
+    )  # fmt: skip
+
+
+def _give_back(recording: Recording) -> None:
+    _owned(recording).update(status=RecordingStatus.COMPLETE, verify_claimed_at=None)
+
+
 def recording_verify(*, recording_id: UUID | str) -> str:
     """Assemble, check and store one completed upload, then settle its answer (idempotent)."""
-    claimed = Recording.objects.filter(pk=recording_id, status=RecordingStatus.COMPLETE).update(
-        status=RecordingStatus.VERIFYING
-    )
-    if not claimed:
+    claimed_at = _claim(recording_id)
+    if claimed_at is None:
         return "not_claimed"
     recording = Recording.objects.select_related("answer", "session").get(pk=recording_id)
+    recording.verify_claimed_at = claimed_at  # ours, even if the row moved on meanwhile
     try:
         # Reasons are stored for HR in the deployment's language, whoever triggered this.
         with translation.override(settings.LANGUAGE_CODE):
             outcome = _verify_claimed(recording)
     except Exception:
         # Storage or database trouble: give the claim back so a retry can take it again.
-        Recording.objects.filter(pk=recording_id, status=RecordingStatus.VERIFYING).update(
-            status=RecordingStatus.COMPLETE
-        )
+        _give_back(recording)
         raise
     answer_settle(answer=recording.answer)
     return outcome
@@ -179,11 +202,15 @@ def _verify_claimed(recording: Recording) -> str:
             info = _probe(recording, Path(plain.name))
             _check_length(recording, info)
             checked = _check_duration(recording, round(info.duration_s * 1000))
+        except UnknownKeyError as exc:
+            return _key_unknown(recording, exc)
         except DecryptionError as exc:
             logger.warning("recording %s: a chunk fails to decrypt: %s", recording.pk, exc)
-            return _fail(recording, "corrupt", _("Part of the recording is damaged."))
+            return _fail(
+                recording, "corrupt", _("Part of the recording is damaged."), _owned(recording)
+            )
         except VerificationFailed as exc:
-            return _fail(recording, exc.code, exc.message)
+            return _fail(recording, exc.code, exc.message, _owned(recording))
         kept, info, remuxed = _seekable(recording, Path(plain.name), info, Path(work))
         name = recording_object_name(recording)  # unique: a duplicate run cannot overwrite
         stored, sha, size = storage.seal_file(recording.pk, kept, name)
@@ -192,6 +219,17 @@ def _verify_claimed(recording: Recording) -> str:
         "upload_sha256": upload_sha, "upload_bytes": upload_size,
     }  # fmt: skip
     return _mark_verified(recording, stored, sha, round(info.duration_s * 1000), details)
+
+
+def _key_unknown(recording: Recording, exc: UnknownKeyError) -> str:
+    """A chunk sealed under a key this worker does not have: a configuration skew during a
+    key rotation or a deploy, not damage. The recording stays COMPLETE for a later try (the
+    maintenance re-queues it), never FAILED, so nothing is purged for it."""
+    logger.warning(
+        "recording %s: verification postponed, %s (key configuration?)", recording.pk, exc
+    )
+    _give_back(recording)
+    return "key_unknown"
 
 
 def _seekable(
@@ -215,7 +253,7 @@ def _merged(recording_id: Any, extra: Mapping[str, Any]) -> dict[str, Any]:
 def _mark_verified(
     recording: Recording, stored: str, sha: str, measured: int, details: dict[str, Any]
 ) -> str:
-    won = Recording.objects.filter(pk=recording.pk, status=RecordingStatus.VERIFYING).update(
+    won = _owned(recording).update(
         status=RecordingStatus.VERIFIED, storage_path=stored, sha256=sha, duration_ms=measured,
         media_info=_merged(recording.pk, details), error="",
     )  # fmt: skip
@@ -235,19 +273,38 @@ def _mark_verified(
 
 
 @transaction.atomic
-def _fail(recording: Recording, code: str, message: str) -> str:
+def _fail(
+    recording: Recording, code: str, message: str, rows: QuerySet[Recording] | None = None
+) -> str:
+    """FAILED with a reason for HR, the session flagged; `rows` conditions the UPDATE (a
+    verification fails the recording only while its claim holds)."""
     reason = str(message)[:FLAG_REASON_MAX]
     flag = _flag_text(recording.answer.position, reason)
-    Recording.objects.filter(pk=recording.pk).update(
+    rows = Recording.objects.filter(pk=recording.pk) if rows is None else rows
+    failed = rows.update(
         status=RecordingStatus.FAILED, error=reason,
         media_info=_merged(recording.pk, {"error_code": code}),
     )  # fmt: skip
+    if not failed:
+        return "lost_claim"
     session_flag(session_id=recording.session_id, reason=flag)
     audit_record(
         actor="system", action="recording.verify", obj=recording,
         org_unit_id=recording.session.org_unit_id, detail={"status": "failed", "code": code},
     )  # fmt: skip
     return "failed"
+
+
+def recording_give_up(*, recording_id: UUID | str, claimed_at: datetime) -> str:
+    """Fail a verification whose claims all lost their worker (killed, out of memory): one
+    that never finishes is not re-run for ever. Its chunks stay for a person to look at."""
+    recording = Recording.objects.select_related("answer", "session").get(pk=recording_id)
+    recording.verify_claimed_at = claimed_at
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The recording could not be checked: its verification never finished.")
+        outcome = _fail(recording, "gave_up", reason, _owned(recording))
+    answer_settle(answer=recording.answer)
+    return outcome
 
 
 def session_flag(*, session_id: int, reason: str) -> None:

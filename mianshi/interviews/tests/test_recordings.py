@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from mianshi.interviews.services import (
     session_finish,
     storage,
 )
+from mianshi.interviews.services.maintenance import uploads_maintain
 from mianshi.interviews.services.recordings import RecordingUnavailable
 from mianshi.interviews.services.verification import duration_problem
 from mianshi.interviews.tasks import verify_recording
@@ -89,7 +91,10 @@ def test_a_chunked_webm_is_verified_stored_encrypted_and_identical(
     # The chunks are gone; one sealed object remains, named by ids only.
     assert not Chunk.objects.exists() and stored("uploads") == []
     [kept] = stored("recordings")
-    assert kept.name == f"{recording.pk}.bin" and good_webm[:4] not in kept.read_bytes()
+    # Its name is the recording's id and a unique suffix (a second copy never overwrites it).
+    assert kept.as_posix().endswith(recording.storage_path)
+    assert re.fullmatch(rf"{recording.pk}-[0-9a-f]{{12}}\.bin", kept.name)
+    assert good_webm[:4] not in kept.read_bytes()
     with recording_open(recording=recording) as path:
         plain = path.read_bytes()
         assert hashlib.sha256(plain).hexdigest() == recording.sha256
@@ -278,6 +283,11 @@ def test_expired_uploads_are_purged_and_their_answers_fail(
         call_command("purge_uploads", verbosity=0)
     recording.refresh_from_db()
     assert recording.status == RecordingStatus.FAILED and recording.error
+    # What arrived stays for a person to look at (FAILED_UPLOAD_KEEP_DAYS), then goes.
+    assert Chunk.objects.exists() and len(stored("uploads")) == 1
+    later = timezone.now() + dt.timedelta(days=settings.FAILED_UPLOAD_KEEP_DAYS)
+    with django_capture_on_commit_callbacks(execute=True):
+        uploads_maintain(now=later)
     assert not Chunk.objects.exists() and stored("uploads") == []
     assert take.answer(1).status == AnswerStatus.FAILED
     session = InterviewSession.objects.get(pk=take.session.pk)

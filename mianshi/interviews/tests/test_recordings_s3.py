@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,11 +12,14 @@ from urllib.request import Request, urlopen
 import boto3
 import pytest
 from django.test import Client
+from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
 from config import settings as config_settings
 from mianshi.interviews.models import Chunk, Recording, RecordingStatus
 from mianshi.interviews.services import recording_open, remux, remux_stored, storage
+from mianshi.interviews.services.maintenance import uploads_maintain
+from mianshi.interviews.services.verification import recording_verify
 from mianshi.interviews.tests import upload_world as uw
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_env")]
@@ -153,3 +157,33 @@ def test_s3_storage_never_overwrites_an_object(bucket: Any) -> None:
     second = default_storage.save("recordings/same.bin", ContentFile(b"second"))
     assert first != second
     assert bucket.get_object(Bucket=BUCKET, Key=first)["Body"].read() == b"first"
+
+
+def test_two_verifications_of_one_recording_on_s3_leave_one_playable_object(
+    bucket: Any, take: uw.Take, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    data = uw.answer_webm(tmp_path / "answer.webm", 4.0)
+    url = uw.upload(Client(), take, data, size=64 * 1024)  # its verification message is late
+    recording = Recording.objects.get(pk=url.rsplit("/", 1)[-1])
+    assert recording.status == RecordingStatus.COMPLETE
+    sealed, outcomes = storage.seal_file, []
+
+    def seal_then_duplicate(*args: Any) -> tuple[str, str, int]:
+        result = sealed(*args)
+        if not outcomes:
+            # A backlog of hours: the stale reset runs while this verification is still
+            # busy, and a duplicate message verifies the same recording to the end.
+            outcomes.append(uploads_maintain(now=timezone.now() + dt.timedelta(hours=2)))
+            outcomes.append(recording_verify(recording_id=recording.pk))
+        return result
+
+    monkeypatch.setattr(storage, "seal_file", seal_then_duplicate)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes.append(recording_verify(recording_id=recording.pk))
+    assert outcomes[1:] == ["verified", "lost_claim"]
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.VERIFIED
+    assert plays(recording) == recording.sha256
+    # One object, the verified recording: the loser deleted only its own copy.
+    assert keys(bucket) == [recording.storage_path]

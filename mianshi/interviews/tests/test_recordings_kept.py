@@ -1,0 +1,151 @@
+"""No recording is lost by housekeeping or by a second worker (review H1, M6, M7, M8, L6, L7).
+
+Real uploads through the tus endpoint and the real services; verification is called directly
+where a test needs to place a reset, a key change or a purge in the middle of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from mianshi.interviews.models import Chunk, InterviewSession, Recording, RecordingStatus
+from mianshi.interviews.services import maintenance
+from mianshi.interviews.services.maintenance import uploads_maintain
+from mianshi.interviews.services.verification import recording_verify
+from mianshi.interviews.tests import upload_world as uw
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_env")]
+
+
+@pytest.fixture(scope="module")
+def media_dir(tmp_path_factory: Any) -> Path:
+    return Path(tmp_path_factory.mktemp("kept-src"))
+
+
+@pytest.fixture(scope="module")
+def good_webm(media_dir: Path) -> bytes:
+    return uw.answer_webm(media_dir / "good.webm", 4.0)
+
+
+def completed(take: uw.Take, data: bytes) -> Recording:
+    """A fully uploaded recording whose verification has not run yet (message late)."""
+    url = uw.upload(Client(), take, data, size=64 * 1024)
+    recording = Recording.objects.get(pk=url.rsplit("/", 1)[-1])
+    assert recording.status == RecordingStatus.COMPLETE
+    return recording
+
+
+def hours_ago(hours: float) -> dt.datetime:
+    return timezone.now() - dt.timedelta(hours=hours)
+
+
+# --- M8: a verification is reset by its claim's age, and not for ever ------------------------
+
+
+def test_a_fresh_verification_claim_is_not_reset_though_its_upload_is_old(
+    take: uw.Take, good_webm: bytes
+) -> None:
+    recording = completed(take, good_webm)
+    # Claimed just now by a worker that reached it after a long backlog.
+    Recording.objects.filter(pk=recording.pk).update(
+        status=RecordingStatus.VERIFYING,
+        last_chunk_at=hours_ago(3),
+        verify_claimed_at=timezone.now(),
+    )
+    uploads_maintain()
+    assert Recording.objects.get(pk=recording.pk).status == RecordingStatus.VERIFYING
+    # Once the claim itself is old, its worker is taken as lost and the claim given back.
+    Recording.objects.filter(pk=recording.pk).update(verify_claimed_at=hours_ago(2))
+    uploads_maintain()
+    assert Recording.objects.get(pk=recording.pk).status == RecordingStatus.COMPLETE
+
+
+def test_a_verification_that_never_finishes_is_given_up_and_its_chunks_kept(
+    take: uw.Take, good_webm: bytes, django_capture_on_commit_callbacks: Any
+) -> None:
+    recording = completed(take, good_webm)
+    # Claimed (and its worker killed) as often as allowed.
+    Recording.objects.filter(pk=recording.pk).update(
+        status=RecordingStatus.VERIFYING, verify_claimed_at=hours_ago(2),
+        verify_claims=maintenance.VERIFY_MAX_CLAIMS,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        uploads_maintain()
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.FAILED and recording.error
+    assert recording.media_info["error_code"] == "gave_up"
+    assert InterviewSession.objects.get(pk=take.session.pk).flagged
+    assert Chunk.objects.filter(recording=recording).exists()  # a person can still look
+
+
+def test_each_verification_claim_is_counted_and_timed(take: uw.Take, good_webm: bytes) -> None:
+    recording = completed(take, good_webm)
+    assert recording_verify(recording_id=recording.pk) == "verified"
+    recording.refresh_from_db()
+    assert recording.verify_claims == 1 and recording.verify_claimed_at is not None
+
+
+# --- M7: a key this worker lacks is a retry, damage is a failure; failed chunks are kept -------
+
+OTHER_KEY = "k2:" + base64.b64encode(b"v" * 32).decode()
+
+
+def test_a_chunk_under_an_unknown_key_id_is_retried_not_failed(
+    take: uw.Take, good_webm: bytes, settings: Any, caplog: Any
+) -> None:
+    recording = completed(take, good_webm)  # sealed with k1
+    settings.ENCRYPTION_KEYS = [OTHER_KEY]  # this worker was deployed without k1
+    with caplog.at_level(logging.WARNING, logger="mianshi.interviews.services.verification"):
+        assert recording_verify(recording_id=recording.pk) == "key_unknown"
+    assert "key" in caplog.text
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.COMPLETE and not recording.error
+    assert not InterviewSession.objects.get(pk=take.session.pk).flagged
+    assert Chunk.objects.filter(recording=recording).exists()
+    settings.ENCRYPTION_KEYS = [OTHER_KEY, uw.KEY]  # the configuration is fixed: it verifies
+    assert recording_verify(recording_id=recording.pk) == "verified"
+
+
+def test_a_tampered_chunk_still_fails_as_damaged(take: uw.Take, good_webm: bytes) -> None:
+    recording = completed(take, good_webm)
+    chunk = Chunk.objects.filter(recording=recording).order_by("offset").last()
+    assert chunk is not None
+    path = Path(settings.MEDIA_ROOT) / chunk.storage_name
+    raw = bytearray(path.read_bytes())
+    raw[-3] ^= 0x01
+    path.write_bytes(bytes(raw))
+    assert recording_verify(recording_id=recording.pk) == "failed"
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.FAILED
+    assert recording.media_info["error_code"] == "corrupt"
+
+
+def test_chunks_of_a_failed_recording_are_kept_for_the_retention_period(
+    take: uw.Take, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    recording = completed(take, os.urandom(80_000))  # not media: verification fails it
+    assert recording_verify(recording_id=recording.pk) == "failed"
+    recording.refresh_from_db()
+    names = list(Chunk.objects.filter(recording=recording).values_list("storage_name", flat=True))
+    assert names and recording.status == RecordingStatus.FAILED
+    settings.FAILED_UPLOAD_KEEP_DAYS = 30
+    # Long after the upload expired, nobody has looked yet: the chunks stay.
+    with django_capture_on_commit_callbacks(execute=True):
+        uploads_maintain(now=recording.expires_at + dt.timedelta(days=29))
+    assert Chunk.objects.filter(recording=recording).count() == len(names)
+    assert all((Path(settings.MEDIA_ROOT) / n).exists() for n in names)
+    # After the retention period they go.
+    with django_capture_on_commit_callbacks(execute=True):
+        uploads_maintain(now=recording.expires_at + dt.timedelta(days=30, minutes=1))
+    assert not Chunk.objects.filter(recording=recording).exists()
+    assert not any((Path(settings.MEDIA_ROOT) / n).exists() for n in names)
