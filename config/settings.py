@@ -294,6 +294,9 @@ SESSION_COOKIE_SECURE = HTTPS or env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Staff sessions end after this many minutes without a request, and after SESSION_MAX_HOURS
 # however active (common.middleware.SessionIdleMiddleware); candidates use no session.
+# A proxy in front sets X-Request-ID (and replaces a client's): keep it as the request id
+# of logs and audit events. Off: every request gets an id of ours.
+TRUST_REQUEST_ID = env_bool("TRUST_REQUEST_ID")
 SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
 SESSION_MAX_HOURS = int(env("SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600

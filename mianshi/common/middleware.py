@@ -1,5 +1,6 @@
 """Request middleware: one request id per request, and staff sessions that end when idle."""
 
+import re
 import time
 from collections.abc import Callable
 
@@ -18,15 +19,22 @@ SEEN, STARTED = "mianshi_seen", "mianshi_started"
 TOUCH_SECONDS = 60
 
 
+# What a proxy's request id may look like: no spaces, quotes or markup in the audit trail.
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
 class RequestIdMiddleware:
-    """Take X-Request-ID from a trusted proxy or make one; echo it in the response."""
+    """Make a request id (or take a proxy's, when trusted); echo it in the response.
+
+    Any client can send X-Request-ID, so it is ignored (L4) unless MIANSHI_TRUST_REQUEST_ID
+    says a proxy in front sets it, and even then only in a safe format.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = bind_request_id(incoming if incoming.isascii() and incoming else None)
+        request_id = bind_request_id(_trusted_request_id(request))
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
@@ -51,6 +59,13 @@ class SessionIdleMiddleware:
             else:
                 _touch(session, time.time())
         return self.get_response(request)
+
+
+def _trusted_request_id(request: HttpRequest) -> str | None:
+    if not settings.TRUST_REQUEST_ID:
+        return None
+    incoming = request.headers.get("X-Request-ID", "")
+    return incoming if SAFE_REQUEST_ID.fullmatch(incoming) else None
 
 
 def _expired(session: SessionBase, now: float) -> bool:
