@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from mianshi.accounts.api_auth import require_scope
 from mianshi.candidates import selectors as candidate_sel
-from mianshi.common.pagination import BoundedPageNumberPagination
+from mianshi.compliance.pagination import AuditedPagination
 from mianshi.invitations import selectors as sel
 from mianshi.invitations import services as svc
 from mianshi.invitations.models import Invitation
@@ -47,7 +47,7 @@ def _created(invitation: Invitation, token: str) -> dict[str, Any]:
 
 
 @router.get("/", response=list[InvitationOut])
-@paginate(BoundedPageNumberPagination, page_size=50)
+@paginate(AuditedPagination, page_size=50, audit_action="invitation.list")
 def list_invitations(request: HttpRequest, filters: Query[InvitationQuery]) -> Any:
     require_scope(request, READ)
     parsed = sel.InvitationFilters(

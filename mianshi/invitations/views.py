@@ -19,6 +19,7 @@ from mianshi.accounts.roles import Cap
 from mianshi.candidates import selectors as candidate_sel
 from mianshi.common.errors import DomainError
 from mianshi.common.redirects import safe_next
+from mianshi.compliance.services import audit_read
 from mianshi.invitations import selectors as sel
 from mianshi.invitations import services as svc
 from mianshi.invitations.forms import ChannelsForm, FilterForm, InviteForm
@@ -50,6 +51,9 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     )
     for invitation in page:
         invitation.shown_status = sel.display_status(invitation)  # type: ignore[attr-defined]
+    ids = [i.pk for i in page]
+    detail = {"page": page.number}
+    audit_read(actor=request.user, action="invitation.list", ids=ids, detail=detail)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
