@@ -15,9 +15,10 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
     failed_login_count = models.PositiveIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
-    # Optional second factor (F-04): base32 secret, on once the user confirmed a code;
-    # the last accepted time step stops a code from being replayed.
-    totp_secret = models.CharField(max_length=64, blank=True, editable=False)
+    # Optional second factor (F-04): the base32 secret sealed with ENCRYPTION_KEYS (a
+    # database dump must not yield every user's codes, L7); on once the user confirmed a
+    # code; the last accepted time step stops a code from being replayed.
+    totp_secret = models.CharField(max_length=255, blank=True, editable=False)
     totp_enabled = models.BooleanField(_("second factor enabled"), default=False)
     totp_last_step = models.BigIntegerField(default=0, editable=False)
 

@@ -24,6 +24,7 @@ from mianshi.accounts.forms import (
     UserFilterForm,
 )
 from mianshi.accounts.models import User
+from mianshi.accounts.services.login import totp_secret_of
 from mianshi.common.errors import DomainError
 from mianshi.organisations.forms import add_service_errors
 from mianshi.organisations.selectors import orgunit_choices
@@ -236,7 +237,10 @@ def security(request: HttpRequest) -> HttpResponse:
     form = TotpCodeForm(request.POST or None)
     action = request.POST.get("action", "")
     if request.method == "POST" and action == "begin":
-        services.totp_begin(user=user)  # type: ignore[arg-type]
+        try:
+            services.totp_begin(user=user)  # type: ignore[arg-type]
+        except DomainError as exc:  # already on (L8): say so instead of failing
+            messages.error(request, exc.message)
         return redirect("accounts:security")
     if request.method == "POST" and form.is_valid():
         return _security_post(request, form, action)
@@ -247,7 +251,7 @@ def _security_post(request: HttpRequest, form: TotpCodeForm, action: str) -> Htt
     user: Any = request.user
     try:
         if action == "disable":
-            if totp.matching_step(user.totp_secret, form.cleaned_data["code"]) is None:
+            if totp.matching_step(totp_secret_of(user), form.cleaned_data["code"]) is None:
                 raise ValidationError({"code": _("This code is not valid.")})
             services.totp_disable(actor=user, user=user)
         else:
@@ -262,14 +266,15 @@ def _security_post(request: HttpRequest, form: TotpCodeForm, action: str) -> Htt
 def _security_page(request: HttpRequest, form: TotpCodeForm) -> HttpResponse:
     user: Any = request.user
     pending = bool(user.totp_secret) and not user.totp_enabled
+    secret = totp_secret_of(user) if pending else ""
     return render(
         request,
         "accounts/security.html",
         {
             "form": form,
             "pending": pending,
-            "secret": user.totp_secret if pending else "",
-            "uri": totp.provisioning_uri(user.totp_secret, user.username) if pending else "",
+            "secret": secret,
+            "uri": totp.provisioning_uri(secret, user.username) if pending else "",
         },
     )
 

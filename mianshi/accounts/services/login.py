@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from mianshi.accounts import totp
 from mianshi.accounts.models import User
 from mianshi.accounts.services.users import home_unit, require_account
+from mianshi.common import crypto
 from mianshi.common.errors import Conflict, DomainError
 from mianshi.compliance.services import audit_record
 
@@ -88,9 +89,14 @@ def _second_factor_ok(user: User, otp: str) -> bool:
     )
 
 
+def totp_secret_context(user_id: int) -> str:
+    """Bound into the sealed secret: a value copied onto another user does not open."""
+    return f"accounts.totp_secret:{user_id}"
+
+
 def totp_secret_of(user: User) -> str:
-    """The user's TOTP secret in clear, for checking a code."""
-    return user.totp_secret
+    """The user's TOTP secret in clear, for checking a code ('' when none)."""
+    return crypto.decrypt_str(user.totp_secret, context=totp_secret_context(user.pk))
 
 
 def unknown_user_label(username: str) -> str:
@@ -122,16 +128,17 @@ def totp_begin(*, user: User) -> str:
     """Start enrolment: a new secret, not yet required at login until confirmed."""
     if user.totp_enabled:
         raise Conflict(_("The second factor is already on; turn it off first."))
-    user.totp_secret = totp.new_secret()
+    secret = totp.new_secret()
+    user.totp_secret = crypto.encrypt_str(secret, context=totp_secret_context(user.pk))
     user.save(update_fields=["totp_secret"])
     audit_record(actor=user, action="user.totp_begin", obj=user, changed_fields=["totp_secret"])
-    return user.totp_secret
+    return secret
 
 
 @transaction.atomic
 def totp_enable(*, user: User, code: str) -> User:
     """Finish enrolment with a code from the app, proving it holds the secret."""
-    step = totp.matching_step(user.totp_secret, code) if user.totp_secret else None
+    step = totp.matching_step(totp_secret_of(user), code) if user.totp_secret else None
     if step is None:
         raise ValidationError({"code": _("This code is not valid. Check the time on your phone.")})
     user.totp_enabled, user.totp_last_step = True, step
