@@ -11,6 +11,7 @@ from django.shortcuts import render
 from mianshi.accounts.roles import Cap
 from mianshi.compliance.forms import EventFilterForm
 from mianshi.compliance.selectors import event_list as select_events
+from mianshi.compliance.services import audit_read
 from mianshi.organisations.scoping import has_cap
 
 
@@ -22,6 +23,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
     data = filters.cleaned_data if filters.is_valid() else {}
     events = select_events(user=request.user, **{k: v for k, v in data.items() if v})
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    # The auditor's own reads are part of the trail (F-100).
+    ids = [e.pk for e in page]
+    audit_read(actor=request.user, action="audit.list", ids=ids, detail={"page": page.number})
     query = request.GET.copy()
     query.pop("page", None)
     return render(
