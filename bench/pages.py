@@ -44,7 +44,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 MARK = "bench-pages-manifest.json"
-PASSWORD = "Mianshi-Demo-2026"  # mianshi/common/demo_data.py
+PASSWORD = "Mianshi-Demo-2026"  # mianshi/demo/data.py
 USERS = ("hr_sh", "admin")
 WARMUP = 8  # ≥ 4 workers × 2 threads: template compilation and scope caches are not timed
 TICKS = os.sysconf("SC_CLK_TCK")

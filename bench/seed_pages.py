@@ -155,7 +155,7 @@ def _codes(job: Any) -> list[str]:
 
 
 def _id_number(i: int) -> str:
-    from mianshi.common.demo_data import id_number
+    from mianshi.demo.data import id_number
 
     birth = date(1980, 1, 1) + timedelta(days=i // 400)
     region = "440305" if i % 3 == 0 else "310101"

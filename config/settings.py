@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "mianshi.interviews",
     "mianshi.analysis",
     "mianshi.reviews",
+    "mianshi.insights",
+    "mianshi.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -91,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mianshi.common.context_processors.navigation",
+                "mianshi.organisations.navigation.navigation",
             ],
         },
     },
@@ -158,7 +160,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "common:dashboard"
+LOGIN_REDIRECT_URL = "insights:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Lockout after repeated failures (F-04).
 LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))

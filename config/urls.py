@@ -23,6 +23,7 @@ urlpatterns = [
     path("reviews/", include("mianshi.reviews.urls")),
     path("i/", include("mianshi.interviews.candidate_urls")),
     path("", include("mianshi.common.urls")),
+    path("", include("mianshi.insights.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

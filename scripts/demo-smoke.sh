@@ -89,7 +89,7 @@ grep -rqs "$token" "$WORK/data/outbox/" || fail "no invitation e-mail with the l
 analysed() {  # how many demo interviews are fully analysed, read from the demo's database
   MIANSHI_DATA_DIR="$WORK/data" .venv/bin/python manage.py shell -c "
 from mianshi.analysis.models import AnalysisRun
-from mianshi.common import demo_data
+from mianshi.demo import data as demo_data
 names = [c[0] for c in demo_data.INTERVIEW_CANDIDATES]
 runs = AnalysisRun.objects.filter(is_current=True, answer__session__application__candidate__name__in=names)
 done = {}

@@ -3,7 +3,4 @@ from django.urls import path
 from mianshi.common import views
 
 app_name = "common"
-urlpatterns = [
-    path("", views.home, name="dashboard"),
-    path("healthz", views.healthz, name="healthz"),
-]
+urlpatterns = [path("healthz", views.healthz, name="healthz")]

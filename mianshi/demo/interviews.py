@@ -22,9 +22,9 @@ from mianshi.accounts.models import User
 from mianshi.analysis.models import AnalysisRun, RunStatus
 from mianshi.candidates.models import Application
 from mianshi.candidates.services import application_assign, application_create, candidate_create
-from mianshi.common import demo_data as D
-from mianshi.common import demo_media
-from mianshi.common.demo_candidate import Answer, DemoCandidate
+from mianshi.demo import data as D
+from mianshi.demo import media as demo_media
+from mianshi.demo.candidate import Answer, DemoCandidate
 from mianshi.interviews.models import AnswerStatus, InterviewSession, SessionState
 from mianshi.invitations.models import Invitation, InvitationStatus
 from mianshi.invitations.services import invitation_create_send, invitation_token

@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mianshi.analysis.models import AnalysisRun, RunStatus
-from mianshi.common import demo_interviews as demo
-from mianshi.common.demo_candidate import DemoClientError, wait_for_server
+from mianshi.demo import interviews as demo
+from mianshi.demo.candidate import DemoClientError, wait_for_server
 
 
 class Command(BaseCommand):

@@ -12,8 +12,9 @@ from django.core.management import call_command
 
 from mianshi.analysis.models import AnalysisResult, RunStatus
 from mianshi.candidates.models import Application
-from mianshi.common import demo_data, demo_media
 from mianshi.common.tests.real_worker import RealWorkers
+from mianshi.demo import data as demo_data
+from mianshi.demo import media as demo_media
 from mianshi.interviews.models import AnswerStatus, InterviewSession, Recording, SessionState
 from mianshi.invitations.models import Invitation
 from mianshi.reviews.models import Rating

@@ -11,7 +11,7 @@ from mianshi.organisations.scoping import has_cap
 
 # (url name, label, capability needed)
 NAV: list[tuple[str, Any, Cap | None]] = [
-    ("common:dashboard", _("Dashboard"), None),
+    ("insights:dashboard", _("Dashboard"), None),
     ("jobs:job_list", _("Jobs"), Cap.JOBS_VIEW),
     ("jobs:model_list", _("Competency models"), Cap.JOBS_VIEW),
     ("jobs:question_list", _("Question bank"), Cap.JOBS_VIEW),

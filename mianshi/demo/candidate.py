@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mianshi.common.demo_media import duration_ms
+from mianshi.demo.media import duration_ms
 
 CHUNK = 256 * 1024  # about one second of MediaRecorder output at demo quality
 TIMEOUT = 60

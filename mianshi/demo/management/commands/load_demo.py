@@ -22,7 +22,7 @@ from mianshi.candidates.services import (
     application_update,
     candidate_create,
 )
-from mianshi.common import demo_data as D
+from mianshi.demo import data as D
 from mianshi.invitations.models import Invitation
 from mianshi.invitations.services import invitation_create_send, invitation_link, invitation_token
 from mianshi.jobs.models import Job

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from mianshi.candidates.models import Application, Candidate
-from mianshi.common import demo_data
+from mianshi.demo import data as demo_data
 from mianshi.jobs.models import InterviewTemplate, Job, Question
 from mianshi.organisations.models import OrgUnit
 
