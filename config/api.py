@@ -1,4 +1,8 @@
-"""The REST API: one Ninja instance mounting each app's router; OpenAPI at /api/openapi.json."""
+"""The REST API: one Ninja instance mounting each app's router; OpenAPI at /api/openapi.json.
+
+The OpenAPI document and /api/docs stay public on purpose (review L7): they describe the
+integration contract, hold no data, and every operation itself requires an API key.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError

@@ -20,7 +20,10 @@ $BIN/celery -A config worker -B --schedule="$DATA_DIR/celerybeat-schedule" --log
   --logfile="$DATA_DIR/worker.log" &
 WORKER=$!
 # 4×2 with keep-alive beyond the recorder's chunk interval: the configuration bench/uploads.py measured.
-$BIN/gunicorn config.wsgi --bind "127.0.0.1:${PORT}" --workers 4 --threads 2 --keep-alive 10 --access-logfile - &
+# The access log leaves out the path, query and referrer: candidate links carry their
+# invitation token in the path (/i/<token>/), and a log must not hold working links.
+$BIN/gunicorn config.wsgi --bind "127.0.0.1:${PORT}" --workers 4 --threads 2 --keep-alive 10 --access-logfile - \
+  --access-logformat '%(h)s %(t)s "%(m)s" %(s)s %(b)s %(M)sms "%(a)s"' &
 SERVER=$!
 INTERVIEWS=
 trap 'kill $WORKER $SERVER $INTERVIEWS 2>/dev/null || true' EXIT INT TERM
