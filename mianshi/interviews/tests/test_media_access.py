@@ -144,7 +144,24 @@ def test_a_range_in_the_middle_decrypts_only_the_blocks_that_cover_it(
     decryptions.clear()
     tail = client.get(url, HTTP_RANGE="bytes=-10")
     assert b"".join(tail.streaming_content) == MEDIA[-10:]
-    assert decryptions == [f"interviews.recording:{recording.pk}:2:end"]
+    last = storage.SealedRecording(recording.pk, recording.storage_path).layout.blocks - 1
+    assert decryptions == [f"interviews.recording:{recording.pk}:{last}:end"]
+
+
+def test_a_recording_sealed_in_4_mib_blocks_still_plays_by_range(
+    bw: BoardWorld, login: Any, monkeypatch: pytest.MonkeyPatch, decryptions: list[str]
+) -> None:
+    now = storage.BLOCK_BYTES
+    monkeypatch.setattr(storage, "BLOCK_BYTES", 4 * 1024 * 1024)  # the earlier format
+    recording = played(bw)
+    monkeypatch.setattr(storage, "BLOCK_BYTES", now)
+    assert storage.SealedRecording(recording.pk, recording.storage_path).layout.blocks == 3
+    first, last = 4 * 1024 * 1024 - 10, 4 * 1024 * 1024 + 9
+    response = login(bw.hr_sh).get(
+        f"/interviews/recordings/{recording.pk}/", HTTP_RANGE=f"bytes={first}-{last}"
+    )
+    assert b"".join(response.streaming_content) == MEDIA[first : last + 1]
+    assert len(decryptions) == 2
 
 
 def test_tampering_with_one_block_is_still_detected(
@@ -154,7 +171,7 @@ def test_tampering_with_one_block_is_still_detected(
     path = Path(settings.MEDIA_ROOT) / recording.storage_path
     sealed = bytearray(path.read_bytes())
     stride = storage.SealedRecording(recording.pk, recording.storage_path).layout.stride
-    sealed[len(storage.MAGIC) + 4 + BLOCK + 4 + 500] ^= 0x01  # inside block 1
+    sealed[len(storage.MAGIC) + stride + 4 + 500] ^= 0x01  # inside block 1
     path.write_bytes(bytes(sealed))
     opened = storage.SealedRecording(recording.pk, recording.storage_path)
     assert b"".join(opened.iter_range(10, 20)) == MEDIA[10:21]  # block 0 is intact
