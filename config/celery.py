@@ -10,6 +10,22 @@ app = Celery("mianshi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+def _time_limits() -> dict[str, dict[str, int]]:
+    """The work one candidate's recording causes stops at a time limit (M11): a soft limit
+    raises inside the task (its claim is given back), the hard one 60 s later kills it."""
+    from django.conf import settings
+
+    limits = {
+        "interviews.verify_recording": settings.VERIFY_TIME_LIMIT,
+        "interviews.check_answer": settings.QUALITY_CHECK_TIME_LIMIT,
+        "analysis.analyse_answer": settings.ANALYSIS_TIME_LIMIT,
+    }
+    return {name: {"soft_time_limit": s, "time_limit": s + 60} for name, s in limits.items()}
+
+
+app.conf.task_annotations = _time_limits()
+
 # Housekeeping that must happen even when no request triggers it (the worker runs with -B
 # in the demo; a deployment runs one `celery beat`): lost deliveries and feedback e-mails,
 # upload leftovers, stuck analysis runs.

@@ -227,20 +227,35 @@ def probe(path: PathLike) -> MediaInfo:
     )
 
 
-def load_audio(path: PathLike, *, sample_rate: int = 16000) -> np.ndarray:
-    """The first audio track as float32 mono at `sample_rate`; empty if there is no audio track."""
+def load_audio(
+    path: PathLike, *, sample_rate: int = 16000, max_seconds: float | None = None
+) -> np.ndarray:
+    """The first audio track as float32 mono at `sample_rate`; empty if there is no audio
+    track. With `max_seconds`, decoding stops there: memory is bounded by the cap, not by
+    the file (a hostile upload may be hours long)."""
+    limit = None if max_seconds is None else max(0, int(max_seconds * sample_rate))
     with _opened(path) as container, _watch_ffmpeg_log(path):
         if not container.streams.audio:
             return np.zeros(0, np.float32)
-        stream = container.streams.audio[0]
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
-        chunks: list[np.ndarray] = []
-        for frame in container.decode(stream):
-            chunks.extend(f.to_ndarray()[0] for f in resampler.resample(frame))
-        chunks.extend(f.to_ndarray()[0] for f in resampler.resample(None))
+        chunks = _decode_audio(container, sample_rate, limit)
     if not chunks:
         return np.zeros(0, np.float32)
-    return np.ascontiguousarray(np.concatenate(chunks), dtype=np.float32)
+    audio = np.concatenate(chunks)[:limit]
+    return np.ascontiguousarray(audio, dtype=np.float32)
+
+
+def _decode_audio(container: Any, sample_rate: int, limit: int | None) -> list[np.ndarray]:
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+    chunks: list[np.ndarray] = []
+    held = 0
+    for frame in container.decode(container.streams.audio[0]):
+        for piece in resampler.resample(frame):
+            chunks.append(piece.to_ndarray()[0])
+            held += chunks[-1].shape[0]
+        if limit is not None and held >= limit:
+            return chunks  # the rest is never decoded
+    chunks.extend(f.to_ndarray()[0] for f in resampler.resample(None))
+    return chunks
 
 
 def _target_size(width: int, height: int, max_width: int) -> tuple[int, int]:

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from interview_analysis import pipeline
+from interview_analysis.answer_gate import LightOnlyAnalyzer
 from interview_analysis.errors import MediaError, ModelMissingError
 from interview_analysis.types import AnswerReport, Question, RubricLevel
 from mianshi.accounts.roles import Cap
@@ -30,7 +31,6 @@ from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
 from mianshi.common.crypto import DecryptionError
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.models import Answer, Consent, ConsentKind, Recording, RecordingStatus
-from mianshi.interviews.services.quality import LightOnlyAnalyzer
 from mianshi.interviews.services.recordings import RecordingUnavailable, recording_open
 from mianshi.interviews.services.verification import session_flag
 from mianshi.organisations.scoping import require_cap

@@ -17,10 +17,10 @@ from django.utils import timezone
 from mianshi.interviews.models import (
     Answer,
     AnswerStatus,
-    QualityStatus,
     Recording,
     RecordingStatus,
 )
+from mianshi.interviews.services.quality import answers_quality_sweep
 from mianshi.interviews.services.recordings import uploads_purge
 from mianshi.interviews.services.verification import answer_settle, recording_give_up
 
@@ -32,8 +32,6 @@ VERIFY_OVERDUE = timedelta(minutes=10)
 VERIFY_STALE = timedelta(hours=1)
 # A verification whose worker died this often (killed, out of memory) is given up.
 VERIFY_MAX_CLAIMS = 3
-# A quality check takes minutes at most; a claim older than this lost its worker.
-CHECK_STALE = timedelta(minutes=30)
 
 
 def _stale_verifications(now: Any) -> QuerySet[Recording]:
@@ -71,14 +69,8 @@ def _requeue_verification(now: Any) -> int:
 def _requeue_quality(now: Any) -> int:
     from mianshi.interviews.tasks import check_answer
 
-    Answer.objects.filter(
-        quality_status=QualityStatus.CHECKING, quality_claimed_at__lt=now - CHECK_STALE
-    ).update(quality_status=QualityStatus.PENDING, quality_claimed_at=None)
-    pending = list(
-        Answer.objects.filter(
-            status=AnswerStatus.COMPLETE, quality_status=QualityStatus.PENDING
-        ).values_list("pk", flat=True)
-    )
+    # Stale claims (older than the check's time limit) come back; MAX_CLAIMS fail there.
+    pending = answers_quality_sweep(now=now)
     for pk in pending:
         transaction.on_commit(partial(check_answer.delay, pk))
     return len(pending)

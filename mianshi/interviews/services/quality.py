@@ -1,40 +1,35 @@
 """The server-side quality gate of a completed answer (F-45), run by `interviews.check_answer`.
 
-It reuses the engine as `interview_analysis.pipeline` does: probe, the audio track decoded
-once for levels and SNR, frames sampled for face visibility, a covered camera and blur, and
-`quality.assess` for the verdict. Frames are observed one at a time (streaming), so a long
-answer never holds its frames in memory. Without the candidate's biometric consent no face
-is searched for: only lighting and sharpness are measured and the report says so.
+The engine judges (`interview_analysis.answer_gate`: probe, audio levels and SNR, frames
+sampled for face visibility, a covered camera and blur, the verdict); this module decrypts
+the answer's segments one at a time for it, decides whether a face may be searched for (the
+candidate's biometric consent), stores the verdict in the candidate's and HR's language and
+flags the session on a FAIL, so HR can send a re-record invitation in one click.
 
-A FAIL flags the session, so HR can send a re-record invitation in one click.
+Bounded work (M11): decoding stops at the answer's time plus the grace, however long the
+files are; the check runs under Celery time limits, a claim older than the time limit is
+given back by `uploads_maintain`, and a check claimed MAX_CLAIMS times fails (audited,
+translated reason) instead of being re-run forever.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from interview_analysis import media, quality, vision
-from interview_analysis.backends.faces import (
-    BaseFaceAnalyzer,
-    FaceBox,
-    FrameObservation,
-    default_face_analyzer,
-    summarise,
-)
+from interview_analysis.answer_gate import GateResult, assess_segments
 from interview_analysis.errors import MediaError
-from interview_analysis.types import IntegritySignal, MediaInfo, QualityReport, VideoFeatures
+from interview_analysis.types import QualityReport
 from mianshi.common.crypto import DecryptionError
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.models import (
@@ -52,9 +47,9 @@ from mianshi.jobs.models import AnswerType
 
 logger = logging.getLogger(__name__)
 
-FRAME_EVERY_S = 0.5  # as the analysis pipeline samples
-MAX_FRAMES = 600  # long answers are sampled more sparsely, not at a higher cost
-FRAME_MAX_WIDTH = 640
+# A check that lost its worker this often (killed at the time limit, out of memory) is
+# given up instead of being re-run forever.
+MAX_CLAIMS = 3
 
 # The engine's issue codes, in the candidate's and HR's language.
 ISSUE_LABELS = {
@@ -70,6 +65,7 @@ ISSUE_LABELS = {
     "no_face": gettext_lazy("The face is not visible."),
     "blurred": gettext_lazy("The picture is blurred."),
     "unreadable": gettext_lazy("The recording could not be read."),
+    "not_checkable": gettext_lazy("The recording could not be checked after several attempts."),
 }
 
 
@@ -78,89 +74,20 @@ def issue_label(code: str) -> str:
     return str(ISSUE_LABELS.get(code, code))
 
 
-class LightOnlyAnalyzer(BaseFaceAnalyzer):
-    """Lighting and sharpness per frame, never a face search (no biometric consent)."""
-
-    name = "light-only"
-
-    def find_faces(self, rgb: np.ndarray, gray: np.ndarray) -> tuple[list[FaceBox], bool | None]:
-        return [], None
-
-
-@dataclass
-class _Collected:
-    """Audio, frame observations and stream facts gathered over an answer's segments."""
-
-    infos: list[MediaInfo] = field(default_factory=list)
-    audio: list[np.ndarray] = field(default_factory=list)
-    observations: list[FrameObservation] = field(default_factory=list)
-    elapsed_s: float = 0.0
-
-
-def _every_s(duration_s: float) -> float:
-    return max(FRAME_EVERY_S, duration_s / MAX_FRAMES)
-
-
-def _observe(
-    path: Any, info: MediaInfo, analyzer: BaseFaceAnalyzer, start: float
-) -> Iterator[FrameObservation]:
-    every = _every_s(info.duration_s)
-    for t, rgb in media.iter_frames(path, every_s=every, max_width=FRAME_MAX_WIDTH):
-        yield analyzer.observe_frame(rgb, start + t)
-
-
-def _collect(answer: Answer, recordings: list[Recording], analyzer: BaseFaceAnalyzer) -> _Collected:
-    got = _Collected()
-    video = answer.answer_type == AnswerType.VIDEO
+def _segments(recordings: list[Recording]) -> Iterator[Path]:
+    """Each recording decrypted to a temporary file while the engine reads it."""
     for recording in recordings:
         with recording_open(recording=recording) as path:
-            info = media.probe(path)
-            got.infos.append(info)
-            got.audio.append(media.load_audio(path) if info.has_audio else np.zeros(0, np.float32))
-            if video and info.has_video:
-                got.observations.extend(_observe(path, info, analyzer, got.elapsed_s))
-        got.elapsed_s += info.duration_s
-    return got
+            yield path
 
 
-def _combined(infos: list[MediaInfo]) -> MediaInfo:
-    """One MediaInfo for all segments: durations add up, the weakest picture counts."""
-    total = sum(i.duration_s for i in infos)
-    videos = [i for i in infos if i.has_video]
-    fps = sum(i.fps * i.duration_s for i in videos) / max(1e-9, sum(i.duration_s for i in videos))
-    return replace(
-        infos[0],
-        duration_s=round(total, 3),
-        has_audio=all(i.has_audio for i in infos),
-        has_video=bool(videos) and len(videos) == len(infos),
-        width=min((i.width for i in videos), default=0),
-        height=min((i.height for i in videos), default=0),
-        fps=round(fps, 3) if videos else 0.0,
-        video_frames=sum(i.video_frames for i in infos),
-    )
+def _assess(answer: Answer, recordings: list[Recording], biometric: bool) -> GateResult:
+    from mianshi.interviews.services.answers import answer_seconds_allowed
 
-
-def _step(observations: list[FrameObservation]) -> float:
-    times = [o.t for o in observations]
-    return float(np.median(np.diff(times))) if len(times) > 1 else FRAME_EVERY_S
-
-
-def _assess(
-    answer: Answer, recordings: list[Recording], biometric: bool
-) -> tuple[QualityReport, VideoFeatures | None, list[IntegritySignal], str]:
-    analyzer = default_face_analyzer() if biometric else LightOnlyAnalyzer()
-    got = _collect(answer, recordings, analyzer)
-    info = _combined(got.infos)
-    audio = np.concatenate(got.audio) if got.audio else np.zeros(0, np.float32)
-    video = summarise(got.observations) if got.observations else None
-    signals = vision.integrity_signals(got.observations, _step(got.observations))
-    thresholds = quality.Thresholds()
-    if not biometric:
-        # No face search was made: "no face" would be an artefact, not a finding.
-        thresholds = replace(thresholds, min_face_ratio=0.0)
-        signals = [s for s in signals if s.code == "camera_covered"]
-    report = quality.assess(info, audio, video, thresholds=thresholds)
-    return report, video, signals, analyzer.name
+    return assess_segments(
+        _segments(recordings), video=answer.answer_type == AnswerType.VIDEO,
+        biometric=biometric, max_seconds=answer_seconds_allowed(answer=answer),
+    )  # fmt: skip
 
 
 def _biometric_allowed(session_id: int) -> bool:
@@ -180,10 +107,8 @@ def _status(report: QualityReport) -> str:
     return QualityStatus.WARN if report.issues else QualityStatus.OK
 
 
-def _document(
-    report: QualityReport, video: VideoFeatures | None, signals: list[IntegritySignal],
-    face: str, segments: int,
-) -> dict[str, Any]:  # fmt: skip
+def _document(gate: GateResult, face: str, segments: int) -> dict[str, Any]:
+    report, video = gate.report, gate.video
     issues = [
         {"code": i.code, "severity": i.severity, "value": i.value, "threshold": i.threshold,
          "message": issue_label(i.code)}
@@ -194,19 +119,20 @@ def _document(
         "width": report.width, "height": report.height,
         "audio_level_dbfs": report.audio_level_dbfs, "snr_db": report.snr_db,
         "speech_ratio": report.speech_ratio, "duration_s": report.duration_s,
+        "analysed_s": gate.analysed_s,
         "face_visible_ratio": video.face_present_ratio if video and face == "done" else None,
         "dark_ratio": video.dark_ratio if video else None,
         "blur": video.blur if video else None,
         "frames_analysed": video.frames_analysed if video else 0,
         "face_analysis": face, "segments": segments,
-        "integrity": [{"code": s.code, "start": s.start, "end": s.end} for s in signals],
-        "checked_at": timezone.now().isoformat(),
+        "integrity": [{"code": s.code, "start": s.start, "end": s.end} for s in gate.signals],
+        "checked_at": timezone.now().isoformat(), "engine": gate.engine,
     }  # fmt: skip
 
 
-def _unreadable(segments: int) -> dict[str, Any]:
-    issue = {"code": "unreadable", "severity": "fail", "value": None, "threshold": None,
-             "message": issue_label("unreadable")}  # fmt: skip
+def _unreadable(segments: int, code: str = "unreadable") -> dict[str, Any]:
+    issue = {"code": code, "severity": "fail", "value": None, "threshold": None,
+             "message": issue_label(code)}  # fmt: skip
     return {"verdict": "needs_rerecord", "issues": [issue], "face_analysis": "none",
             "segments": segments, "checked_at": timezone.now().isoformat()}  # fmt: skip
 
@@ -217,8 +143,12 @@ def _claim(answer_id: int) -> datetime | None:
     `uploads_maintain`."""
     now = timezone.now()
     won = Answer.objects.filter(
-        pk=answer_id, status=AnswerStatus.COMPLETE, quality_status=QualityStatus.PENDING
-    ).update(quality_status=QualityStatus.CHECKING, quality_claimed_at=now)
+        pk=answer_id, status=AnswerStatus.COMPLETE, quality_status=QualityStatus.PENDING,
+        quality_claims__lt=MAX_CLAIMS,
+    ).update(
+        quality_status=QualityStatus.CHECKING, quality_claimed_at=now,
+        quality_claims=F("quality_claims") + 1,
+    )  # fmt: skip
     return now if won else None
 
 
@@ -256,15 +186,15 @@ def _check(answer: Answer, recordings: list[Recording]) -> str:
         return _store(answer, QualityStatus.FAIL, _unreadable(0), "unreadable")
     biometric = _biometric_allowed(answer.session_id)
     try:
-        report, video, signals, engine = _assess(answer, recordings, biometric)
+        gate = _assess(answer, recordings, biometric)
     except (MediaError, DecryptionError, RecordingUnavailable) as exc:
         logger.warning("answer %s: recordings unreadable for the quality check: %s", answer.pk, exc)
         return _store(answer, QualityStatus.FAIL, _unreadable(len(recordings)), "unreadable")
     face = "done" if biometric else "skipped_no_consent"
     if answer.answer_type != AnswerType.VIDEO:
         face = "not_video"
-    document = {**_document(report, video, signals, face, len(recordings)), "engine": engine}
-    return _store(answer, _status(report), document, report.verdict)
+    document = _document(gate, face, len(recordings))
+    return _store(answer, _status(gate.report), document, gate.report.verdict)
 
 
 @transaction.atomic
@@ -274,6 +204,12 @@ def _store(answer: Answer, status: str, document: dict[str, Any], verdict: str) 
     )
     if not stored:
         return "lost_claim"
+    _settled(answer, status, document)
+    return status
+
+
+def _settled(answer: Answer, status: str, document: dict[str, Any]) -> None:
+    """After a verdict: flag a FAIL for HR, audit, and hand a usable answer to analysis."""
     if status == QualityStatus.FAIL:
         codes = [i["code"] for i in document["issues"] if i["severity"] == "fail"]
         reason = _("Question %(n)s needs a re-recording: %(issues)s") % {
@@ -283,11 +219,50 @@ def _store(answer: Answer, status: str, document: dict[str, Any], verdict: str) 
     audit_record(
         actor="system", action="answer.quality_check", obj=answer,
         org_unit_id=answer.session.org_unit_id,
-        detail={"status": status, "issues": len(document["issues"])},
+        detail={"status": status, "issues": len(document["issues"]),
+                "claims": answer.quality_claims},
     )  # fmt: skip
     if status != QualityStatus.FAIL and answer.answer_type in (AnswerType.VIDEO, AnswerType.AUDIO):
         # Imported here: the analysis app builds on this module (no import cycle).
         from mianshi.analysis.services import analysis_enqueue
 
         analysis_enqueue(answer=answer)  # skips itself without AI consent; biometric read there
-    return status
+
+
+# --- housekeeping ----------------------------------------------------------------------------
+
+
+def quality_stale_after() -> timedelta:
+    """A claim older than this lost its worker: past the task's hard time limit (soft + 60 s)
+    with room to spare, so a slow check still running is never run twice."""
+    soft = settings.QUALITY_CHECK_TIME_LIMIT
+    return timedelta(seconds=max(2 * soft, soft + 120))
+
+
+@transaction.atomic
+def _give_up(answer_id: int) -> bool:
+    """A check claimed MAX_CLAIMS times without a verdict fails (conditional UPDATE)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        document = _unreadable(0, "not_checkable")
+    won = Answer.objects.filter(
+        pk=answer_id, quality_status=QualityStatus.PENDING, quality_claims__gte=MAX_CLAIMS
+    ).update(quality_status=QualityStatus.FAIL, quality=document, quality_claimed_at=None)
+    if won:
+        answer = Answer.objects.select_related("session").get(pk=answer_id)
+        with translation.override(settings.LANGUAGE_CODE):
+            _settled(answer, QualityStatus.FAIL, document)
+    return bool(won)
+
+
+def answers_quality_sweep(*, now: datetime) -> list[int]:
+    """Give back claims older than the time limit, fail checks claimed MAX_CLAIMS times;
+    the ids of the answers whose check is still to be run."""
+    Answer.objects.filter(
+        quality_status=QualityStatus.CHECKING, quality_claimed_at__lt=now - quality_stale_after()
+    ).update(quality_status=QualityStatus.PENDING, quality_claimed_at=None)
+    pending = Answer.objects.filter(
+        status=AnswerStatus.COMPLETE, quality_status=QualityStatus.PENDING
+    )
+    for answer_id in pending.filter(quality_claims__gte=MAX_CLAIMS).values_list("pk", flat=True):
+        _give_up(answer_id)
+    return list(pending.filter(quality_claims__lt=MAX_CLAIMS).values_list("pk", flat=True))
