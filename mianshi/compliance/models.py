@@ -14,9 +14,11 @@ class AuditEvent(models.Model):
     """
 
     at = models.DateTimeField(_("time"), db_index=True)
+    # PROTECT: the actor's id is hashed into the chain, so a user named in events is
+    # deactivated, never deleted (SET_NULL would rewrite those rows and break the chain).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -35,6 +37,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        # A polled read looks up the user's last read of the same action (services.audit_read).
+        indexes = [models.Index(fields=["actor", "action", "at"], name="audit_actor_action_at")]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 

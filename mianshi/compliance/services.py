@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -156,14 +157,45 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def audit_verify() -> tuple[bool, int | None]:
-    """Walk the chain oldest first; return (intact, id of the first broken event)."""
-    prev = ""
+@dataclass(frozen=True)
+class ChainReport:
+    """What `audit_chain_check` found; `head:count` is the anchor to store elsewhere."""
+
+    intact: bool
+    count: int  # events verified
+    head: str  # hash of the last verified event
+    broken_id: int | None = None  # the first altered event, if one is
+    problem: str = ""  # "event", "head" (newest events removed) or "anchor"
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.head}:{self.count}"
+
+
+def audit_chain_check(*, anchor: tuple[str, int] | None = None) -> ChainReport:
+    """Walk the chain oldest first, up to and past the stored head, and through `anchor`.
+
+    The hash is unkeyed on purpose: anyone may verify with no secret to guard. A database
+    writer could recompute the whole chain and the head; an anchor (head hash and count)
+    printed by `audit_verify` and stored outside the database detects that rewrite.
+    """
+    stored_head = AuditChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first()
+    prev, count, head_seen, anchored = "", 0, not stored_head, anchor is None
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.prev_hash != prev or event_hash(event) != event.hash:
-            return False, event.pk
-        prev = event.hash
-    return True, None
+            return ChainReport(False, count, prev, event.pk, "event")
+        prev, count = event.hash, count + 1
+        head_seen = head_seen or prev == stored_head  # later events: appended meanwhile
+        anchored = anchored or (anchor is not None and anchor == (prev, count))
+    if not head_seen:
+        return ChainReport(False, count, prev, None, "head")
+    return ChainReport(anchored, count, prev, None, "" if anchored else "anchor")
+
+
+def audit_verify() -> tuple[bool, int | None]:
+    """(intact, id of the first broken event); see audit_chain_check."""
+    report = audit_chain_check()
+    return report.intact, report.broken_id
 
 
 def changed(instance: models.Model, data: dict[str, Any]) -> list[str]:
