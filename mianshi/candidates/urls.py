@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("<int:pk>/edit/", views.candidate_edit, name="candidate_edit"),
     path("<int:pk>/delete/", views.candidate_delete, name="candidate_delete"),
+    path("<int:pk>/erase/", views.candidate_erase, name="candidate_erase"),
     path("<int:pk>/resume/", views.resume_download, name="resume_download"),
     path("<int:pk>/resume/upload/", views.resume_upload, name="resume_upload"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),

@@ -31,6 +31,7 @@ from mianshi.candidates.forms import (
 from mianshi.candidates.pipeline import Stage
 from mianshi.candidates.responses import attachment, csv_response
 from mianshi.common.errors import DomainError
+from mianshi.compliance import erasure
 from mianshi.compliance.services import audit_read
 from mianshi.organisations.scoping import has_cap
 
@@ -188,6 +189,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ids": sel.identifiers(candidate=candidate, full=detail["full_identifiers"]),
             "jobs": sel.jobs_for_applications(user=request.user).filter(status="open"),
             "interviewers": sel.interviewers_for(user=request.user),
+            "can_erase": erasure.offers_erasure(request.user, candidate),
             "note_form": NoteForm(),
             "tag_form": TagForm(),
             "resume_form": ResumeForm(),
@@ -222,6 +224,28 @@ def candidate_delete(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: svc.candidate_delete(actor=request.user, candidate=candidate),
         _("Candidate deleted."),
     )
+
+
+@login_required
+def candidate_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase a candidate with every interview and stored file (HR admins, confirmed)."""
+    candidate = sel.candidate_for_write(user=request.user, pk=pk)
+    if not erasure.offers_erasure(request.user, candidate):
+        raise PermissionDenied
+    errors: list[str] = []
+    reason = request.POST.get("reason", "")
+    if request.method == "POST" and "confirm" not in request.POST:
+        errors.append(_("Tick the box to confirm the erasure."))
+    elif request.method == "POST":
+        try:
+            erasure.candidate_erase(actor=request.user, candidate=candidate, reason=reason)
+        except ValidationError as exc:
+            errors += exc.messages
+        else:
+            messages.success(request, _("Candidate erased with all interviews and files."))
+            return redirect("candidates:candidate_list")
+    context = {"candidate": candidate, "errors": errors, "reason": reason}
+    return render(request, "candidates/candidate_erase.html", context)
 
 
 @login_required

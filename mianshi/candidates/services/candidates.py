@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mianshi.accounts.roles import Cap
@@ -236,12 +237,28 @@ def candidate_update(*, actor: Any, candidate: Candidate, data: Mapping[str, Any
     return candidate
 
 
+def _refuse_interviewed(candidate: Candidate) -> None:
+    """Interviews, ratings and decisions are records to keep (F-101), and their media lies
+    in storage the cascade never reaches (review M5): only the erasure path removes them."""
+    interviewed = Q(interview_sessions__isnull=False) | Q(decisions__isnull=False)
+    if candidate.applications.filter(interviewed).exists():
+        raise Conflict(
+            _(
+                "This candidate has interviews on record (recordings, ratings or decisions), "
+                "so they cannot simply be deleted. An HR admin can erase the candidate, "
+                "which also deletes the recordings and files."
+            )
+        )
+
+
 @transaction.atomic
 def candidate_delete(*, actor: Any, candidate: Candidate) -> None:
-    """Delete a candidate with its applications, history, notes and résumé file."""
+    """Delete a candidate entered by mistake, with its applications, history, notes and
+    résumé file; one with interviews on record is refused (they are erased instead)."""
     from mianshi.candidates.services.resumes import delete_stored_file
 
     require_manage(actor, candidate.org_unit_id)
+    _refuse_interviewed(candidate)
     audit_record(
         actor=actor,
         action="candidate.delete",
