@@ -52,7 +52,11 @@ OPEN_FOR_UPLOAD = frozenset(
 FINISHED = frozenset(
     {RecordingStatus.COMPLETE, RecordingStatus.VERIFYING, RecordingStatus.VERIFIED}
 )
-LINK_CLOSED = frozenset({InvitationStatus.REVOKED, InvitationStatus.SUPERSEDED})
+# A revoked link refuses every upload request. A re-invite supersedes a link but does not
+# throw away what its candidate recorded: its uploads finish as a completed link's do (M6).
+LINK_CLOSED = frozenset({InvitationStatus.REVOKED})
+# Links whose answers may still create uploads after expiry (the answer's state decides).
+LINK_DONE = frozenset({InvitationStatus.COMPLETED, InvitationStatus.SUPERSEDED})
 # last_data_at is for the live board: a write every few seconds per session is plenty.
 DATA_SEEN_EVERY = timedelta(seconds=5)
 # Container types MediaRecorder produces (WebM streams; MP4 from Safari as whole files).
@@ -154,9 +158,12 @@ def media_type(filetype: str) -> str:
 
 
 def _check_link(invitation: Invitation) -> None:
-    # A completed interview may still create the upload of an answer waiting for it (a
-    # Safari whole-file upload after a network drop); the answer's state decides below.
-    if invitation.status in LINK_CLOSED or invitation.is_expired:
+    # A completed or superseded interview may still create the upload of an answer waiting
+    # for it (a Safari whole-file upload after a network drop), also once the link has
+    # expired: the answer's state decides below.
+    if invitation.status in LINK_CLOSED:
+        raise UploadGone(_("This interview link is no longer valid."))
+    if invitation.is_expired and invitation.status not in LINK_DONE:
         raise UploadGone(_("This interview link is no longer valid."))
 
 
@@ -216,6 +223,9 @@ def recording_create(
         raise UploadTooLarge(_("The recording is larger than the allowed maximum."))
     kind = media_type(content_type)
     answer = _open_answer(invitation, (position, attempt, segment, mode))
+    if invitation.status == InvitationStatus.SUPERSEDED and answer.finished_at is None:
+        # What is recorded from now on belongs to the new link.
+        raise UploadGone(_("This interview link is no longer valid."))
     _replace_empty_twin(answer, attempt, segment)
     budget = _byte_budget(answer, attempt, segment, length)
     recording = Recording.objects.create(
@@ -395,7 +405,11 @@ def uploads_purge(*, now: datetime | None = None) -> dict[str, int]:
     expired_ids = list(expired.values_list("pk", flat=True))
     with translation.override(settings.LANGUAGE_CODE):
         reason = _("The upload was not finished before it expired.")
-    Recording.objects.filter(pk__in=expired_ids).update(status=RecordingStatus.FAILED, error=reason)
+    # Conditioned again: a PATCH that completed the upload meanwhile (PostgreSQL reads
+    # committed rows between the two statements) must not be turned into a failure.
+    failed = Recording.objects.filter(
+        pk__in=expired_ids, status=RecordingStatus.UPLOADING, expires_at__lte=now
+    ).update(status=RecordingStatus.FAILED, error=reason)
     # A FAILED recording was never playable: its chunks are all anyone can look at, so
     # they stay for FAILED_UPLOAD_KEEP_DAYS after the upload expired (review M7).
     failed_until = now - timedelta(days=settings.FAILED_UPLOAD_KEEP_DAYS)
@@ -407,7 +421,7 @@ def uploads_purge(*, now: datetime | None = None) -> dict[str, int]:
     removed = _drop_chunks(list(dead.values_list("pk", flat=True).distinct()))
     if answer_ids:
         transaction.on_commit(lambda: _settle_later(answer_ids))
-    return {"expired": len(expired_ids), "chunks_removed": removed}
+    return {"expired": failed, "chunks_removed": removed}
 
 
 def _settle_later(answer_ids: set[int]) -> None:

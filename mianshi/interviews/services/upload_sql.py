@@ -31,8 +31,9 @@ from django.utils.dateparse import parse_datetime
 from mianshi.interviews.models import Chunk, InterviewSession, Recording, RecordingStatus
 from mianshi.invitations.models import Invitation, InvitationStatus
 
-# Links in these states refuse every upload request (410).
-CLOSED_LINKS = (InvitationStatus.REVOKED, InvitationStatus.SUPERSEDED)
+# Links in these states refuse every upload request (410). A superseded link is not one of
+# them: the answers its candidate already recorded still finish uploading (review M6).
+CLOSED_LINKS = (InvitationStatus.REVOKED,)
 
 
 def _q(name: str) -> str:
@@ -63,9 +64,10 @@ def _claim(vendor: str, n: dict[str, str], rec: str, ses: str, inv: str) -> str:
     """Move the offset; the new length/status are computed from the OLD row (SET semantics).
 
     Params: new_offset, size, now, declared ×2, new_offset, complete, uploading, id,
-    offset, uploading, now, declared ×4, new_offset ×2, token hash, closed ×2.
+    offset, uploading, now, declared ×4, new_offset ×2, token hash, one per CLOSED_LINKS.
     """
     length = f"COALESCE({n['r.length']}, %s)"
+    closed = ", ".join(["%s"] * len(CLOSED_LINKS))
     # SQLite's RETURNING names only the updated table's columns, unqualified.
     returning = f"{n['r.session']}, {n['r.status']}, {n['r.expires_at']}"
     if vendor == "postgresql":
@@ -82,7 +84,7 @@ def _claim(vendor: str, n: dict[str, str], rec: str, ses: str, inv: str) -> str:
         f"AND ({length} IS NULL OR {length} >= %s) "
         f"AND (r.{n['r.byte_budget']} IS NULL OR r.{n['r.byte_budget']} >= %s) "
         f"AND s.{n['s.id']} = r.{n['r.session']} AND i.{n['i.id']} = s.{n['s.invitation']} "
-        f"AND i.{n['i.hash']} = %s AND i.{n['i.status']} NOT IN (%s, %s) "
+        f"AND i.{n['i.hash']} = %s AND i.{n['i.status']} NOT IN ({closed}) "
         f"RETURNING {returning}"
     )
 

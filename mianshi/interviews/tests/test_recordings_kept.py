@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -18,11 +19,27 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from mianshi.interviews.models import Chunk, InterviewSession, Recording, RecordingStatus
-from mianshi.interviews.services import maintenance
+from mianshi.candidates.tests.factories import make_application, make_candidate
+from mianshi.interviews.models import (
+    AnswerStatus,
+    Chunk,
+    InterviewSession,
+    Recording,
+    RecordingStatus,
+    SessionState,
+)
+from mianshi.interviews.services import (
+    ReportedRecording,
+    answer_finish,
+    maintenance,
+    recordings,
+    session_open,
+)
 from mianshi.interviews.services.maintenance import uploads_maintain
 from mianshi.interviews.services.verification import recording_verify
 from mianshi.interviews.tests import upload_world as uw
+from mianshi.invitations.models import Invitation, InvitationStatus
+from mianshi.invitations.services import invitation_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_env")]
 
@@ -149,3 +166,113 @@ def test_chunks_of_a_failed_recording_are_kept_for_the_retention_period(
         uploads_maintain(now=recording.expires_at + dt.timedelta(days=30, minutes=1))
     assert not Chunk.objects.filter(recording=recording).exists()
     assert not any((Path(settings.MEDIA_ROOT) / n).exists() for n in names)
+
+
+# --- L6: the purge fails only what is still unfinished; a finished candidate's upload ---------
+
+
+def test_an_upload_completing_while_the_purge_runs_is_not_failed(
+    take: uw.Take, good_webm: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = Client()
+    url = uw.create(client, take)["Location"]
+    half = len(good_webm) // 2
+    assert uw.patch(client, url, 0, good_webm[:half]).status_code == 204
+    recording = Recording.objects.get()
+    Recording.objects.filter(pk=recording.pk).update(
+        expires_at=timezone.now() + dt.timedelta(minutes=1)
+    )
+    real_override = recordings.translation.override
+
+    def last_patch_lands_meanwhile(language: str) -> Any:
+        # The purge has picked the upload as expired; the final PATCH commits just now.
+        last = uw.patch(client, url, half, good_webm[half:], final_length=len(good_webm))
+        assert last.status_code == 204
+        return real_override(language)
+
+    monkeypatch.setattr(recordings.translation, "override", last_patch_lands_meanwhile)
+    purged = recordings.uploads_purge(now=recording.expires_at + dt.timedelta(seconds=1))
+    monkeypatch.undo()
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.COMPLETE and not recording.error
+    assert purged["expired"] == 0
+    assert sum(Chunk.objects.filter(recording=recording).values_list("length", flat=True)) == len(
+        good_webm
+    )
+    assert recording_verify(recording_id=recording.pk) == "verified"
+
+
+def test_a_finished_candidate_may_create_a_pending_upload_after_the_link_expired(
+    take: uw.Take, good_webm: bytes
+) -> None:
+    client = Client()
+    whole = {"mode": "whole"}
+    first = uw.create(client, take, length=len(good_webm), **whole)
+    assert first.status_code == 201
+    recording = Recording.objects.get()
+    answer_finish(
+        session=take.session, position=1, attempt=1,
+        recordings=[ReportedRecording(id=recording.pk, duration_ms=4000)],
+    )  # fmt: skip
+    # The candidate finished the interview; the network dropped before the file was sent,
+    # and the link expired meanwhile.
+    InterviewSession.objects.filter(pk=take.session.pk).update(state=SessionState.UPLOADING)
+    Invitation.objects.filter(pk=take.invitation.pk).update(
+        status=InvitationStatus.COMPLETED, expires_at=hours_ago(1)
+    )
+    again = uw.create(client, take, length=len(good_webm), **whole)
+    assert again.status_code == 201, again.content
+    url = again["Location"]
+    assert uw.patch(client, url, 0, good_webm, final_length=len(good_webm)).status_code == 204
+    recording = Recording.objects.get(pk=url.rsplit("/", 1)[-1])
+    assert recording_verify(recording_id=recording.pk) == "verified"
+
+
+def test_an_expired_link_still_cannot_start_an_upload(take: uw.Take) -> None:
+    Invitation.objects.filter(pk=take.invitation.pk).update(expires_at=hours_ago(1))
+    assert uw.create(Client(), take).status_code == 410
+
+
+# --- M6: a re-invite does not throw away the answers still uploading -------------------------
+
+
+def reachable_take(world: uw.World) -> uw.Take:
+    """A candidate with an e-mail address (a re-invite is sent), recording question 1."""
+    candidate = make_candidate(world.hr, world.org.sh, name="李四", email="lisi@example.com")
+    application = make_application(world.hr, candidate, world.job)
+    invitation, token = invitation_create(actor=world.hr, application=application)
+    take = uw.Take(token, invitation, session_open(invitation=invitation), world.hr)
+    uw.start_recording(take, 1)
+    return take
+
+
+def test_a_reinvite_during_an_upload_lets_the_recorded_answer_finish(
+    world: uw.World, good_webm: bytes, api_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    take = reachable_take(world)
+    client = Client()
+    url = uw.create(client, take)["Location"]
+    half = len(good_webm) // 2
+    assert uw.patch(client, url, 0, good_webm[:half]).status_code == 204
+    recording = Recording.objects.get()
+    answer_finish(
+        session=take.session, position=1, attempt=1,
+        recordings=[ReportedRecording(id=recording.pk, duration_ms=4000)],
+    )  # fmt: skip
+    # The candidate's network drops with half the answer sent; HR re-invites meanwhile.
+    application_id = take.invitation.application_id
+    created = api_for(take.hr).post("/invitations/reinvite", {"application_id": application_id})
+    assert created.status_code == 201, created.content
+    assert Invitation.objects.get(pk=take.invitation.pk).status == InvitationStatus.SUPERSEDED
+    # Back online, the browser resumes where the server says and sends the rest.
+    head = client.head(url, headers=uw.tus_headers())
+    assert head.status_code == 200 and head["Upload-Offset"] == str(half)
+    with django_capture_on_commit_callbacks(execute=True):
+        last = uw.patch(client, url, half, good_webm[half:], final_length=len(good_webm))
+    assert last.status_code == 204, last.content
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.VERIFIED, recording.error
+    assert recording.media_info["upload_sha256"] == hashlib.sha256(good_webm).hexdigest()
+    assert take.answer(1).status == AnswerStatus.COMPLETE
+    # A superseded link still cannot start anything new on a question not waiting for it.
+    assert uw.create(client, take, position=2).status_code in (409, 410)

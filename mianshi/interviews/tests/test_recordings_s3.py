@@ -17,10 +17,18 @@ from moto.server import ThreadedMotoServer
 
 from config import settings as config_settings
 from mianshi.interviews.models import Chunk, Recording, RecordingStatus
-from mianshi.interviews.services import recording_open, remux, remux_stored, storage
+from mianshi.interviews.services import (
+    ReportedRecording,
+    answer_finish,
+    recording_open,
+    remux,
+    remux_stored,
+    storage,
+)
 from mianshi.interviews.services.maintenance import uploads_maintain
 from mianshi.interviews.services.verification import recording_verify
 from mianshi.interviews.tests import upload_world as uw
+from mianshi.invitations.services import invitation_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_env")]
 BUCKET = "mianshi-recordings-test"
@@ -187,3 +195,26 @@ def test_two_verifications_of_one_recording_on_s3_leave_one_playable_object(
     assert plays(recording) == recording.sha256
     # One object, the verified recording: the loser deleted only its own copy.
     assert keys(bucket) == [recording.storage_path]
+
+
+def test_a_new_invitation_during_an_upload_on_s3_loses_no_chunk(
+    bucket: Any, take: uw.Take, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    data = uw.answer_webm(tmp_path / "answer.webm", 4.0)
+    client = Client()
+    url = uw.create(client, take)["Location"]
+    half = len(data) // 2
+    assert uw.patch(client, url, 0, data[:half]).status_code == 204
+    recording = Recording.objects.get()
+    answer_finish(
+        session=take.session, position=1, attempt=1,
+        recordings=[ReportedRecording(id=recording.pk, duration_ms=4000)],
+    )  # fmt: skip
+    invitation_create(actor=take.hr, application=take.invitation.application)  # supersedes
+    with django_capture_on_commit_callbacks(execute=True):
+        last = uw.patch(client, url, half, data[half:], final_length=len(data))
+    assert last.status_code == 204, last.content
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.VERIFIED, recording.error
+    assert recording.media_info["upload_sha256"] == hashlib.sha256(data).hexdigest()
+    assert keys(bucket) == [recording.storage_path] and plays(recording) == recording.sha256

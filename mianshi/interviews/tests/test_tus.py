@@ -245,15 +245,31 @@ def test_expired_upload_is_410(take: uw.Take) -> None:
     assert offset_of(url) == 10
 
 
-def test_revoked_or_superseded_link_is_410(take: uw.Take) -> None:
+def test_revoked_link_is_410(take: uw.Take) -> None:
     client = Client()
     url = created(client, take)
-    for status in (InvitationStatus.REVOKED, InvitationStatus.SUPERSEDED):
-        take.invitation.__class__.objects.filter(pk=take.invitation.pk).update(status=status)
-        assert uw.patch(client, url, 0, b"r").status_code == 410
-        assert head(client, url).status_code == 410
-        assert uw.create(client, take).status_code == 410
+    take.invitation.__class__.objects.filter(pk=take.invitation.pk).update(
+        status=InvitationStatus.REVOKED
+    )
+    assert uw.patch(client, url, 0, b"r").status_code == 410
+    assert head(client, url).status_code == 410
+    assert uw.create(client, take).status_code == 410
     assert offset_of(url) == 0 and not Chunk.objects.exists()
+
+
+def test_a_superseded_link_finishes_its_uploads_but_starts_no_new_recording(
+    take: uw.Take,
+) -> None:
+    """A re-invite must not throw away what was recorded (review M6); new takes go to the
+    new link."""
+    client = Client()
+    url = created(client, take)
+    take.invitation.__class__.objects.filter(pk=take.invitation.pk).update(
+        status=InvitationStatus.SUPERSEDED
+    )
+    assert uw.create(client, take).status_code == 410
+    assert uw.patch(client, url, 0, b"r").status_code == 204
+    assert head(client, url).status_code == 200 and offset_of(url) == 1
 
 
 def test_expired_link_refuses_new_uploads_but_finishes_started_ones(take: uw.Take) -> None:
