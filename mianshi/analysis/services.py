@@ -30,7 +30,8 @@ from mianshi.accounts.roles import Cap
 from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
 from mianshi.common.crypto import DecryptionError
 from mianshi.compliance.services import audit_record
-from mianshi.interviews.models import Answer, Consent, ConsentKind, Recording, RecordingStatus
+from mianshi.interviews.consents import consent_given
+from mianshi.interviews.models import Answer, ConsentKind, Recording, RecordingStatus
 from mianshi.interviews.services.recordings import RecordingUnavailable, recording_open
 from mianshi.interviews.services.verification import session_flag
 from mianshi.organisations.scoping import require_cap
@@ -51,16 +52,6 @@ def pipeline_version() -> str:
         return f"interview_analysis {version('mianshi')}"
     except PackageNotFoundError:
         return "interview_analysis"
-
-
-def _latest_consent(session_id: int, kind: str) -> bool:
-    latest = (
-        Consent.objects.filter(session_id=session_id, kind=kind)
-        .order_by("-at", "-id")
-        .values_list("granted", flat=True)
-        .first()
-    )
-    return bool(latest)
 
 
 def _refresh_scores_on_commit(session_id: int) -> None:
@@ -86,10 +77,10 @@ def analysis_enqueue(*, answer: Answer, actor: Any = None, reason: str = "") -> 
     AnalysisRun.objects.filter(answer=answer, is_current=True).update(is_current=False)
     run = AnalysisRun.objects.create(
         answer=answer, attempt=answer.attempt, reason=reason[:200],
-        face_analysis=_latest_consent(answer.session_id, ConsentKind.BIOMETRIC),
+        face_analysis=consent_given(answer.session_id, ConsentKind.BIOMETRIC),
         pipeline_version=pipeline_version(),
     )  # fmt: skip
-    if not _latest_consent(answer.session_id, ConsentKind.AI_ANALYSIS):
+    if not consent_given(answer.session_id, ConsentKind.AI_ANALYSIS):
         run.status, run.finished_at = RunStatus.SKIPPED, timezone.now()
         run.error = _("The candidate did not consent to AI analysis; a person reviews it.")
         run.save(update_fields=["status", "finished_at", "error"])

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from mianshi.interviews.consents import consents_latest
 from mianshi.interviews.errors import LinkClosed, LinkUnknown
 from mianshi.interviews.flow import CHUNK_MS, remaining_ms, retakes_left, spec_of
 from mianshi.interviews.models import (
     INTEGRITY_KINDS,
     Answer,
-    Consent,
     InterviewSession,
     Phase,
     Recording,
@@ -106,10 +106,7 @@ def candidate_current_answer(session: InterviewSession) -> Answer | None:
 
 def candidate_consents(session: InterviewSession) -> dict[str, bool]:
     """Kind → the latest decision (kinds never decided are absent)."""
-    given: dict[str, bool] = {}
-    for consent in Consent.objects.filter(session=session).order_by("at", "id"):
-        given[consent.kind] = consent.granted
-    return given
+    return {kind: consent.granted for kind, consent in consents_latest(session).items()}
 
 
 def candidate_state(

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from mianshi.candidates.models import Application
 from mianshi.candidates.selectors import visible_applications
+from mianshi.interviews.consents import consents_latest
 from mianshi.interviews.flow import spec_of
 from mianshi.interviews.models import (
     INTEGRITY_KINDS,
@@ -126,9 +127,7 @@ def answer_panel(answer: Answer) -> AnswerPanel:
 
 def session_panel(session: InterviewSession) -> SessionPanel:
     """The panel of one session loaded through `application_sessions` or `session_detail`."""
-    consents: dict[str, bool] = {}
-    for consent in session.consents.all():
-        consents[consent.kind] = consent.granted  # the latest decision wins
+    consents = {kind: c.granted for kind, c in consents_latest(session).items()}
     return SessionPanel(
         session=session,
         answers=[answer_panel(a) for a in session.answers.all()],
@@ -141,9 +140,13 @@ def session_panel(session: InterviewSession) -> SessionPanel:
 
 
 def recording_for_playback(*, user: Any, pk: Any) -> Recording:
-    """A verified recording of a visible application, or 404 (nothing else is played)."""
+    """A verified recording of a visible application that counts for its answer, or 404.
+
+    A take the candidate discarded for a retake is played to nobody, HR included: the
+    candidate was promised that only the kept take is assessed (its file is deleted too).
+    """
     qs = Recording.objects.filter(
-        session__in=sessions_visible(user), status=RecordingStatus.VERIFIED
+        session__in=sessions_visible(user), status=RecordingStatus.VERIFIED, is_current=True
     ).select_related("session", "answer")
     return get_object_or_404(qs, pk=pk)
 

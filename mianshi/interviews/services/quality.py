@@ -32,10 +32,10 @@ from interview_analysis.errors import MediaError
 from interview_analysis.types import QualityReport
 from mianshi.common.crypto import DecryptionError
 from mianshi.compliance.services import audit_record
+from mianshi.interviews.consents import consent_given
 from mianshi.interviews.models import (
     Answer,
     AnswerStatus,
-    Consent,
     ConsentKind,
     QualityStatus,
     Recording,
@@ -88,17 +88,6 @@ def _assess(answer: Answer, recordings: list[Recording], biometric: bool) -> Gat
         _segments(recordings), video=answer.answer_type == AnswerType.VIDEO,
         biometric=biometric, max_seconds=answer_seconds_allowed(answer=answer),
     )  # fmt: skip
-
-
-def _biometric_allowed(session_id: int) -> bool:
-    """The latest biometric consent of the session; none given means no face analysis."""
-    latest = (
-        Consent.objects.filter(session_id=session_id, kind=ConsentKind.BIOMETRIC)
-        .order_by("-at", "-id")
-        .values_list("granted", flat=True)
-        .first()
-    )
-    return bool(latest)
 
 
 def _status(report: QualityReport) -> str:
@@ -184,7 +173,7 @@ def answer_quality_check(*, answer_id: int) -> str:
 def _check(answer: Answer, recordings: list[Recording]) -> str:
     if not recordings:
         return _store(answer, QualityStatus.FAIL, _unreadable(0), "unreadable")
-    biometric = _biometric_allowed(answer.session_id)
+    biometric = consent_given(answer.session_id, ConsentKind.BIOMETRIC)
     try:
         gate = _assess(answer, recordings, biometric)
     except (MediaError, DecryptionError, RecordingUnavailable) as exc:

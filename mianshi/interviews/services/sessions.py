@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from mianshi.candidates.pipeline import Stage
 from mianshi.compliance.services import audit_record
+from mianshi.interviews.consents import consent_given
 from mianshi.interviews.errors import OutOfOrder
 from mianshi.interviews.flow import answer_type_of
 from mianshi.interviews.models import (
@@ -193,13 +194,7 @@ def session_consent(
 
 def recording_consented(session: InterviewSession) -> bool:
     """Whether the latest recording decision is a yes."""
-    latest = (
-        Consent.objects.filter(session=session, kind=ConsentKind.RECORDING)
-        .order_by("-at", "-id")
-        .values_list("granted", flat=True)
-        .first()
-    )
-    return bool(latest)
+    return consent_given(session.pk, ConsentKind.RECORDING)
 
 
 @transaction.atomic

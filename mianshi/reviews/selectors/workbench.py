@@ -20,6 +20,7 @@ from mianshi.analysis.models import AnalysisRun
 from mianshi.candidates.models import Application, Candidate
 from mianshi.candidates.selectors import visible_applications, visible_via_application
 from mianshi.common.pagination import DB_ID_MAX
+from mianshi.interviews.consents import consents_latest
 from mianshi.interviews.models import (
     Answer,
     Consent,
@@ -216,10 +217,7 @@ def _anomaly(flag: Any) -> dict[str, Any]:
 
 def latest_consents(session: InterviewSession) -> list[Consent]:
     """The latest decision per consent kind, with its time and notice version."""
-    latest: dict[str, Consent] = {}
-    for consent in session.consents.all():
-        latest[consent.kind] = consent
-    return list(latest.values())
+    return list(consents_latest(session).values())
 
 
 def other_applications(*, user: Any, application: Application) -> list[OtherApplication]:
