@@ -35,7 +35,7 @@ _BROKEN_MARKERS = (
     "error reading",
     "partial file",
 )
-_CONTAINERS = {"matroska,webm": "webm", "mov,mp4,m4a,3gp,3g2,mj2": "mp4"}
+_CONTAINERS = {"matroska,webm": "webm", "mov,mp4,m4a,3gp,3g2,mj2": "mp4", "matroska": "webm"}
 
 
 @dataclass
@@ -57,6 +57,36 @@ def _fail(path: PathLike, problem: str) -> MediaError:
     return MediaError(f"{Path(path).name}: {problem}")
 
 
+# QuickTime/MP4 files open with one of these boxes (Safari writes `ftyp` first).
+_MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
+# Only local files: no network, no nested protocols (review L8).
+_INPUT_OPTIONS = {"protocol_whitelist": "file"}
+
+
+def _allowed_format(head: bytes) -> str | None:
+    """The demuxer for a recorder's container, named from the file's first bytes (None for
+    anything else: playlists, concat lists and every other FFmpeg demuxer stay closed)."""
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "matroska"  # WebM too
+    if head[4:8] in _MP4_BOXES:
+        return "mp4"
+    if head.startswith(b"OggS"):
+        return "ogg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
+    return None
+
+
+def open_input(path: PathLike) -> Any:
+    """An untrusted media file opened as the container its bytes say, file protocol only;
+    MediaError for any other content. The caller closes it (it is a context manager)."""
+    with Path(path).open("rb") as fh:
+        fmt = _allowed_format(fh.read(12))
+    if fmt is None:
+        raise _fail(path, "not a readable media file (not WebM, MP4, Ogg or WAV)")
+    return av.open(str(path), format=fmt, options=_INPUT_OPTIONS, metadata_errors="ignore")
+
+
 @contextmanager
 def _opened(path: PathLike) -> Iterator[Any]:
     """Open a media file, turning every way of not being media into a MediaError."""
@@ -66,7 +96,7 @@ def _opened(path: PathLike) -> Iterator[Any]:
     if p.stat().st_size == 0:
         raise _fail(path, "the file is empty (0 bytes)")
     try:
-        container = av.open(str(p), metadata_errors="ignore")
+        container = open_input(p)
     except av.error.FFmpegError as exc:
         raise _fail(path, f"not a readable media file ({exc.strerror or exc})") from exc
     try:
@@ -194,7 +224,7 @@ def probe(path: PathLike) -> MediaInfo:
     """What the file really holds; durations and fps measured from packet timestamps."""
     with _opened(path) as container, _watch_ffmpeg_log(path):
         _check_wav_size(path)
-        if container.format.name == "matroska,webm":
+        if container.format.name in ("matroska,webm", "matroska"):
             _check_webm_complete(path)
         video = container.streams.video[0] if container.streams.video else None
         audio = container.streams.audio[0] if container.streams.audio else None

@@ -77,7 +77,7 @@ def stream_copy(
     """Copy every audio and video packet of `source` into a new `fmt` file at `target`;
     returns what was copied per stream type."""
     spans: dict[str, Span] = {}
-    with av.open(str(source), metadata_errors="ignore") as src:
+    with media.open_input(source) as src:
         wanted = [s for s in src.streams if s.type in ("audio", "video")]
         with av.open(str(target), "w", format=fmt, options=options) as out:
             mapping = {s.index: out.add_stream_from_template(s) for s in wanted}
@@ -93,7 +93,7 @@ def stream_copy(
 def stream_spans(path: Path) -> dict[str, Span]:
     """Per stream type, the packets a file holds (demuxed, not decoded: cheap)."""
     spans: dict[str, Span] = {}
-    with av.open(str(path), metadata_errors="ignore") as container:
+    with media.open_input(path) as container:
         wanted = [s for s in container.streams if s.type in ("audio", "video")]
         for packet in container.demux(*wanted):
             _track(spans, packet)
@@ -101,7 +101,7 @@ def stream_spans(path: Path) -> dict[str, Span]:
 
 
 def _header_duration(path: Path) -> float | None:
-    with av.open(str(path), metadata_errors="ignore") as container:
+    with media.open_input(path) as container:
         duration = container.duration
     return None if duration is None else duration / av.time_base
 
