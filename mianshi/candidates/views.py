@@ -30,8 +30,8 @@ from mianshi.candidates.forms import (
 )
 from mianshi.candidates.pipeline import Stage
 from mianshi.candidates.responses import attachment, csv_response
+from mianshi.candidates.services import erasure
 from mianshi.common.errors import DomainError
-from mianshi.compliance import erasure
 from mianshi.compliance.services import audit_read
 from mianshi.organisations.scoping import has_cap
 

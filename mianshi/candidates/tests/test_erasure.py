@@ -26,9 +26,9 @@ from config import settings as config_settings
 from mianshi.accounts.roles import Role
 from mianshi.candidates.models import Application, Candidate
 from mianshi.candidates.services import candidate_delete
+from mianshi.candidates.services.erasure import candidate_erase
 from mianshi.candidates.services.resumes import candidate_resume_upload
 from mianshi.candidates.tests.factories import make_candidate
-from mianshi.compliance.erasure import candidate_erase
 from mianshi.compliance.models import AuditEvent
 from mianshi.interviews.models import Answer, Chunk, InterviewSession, Recording
 from mianshi.interviews.services import storage
@@ -263,3 +263,33 @@ def test_deleting_a_candidate_without_interviews_still_works_and_deletes_the_res
         candidate_delete(actor=world.hr_sh, candidate=candidate)
     assert not Candidate.objects.filter(pk=pk).exists()
     assert not default_storage.exists(path)
+
+
+def test_erasure_reason_is_kept_in_the_audit_and_capped_to_what_the_audit_holds(
+    two: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="80"):
+        candidate_erase(actor=two.admin, candidate=two.gone, reason="请求" * 41)  # 82 characters
+    assert Candidate.objects.filter(pk=two.gone_pk).exists()
+    assert not AuditEvent.objects.filter(action="candidate.erase").exists()
+    reason = "DSR-2026-0042 " + "x" * 66  # exactly 80
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate_erase(actor=two.admin, candidate=two.gone, reason=reason)
+    assert AuditEvent.objects.get(action="candidate.erase").detail["reason"] == reason
+
+
+def test_the_interviews_app_registers_what_it_stores_for_a_candidate(two: Any) -> None:
+    from mianshi.common.erasure import holdings_of
+
+    held = holdings_of(two.gone_pk)
+    objects = {name for h in held for name in h.objects}
+    prefixes = {p for h in held for p in h.prefixes}
+    sessions = InterviewSession.objects.filter(application__candidate_id=two.gone_pk)
+    assert {f"recordings/{pk}/" for pk in sessions.values_list("pk", flat=True)} <= prefixes
+    assert objects | {two.gone.resume_path} == _objects_of(two.gone_pk)
+    assert not objects & two.kept_objects
+    assert [ids for h in held for ids in h.ids.get("sessions", [])] == list(
+        sessions.values_list("pk", flat=True)
+    )

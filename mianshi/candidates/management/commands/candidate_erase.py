@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mianshi.candidates.models import Candidate
-from mianshi.compliance.erasure import candidate_erase
+from mianshi.candidates.services.erasure import candidate_erase
 
 
 class Command(BaseCommand):
@@ -31,7 +31,8 @@ class Command(BaseCommand):
             plan = candidate_erase(actor=None, candidate=candidate, reason=options["reason"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        rows = ", ".join(f"{len(ids)} {label}" for label, ids in plan.ids.items())
         self.stdout.write(
             f"erased candidate {options['candidate_id']}: {len(plan.application_ids)} "
-            f"applications, {len(plan.session_ids)} interviews, {len(plan.objects)} objects"
+            f"applications, {rows}, {len(plan.objects)} objects"
         )
