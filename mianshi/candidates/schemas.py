@@ -9,7 +9,7 @@ from pydantic import ConfigDict
 
 from mianshi.candidates.models import Application, Candidate, Gender, Source
 from mianshi.candidates.pipeline import Stage, allowed_targets, label
-from mianshi.candidates.selectors import can_see_identifiers, identifiers
+from mianshi.candidates.selectors import can_see_identifiers, identifiers_for
 from mianshi.common.pagination import DbId
 
 
@@ -54,8 +54,7 @@ def _ids(obj: Candidate, context: Any) -> dict[str, str]:
     cache = obj.__dict__.setdefault("_api_identifiers", None)
     if cache is None:
         user = context["request"].user
-        full = can_see_identifiers(user=user, candidate=obj)
-        cache = obj.__dict__["_api_identifiers"] = identifiers(candidate=obj, full=full)
+        cache = obj.__dict__["_api_identifiers"] = identifiers_for(user=user, candidate=obj)
     return cache
 
 

@@ -314,6 +314,19 @@ def identifiers(*, candidate: Candidate, full: bool) -> dict[str, str]:
     return values if full else {k: mask(v, k) for k, v in values.items()}
 
 
+def identifiers_for(*, user: Any, candidate: Candidate) -> dict[str, str]:
+    """The identifiers as `user` may read them on a page, in the API or an export."""
+    return identifiers(
+        candidate=candidate, full=can_see_identifiers(user=user, candidate=candidate)
+    )
+
+
+def identifiers_in_document(*, candidate: Candidate) -> dict[str, str]:
+    """Always masked: a document (the PDF report) leaves the system and is passed on to
+    people whose rights nobody checks, so it never carries identifiers in full."""
+    return identifiers(candidate=candidate, full=False)
+
+
 def application_stage_counts(*, user: Any) -> list[tuple[str, str, int]]:
     """(stage, label, count) per pipeline stage over the applications `user` may see."""
     # Grouped by (unit, stage), the (org_unit, stage, …) index delivers the groups in order;

@@ -138,8 +138,7 @@ def _cell(value: Any) -> str:
 @transaction.atomic
 def applications_export(*, actor: Any, application_ids: Sequence[int]) -> list[list[str]]:
     """CSV rows (header first) for visible applications; identifiers masked unless managed."""
-    from mianshi.accounts.roles import Cap
-    from mianshi.candidates.selectors import identifiers, units_for, visible_applications
+    from mianshi.candidates.selectors import identifiers_for, visible_applications
 
     qs = visible_applications(actor).select_related("candidate", "job", "org_unit")
     ids = _ids(application_ids)
@@ -147,10 +146,9 @@ def applications_export(*, actor: Any, application_ids: Sequence[int]) -> list[l
     missing = [f"#{i}: " + _("not found or not permitted") for i in ids if i not in found]
     if missing:
         raise BulkRefused(missing)
-    managed = units_for(actor, Cap.CANDIDATES_MANAGE)
     rows = [EXPORT_HEADER]
     for a in (found[i] for i in ids):
-        ident = identifiers(candidate=a.candidate, full=a.candidate.org_unit_id in managed)
+        ident = identifiers_for(user=actor, candidate=a.candidate)
         rows.append(
             [
                 _cell(v)

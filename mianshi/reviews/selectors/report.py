@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 from mianshi.analysis.models import AnalysisResult
 from mianshi.analysis.selectors import current_results
 from mianshi.candidates.models import Application, Candidate
-from mianshi.candidates.selectors import identifiers
+from mianshi.candidates.selectors import identifiers_in_document
 from mianshi.interviews.models import Answer, Consent, InterviewSession
 from mianshi.jobs.models import ScorePolicy
 from mianshi.organisations.models import OrgUnit
@@ -166,7 +166,7 @@ def interview_report(*, user: Any, session_id: int) -> ReportData:
         session=session,
         application=application,
         candidate=candidate,
-        identifiers=identifiers(candidate=candidate, full=False),
+        identifiers=identifiers_in_document(candidate=candidate),
         organisation=_organisation(application.org_unit_id),
         score=score,
         score_note=final_note(score),
