@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.utils.translation import gettext as _
 
 _NUL_JSON = (b"\\u0000", b"\\U0000")
+CANDIDATE_PREFIX = "/i/"  # the candidate's pages and API: a token in the path, no session
 
 
 def refusal(request: HttpRequest, message: str) -> HttpResponse:
@@ -31,6 +32,10 @@ def _has_nul(request: HttpRequest) -> bool:
     if content_type == "application/json":
         body = request.body
         return b"\x00" in body or any(marker in body for marker in _NUL_JSON)
+    if content_type == "multipart/form-data" and request.path.startswith(CANDIDATE_PREFIX):
+        # A candidate's file answer: unauthenticated, so its size is checked by the endpoint
+        # before anything parses (and spools) the body; its only text is the encrypted name.
+        return False
     if content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         # Text fields only: uploaded files may hold any byte.
         return any("\x00" in value for _, values in request.POST.lists() for value in values)

@@ -23,6 +23,7 @@ from mianshi.jobs.schemas import (
 )
 from mianshi.jobs.services import DimensionInput
 from mianshi.jobs.transfer.export import competency_models_export
+from mianshi.jobs.transfer.files import read_limited
 
 router = Router()
 
@@ -71,7 +72,7 @@ def model_import(
         actor=request.user,
         org_unit=unit_ref(org_unit_id),
         filename=file.name or "",
-        content=file.read(),
+        content=read_limited(file),
     )
     return Status(201, {"created": len(models), "ids": [m.pk for m in models]})
 

@@ -21,6 +21,7 @@ from mianshi.jobs.schemas import (
 )
 from mianshi.jobs.services import QuestionInput, RubricInput, question_input_from
 from mianshi.jobs.transfer.export import question_bank_export
+from mianshi.jobs.transfer.files import read_limited
 
 router = Router()
 
@@ -89,7 +90,7 @@ def question_import(
         actor=request.user,
         org_unit=unit_ref(org_unit_id),
         filename=file.name or "",
-        content=file.read(),
+        content=read_limited(file),
     )
     return Status(201, {"created": len(created), "ids": [q.pk for q in created]})
 

@@ -13,6 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+# A workbook is a zip: 5 MB of text-heavy XLSX unpacks to some 20–40 MB, a zip bomb of shared
+# strings (which openpyxl loads whole, even read-only) to gigabytes.
+MAX_XLSX_UNPACKED = 64 * 1024 * 1024
 MAX_ROWS = 5000
 FORMATS = ("json", "csv", "xlsx")
 CONTENT_TYPES = {
@@ -35,6 +38,12 @@ class ExportFile:
 
 def file_error(message: str) -> ValidationError:
     return ValidationError({"file": [message]})
+
+
+def read_limited(upload: Any) -> bytes:
+    """An uploaded file's bytes, read up to one byte past the import limit and no further
+    (`detect_format` then refuses a file that reached it)."""
+    return bytes(upload.read(MAX_IMPORT_BYTES + 1))
 
 
 def detect_format(filename: str, content: bytes) -> str:
@@ -100,10 +109,21 @@ def _csv_table(content: bytes) -> list[list[str]]:
         ) from exc
 
 
+def _check_unpacked(content: bytes) -> None:
+    """Refuse a workbook whose parts add up to more than MAX_XLSX_UNPACKED, from the zip
+    directory alone (nothing is inflated)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(item.file_size for item in archive.infolist())
+    if unpacked > MAX_XLSX_UNPACKED:
+        limit = MAX_XLSX_UNPACKED // (1024 * 1024)
+        raise file_error(_("The workbook is larger than %(n)s MB when unpacked.") % {"n": limit})
+
+
 def _xlsx_table(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
+        _check_unpacked(content)
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise file_error(_("The file is not a valid Excel (.xlsx) workbook.")) from exc

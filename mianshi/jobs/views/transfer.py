@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from mianshi.jobs import services
 from mianshi.jobs.forms import ImportForm, QuestionFilterForm, SearchForm
 from mianshi.jobs.transfer.export import competency_models_export, question_bank_export
-from mianshi.jobs.transfer.files import FORMATS, ExportFile
+from mianshi.jobs.transfer.files import FORMATS, ExportFile, read_limited
 from mianshi.jobs.views.common import require_manage
 
 KINDS: dict[str, Any] = {
@@ -35,7 +35,7 @@ def import_file(request: HttpRequest, kind: str) -> HttpResponse:
                 actor=request.user,
                 org_unit=form.cleaned_data["org_unit"],
                 filename=upload.name,
-                content=upload.read(),
+                content=read_limited(upload),
             )
         except ValidationError as exc:
             form.add_error("file", exc.messages)
