@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -103,6 +104,16 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _refusal(exc: DomainError) -> str:
+    """The refusal to show; a duplicate the user may see links to that candidate (an
+    out-of-scope one has no id: services.DuplicateCandidate)."""
+    existing = getattr(exc, "existing_id", None)
+    if existing is None:
+        return exc.message
+    url = reverse("candidates:candidate_detail", kwargs={"pk": existing})
+    return format_html('{} <a href="{}">{}</a>', exc.message, url, _("Open that candidate"))
+
+
 @login_required
 def candidate_create(request: HttpRequest) -> HttpResponse:
     """New candidate form; a known ID number is refused with a pointer to the existing one."""
@@ -122,7 +133,7 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, _refusal(exc))
         else:
             messages.success(request, _("Candidate created."))
             return redirect("candidates:candidate_detail", pk=candidate.pk)
@@ -159,7 +170,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, _refusal(exc))
         else:
             messages.success(request, _("Candidate saved."))
             return redirect("candidates:candidate_detail", pk=candidate.pk)

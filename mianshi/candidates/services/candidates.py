@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+import functools
+import itertools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mianshi.accounts.roles import Cap
 from mianshi.candidates.models import ENC_CONTEXT, Candidate, CandidateNote, Source, Tag
@@ -24,26 +28,54 @@ from mianshi.organisations.scoping import require_cap
 IDENTIFIERS = ("id_number", "phone", "email")
 PLAIN_FIELDS = ("name", "gender", "birth_date", "source", "org_unit")
 EDITABLE = frozenset(PLAIN_FIELDS + IDENTIFIERS + ("tags", "resume"))
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+# Outside the user's scope the refusal says only this (review L7): an ID number that the
+# unique blind index refuses exists somewhere, which no wording can hide without accepting
+# the duplicate, but it names no unit, person or record; the clash is audited instead.
+ID_NUMBER_UNAVAILABLE = gettext_lazy(
+    "This ID number cannot be used. Contact an HR admin, who can look into it."
+)
+
+
+@dataclass(frozen=True)
+class IdClash:
+    """A refused ID number owned outside the actor's scope: ids for the audit event only."""
+
+    existing_id: int
+    owner_unit_id: int
+    entered_unit_id: int
 
 
 class DuplicateCandidate(Conflict):
-    """The ID number already belongs to a candidate: apply that person to the job instead."""
+    """The ID number already belongs to a candidate: apply that person to the job instead.
+
+    Trade-off (review L7): within the user's scope the refusal names the candidate (and the
+    UI links to them), so HR adds an application instead of a second record. Outside it, the
+    refusal still happens (one person, one record: F-24), so HR of 深圳 can learn that an ID
+    number is known *somewhere*; the message says no more than that it cannot be used, a
+    different `code` hides even the word "duplicate", and every such refusal is audited
+    (`candidate.id_number_clash`, ids only, at the closest unit covering both) so probing
+    is visible to the auditors above both units.
+    """
 
     code = "duplicate_candidate"
 
-    def __init__(self, existing: Candidate, *, visible: bool) -> None:
+    def __init__(self, existing: Candidate, *, visible: bool, entered_unit_id: int) -> None:
         if visible:
             message = _(
                 "A candidate with this ID number already exists: %(name)s (#%(id)s). "
                 "Add a new application to that candidate instead."
             ) % {"name": existing.name, "id": existing.pk}
         else:
-            message = _(
-                "A candidate with this ID number already exists in another organisation unit. "
-                "Ask HR there or at headquarters to add the application."
-            )
-        super().__init__(message)
+            message = str(ID_NUMBER_UNAVAILABLE)
+        super().__init__(message, code=None if visible else "id_number_unavailable")
         self.existing_id = existing.pk if visible else None
+        self.clash = (
+            None if visible else IdClash(existing.pk, existing.org_unit_id, entered_unit_id)
+        )
 
 
 def require_manage(actor: Any, unit_id: int) -> None:
@@ -106,7 +138,42 @@ def _refuse_duplicate_id(actor: Any, candidate: Candidate) -> None:
         from mianshi.candidates.selectors import visible_candidates
 
         visible = actor is None or visible_candidates(actor).filter(pk=found.pk).exists()
-        raise DuplicateCandidate(found, visible=visible)
+        raise DuplicateCandidate(found, visible=visible, entered_unit_id=candidate.org_unit_id)
+
+
+def _common_unit(first_id: int, second_id: int) -> int | None:
+    """The closest unit covering both ("/1/4/" and "/1/7/" → 1; None: no shared root)."""
+    paths = dict(OrgUnit.objects.filter(pk__in=[first_id, second_id]).values_list("pk", "path"))
+    parts = [paths[pk].strip("/").split("/") for pk in (first_id, second_id)]
+    pairs = itertools.takewhile(lambda pair: pair[0] == pair[1], zip(*parts, strict=False))
+    shared = [first for first, _second in pairs]
+    return int(shared[-1]) if shared else None
+
+
+def _clash_record(actor: Any, clash: IdClash) -> None:
+    """Audit a refused out-of-scope ID number, after the refused write rolled back."""
+    audit_record(
+        actor=actor, action="candidate.id_number_clash", object_type="candidates.candidate",
+        object_id=clash.existing_id,
+        org_unit_id=_common_unit(clash.owner_unit_id, clash.entered_unit_id),
+        detail={"owner_unit": clash.owner_unit_id, "entered_unit": clash.entered_unit_id},
+    )  # fmt: skip
+
+
+def records_id_clash(service: Callable[P, R]) -> Callable[P, R]:
+    """Wrap a service so an out-of-scope ID clash is audited once its transaction is undone
+    (inside it, the event would roll back with the refused write)."""
+
+    @functools.wraps(service)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return service(*args, **kwargs)
+        except DuplicateCandidate as exc:
+            if exc.clash is not None:
+                _clash_record(kwargs.get("actor"), exc.clash)
+            raise
+
+    return run
 
 
 def _link_phone_duplicate(candidate: Candidate) -> None:
@@ -147,6 +214,7 @@ def _save(actor: Any, candidate: Candidate) -> None:
         raise
 
 
+@records_id_clash
 @transaction.atomic
 def candidate_create(
     *,
@@ -208,6 +276,7 @@ def _changed_identifiers(candidate: Candidate, data: Mapping[str, Any]) -> dict[
     return {k: v for k, v in wanted.items() if v != getattr(candidate, k)}
 
 
+@records_id_clash
 @transaction.atomic
 def candidate_update(*, actor: Any, candidate: Candidate, data: Mapping[str, Any]) -> Candidate:
     """Change any of EDITABLE; identifiers are re-encrypted and re-indexed when they change."""
