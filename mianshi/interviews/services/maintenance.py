@@ -21,7 +21,7 @@ from mianshi.interviews.models import (
     RecordingStatus,
 )
 from mianshi.interviews.services.quality import answers_quality_sweep
-from mianshi.interviews.services.recordings import uploads_purge
+from mianshi.interviews.services.recordings import recordings_discarded_delete, uploads_purge
 from mianshi.interviews.services.verification import answer_settle, recording_give_up
 
 # A completed upload is normally verified within seconds; after this its message was lost.
@@ -97,4 +97,5 @@ def uploads_maintain(*, now: Any = None) -> dict[str, Any]:
         "verifications_requeued": _requeue_verification(now),
         "quality_checks_requeued": _requeue_quality(now),
         "answers_settled": _settle_waiting(),
+        "discarded_deleted": recordings_discarded_delete(),
     }

@@ -424,6 +424,39 @@ def uploads_purge(*, now: datetime | None = None) -> dict[str, int]:
     return {"expired": failed, "chunks_removed": removed}
 
 
+def recordings_discarded_delete(*, answer_id: int | None = None) -> int:
+    """Delete what is stored of takes the candidate discarded for a retake (review L7):
+    verified files and the chunks of failed ones. Runs after the retake's commit and in
+    the maintenance, which also catches a take verified after it was discarded."""
+    discarded = Recording.objects.filter(
+        is_current=False, status__in=[RecordingStatus.VERIFIED, RecordingStatus.FAILED]
+    )
+    if answer_id is not None:
+        discarded = discarded.filter(answer_id=answer_id)
+    return sum(_discarded_delete(r) for r in discarded.select_related("session"))
+
+
+@transaction.atomic
+def _discarded_delete(recording: Recording) -> int:
+    """TERMINATED by a conditional UPDATE (a row changed meanwhile is left for the next
+    run); its objects are deleted only after that commits."""
+    won = Recording.objects.filter(
+        pk=recording.pk, is_current=False, status=recording.status,
+        storage_path=recording.storage_path,
+    ).update(status=RecordingStatus.TERMINATED, storage_path="",
+             media_info={**recording.media_info, "discarded": True})  # fmt: skip
+    if not won:
+        return 0
+    names = [recording.storage_path] if recording.storage_path else []
+    transaction.on_commit(lambda: storage.objects_delete(names))
+    _drop_chunks([recording.pk])
+    audit_record(
+        actor="system", action="recording.discard", obj=recording,
+        org_unit_id=recording.session.org_unit_id, detail={"status": recording.status},
+    )  # fmt: skip
+    return 1
+
+
 def _settle_later(answer_ids: set[int]) -> None:
     from mianshi.interviews.services.verification import answer_settle
 

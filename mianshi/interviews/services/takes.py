@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -30,6 +31,7 @@ from mianshi.interviews.services.answer_steps import (
     require_type,
     set_phase,
 )
+from mianshi.interviews.services.recordings import recordings_discarded_delete
 from mianshi.interviews.services.sessions import ACTOR
 from mianshi.jobs.models import AnswerType
 
@@ -173,8 +175,10 @@ def answer_retake(*, session: InterviewSession, position: int) -> Answer:
 
 
 def _discard_take(answer: Answer) -> None:
-    """The take's recordings stop being current; the answer waits for the next attempt."""
+    """The take's recordings stop being current (and their files go once this commits);
+    the answer waits for the next attempt."""
     Recording.objects.filter(answer=answer, is_current=True).update(is_current=False)
+    transaction.on_commit(partial(recordings_discarded_delete, answer_id=answer.pk))
     answer.attempt += 1
     answer.status = AnswerStatus.PENDING
     answer.finished_at = None

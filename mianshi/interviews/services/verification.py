@@ -295,7 +295,7 @@ def _fail(
     return "failed"
 
 
-def recording_give_up(*, recording_id: UUID | str, claimed_at: datetime) -> str:
+def recording_give_up(*, recording_id: UUID | str, claimed_at: datetime | None) -> str:
     """Fail a verification whose claims all lost their worker (killed, out of memory): one
     that never finishes is not re-run for ever. Its chunks stay for a person to look at."""
     recording = Recording.objects.select_related("answer", "session").get(pk=recording_id)

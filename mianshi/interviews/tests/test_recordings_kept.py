@@ -31,6 +31,7 @@ from mianshi.interviews.models import (
 from mianshi.interviews.services import (
     ReportedRecording,
     answer_finish,
+    answer_retake,
     maintenance,
     recordings,
     session_open,
@@ -206,7 +207,7 @@ def test_a_finished_candidate_may_create_a_pending_upload_after_the_link_expired
     take: uw.Take, good_webm: bytes
 ) -> None:
     client = Client()
-    whole = {"mode": "whole"}
+    whole: dict[str, Any] = {"mode": "whole"}
     first = uw.create(client, take, length=len(good_webm), **whole)
     assert first.status_code == 201
     recording = Recording.objects.get()
@@ -276,3 +277,69 @@ def test_a_reinvite_during_an_upload_lets_the_recorded_answer_finish(
     assert take.answer(1).status == AnswerStatus.COMPLETE
     # A superseded link still cannot start anything new on a question not waiting for it.
     assert uw.create(client, take, position=2).status_code in (409, 410)
+
+
+# --- L7: a discarded take is neither playable nor kept ---------------------------------------
+
+
+def with_a_retake(take: uw.Take) -> None:
+    answer = take.answer(1)
+    snapshot = {**answer.template_question.snapshot, "max_retakes": 1}
+    type(answer.template_question).objects.filter(pk=answer.template_question_id).update(
+        snapshot=snapshot
+    )
+
+
+def recorded_take(take: uw.Take, data: bytes, capture: Any, *, verify: bool = True) -> Recording:
+    """Take 1 of question 1 uploaded (verified unless told not) and finished: under review."""
+    with capture(execute=verify):
+        url = uw.upload(Client(), take, data, size=64 * 1024)
+    recording = Recording.objects.get(pk=url.rsplit("/", 1)[-1])
+    report = ReportedRecording(id=recording.pk, duration_ms=4000)
+    with capture(execute=verify):
+        answer_finish(session=take.session, position=1, attempt=1, recordings=[report])
+    recording.refresh_from_db()
+    return recording
+
+
+def stored_file(recording: Recording) -> Path:
+    return Path(settings.MEDIA_ROOT) / recording.storage_path
+
+
+def test_a_discarded_take_is_not_playable_and_its_file_is_deleted(
+    take: uw.Take, good_webm: bytes, login: Any, api_for: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    with_a_retake(take)
+    first = recorded_take(take, good_webm, django_capture_on_commit_callbacks)
+    assert first.status == RecordingStatus.VERIFIED and stored_file(first).exists()
+    hr = login(take.hr)
+    assert hr.get(f"/interviews/recordings/{first.pk}/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_retake(session=take.session, position=1)
+    # The candidate threw this take away: nobody plays it, and its file is gone.
+    assert hr.get(f"/interviews/recordings/{first.pk}/").status_code == 404
+    api = api_for(take.hr)
+    assert api.get(f"/interviews/recordings/{first.pk}/media").status_code == 404
+    assert not stored_file(first).exists()
+    first.refresh_from_db()
+    assert not first.is_current and first.status == RecordingStatus.TERMINATED
+    assert not first.storage_path
+
+
+def test_a_take_discarded_before_its_verification_finished_is_deleted_afterwards(
+    take: uw.Take, good_webm: bytes, django_capture_on_commit_callbacks: Any
+) -> None:
+    with_a_retake(take)
+    first = recorded_take(take, good_webm, django_capture_on_commit_callbacks, verify=False)
+    assert first.status == RecordingStatus.COMPLETE
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_retake(session=take.session, position=1)
+    # Its verification message arrives after the retake: it verifies, then goes.
+    with django_capture_on_commit_callbacks(execute=True):
+        recording_verify(recording_id=first.pk)
+        uploads_maintain()
+    first.refresh_from_db()
+    assert first.status == RecordingStatus.TERMINATED and not first.storage_path
+    assert not list((Path(settings.MEDIA_ROOT) / "recordings").rglob("*.bin"))
+    assert not Chunk.objects.filter(recording=first).exists()

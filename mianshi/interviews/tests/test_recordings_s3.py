@@ -175,7 +175,7 @@ def test_two_verifications_of_one_recording_on_s3_leave_one_playable_object(
     url = uw.upload(Client(), take, data, size=64 * 1024)  # its verification message is late
     recording = Recording.objects.get(pk=url.rsplit("/", 1)[-1])
     assert recording.status == RecordingStatus.COMPLETE
-    sealed, outcomes = storage.seal_file, []
+    sealed, outcomes = storage.seal_file, list[Any]()
 
     def seal_then_duplicate(*args: Any) -> tuple[str, str, int]:
         result = sealed(*args)
