@@ -87,6 +87,15 @@ class PasswordPairForm(forms.Form):
         return data
 
 
+class OwnPasswordForm(PasswordPairForm):
+    """The signed-in user's current password, then the new one twice."""
+
+    old_password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput(render_value=False), strip=False
+    )
+    field_order = ["old_password", "password", "password_again"]
+
+
 class UserCreateForm(_UnitChoiceMixin, PasswordPairForm):
     """A new user and their first role grant."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from mianshi.accounts import selectors, services, totp
 from mianshi.accounts.forms import (
     ApiKeyForm,
     GrantForm,
+    OwnPasswordForm,
     PasswordPairForm,
     TotpCodeForm,
     UserCreateForm,
@@ -228,6 +230,27 @@ def my_api_keys(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/apikey_created.html", context)
     keys = selectors.my_api_keys(user=user)
     return render(request, "accounts/my_api_keys.html", {"keys": keys, "key_form": form})
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own password; this session goes on, the others end."""
+    user: Any = request.user
+    form = OwnPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_own_password(
+                user=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["password"],
+            )
+        except Refusal as exc:
+            add_service_errors(form, exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Password changed. Your other sessions have ended."))
+            return redirect("accounts:security")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 @login_required

@@ -12,6 +12,7 @@ from mianshi.accounts.services.login import (
     totp_enable,
     user_login,
 )
+from mianshi.accounts.services.passwords import user_change_own_password
 from mianshi.accounts.services.users import (
     grant_create,
     grant_revoke,
@@ -34,6 +35,7 @@ __all__ = [
     "totp_disable",
     "totp_enable",
     "user_activate",
+    "user_change_own_password",
     "user_create",
     "user_deactivate",
     "user_login",

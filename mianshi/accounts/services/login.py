@@ -47,23 +47,23 @@ def user_login(
 ) -> User | None:
     """Check a password (and the TOTP code when enabled), counting failures; locks raise."""
     user = User.objects.filter(username=username).first()
-    if user is not None and not _claim_attempt(user):
+    if user is not None and not claim_attempt(user):
         audit_record(actor=username, action="login.refused_locked", obj=user)
         raise AccountLocked(str(FAILED))
     # For an unknown name too: Django hashes a dummy password, so timing reveals nothing.
     authed = authenticate(request, username=username, password=password)
     if authed is None:
-        _login_failed(user, username)
+        login_failed(user, username)
         return None
     if not _second_factor_ok(authed, otp):  # type: ignore[arg-type]
-        _login_failed(user, username, action="login.failed_otp")
+        login_failed(user, username, action="login.failed_otp")
         raise SecondFactorRequired(str(FAILED))
     User.objects.filter(pk=authed.pk).update(failed_login_count=0, locked_until=None)
     audit_record(actor=authed, action="login.success", obj=authed)
     return authed  # type: ignore[return-value]
 
 
-def _claim_attempt(user: User) -> bool:
+def claim_attempt(user: User) -> bool:
     """Count the attempt before the slow password check, in one conditional UPDATE.
 
     Reading the lock and then checking let N parallel guesses all through; now at most
@@ -107,7 +107,7 @@ def unknown_user_label(username: str) -> str:
 
 
 @transaction.atomic
-def _login_failed(user: User | None, username: str, action: str = "login.failed") -> None:
+def login_failed(user: User | None, username: str, action: str = "login.failed") -> None:
     """The attempt was counted when claimed; the failure that reaches the limit locks."""
     if user is None:
         audit_record(

@@ -72,7 +72,7 @@ def user_create(
         raise ValidationError({"org_unit": _("Choose the unit the new user works in.")})
     user = User(username=username, display_name=display_name, email=email)
     user.full_clean(exclude=["password"])
-    _validated_password(user, password)
+    validated_password(user, password)
     user.save()
     audit_record(
         actor=actor,
@@ -86,7 +86,8 @@ def user_create(
     return user
 
 
-def _validated_password(user: User, password: str) -> None:
+def validated_password(user: User, password: str) -> None:
+    """Apply the password policy and set the hash (not saved); errors under "password"."""
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -156,7 +157,7 @@ def _set_active(actor: User | None, user: User, *, active: bool) -> User:
 def user_set_password(*, actor: Any, user: User, password: str) -> User:
     """Set a new password (validated, Argon2) and lift any lockout."""
     require_account(actor, user)
-    _validated_password(user, password)
+    validated_password(user, password)
     user.failed_login_count = 0
     user.locked_until = None
     user.save(update_fields=["password", "failed_login_count", "locked_until"])
