@@ -40,6 +40,7 @@ from mianshi.candidates.validators import looks_like_id_number, looks_like_phone
 from mianshi.common.crypto import blind_index
 from mianshi.organisations.models import OrgUnit
 from mianshi.organisations.scoping import scope, units_for
+from mianshi.organisations.selectors import orgunit_resolve, orgunits_usable
 
 M = TypeVar("M", bound=Model)
 
@@ -387,17 +388,17 @@ def job_for_application(*, user: Any, pk: int) -> Any:
 
 def units_for_candidates(*, user: Any) -> QuerySet[OrgUnit]:
     """Units where `user` may create candidates."""
-    return OrgUnit.objects.filter(pk__in=units_for(user, Cap.CANDIDATES_MANAGE), is_active=True)
+    return orgunits_usable(user=user, cap=Cap.CANDIDATES_MANAGE)
 
 
 def unit_for_candidates(*, user: Any, pk: int) -> OrgUnit:
-    """A unit where `user` may create candidates, or 404."""
-    return get_object_or_404(units_for_candidates(user=user), pk=pk)
+    """A unit where `user` may create candidates, or 404 (missing and hidden alike)."""
+    return orgunit_resolve(user=user, pk=pk, cap=Cap.CANDIDATES_MANAGE)
 
 
 def units_visible(*, user: Any) -> QuerySet[OrgUnit]:
     """Units offered in the list's branch filter."""
-    return OrgUnit.objects.filter(pk__in=units_for(user, Cap.CANDIDATES_VIEW), is_active=True)
+    return orgunits_usable(user=user, cap=Cap.CANDIDATES_VIEW)
 
 
 def application_list(

@@ -24,6 +24,7 @@ from mianshi.jobs.models import (
 )
 from mianshi.organisations.models import OrgUnit
 from mianshi.organisations.scoping import scope, units_for
+from mianshi.organisations.selectors import orgunits_usable
 
 
 def shared_unit_ids(*, user: Any) -> frozenset[int]:
@@ -36,7 +37,7 @@ def shared_unit_ids(*, user: Any) -> frozenset[int]:
 
 def manageable_units(*, user: Any) -> QuerySet[OrgUnit]:
     """Units where `user` may create and edit jobs, models, questions and templates."""
-    return OrgUnit.objects.filter(id__in=units_for(user, Cap.JOBS_MANAGE), is_active=True)
+    return orgunits_usable(user=user, cap=Cap.JOBS_MANAGE)
 
 
 def can_manage(*, user: Any, obj: Any) -> bool:

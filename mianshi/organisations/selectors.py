@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,27 @@ def orgunit_get(*, user: Any, pk: int, cap: Cap = Cap.ORG_VIEW) -> OrgUnit:
     )
 
 
+def orgunits_usable(*, user: Any, cap: Cap) -> QuerySet[OrgUnit]:
+    """Active units where `user` holds `cap`: what a form offers and what an id may name."""
+    return OrgUnit.objects.filter(pk__in=units_for(user, cap), is_active=True)
+
+
+def orgunit_resolve(
+    *, user: Any, pk: int, cap: Cap, field: str | None = None, message: str = ""
+) -> OrgUnit:
+    """Resolve a unit id from input within the user's units for `cap`.
+
+    A unit that does not exist, is closed or lies outside those units gets one answer — a
+    404, or with `field` a field error — so the answer leaks nothing about other branches.
+    """
+    unit = orgunits_usable(user=user, cap=cap).filter(pk=pk).first()
+    if unit is not None:
+        return unit
+    if field is None:
+        raise Http404
+    raise ValidationError({field: message or _("Unknown organisation unit.")})
+
+
 def orgunit_choices(*, user: Any) -> QuerySet[OrgUnit]:
     """Active units `user` manages: the valid parents and grant targets in forms."""
     return orgunit_list(user=user, cap=Cap.ORG_MANAGE, is_active=True)
@@ -54,10 +76,8 @@ def orgunit_pick(*, user: Any, pk: int | None, field: str = "org_unit") -> OrgUn
     """
     if pk is None:
         return None
-    unit = orgunit_choices(user=user).filter(pk=pk).first()
-    if unit is None:
-        raise ValidationError({field: _("Choose an active unit you manage.")})
-    return unit
+    message = _("Choose an active unit you manage.")
+    return orgunit_resolve(user=user, pk=pk, cap=Cap.ORG_MANAGE, field=field, message=message)
 
 
 def manages_root(user: Any) -> bool:

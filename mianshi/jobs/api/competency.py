@@ -49,7 +49,7 @@ def model_create(request: HttpRequest, payload: ModelIn) -> Status[CompetencyMod
     require_scope(request, "jobs:write")
     model = services.competency_model_create(
         actor=request.user,
-        org_unit=unit_ref(payload.org_unit_id),
+        org_unit=unit_ref(request.user, payload.org_unit_id),
         name=payload.name,
         description=payload.description or "",
         dimensions=dimension_inputs(payload.dimensions) or [],
@@ -70,7 +70,7 @@ def model_import(
     require_scope(request, "jobs:write")
     models = services.competency_models_import(
         actor=request.user,
-        org_unit=unit_ref(org_unit_id),
+        org_unit=unit_ref(request.user, org_unit_id),
         filename=file.name or "",
         content=read_limited(file),
     )

@@ -27,7 +27,9 @@ def job_create(request: HttpRequest, payload: JobIn) -> Status[Job]:
     data = resolve_ids(request.user, payload.dict(exclude_unset=True, exclude={"org_unit_id"}))
     return Status(
         201,
-        services.job_create(actor=request.user, org_unit=unit_ref(payload.org_unit_id), data=data),
+        services.job_create(
+            actor=request.user, org_unit=unit_ref(request.user, payload.org_unit_id), data=data
+        ),
     )
 
 

@@ -66,7 +66,7 @@ def question_list(  # type: ignore[no-untyped-def]
 @router.post("", response={201: QuestionOut})
 def question_create(request: HttpRequest, payload: QuestionIn) -> Status[Question]:
     require_scope(request, "jobs:write")
-    unit = unit_ref(payload.org_unit_id)
+    unit = unit_ref(request.user, payload.org_unit_id)
     return Status(
         201, services.question_create(actor=request.user, org_unit=unit, data=to_input(payload))
     )
@@ -88,7 +88,7 @@ def question_import(
     require_scope(request, "jobs:write")
     created = services.question_bank_import(
         actor=request.user,
-        org_unit=unit_ref(org_unit_id),
+        org_unit=unit_ref(request.user, org_unit_id),
         filename=file.name or "",
         content=read_limited(file),
     )

@@ -8,17 +8,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.roles import Cap
 from mianshi.jobs import selectors
 from mianshi.jobs.models import CompetencyModel, InterviewTemplate, Job
 from mianshi.jobs.transfer.files import ExportFile
 from mianshi.organisations.models import OrgUnit
+from mianshi.organisations.selectors import orgunit_resolve
 
 
-def unit_ref(pk: int) -> OrgUnit:
-    unit = OrgUnit.objects.filter(pk=pk, is_active=True).first()
-    if unit is None:
-        raise ValidationError({"org_unit_id": _("Unknown organisation unit.")})
-    return unit
+def unit_ref(user: Any, pk: int) -> OrgUnit:
+    """A unit where `user` manages jobs; one outside them is as unknown as a missing one."""
+    return orgunit_resolve(user=user, pk=pk, cap=Cap.JOBS_MANAGE, field="org_unit_id")
 
 
 def model_ref(user: Any, pk: int | None) -> CompetencyModel | None:

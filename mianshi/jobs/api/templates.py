@@ -27,7 +27,7 @@ def template_create(request: HttpRequest, payload: TemplateIn) -> Status[Intervi
     refs = resolve_ids(request.user, payload.dict(include={"job_id", "competency_model_id"}))
     template = services.template_create(
         actor=request.user,
-        org_unit=unit_ref(payload.org_unit_id),
+        org_unit=unit_ref(request.user, payload.org_unit_id),
         name=payload.name,
         description=payload.description or "",
         question_ids=payload.question_ids,
