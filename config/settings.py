@@ -275,11 +275,17 @@ PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # implementing mianshi.invitations.channels.Channel (SMS, WeCom… later).
 CHANNELS = [c.strip() for c in env("CHANNELS", "email").split(",") if c.strip()]
 
+# Invitation tokens never reach the log (review L7): the filter sits on the loggers that
+# write request paths (so every handler of theirs, tests' too, gets the redacted record)
+# and on the console handler for anything else.
+_NO_TOKENS = {"filters": ["redact_tokens"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "mianshi.common.logfilters.RedactTokens"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", **_NO_TOKENS}},
+    "loggers": {"django.request": _NO_TOKENS, "django.server": _NO_TOKENS},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
