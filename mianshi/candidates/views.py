@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -33,6 +33,7 @@ from mianshi.candidates.pipeline import Stage
 from mianshi.candidates.responses import attachment, csv_response
 from mianshi.candidates.services import erasure
 from mianshi.common.errors import DomainError
+from mianshi.common.redirects import safe_next
 from mianshi.compliance.services import audit_read
 from mianshi.organisations.scoping import has_cap
 
@@ -387,9 +388,7 @@ def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     """The list's bulk bar: one all-or-nothing service call, or a CSV export."""
-    back = request.POST.get("next") or reverse("candidates:candidate_list")
-    if not back.startswith("/") or back.startswith("//"):
-        raise Http404
+    back = safe_next(request, reverse("candidates:candidate_list"))
     form = BulkForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
