@@ -26,6 +26,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
+from mianshi.common.mail import DeliveryError
+
 BUILT_IN = {"email": "mianshi.invitations.channels.email.EmailChannel"}
 
 
@@ -49,13 +51,9 @@ class Message:
     positions: list[int] = field(default_factory=list)
 
 
-class ChannelError(Exception):
-    """Sending failed; `message` is safe to store and show, `temporary` invites a retry."""
-
-    def __init__(self, message: str, *, temporary: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.temporary = temporary
+class ChannelError(DeliveryError):
+    """Sending failed; `message` is safe to store and show, `temporary` invites a retry
+    (the same contract as mail's DeliveryError, so one handler serves every channel)."""
 
 
 @runtime_checkable

@@ -15,13 +15,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.utils import make_msgid
 from functools import partial
 from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
@@ -32,10 +30,9 @@ from interview_analysis.scorer import advice as engine_advice
 from mianshi.analysis.models import AnalysisResult
 from mianshi.analysis.selectors import current_results, interview_scores
 from mianshi.candidates.models import Application
+from mianshi.common.mail import DeliveryError, mail_build, mail_send
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.models import InterviewSession
-from mianshi.invitations.channels import ChannelError
-from mianshi.invitations.channels.email import _smtp_error
 from mianshi.invitations.services import organisation_label
 from mianshi.jobs.models import Job
 from mianshi.reviews.models import Decision, DecisionKind, FeedbackStatus, InterviewScore
@@ -279,32 +276,13 @@ def _claim(decision_id: int) -> bool:
     return bool(won)
 
 
-def _domain() -> str:
-    sender = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)
-    return sender[1].strip(" >") if len(sender) == 2 else "mianshi.local"
-
-
 def _send(decision: Decision) -> str:
     address = decision.application.candidate.email
     if not address:
-        raise ChannelError(_("The candidate has no e-mail address."))
-    mail = EmailMultiAlternatives(
-        subject=decision.feedback_subject,
-        body=decision.feedback_body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[address],
-        headers={"Message-ID": make_msgid(domain=_domain())},
-    )
-    html = render_to_string(
-        "reviews/email/feedback.html",
-        {"subject": decision.feedback_subject, "body": decision.feedback_body},
-    )
-    mail.attach_alternative(html, "text/html")
-    try:
-        mail.send(fail_silently=False)
-    except Exception as exc:
-        raise _smtp_error(exc) from exc
-    return str(mail.extra_headers["Message-ID"])
+        raise DeliveryError(_("The candidate has no e-mail address."))
+    subject, text = decision.feedback_subject, decision.feedback_body
+    html = render_to_string("reviews/email/feedback.html", {"subject": subject, "body": text})
+    return mail_send(mail_build(to=address, subject=subject, text=text, html=html))
 
 
 @transaction.atomic
@@ -333,7 +311,7 @@ def feedback_attempt(*, decision_id: int, final: bool = True) -> Outcome:
     decision = Decision.objects.select_related("application__candidate").get(pk=decision_id)
     try:
         provider_id = _send(decision)
-    except ChannelError as exc:
+    except DeliveryError as exc:
         retry = exc.temporary and not final
         status = FeedbackStatus.QUEUED if retry else FeedbackStatus.FAILED
         _settle(decision, status, error=exc.message)
