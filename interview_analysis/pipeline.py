@@ -125,6 +125,7 @@ def review_reasons(
         reasons.append("short_answer")
     if score is not None and score.confidence < LOW_SCORE_CONFIDENCE:
         reasons.append("low_score_confidence")
+    reasons += list(score.review_flags) if score is not None else []
     return reasons
 
 

@@ -191,6 +191,10 @@ class TextScore:
     missing: tuple[str, ...]  # rubric elements absent
     suggestions: tuple[str, ...]
     scorer: str = ""
+    # Codes asking for a person whatever the confidence (e.g. "prompt_injection").
+    review_flags: tuple[str, ...] = ()
+    # Why a helper's judgement was not used (e.g. "llm refused: LLM gave score 42, …").
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,9 @@ _REASONS = {
     "short_answer": gettext_noop("The answer is very short."),
     "low_score_confidence": gettext_noop("The scorer is not confident about its score."),
     "low_confidence": gettext_noop("The scorer is not confident about its score."),
+    "prompt_injection": gettext_noop(
+        "The answer contains text addressed to the AI grader; its judgement was not used."
+    ),
 }
 
 

@@ -62,6 +62,7 @@ REVIEW_REASONS = {
     "low_confidence": gettext_lazy("the AI is not confident about the score"),
     "no_audio_track": gettext_lazy("the recording has no sound"),
     "no_speech": gettext_lazy("no speech was heard"),
+    "prompt_injection": gettext_lazy("the answer contains text addressed to the AI grader"),
 }
 
 
