@@ -185,7 +185,10 @@ def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
 @router.get("/applications/{int:application_id}", response=ApplicationDetailOut)
 def get_application(request: HttpRequest, application_id: int) -> Any:
     require_scope(request, READ)
-    return sel.application_get(user=request.user, pk=application_id)
+    application = sel.application_get(user=request.user, pk=application_id)
+    detail = {"page": "api"}
+    audit_read(actor=request.user, action="application.view", obj=application, detail=detail)
+    return application
 
 
 @router.patch("/applications/{int:application_id}", response=ApplicationDetailOut)
@@ -229,7 +232,10 @@ def add_transition(request: HttpRequest, application_id: int, payload: Transitio
 def list_transitions(request: HttpRequest, application_id: int) -> Any:
     require_scope(request, READ)
     application = sel.application_get(user=request.user, pk=application_id)
-    return list(application.transitions.select_related("actor"))
+    transitions = list(application.transitions.select_related("actor"))
+    ids = [t.pk for t in transitions]
+    audit_read(actor=request.user, action="application_transition.list", obj=application, ids=ids)
+    return transitions
 
 
 @router.post("/applications/{int:application_id}/assignments", response={201: ApplicationDetailOut})

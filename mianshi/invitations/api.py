@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from mianshi.accounts.api_auth import require_scope
 from mianshi.candidates import selectors as candidate_sel
 from mianshi.compliance.pagination import AuditedPagination
+from mianshi.compliance.services import audit_read
 from mianshi.invitations import selectors as sel
 from mianshi.invitations import services as svc
 from mianshi.invitations.models import Invitation
@@ -108,7 +109,10 @@ def reinvite(request: HttpRequest, payload: ReinviteIn) -> Any:
 @router.get("/{int:invitation_id}", response=InvitationOut)
 def get_invitation(request: HttpRequest, invitation_id: int) -> Any:
     require_scope(request, READ)
-    return sel.invitation_get(user=request.user, pk=invitation_id)
+    invitation = sel.invitation_get(user=request.user, pk=invitation_id)
+    detail = {"page": "api"}
+    audit_read(actor=request.user, action="invitation.view", obj=invitation, detail=detail)
+    return invitation
 
 
 @router.post("/{int:invitation_id}/revoke", response=InvitationOut)

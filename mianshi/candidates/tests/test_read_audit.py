@@ -116,3 +116,37 @@ def test_api_application_list_records_the_ids_returned(
         body = api.get("/candidates/applications").json()
     event = only(events, "application.list")
     assert event.detail["ids"] == [a["id"] for a in body["items"]] and len(body["items"]) == 3
+
+
+def test_api_application_detail_records_a_view(world: Any, people: list[Any], api_for: Any) -> None:
+    application = people[0].applications.get()
+    api = api_for(world.hr_sh)
+    with recorded() as events:
+        assert api.get(f"/candidates/applications/{application.pk}").status_code == 200
+    event = only(events, "application.view")
+    assert (event.object_type, event.object_id) == ("candidates.application", str(application.pk))
+    assert event.org_unit_id == application.org_unit_id and event.detail == {"page": "api"}
+
+
+def test_api_transition_list_records_the_transitions_returned(
+    world: Any, people: list[Any], api_for: Any
+) -> None:
+    application = people[1].applications.get()
+    api = api_for(world.hr_sh)
+    with recorded() as events:
+        body = api.get(f"/candidates/applications/{application.pk}/transitions").json()
+    event = only(events, "application_transition.list")
+    assert (event.object_type, event.object_id) == ("candidates.application", str(application.pk))
+    assert event.detail == {"ids": [t["id"] for t in body]} and len(body) >= 1
+
+
+def test_a_refused_application_read_records_nothing(
+    world: Any, people: list[Any], api_for: Any
+) -> None:
+    application = people[0].applications.get()
+    api = api_for(world.hr_sz)
+    with recorded() as events:
+        assert api.get(f"/candidates/applications/{application.pk}").status_code == 404
+        path = f"/candidates/applications/{application.pk}/transitions"
+        assert api.get(path).status_code == 404
+    assert events == []

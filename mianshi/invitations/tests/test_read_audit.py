@@ -28,3 +28,21 @@ def test_invitation_api_list_records_the_ids_returned(world: Any, api_for: Any) 
         body = api.get("/invitations/").json()
     assert [i["id"] for i in body["items"]] == [invitation.pk]
     assert only(events, "invitation.list").detail == {"ids": [invitation.pk], "page": 1}
+
+
+def test_invitation_api_detail_records_a_view(world: Any, api_for: Any) -> None:
+    invitation, _ = invitation_create(actor=world.hr_sh, application=world.app_sh)
+    api = api_for(world.hr_sh)
+    with recorded() as events:
+        assert api.get(f"/invitations/{invitation.pk}").status_code == 200
+    event = only(events, "invitation.view")
+    assert (event.object_type, event.object_id) == ("invitations.invitation", str(invitation.pk))
+    assert event.detail == {"page": "api"}
+
+
+def test_a_refused_invitation_read_records_nothing(world: Any, api_for: Any) -> None:
+    invitation, _ = invitation_create(actor=world.hr_sh, application=world.app_sh)
+    api = api_for(world.hr_sz)
+    with recorded() as events:
+        assert api.get(f"/invitations/{invitation.pk}").status_code == 404
+    assert events == []

@@ -14,9 +14,11 @@ from ninja import Query, Router, Schema, Status
 from mianshi.accounts.api_auth import require_scope
 from mianshi.candidates.selectors import application_for_write, application_get
 from mianshi.common.pagination import DbId
+from mianshi.compliance.services import audit_read
 from mianshi.reviews.schemas_decisions import DecisionIn, DecisionOut, FeedbackDraftOut
 from mianshi.reviews.selectors import decisions as sel
 from mianshi.reviews.services.decisions import decision_make
+from mianshi.reviews.services.read_audit import feedback_draft_audit
 
 router = Router(tags=["reviews"])
 READ, WRITE = "candidates:read", "candidates:write"
@@ -39,7 +41,10 @@ def post_decision(request: HttpRequest, application_id: int, payload: DecisionIn
 def list_decisions(request: HttpRequest, application_id: int) -> Any:
     require_scope(request, READ)
     application = application_get(user=request.user, pk=application_id)
-    return sel.decisions_for(application=application)
+    decisions = sel.decisions_for(application=application)
+    ids = [d.pk for d in decisions]
+    audit_read(actor=request.user, action="decision.list", obj=application, ids=ids)
+    return decisions
 
 
 class DraftQuery(Schema):
@@ -53,4 +58,7 @@ def feedback_draft(request: HttpRequest, application_id: int, query: Query[Draft
     application = application_for_write(user=request.user, pk=application_id)
     session = sel.decision_session(application=application, session_id=query.session_id)
     subject, body = sel.feedback_draft(application=application, session=session, kind=query.kind)
+    feedback_draft_audit(
+        actor=request.user, application=application, session=session, drafted=bool(subject or body)
+    )
     return {"kind": query.kind, "subject": subject, "body": body}

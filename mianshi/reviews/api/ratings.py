@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from mianshi.accounts.api_auth import require_scope
+from mianshi.compliance.services import audit_read
 from mianshi.reviews.models import InterviewScore
 from mianshi.reviews.schemas_ratings import (
     InterviewScoreOut,
@@ -49,6 +50,8 @@ def get_score(request: HttpRequest, session_id: int) -> Any:
     session = sel.session_for_user(user=request.user, session_id=session_id)
     score = sel.interview_score(session=session)
     hidden = score_hidden(user=request.user, session=session, score=score)
+    detail = {"page": "score"}
+    audit_read(actor=request.user, action="interview_session.view", obj=session, detail=detail)
     return _score_body(session.pk, score, hidden=hidden)
 
 
@@ -56,7 +59,10 @@ def get_score(request: HttpRequest, session_id: int) -> Any:
 def list_ratings(request: HttpRequest, session_id: int) -> Any:
     require_scope(request, READ)
     session = sel.session_for_user(user=request.user, session_id=session_id)
-    return sel.ratings_visible(user=request.user, session=session)
+    ratings = sel.ratings_visible(user=request.user, session=session)
+    ids = [r.pk for r in ratings]
+    audit_read(actor=request.user, action="rating.list", obj=session, ids=ids)
+    return ratings
 
 
 @router.put("/interviews/{int:session_id}/rating", response=RatingOut)

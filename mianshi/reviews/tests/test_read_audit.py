@@ -7,9 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import TestCase
 
+from mianshi.accounts.roles import Role
 from mianshi.compliance.tests.support import only, recorded
-from mianshi.reviews.tests.factories import analysed_interview
+from mianshi.reviews.services.decisions import decision_make
+from mianshi.reviews.services.ratings import rating_save
+from mianshi.reviews.tests.factories import CODES, analysed_interview
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +84,102 @@ def test_ranking_api_records_the_ids_of_the_page_returned(
         body = api.get(f"/reviews/jobs/{world.job.pk}/ranking", page_size=1).json()
     event = only(events, "job_ranking.view")
     assert event.detail == {"ids": [body["items"][0]["session_id"]], "page": 1}
+
+
+# --- the last reads of review data: feedback draft, score, ratings, decisions --------------
+
+
+def test_feedback_draft_partial_records_a_read_of_the_application(
+    world: Any, two: list[Any], login: Any
+) -> None:
+    session = two[0]
+    url = f"/reviews/interviews/{session.pk}/feedback/"
+    with recorded() as events:
+        assert "Dear 李雷" in login(world.hr).get(url, {"kind": "reject"}).content.decode()
+    event = only(events, "application.view")
+    assert (event.object_type, event.object_id) == (
+        "candidates.application",
+        str(session.application_id),
+    )
+    assert event.detail == {"page": "feedback_draft", "session": session.pk}
+
+
+def test_a_feedback_partial_drafting_nothing_records_nothing(
+    world: Any, two: list[Any], login: Any
+) -> None:
+    url = f"/reviews/interviews/{two[0].pk}/feedback/"
+    with recorded() as events:  # a manager may not decide: no draft is shown
+        assert login(world.manager).get(url, {"kind": "reject"}).status_code == 200
+    assert events == []
+
+
+def test_feedback_draft_api_records_a_read_of_the_application(
+    world: Any, two: list[Any], api_for: Any
+) -> None:
+    application = two[1].application
+    api = api_for(world.hr)
+    with recorded() as events:
+        body = api.get(f"/reviews/applications/{application.pk}/feedback-draft").json()
+    assert "Dear 韩梅梅" in body["body"]
+    event = only(events, "application.view")
+    assert event.object_id == str(application.pk)
+    assert event.detail == {"page": "feedback_draft"}
+
+
+def test_score_api_records_a_view_of_the_interview(
+    world: Any, two: list[Any], api_for: Any
+) -> None:
+    api = api_for(world.hr)
+    with recorded() as events:
+        assert api.get(f"/reviews/interviews/{two[0].pk}/score").status_code == 200
+    event = only(events, "interview_session.view")
+    assert event.object_id == str(two[0].pk) and event.detail == {"page": "score"}
+
+
+def test_ratings_api_records_the_ratings_returned(world: Any, two: list[Any], api_for: Any) -> None:
+    session = two[0]
+    scores = dict.fromkeys(CODES, 6)
+    rating = rating_save(actor=world.hr, session=session, scores=scores, reasons={}, submit=True)
+    api = api_for(world.hr)
+    with recorded() as events:
+        body = api.get(f"/reviews/interviews/{session.pk}/ratings").json()
+    event = only(events, "rating.list")
+    assert (event.object_type, event.object_id) == (
+        "interviews.interviewsession",
+        str(session.pk),
+    )
+    assert event.detail == {"ids": [rating.pk]} and [r["id"] for r in body] == [rating.pk]
+
+
+def test_decisions_api_records_the_decisions_returned(
+    world: Any, two: list[Any], api_for: Any
+) -> None:
+    application = two[0].application
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        made = decision_make(
+            actor=world.hr,
+            application=application,
+            kind="reject",
+            reason="经验不足",
+            send_feedback=False,
+        )
+    api = api_for(world.hr)
+    with recorded() as events:
+        body = api.get(f"/reviews/applications/{application.pk}/decisions").json()
+    event = only(events, "decision.list")
+    assert (event.object_type, event.object_id) == ("candidates.application", str(application.pk))
+    assert event.detail == {"ids": [made.pk]} and [d["id"] for d in body] == [made.pk]
+
+
+def test_a_refused_review_read_records_nothing(
+    world: Any, two: list[Any], api_for: Any, make_user: Any
+) -> None:
+    outsider = make_user("sz-hr", Role.HR, world.org.sz)
+    api, session = api_for(outsider), two[0]
+    with recorded() as events:
+        assert api.get(f"/reviews/interviews/{session.pk}/score").status_code == 404
+        assert api.get(f"/reviews/interviews/{session.pk}/ratings").status_code == 404
+        assert (
+            api.get(f"/reviews/applications/{session.application_id}/decisions").status_code == 404
+        )
+    assert events == []

@@ -35,6 +35,7 @@ from mianshi.reviews.selectors.workbench import (
 )
 from mianshi.reviews.services import decisions as decision_svc
 from mianshi.reviews.services import ratings as rating_svc
+from mianshi.reviews.services.read_audit import feedback_draft_audit
 from mianshi.reviews.services.rerun import analysis_rerun as rerun_svc
 
 
@@ -185,6 +186,11 @@ def feedback_draft(request: HttpRequest, session_id: int) -> HttpResponse:
     """The feedback fields drafted for the chosen kind of decision (htmx swaps them in)."""
     session = review_session(user=request.user, session_id=session_id)
     context = feedback_fields(user=request.user, session=session, kind=request.GET.get("kind", ""))
+    fields = context["fields"]
+    feedback_draft_audit(
+        actor=request.user, application=session.application, session=session,
+        drafted=bool(fields.get("subject") or fields.get("body")),
+    )  # fmt: skip
     return render(request, "reviews/_feedback_fields.html", context)
 
 
