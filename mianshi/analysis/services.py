@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from interview_analysis.errors import MediaError, ModelMissingError
 from interview_analysis.types import AnswerReport, Question, RubricLevel
 from mianshi.accounts.roles import Cap
 from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
+from mianshi.common.claims import claim, claims_sweep
 from mianshi.common.crypto import DecryptionError
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.consents import consent_given
@@ -99,9 +100,9 @@ def analysis_enqueue(*, answer: Answer, actor: Any = None, reason: str = "") -> 
 def _claim(run_id: int) -> datetime | None:
     """queued → running in one conditional UPDATE: the claim's time, or None (not ours)."""
     now = timezone.now()
-    won = AnalysisRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, claimed_at=now, started_at=now, claims=F("claims") + 1
-    )
+    running = {"status": RunStatus.RUNNING, "claimed_at": now, "started_at": now}
+    queued = {"status": RunStatus.QUEUED}
+    won = claim(AnalysisRun.objects, pk=run_id, expect=queued, to=running, count="claims")
     return now if won else None
 
 
@@ -263,10 +264,12 @@ def analysis_maintain(*, stale_after: timedelta = STALE_AFTER) -> dict[str, int]
     now = timezone.now()
     cutoff = now - stale_after
     stale = AnalysisRun.objects.filter(status=RunStatus.RUNNING, claimed_at__lt=cutoff)
-    given_up = stale.filter(claims__gte=MAX_CLAIMS).update(
-        status=RunStatus.FAILED, claimed_at=None, finished_at=now, error=_given_up(),
+    given_up, returned = claims_sweep(
+        stale, count="claims", limit=MAX_CLAIMS,
+        give_up={"status": RunStatus.FAILED, "claimed_at": None, "finished_at": now,
+                 "error": _given_up()},
+        give_back={"status": RunStatus.QUEUED, "claimed_at": None},
     )  # fmt: skip
-    returned = stale.update(status=RunStatus.QUEUED, claimed_at=None)
     lost = AnalysisRun.objects.filter(status=RunStatus.QUEUED, queued_at__lt=cutoff)
     given_up += lost.filter(claims__gte=MAX_CLAIMS).update(
         status=RunStatus.FAILED, finished_at=now, error=_given_up(),

@@ -16,10 +16,10 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mianshi.common.claims import claim
 from mianshi.compliance.services import audit_record
 from mianshi.invitations.channels import Channel, ChannelError, Message, registry
 from mianshi.invitations.models import Delivery, DeliveryStatus, Invitation, InvitationStatus
@@ -159,10 +159,9 @@ def message_for(invitation: Invitation, purpose: str) -> Message:
 
 
 def _claim(delivery_id: int) -> bool:
-    won = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.QUEUED).update(
-        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
-    )
-    return bool(won)
+    sending = {"status": DeliveryStatus.SENDING, "claimed_at": timezone.now()}
+    queued = {"status": DeliveryStatus.QUEUED}
+    return claim(Delivery.objects, pk=delivery_id, expect=queued, to=sending, count="attempts")
 
 
 # A send takes seconds; a claim older than this belongs to a worker that died mid-send.

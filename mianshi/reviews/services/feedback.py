@@ -21,7 +21,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from interview_analysis.scorer import advice as engine_advice
 from mianshi.analysis.models import AnalysisResult
 from mianshi.analysis.selectors import current_results, interview_scores
 from mianshi.candidates.models import Application
+from mianshi.common.claims import claim
 from mianshi.common.mail import DeliveryError, mail_build, mail_send
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.models import InterviewSession
@@ -270,10 +271,11 @@ def feedback_enqueue(*, decision_id: int) -> None:
 
 
 def _claim(decision_id: int) -> bool:
-    won = Decision.objects.filter(
-        pk=decision_id, feedback_status=FeedbackStatus.QUEUED, feedback_claimed_at__isnull=True
-    ).update(feedback_claimed_at=timezone.now(), feedback_attempts=F("feedback_attempts") + 1)
-    return bool(won)
+    free = {"feedback_status": FeedbackStatus.QUEUED, "feedback_claimed_at__isnull": True}
+    return claim(
+        Decision.objects, pk=decision_id, expect=free,
+        to={"feedback_claimed_at": timezone.now()}, count="feedback_attempts",
+    )  # fmt: skip
 
 
 def _send(decision: Decision) -> str:
