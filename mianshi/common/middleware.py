@@ -3,6 +3,7 @@
 import re
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -74,6 +75,16 @@ def _expired(session: SessionBase, now: float) -> bool:
 
 
 def _touch(session: SessionBase, now: float) -> None:
+    # setdefault marks the session modified only when the key is missing (a session signed
+    # in before the stamp existed): a page that changes nothing writes nothing.
     session.setdefault(STARTED, now)
     if now - session.get(SEEN, 0) >= TOUCH_SECONDS:
         session[SEEN] = now
+
+
+def session_stamp(*, request: HttpRequest | None = None, **_: Any) -> None:
+    """On sign-in (user_logged_in), start both clocks in the session being saved anyway, so
+    the first page does not write the session again just to stamp it."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[STARTED] = request.session[SEEN] = now
