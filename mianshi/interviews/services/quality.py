@@ -9,7 +9,8 @@ flags the session on a FAIL, so HR can send a re-record invitation in one click.
 Bounded work (M11): decoding stops at the answer's time plus the grace, however long the
 files are; the check runs under Celery time limits, a claim older than the time limit is
 given back by `uploads_maintain`, and a check claimed MAX_CLAIMS times fails (audited,
-translated reason) instead of being re-run forever.
+translated reason) instead of being re-run forever. The count is per take: settling a new
+take COMPLETE (`verification._complete`) starts it again from zero.
 """
 
 from __future__ import annotations

@@ -61,7 +61,9 @@ TOLERANCE_S, TOLERANCE_SHARE = 1.5, 0.05
 # A segment cut by a reload or a crash loses the chunks MediaRecorder had not flushed yet.
 INTERRUPTED_SHORT_S, INTERRUPTED_SHORT_SHARE = 5.0, 0.25
 SETTLED = frozenset({AnswerStatus.COMPLETE, AnswerStatus.FAILED, AnswerStatus.SKIPPED})
-# What settling an answer writes (a new COMPLETE also resets the quality check).
+# What settling an answer writes (a new COMPLETE also resets the quality check, its claim
+# count included: MAX_CLAIMS counts one take's checks, and a take recorded after a retake
+# is new media to check, however often the discarded take's check was claimed).
 SETTLE_FIELDS = (
     "status",
     "measured_ms",
@@ -69,6 +71,7 @@ SETTLE_FIELDS = (
     "quality_status",
     "quality",
     "quality_claimed_at",
+    "quality_claims",
 )
 FLAG_REASON_MAX = 300
 
@@ -411,7 +414,7 @@ def _complete(answer: Answer, recordings: list[Recording]) -> None:
     if answer.reported_ms is None and all(ms is not None for ms in reported):
         answer.reported_ms = sum(ms or 0 for ms in reported)
     answer.quality_status, answer.quality = QualityStatus.PENDING, {}
-    answer.quality_claimed_at = None
+    answer.quality_claimed_at, answer.quality_claims = None, 0
     answer_id = answer.pk
     transaction.on_commit(lambda: check_answer.delay(answer_id))
 

@@ -21,7 +21,7 @@ from mianshi.interviews.models import (
     QualityStatus,
     Recording,
 )
-from mianshi.interviews.services import ReportedRecording, answer_finish
+from mianshi.interviews.services import ReportedRecording, answer_finish, answer_retake
 from mianshi.interviews.services.maintenance import uploads_maintain
 from mianshi.interviews.services.quality import MAX_CLAIMS
 from mianshi.interviews.tasks import check_answer
@@ -135,3 +135,43 @@ def test_the_work_a_recording_causes_runs_under_time_limits(task: str, setting: 
     registered = celery_app.tasks[task]
     assert registered.soft_time_limit == getattr(settings, setting) > 0
     assert registered.time_limit == registered.soft_time_limit + 60
+
+
+def test_an_answer_re_recorded_after_a_failed_check_gets_checked_normally(
+    take: uw.Take, tmp_path: Path, six_seconds: bytes, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The claim limit counts one take's checks: the take recorded after a retake starts
+    from no claims, however often the discarded take's check was claimed."""
+    capture, answer = django_capture_on_commit_callbacks, take.answer(1)
+    snapshot = {**answer.template_question.snapshot, "max_retakes": 1}
+    type(answer.template_question).objects.filter(pk=answer.template_question_id).update(
+        snapshot=snapshot
+    )
+    covered = uw.answer_webm(tmp_path / "covered.webm", 6.0, good=False)
+    with capture(execute=True):
+        url = uw.upload(Client(), take, covered)
+    first = ReportedRecording(
+        id=Recording.objects.get(pk=url.rsplit("/", 1)[-1]).pk, duration_ms=6000
+    )
+    with capture(execute=True):
+        answer_finish(session=take.session, position=1, attempt=1, recordings=[first])
+    # Take 1 failed its check, on the last claim allowed (two workers died before it).
+    assert take.answer(1).quality_status == QualityStatus.FAIL
+    Answer.objects.filter(pk=answer.pk).update(quality_claims=MAX_CLAIMS)
+    with capture(execute=True):
+        answer_retake(session=take.session, position=1)
+    uw.start_recording(take, 1)
+    with capture(execute=True):
+        url = uw.upload(Client(), take, six_seconds, attempt=2)
+    second = ReportedRecording(
+        id=Recording.objects.get(pk=url.rsplit("/", 1)[-1]).pk, duration_ms=6000
+    )
+    with capture(execute=True):
+        answer_finish(session=take.session, position=1, attempt=2, recordings=[second])
+    answer = take.answer(1)
+    assert answer.attempt == 2 and answer.status == AnswerStatus.COMPLETE
+    assert answer.quality_status in (QualityStatus.OK, QualityStatus.WARN), answer.quality
+    assert answer.quality_claims == 1 and answer.quality["segments"] == 1
+    with capture(execute=True):
+        uploads_maintain()  # the sweep leaves a checked take alone
+    assert take.answer(1).quality_status in (QualityStatus.OK, QualityStatus.WARN)
