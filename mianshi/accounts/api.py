@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from mianshi.accounts import selectors, services
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.accounts.schemas import (
     ApiKeyCreated,
@@ -29,19 +29,19 @@ router = Router(tags=["accounts"])
 
 
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> Any:
+def me(request: ApiRequest) -> Any:
     """The caller, their grants and this key's scopes (any valid key may ask)."""
     scopes = sorted(getattr(request, "api_scopes", ()))
     return {
         "user": request.user,
-        "grants": selectors.my_grants(user=request.user),  # type: ignore[arg-type]
+        "grants": selectors.my_grants(user=request.user),
         "scopes": scopes,
     }
 
 
 @router.get("/users", response=list[UserOut])
 @paginate(BoundedPageNumberPagination, page_size=50)
-def user_list(request: HttpRequest, filters: Query[UserFilter]) -> Any:
+def user_list(request: ApiRequest, filters: Query[UserFilter]) -> Any:
     require_scope(request, "org:read")
     return selectors.user_list(
         actor=request.user,
@@ -53,7 +53,7 @@ def user_list(request: HttpRequest, filters: Query[UserFilter]) -> Any:
 
 
 @router.post("/users", response={201: UserOut})
-def user_create(request: HttpRequest, payload: UserIn) -> Any:
+def user_create(request: ApiRequest, payload: UserIn) -> Any:
     require_scope(request, "org:write")
     unit = orgunit_pick(user=request.user, pk=payload.org_unit_id, field="org_unit_id")
     data = payload.model_dump(exclude={"org_unit_id", "role"})
@@ -62,20 +62,20 @@ def user_create(request: HttpRequest, payload: UserIn) -> Any:
 
 
 @router.get("/users/{user_id}", response=UserOut)
-def user_detail(request: HttpRequest, user_id: int) -> Any:
+def user_detail(request: ApiRequest, user_id: int) -> Any:
     require_scope(request, "org:read")
     return selectors.user_get(actor=request.user, pk=user_id)
 
 
 @router.put("/users/{user_id}", response=UserOut)
-def user_replace(request: HttpRequest, user_id: int, payload: UserUpdate) -> Any:
+def user_replace(request: ApiRequest, user_id: int, payload: UserUpdate) -> Any:
     require_scope(request, "org:write")
     target = selectors.user_get(actor=request.user, pk=user_id)
     return services.user_update(actor=request.user, user=target, **payload.model_dump())
 
 
 @router.patch("/users/{user_id}", response=UserOut)
-def user_patch(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
+def user_patch(request: ApiRequest, user_id: int, payload: UserPatch) -> Any:
     require_scope(request, "org:write")
     target = selectors.user_get(actor=request.user, pk=user_id)
     return services.user_update(
@@ -84,7 +84,7 @@ def user_patch(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
 
 
 @router.delete("/users/{user_id}", response={204: None})
-def user_deactivate(request: HttpRequest, user_id: int) -> Any:
+def user_deactivate(request: ApiRequest, user_id: int) -> Any:
     """Accounts are never erased (the audit trail names them): DELETE deactivates."""
     require_scope(request, "org:write")
     target = selectors.user_get(actor=request.user, pk=user_id)
@@ -93,21 +93,21 @@ def user_deactivate(request: HttpRequest, user_id: int) -> Any:
 
 
 @router.post("/users/{user_id}/activate", response=UserOut)
-def user_activate(request: HttpRequest, user_id: int) -> Any:
+def user_activate(request: ApiRequest, user_id: int) -> Any:
     require_scope(request, "org:write")
     target = selectors.user_get(actor=request.user, pk=user_id)
     return services.user_activate(actor=request.user, user=target)
 
 
 @router.post("/users/{user_id}/unlock", response=UserOut)
-def user_unlock(request: HttpRequest, user_id: int) -> Any:
+def user_unlock(request: ApiRequest, user_id: int) -> Any:
     require_scope(request, "org:write")
     target = selectors.user_get(actor=request.user, pk=user_id)
     return services.user_unlock(actor=request.user, user=target)
 
 
 @router.post("/users/{user_id}/password", response={204: None})
-def user_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> Any:
+def user_password(request: ApiRequest, user_id: int, payload: PasswordIn) -> Any:
     require_scope(request, "org:write")
     target = selectors.user_get(actor=request.user, pk=user_id)
     services.user_set_password(actor=request.user, user=target, password=payload.password)
@@ -115,14 +115,14 @@ def user_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> An
 
 
 @router.get("/users/{user_id}/grants", response=list[GrantOut])
-def grant_list(request: HttpRequest, user_id: int) -> Any:
+def grant_list(request: ApiRequest, user_id: int) -> Any:
     require_scope(request, "org:read")
     target = selectors.user_get(actor=request.user, pk=user_id)
     return selectors.user_grants(actor=request.user, user=target)
 
 
 @router.post("/users/{user_id}/grants", response={201: GrantOut})
-def grant_create(request: HttpRequest, user_id: int, payload: GrantIn) -> Any:
+def grant_create(request: ApiRequest, user_id: int, payload: GrantIn) -> Any:
     require_scope(request, "org:write")
     target = selectors.user_get(actor=request.user, pk=user_id)
     unit = orgunit_pick(user=request.user, pk=payload.org_unit_id, field="org_unit_id")
@@ -132,7 +132,7 @@ def grant_create(request: HttpRequest, user_id: int, payload: GrantIn) -> Any:
 
 
 @router.delete("/grants/{grant_id}", response={204: None})
-def grant_revoke(request: HttpRequest, grant_id: int) -> Any:
+def grant_revoke(request: ApiRequest, grant_id: int) -> Any:
     require_scope(request, "org:write")
     grant = selectors.grant_get(actor=request.user, pk=grant_id)
     services.grant_revoke(actor=request.user, grant=grant)
@@ -140,21 +140,21 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> Any:
 
 
 @router.get("/users/{user_id}/api-keys", response=list[ApiKeyOut])
-def apikey_list(request: HttpRequest, user_id: int) -> Any:
+def apikey_list(request: ApiRequest, user_id: int) -> Any:
     require_scope(request, "org:read")
     target = selectors.user_get(actor=request.user, pk=user_id)
     return selectors.user_api_keys(actor=request.user, user=target)
 
 
 @router.post("/users/{user_id}/api-keys", response={201: ApiKeyCreated})
-def apikey_create(request: HttpRequest, user_id: int, payload: ApiKeyIn) -> Any:
+def apikey_create(request: ApiRequest, user_id: int, payload: ApiKeyIn) -> Any:
     """The caller's own key, within this key's scopes (another user's id is refused)."""
     require_scope(request, "org:write")
     own = user_id == request.user.pk
     target = request.user if own else selectors.user_get(actor=request.user, pk=user_id)
     key, raw = services.apikey_create(
         actor=request.user,
-        user=target,  # type: ignore[arg-type]
+        user=target,
         within_scopes=getattr(request, "api_scopes", frozenset()),
         **payload.model_dump(),
     )
@@ -162,7 +162,7 @@ def apikey_create(request: HttpRequest, user_id: int, payload: ApiKeyIn) -> Any:
 
 
 @router.delete("/api-keys/{key_id}", response={204: None})
-def apikey_revoke(request: HttpRequest, key_id: int) -> Any:
+def apikey_revoke(request: ApiRequest, key_id: int) -> Any:
     require_scope(request, "org:write")
     key = selectors.apikey_get(actor=request.user, pk=key_id)
     services.apikey_revoke(actor=request.user, key=key)

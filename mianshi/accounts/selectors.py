@@ -11,23 +11,22 @@ system admin would read candidates as an HR admin, an HR admin the trail as an a
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from mianshi.accounts.actor import Actor, SystemActor
 from mianshi.accounts.models import ApiKey, RoleGrant, User
 from mianshi.accounts.roles import ROLE_CAPS, Cap, Role
 from mianshi.organisations.scoping import scope, units_for
 from mianshi.organisations.selectors import manages_root
 
 
-def grants_in_scope(*, actor: Any) -> QuerySet[RoleGrant]:
+def grants_in_scope(*, actor: Actor) -> QuerySet[RoleGrant]:
     """Grants on units the actor manages."""
     return scope(RoleGrant.objects.select_related("org_unit", "user"), actor, Cap.ORG_MANAGE)
 
 
-def user_visible(*, actor: Any) -> QuerySet[User]:
+def user_visible(*, actor: Actor) -> QuerySet[User]:
     """Users the actor may see in user management."""
     if not units_for(actor, Cap.ORG_MANAGE):
         return User.objects.none()
@@ -39,7 +38,7 @@ def user_visible(*, actor: Any) -> QuerySet[User]:
 
 def user_list(
     *,
-    actor: Any,
+    actor: Actor,
     q: str = "",
     is_active: bool | None = None,
     unit_id: int | None = None,
@@ -59,17 +58,17 @@ def user_list(
     return qs.order_by("username")
 
 
-def user_get(*, actor: Any, pk: int) -> User:
+def user_get(*, actor: Actor, pk: int) -> User:
     """A visible user, else 404."""
     return get_object_or_404(user_visible(actor=actor), pk=pk)
 
 
-def caps_on(user: Any, unit_id: int) -> frozenset[Cap]:
+def caps_on(user: Actor, unit_id: int) -> frozenset[Cap]:
     """The capabilities `user` holds on one unit (through grants on it or above it)."""
     return frozenset(cap for cap in Cap if unit_id in units_for(user, cap))
 
 
-def can_administer(*, actor: Any, target: User) -> bool:
+def can_administer(*, actor: SystemActor, target: User) -> bool:
     """Whether account-wide changes to `target` are the actor's to make: the one rule.
 
     The actor manages every unit of the target's grants and holds there a superset of what
@@ -88,27 +87,27 @@ def can_administer(*, actor: Any, target: User) -> bool:
     )
 
 
-def user_grants(*, actor: Any, user: User) -> QuerySet[RoleGrant]:
+def user_grants(*, actor: Actor, user: User) -> QuerySet[RoleGrant]:
     """The user's grants the actor may see: those on units the actor manages."""
     return grants_in_scope(actor=actor).filter(user=user).order_by("org_unit__path", "role")
 
 
-def grants_hidden_count(*, actor: Any, user: User) -> int:
+def grants_hidden_count(*, actor: Actor, user: User) -> int:
     """How many of the user's grants lie outside the actor's subtree (shown as a count only)."""
     return user.grants.count() - user_grants(actor=actor, user=user).count()
 
 
-def grant_get(*, actor: Any, pk: int) -> RoleGrant:
+def grant_get(*, actor: Actor, pk: int) -> RoleGrant:
     """A grant on a unit the actor manages, else 404."""
     return get_object_or_404(grants_in_scope(actor=actor), pk=pk)
 
 
-def user_api_keys(*, actor: Any, user: User) -> QuerySet[ApiKey]:
+def user_api_keys(*, actor: Actor, user: User) -> QuerySet[ApiKey]:
     """API keys of a visible user (never the raw key: only the prefix is stored)."""
     return ApiKey.objects.filter(user=user).order_by("-created_at")
 
 
-def apikey_get(*, actor: Any, pk: int) -> ApiKey:
+def apikey_get(*, actor: Actor, pk: int) -> ApiKey:
     """The actor's own key or one of a user visible to the actor, else 404."""
     mine_or_visible = Q(user=actor) | Q(user__in=user_visible(actor=actor))
     return get_object_or_404(ApiKey.objects.select_related("user").filter(mine_or_visible), pk=pk)

@@ -9,12 +9,13 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mianshi.accounts import selectors, services, totp
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.forms import (
     ApiKeyForm,
     GrantForm,
@@ -35,7 +36,7 @@ Refusal = (ValidationError, DomainError)
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedHttpRequest) -> HttpResponse:
     filters = UserFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     users = selectors.user_list(
@@ -55,7 +56,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedHttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None, units=orgunit_choices(user=request.user))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "password_again"}
@@ -69,7 +70,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "target": None})
 
 
-def _detail(request: HttpRequest, target: User, **forms: Any) -> HttpResponse:
+def _detail(request: AuthedHttpRequest, target: User, **forms: Any) -> HttpResponse:
     units = orgunit_choices(user=request.user)
     return render(
         request,
@@ -88,12 +89,12 @@ def _detail(request: HttpRequest, target: User, **forms: Any) -> HttpResponse:
 
 
 @login_required
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.user_get(actor=request.user, pk=pk))
 
 
 @login_required
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     target = selectors.user_get(actor=request.user, pk=pk)
     initial = {
         "username": target.username,
@@ -113,7 +114,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     target = selectors.user_get(actor=request.user, pk=pk)
     form = PasswordPairForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +130,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_password.html", {"form": form, "target": target})
 
 
-def _action(request: HttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
+def _action(request: AuthedHttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
     target = selectors.user_get(actor=request.user, pk=pk)
     try:
         service(actor=request.user, user=target)
@@ -142,25 +143,25 @@ def _action(request: HttpRequest, pk: int, service: Any, done: str) -> HttpRespo
 
 @login_required
 @require_POST
-def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_deactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _action(request, pk, services.user_deactivate, _("User deactivated."))
 
 
 @login_required
 @require_POST
-def user_activate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_activate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _action(request, pk, services.user_activate, _("User reactivated."))
 
 
 @login_required
 @require_POST
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def user_unlock(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _action(request, pk, services.user_unlock, _("User unlocked."))
 
 
 @login_required
 @require_POST
-def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     target = selectors.user_get(actor=request.user, pk=pk)
     form = GrantForm(request.POST, units=orgunit_choices(user=request.user))
     if form.is_valid():
@@ -176,7 +177,7 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     grant = selectors.grant_get(actor=request.user, pk=pk)
     try:
         services.grant_revoke(actor=request.user, grant=grant)
@@ -189,7 +190,7 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def apikey_add(request: HttpRequest, pk: int) -> HttpResponse:
+def apikey_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     target = selectors.user_get(actor=request.user, pk=pk)
     form = ApiKeyForm(request.POST)
     if form.is_valid():
@@ -206,7 +207,7 @@ def apikey_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def apikey_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def apikey_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     key = selectors.apikey_get(actor=request.user, pk=pk)
     services.apikey_revoke(actor=request.user, key=key)
     messages.success(request, _("API key revoked."))
@@ -216,9 +217,9 @@ def apikey_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_api_keys(request: HttpRequest) -> HttpResponse:
+def my_api_keys(request: AuthedHttpRequest) -> HttpResponse:
     """Every signed-in user's own keys: list, create (shown once), revoke."""
-    user: Any = request.user
+    user = request.user
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,9 +234,9 @@ def my_api_keys(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedHttpRequest) -> HttpResponse:
     """The signed-in user's own password; this session goes on, the others end."""
-    user: Any = request.user
+    user = request.user
     form = OwnPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,14 +255,14 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthedHttpRequest) -> HttpResponse:
     """The signed-in user's own second factor: set up, confirm, or turn off."""
     user = request.user
     form = TotpCodeForm(request.POST or None)
     action = request.POST.get("action", "")
     if request.method == "POST" and action == "begin":
         try:
-            services.totp_begin(user=user)  # type: ignore[arg-type]
+            services.totp_begin(user=user)
         except DomainError as exc:  # already on (L8): say so instead of failing
             messages.error(request, exc.message)
         return redirect("accounts:security")
@@ -270,8 +271,8 @@ def security(request: HttpRequest) -> HttpResponse:
     return _security_page(request, form)
 
 
-def _security_post(request: HttpRequest, form: TotpCodeForm, action: str) -> HttpResponse:
-    user: Any = request.user
+def _security_post(request: AuthedHttpRequest, form: TotpCodeForm, action: str) -> HttpResponse:
+    user = request.user
     try:
         if action == "disable":
             if totp.matching_step(totp_secret_of(user), form.cleaned_data["code"]) is None:
@@ -286,8 +287,8 @@ def _security_post(request: HttpRequest, form: TotpCodeForm, action: str) -> Htt
     return redirect("accounts:security")
 
 
-def _security_page(request: HttpRequest, form: TotpCodeForm) -> HttpResponse:
-    user: Any = request.user
+def _security_page(request: AuthedHttpRequest, form: TotpCodeForm) -> HttpResponse:
+    user = request.user
     pending = bool(user.totp_secret) and not user.totp_enabled
     secret = totp_secret_of(user) if pending else ""
     return render(
@@ -304,5 +305,5 @@ def _security_page(request: HttpRequest, form: TotpCodeForm) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_totp_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def user_totp_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _action(request, pk, services.totp_disable, _("Second factor turned off."))

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import SystemActor
 from mianshi.accounts.api_auth import API_SCOPES, hash_key, new_raw_key
 from mianshi.accounts.models import ApiKey, User
 from mianshi.accounts.services.users import home_unit, require_account
@@ -38,7 +39,7 @@ def _check_scopes(scopes: list[str]) -> list[str]:
     return sorted(set(scopes))
 
 
-def _check_owner(actor: Any, user: User) -> None:
+def _check_owner(actor: SystemActor, user: User) -> None:
     if actor is not None and actor.pk != user.pk:
         raise KeyRefused(
             _("Only its owner can create an API key: ask them to create it while signed in.")
@@ -64,7 +65,7 @@ def _expiry(days: int | None) -> Any:
 @transaction.atomic
 def apikey_create(
     *,
-    actor: Any,
+    actor: SystemActor,
     user: User,
     scopes: list[str],
     name: str = "",
@@ -101,7 +102,7 @@ def apikey_create(
 
 
 @transaction.atomic
-def apikey_revoke(*, actor: Any, key: ApiKey) -> None:
+def apikey_revoke(*, actor: SystemActor, key: ApiKey) -> None:
     """Revoke a key at once."""
     if actor is not None and actor.pk != key.user_id:
         require_account(actor, key.user)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from mianshi.accounts import totp
+from mianshi.accounts.actor import SystemActor
 from mianshi.accounts.models import User
 from mianshi.accounts.services.users import home_unit, require_account
 from mianshi.common import crypto
@@ -55,12 +55,12 @@ def user_login(
     if authed is None:
         login_failed(user, username)
         return None
-    if not _second_factor_ok(authed, otp):  # type: ignore[arg-type]
+    if not _second_factor_ok(authed, otp):
         login_failed(user, username, action="login.failed_otp")
         raise SecondFactorRequired(str(FAILED))
     User.objects.filter(pk=authed.pk).update(failed_login_count=0, locked_until=None)
     audit_record(actor=authed, action="login.success", obj=authed)
-    return authed  # type: ignore[return-value]
+    return authed
 
 
 def claim_attempt(user: User) -> bool:
@@ -154,7 +154,7 @@ def totp_enable(*, user: User, code: str) -> User:
 
 
 @transaction.atomic
-def totp_disable(*, actor: Any, user: User) -> User:
+def totp_disable(*, actor: SystemActor, user: User) -> User:
     """Turn the second factor off: the user themselves, or a manager when a phone is lost."""
     if actor is not None and actor.pk != user.pk:
         require_account(actor, user)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor, SystemActor
 from mianshi.accounts.models import RoleGrant, User
 from mianshi.accounts.roles import ROLE_CAPS, Cap, Role
 from mianshi.accounts.selectors import can_administer, caps_on, user_visible
@@ -57,7 +56,7 @@ def _check_grantable(actor: User | None, role: str, unit: OrgUnit) -> None:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: SystemActor,
     username: str,
     password: str,
     display_name: str = "",
@@ -98,7 +97,7 @@ def validated_password(user: User, password: str) -> None:
 @transaction.atomic
 def user_update(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     username: str | None = None,
     display_name: str | None = None,
@@ -125,14 +124,14 @@ def user_update(
 
 
 @transaction.atomic
-def user_deactivate(*, actor: Any, user: User) -> User:
+def user_deactivate(*, actor: SystemActor, user: User) -> User:
     """Disable login and API keys at once; grants stay for the record."""
     _not_self(actor, user)
     return _set_active(actor, user, active=False)
 
 
 @transaction.atomic
-def user_activate(*, actor: Any, user: User) -> User:
+def user_activate(*, actor: Actor, user: User) -> User:
     """Allow a deactivated user to log in again."""
     return _set_active(actor, user, active=True)
 
@@ -154,7 +153,7 @@ def _set_active(actor: User | None, user: User, *, active: bool) -> User:
 
 
 @transaction.atomic
-def user_set_password(*, actor: Any, user: User, password: str) -> User:
+def user_set_password(*, actor: Actor, user: User, password: str) -> User:
     """Set a new password (validated, Argon2) and lift any lockout."""
     require_account(actor, user)
     validated_password(user, password)
@@ -172,7 +171,7 @@ def user_set_password(*, actor: Any, user: User, password: str) -> User:
 
 
 @transaction.atomic
-def user_unlock(*, actor: Any, user: User) -> User:
+def user_unlock(*, actor: Actor, user: User) -> User:
     """Lift a lockout and reset the failure counter."""
     require_account(actor, user)
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
@@ -188,7 +187,7 @@ def user_unlock(*, actor: Any, user: User) -> User:
 
 
 @transaction.atomic
-def grant_create(*, actor: Any, user: User, role: str, org_unit: OrgUnit) -> RoleGrant:
+def grant_create(*, actor: SystemActor, user: User, role: str, org_unit: OrgUnit) -> RoleGrant:
     """Grant `role` over `org_unit`'s subtree; never to oneself, never beyond one's own subtree."""
     _not_self(actor, user)
     if actor is not None and not user_visible(actor=actor).filter(pk=user.pk).exists():
@@ -219,7 +218,7 @@ def _grant(*, actor: User | None, user: User, role: str, org_unit: OrgUnit) -> R
 
 
 @transaction.atomic
-def grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
+def grant_revoke(*, actor: Actor, grant: RoleGrant) -> None:
     """Remove a grant: only of a user the actor may administer (F-03), never one's own."""
     _not_self(actor, grant.user)
     require_account(actor, grant.user)
