@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.accounts.roles import Cap
 from mianshi.common.pagination import BoundedPageNumberPagination
@@ -24,7 +24,7 @@ router = Router(tags=["organisation"])
 
 @router.get("/units", response=list[UnitOut])
 @paginate(BoundedPageNumberPagination, page_size=50)
-def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
+def unit_list(request: ApiRequest, filters: Query[UnitFilter]) -> Any:
     require_scope(request, "org:read")
     return selectors.orgunit_list(
         user=request.user, kind=filters.kind or "", is_active=filters.is_active, q=filters.q
@@ -32,13 +32,13 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
 
 
 @router.get("/tree", response=list[TreeNodeOut])
-def unit_tree(request: HttpRequest) -> Any:
+def unit_tree(request: ApiRequest) -> Any:
     require_scope(request, "org:read")
     return tree_out(selectors.orgunit_tree(user=request.user))
 
 
 @router.post("/units", response={201: UnitOut})
-def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
+def unit_create(request: ApiRequest, payload: UnitIn) -> Any:
     require_scope(request, "org:write")
     parent = selectors.orgunit_pick(user=request.user, pk=payload.parent_id, field="parent_id")
     unit = services.orgunit_create(
@@ -48,13 +48,13 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
 
 
 @router.get("/units/{unit_id}", response=UnitOut)
-def unit_detail(request: HttpRequest, unit_id: int) -> Any:
+def unit_detail(request: ApiRequest, unit_id: int) -> Any:
     require_scope(request, "org:read")
     return selectors.orgunit_get(user=request.user, pk=unit_id)
 
 
 @router.put("/units/{unit_id}", response=UnitOut)
-def unit_replace(request: HttpRequest, unit_id: int, payload: UnitIn) -> Any:
+def unit_replace(request: ApiRequest, unit_id: int, payload: UnitIn) -> Any:
     require_scope(request, "org:write")
     unit = selectors.orgunit_get(user=request.user, pk=unit_id, cap=Cap.ORG_MANAGE)
     parent = selectors.orgunit_pick(user=request.user, pk=payload.parent_id, field="parent_id")
@@ -69,7 +69,7 @@ def unit_replace(request: HttpRequest, unit_id: int, payload: UnitIn) -> Any:
 
 
 @router.patch("/units/{unit_id}", response=UnitOut)
-def unit_patch(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Any:
+def unit_patch(request: ApiRequest, unit_id: int, payload: UnitPatch) -> Any:
     require_scope(request, "org:write")
     unit = selectors.orgunit_get(user=request.user, pk=unit_id, cap=Cap.ORG_MANAGE)
     given = payload.model_dump(exclude_unset=True)
@@ -82,7 +82,7 @@ def unit_patch(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Any:
 
 
 @router.delete("/units/{unit_id}", response={204: None})
-def unit_deactivate(request: HttpRequest, unit_id: int) -> Any:
+def unit_deactivate(request: ApiRequest, unit_id: int) -> Any:
     """Units are never erased (jobs and the audit trail refer to them): DELETE deactivates."""
     require_scope(request, "org:write")
     unit = selectors.orgunit_get(user=request.user, pk=unit_id, cap=Cap.ORG_MANAGE)

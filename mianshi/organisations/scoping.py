@@ -8,31 +8,31 @@ through `scope()`; anything outside answers 404, never a leak.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
+from mianshi.accounts.actor import Actor, SystemActor, Viewer
+from mianshi.accounts.models import User
 from mianshi.accounts.roles import Cap, Role, roles_with
 from mianshi.organisations.models import OrgUnit
-
-if TYPE_CHECKING:
-    from mianshi.accounts.models import User
 
 M = TypeVar("M", bound=Model)
 _CACHE_ATTR = "_mianshi_scope_cache"
 
 
-def units_for(user: User | Any, cap: Cap, *, roles: set[Role] | None = None) -> frozenset[int]:
+def units_for(user: Viewer, cap: Cap, *, roles: set[Role] | None = None) -> frozenset[int]:
     """Ids of the org units (grant subtrees) where `user` holds `cap`, optionally via `roles`."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    # An anonymous user (a public page's request) or None holds nothing.
+    if not isinstance(user, User) or not user.is_active:
         return frozenset()
     allowed = roles_with(cap) if roles is None else roles_with(cap) & roles
     key = (cap, frozenset(allowed))
     cache: dict[Any, Any] = user.__dict__.setdefault(_CACHE_ATTR, {})
     if key not in cache:
         cache[key] = _subtree_ids(cache, user, allowed)
-    return cache[key]  # type: ignore[no-any-return]
+    return cache[key]
 
 
 def _subtree_ids(cache: dict[Any, Any], user: User, roles: set[Role]) -> frozenset[int]:
@@ -76,23 +76,23 @@ def subtree_ids(unit_id: int) -> frozenset[int]:
     return _units_under([path] if path else [])
 
 
-def has_cap(user: User | Any, cap: Cap, *, unit_id: int | None = None) -> bool:
+def has_cap(user: Viewer, cap: Cap, *, unit_id: int | None = None) -> bool:
     """Whether `user` holds `cap` anywhere, or on `unit_id` when one is given."""
     units = units_for(user, cap)
     return bool(units) if unit_id is None else unit_id in units
 
 
-def require_cap(actor: User | Any, cap: Cap, unit_id: int, message: str = "") -> None:
+def require_cap(actor: SystemActor, cap: Cap, unit_id: int, message: str = "") -> None:
     """Refuse (403) unless `actor` holds `cap` on the unit; actor None is trusted system code."""
     if actor is not None and unit_id not in units_for(actor, cap):
         raise PermissionDenied(message)
 
 
-def scope(qs: QuerySet[M], user: User | Any, cap: Cap, *, field: str = "org_unit") -> QuerySet[M]:
+def scope(qs: QuerySet[M], user: Viewer, cap: Cap, *, field: str = "org_unit") -> QuerySet[M]:
     """Restrict `qs` to rows whose `field` (an OrgUnit foreign key) lies in the user's units."""
     return qs.filter(**{f"{field}__in": units_for(user, cap)})
 
 
-def forget_scopes(user: User | Any) -> None:
+def forget_scopes(user: Actor) -> None:
     """Drop the per-request cache after a grant changes."""
     user.__dict__.pop(_CACHE_ATTR, None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -11,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.organisations.models import OrgUnit
 from mianshi.organisations.scoping import scope, units_for
@@ -18,7 +18,7 @@ from mianshi.organisations.scoping import scope, units_for
 
 def orgunit_list(
     *,
-    user: Any,
+    user: Actor,
     cap: Cap = Cap.ORG_VIEW,
     kind: str = "",
     is_active: bool | None = None,
@@ -35,20 +35,20 @@ def orgunit_list(
     return qs.order_by("path")
 
 
-def orgunit_get(*, user: Any, pk: int, cap: Cap = Cap.ORG_VIEW) -> OrgUnit:
+def orgunit_get(*, user: Actor, pk: int, cap: Cap = Cap.ORG_VIEW) -> OrgUnit:
     """One unit inside the user's scope for `cap`, else 404."""
     return get_object_or_404(
         scope(OrgUnit.objects.select_related("parent"), user, cap, field="pk"), pk=pk
     )
 
 
-def orgunits_usable(*, user: Any, cap: Cap) -> QuerySet[OrgUnit]:
+def orgunits_usable(*, user: Actor, cap: Cap) -> QuerySet[OrgUnit]:
     """Active units where `user` holds `cap`: what a form offers and what an id may name."""
     return OrgUnit.objects.filter(pk__in=units_for(user, cap), is_active=True)
 
 
 def orgunit_resolve(
-    *, user: Any, pk: int, cap: Cap, field: str | None = None, message: str = ""
+    *, user: Actor, pk: int, cap: Cap, field: str | None = None, message: str = ""
 ) -> OrgUnit:
     """Resolve a unit id from input within the user's units for `cap`.
 
@@ -63,12 +63,12 @@ def orgunit_resolve(
     raise ValidationError({field: message or _("Unknown organisation unit.")})
 
 
-def orgunit_choices(*, user: Any) -> QuerySet[OrgUnit]:
+def orgunit_choices(*, user: Actor) -> QuerySet[OrgUnit]:
     """Active units `user` manages: the valid parents and grant targets in forms."""
     return orgunit_list(user=user, cap=Cap.ORG_MANAGE, is_active=True)
 
 
-def orgunit_pick(*, user: Any, pk: int | None, field: str = "org_unit") -> OrgUnit | None:
+def orgunit_pick(*, user: Actor, pk: int | None, field: str = "org_unit") -> OrgUnit | None:
     """Resolve a unit id from input: one the user manages, else a field error.
 
     The message is the same for a unit that does not exist and one outside the user's
@@ -80,17 +80,17 @@ def orgunit_pick(*, user: Any, pk: int | None, field: str = "org_unit") -> OrgUn
     return orgunit_resolve(user=user, pk=pk, cap=Cap.ORG_MANAGE, field=field, message=message)
 
 
-def manages_root(user: Any) -> bool:
+def manages_root(user: Actor) -> bool:
     """Whether `user` manages a root unit (headquarters): the whole organisation."""
     return _covers_root(user, Cap.ORG_MANAGE)
 
 
-def _covers_root(user: Any, cap: Cap) -> bool:
+def _covers_root(user: Actor, cap: Cap) -> bool:
     units = units_for(user, cap)
     return bool(units) and OrgUnit.objects.filter(pk__in=units, parent__isnull=True).exists()
 
 
-def audits_root(user: Any) -> bool:
+def audits_root(user: Actor) -> bool:
     """Whether `user` audits from a root unit, and so sees events without a unit too."""
     return _covers_root(user, Cap.AUDIT_VIEW)
 
@@ -105,7 +105,7 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
 
 
-def orgunit_tree(*, user: Any, include_inactive: bool = True) -> list[TreeNode]:
+def orgunit_tree(*, user: Actor, include_inactive: bool = True) -> list[TreeNode]:
     """The visible part of the tree as nested nodes; a unit whose parent is hidden is a root."""
     units = list(orgunit_list(user=user, is_active=None if include_inactive else True))
     managed = units_for(user, Cap.ORG_MANAGE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import SystemActor
 from mianshi.accounts.roles import Cap
 from mianshi.common.errors import Conflict
 from mianshi.compliance.services import audit_record
@@ -81,7 +82,7 @@ def _require_manage(actor: User | None, unit: OrgUnit) -> None:
 
 @transaction.atomic
 def orgunit_create(
-    *, actor: Any, name: str, code: str, kind: UnitKind | str, parent: OrgUnit | None = None
+    *, actor: SystemActor, name: str, code: str, kind: UnitKind | str, parent: OrgUnit | None = None
 ) -> OrgUnit:
     """Create a unit under `parent` and compute its path."""
     _require_parent(actor, parent)
@@ -104,7 +105,7 @@ def orgunit_create(
 @transaction.atomic
 def orgunit_update(
     *,
-    actor: Any,
+    actor: SystemActor,
     unit: OrgUnit,
     name: str | Unset = UNSET,
     code: str | Unset = UNSET,
@@ -187,7 +188,7 @@ def _has_open_jobs(unit: OrgUnit) -> bool:
 
 
 @transaction.atomic
-def orgunit_deactivate(*, actor: Any, unit: OrgUnit) -> OrgUnit:
+def orgunit_deactivate(*, actor: SystemActor, unit: OrgUnit) -> OrgUnit:
     """Retire a leaf unit; refused while it has active sub-units or open jobs."""
     fresh = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     _require_manage(actor, fresh)
@@ -210,7 +211,7 @@ def orgunit_deactivate(*, actor: Any, unit: OrgUnit) -> OrgUnit:
 
 
 @transaction.atomic
-def orgunit_reactivate(*, actor: Any, unit: OrgUnit) -> OrgUnit:
+def orgunit_reactivate(*, actor: SystemActor, unit: OrgUnit) -> OrgUnit:
     """Bring a retired unit back; its parent must be active."""
     fresh = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     _require_manage(actor, fresh)

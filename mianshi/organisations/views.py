@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
 from mianshi.common.errors import DomainError
 from mianshi.organisations import selectors, services
@@ -18,7 +19,7 @@ from mianshi.organisations.scoping import has_cap
 
 
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthedHttpRequest) -> HttpResponse:
     nodes = selectors.flatten(selectors.orgunit_tree(user=request.user))
     return render(
         request,
@@ -31,7 +32,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: AuthedHttpRequest) -> HttpResponse:
     parents = selectors.orgunit_choices(user=request.user)
     form = OrgUnitForm(
         request.POST or None, parents=parents, initial={"parent": request.GET.get("parent")}
@@ -48,7 +49,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = selectors.orgunit_get(user=request.user, pk=pk, cap=Cap.ORG_MANAGE)
     parents = selectors.orgunit_choices(user=request.user).exclude(path__startswith=unit.path)
     initial = {"name": unit.name, "code": unit.code, "kind": unit.kind, "parent": unit.parent}
@@ -66,7 +67,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_deactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = selectors.orgunit_get(user=request.user, pk=pk, cap=Cap.ORG_MANAGE)
     try:
         services.orgunit_deactivate(actor=request.user, unit=unit)
@@ -79,7 +80,7 @@ def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_reactivate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = selectors.orgunit_get(user=request.user, pk=pk, cap=Cap.ORG_MANAGE)
     try:
         services.orgunit_reactivate(actor=request.user, unit=unit)
