@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.compliance import selectors
 from mianshi.compliance.pagination import AuditedPagination
@@ -17,13 +17,13 @@ router = Router(tags=["audit"])
 
 @router.get("/events", response=list[EventOut])
 @paginate(AuditedPagination, page_size=50, audit_action="audit.list")
-def event_list(request: HttpRequest, filters: Query[EventFilter]) -> Any:
+def event_list(request: ApiRequest, filters: Query[EventFilter]) -> Any:
     require_scope(request, "audit:read")
     return selectors.event_list(user=request.user, **filters.model_dump())
 
 
 @router.get("/events/{event_id}", response=EventOut)
-def event_detail(request: HttpRequest, event_id: int) -> Any:
+def event_detail(request: ApiRequest, event_id: int) -> Any:
     require_scope(request, "audit:read")
     event = selectors.event_get(user=request.user, pk=event_id)
     audit_read(actor=request.user, action="audit.view", obj=event)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from mianshi.accounts.models import User
 from mianshi.common.pagination import BoundedPageNumberPagination
 from mianshi.compliance.services import audit_read
 
@@ -34,6 +36,10 @@ class AuditedPagination(BoundedPageNumberPagination):
     def paginate_queryset(
         self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
     ) -> Any:
+        if not isinstance(request.user, User):
+            # Ninja types any request here; ApiKeyAuth lets none reach a list without its
+            # user, and a read of personal data is recorded against a person or not served.
+            raise PermissionDenied
         result = super().paginate_queryset(queryset, pagination, request, **params)
         items = list(result[self.items_attribute])
         result[self.items_attribute] = items

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.compliance.models import AuditEvent
 from mianshi.organisations.scoping import scope
 from mianshi.organisations.selectors import audits_root
 
 
-def event_visible(*, user: Any) -> QuerySet[AuditEvent]:
+def event_visible(*, user: Actor) -> QuerySet[AuditEvent]:
     """Events in the auditor's subtree; root auditors also see events without a unit."""
     qs = AuditEvent.objects.select_related("actor")
     if audits_root(user):
@@ -29,7 +29,7 @@ def _day_start(day: date) -> datetime:
 
 def event_list(
     *,
-    user: Any,
+    user: Actor,
     action: str = "",
     object_type: str = "",
     object_id: str = "",
@@ -54,6 +54,6 @@ def event_list(
     return qs.order_by("-id")
 
 
-def event_get(*, user: Any, pk: int) -> AuditEvent:
+def event_get(*, user: Actor, pk: int) -> AuditEvent:
     """One visible event, else 404."""
     return get_object_or_404(event_visible(user=user), pk=pk)

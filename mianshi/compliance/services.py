@@ -12,6 +12,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from mianshi.accounts.actor import Actor, AuditActor
+from mianshi.accounts.models import User
 from mianshi.common.requestid import current_request_id
 from mianshi.compliance.models import AuditChainHead, AuditEvent
 
@@ -28,7 +30,7 @@ READ_WINDOW = timedelta(minutes=10)
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AuditActor,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -42,7 +44,7 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         org_unit_id = org_unit_id or getattr(obj, "org_unit_id", None)
-    real_actor = actor if getattr(actor, "is_authenticated", False) else None
+    real_actor = actor if isinstance(actor, User) else None
     event = AuditEvent(
         at=timezone.now(),
         actor=real_actor,
@@ -92,7 +94,7 @@ def _safe(detail: dict[str, Any]) -> dict[str, Any]:
 
 def audit_read(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -123,7 +125,7 @@ def audit_read(
     )
 
 
-def _read_recently(actor: Any, action: str, kind: str, pk: str, facts: dict[str, Any]) -> bool:
+def _read_recently(actor: Actor, action: str, kind: str, pk: str, facts: dict[str, Any]) -> bool:
     if not getattr(actor, "is_authenticated", False):
         return False
     last = (

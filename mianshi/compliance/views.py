@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
 from mianshi.compliance.forms import EventFilterForm
 from mianshi.compliance.selectors import event_list as select_events
@@ -16,7 +17,7 @@ from mianshi.organisations.scoping import has_cap
 
 
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthedHttpRequest) -> HttpResponse:
     if not has_cap(request.user, Cap.AUDIT_VIEW):
         raise PermissionDenied
     filters = EventFilterForm(request.GET or None)
