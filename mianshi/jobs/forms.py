@@ -10,6 +10,7 @@ from django.forms import fields_for_model, formset_factory
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.jobs import selectors
 from mianshi.jobs.models import AnswerType, Job, JobStatus, Question, QuestionType
 from mianshi.jobs.services import (
@@ -65,14 +66,14 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 class UnitMixin:
     """Adds the owner-unit choice (units the user manages) to a creation form."""
 
-    def add_unit_field(self, user: Any) -> None:
+    def add_unit_field(self, user: Actor) -> None:
         self.fields["org_unit"] = forms.ModelChoiceField(  # type: ignore[attr-defined]
             queryset=selectors.manageable_units(user=user), label=_("Owner unit")
         )
 
 
 class JobForm(UnitMixin, forms.Form):
-    def __init__(self, *args: Any, user: Any, creating: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if creating:
             self.add_unit_field(user)
@@ -113,7 +114,7 @@ class CompetencyModelForm(UnitMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
 
-    def __init__(self, *args: Any, user: Any, creating: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if creating:
             self.add_unit_field(user)
@@ -194,7 +195,7 @@ class QuestionForm(UnitMixin, forms.Form):
         help_text=_("Codes of the competency dimensions this question measures, separated by ;"),
     )
 
-    def __init__(self, *args: Any, user: Any, creating: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if creating:
             self.add_unit_field(user)
@@ -301,7 +302,7 @@ class TemplateForm(UnitMixin, forms.Form):
         label=_("Add questions"),
     )
 
-    def __init__(self, *args: Any, user: Any, creating: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if creating:
             self.add_unit_field(user)
@@ -321,6 +322,6 @@ class TemplateForm(UnitMixin, forms.Form):
 class ImportForm(UnitMixin, forms.Form):
     file = forms.FileField(label=_("File (.json, .csv or .xlsx)"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_unit_field(user)

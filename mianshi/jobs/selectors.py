@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.jobs.models import (
     CompetencyModel,
@@ -27,7 +28,7 @@ from mianshi.organisations.scoping import scope, units_for
 from mianshi.organisations.selectors import orgunits_usable
 
 
-def shared_unit_ids(*, user: Any) -> frozenset[int]:
+def shared_unit_ids(*, user: Actor) -> frozenset[int]:
     """Units whose shared models and questions `user` may read: own subtrees plus ancestors."""
     own = units_for(user, Cap.JOBS_VIEW)
     paths = OrgUnit.objects.filter(id__in=own).values_list("path", flat=True)
@@ -35,12 +36,12 @@ def shared_unit_ids(*, user: Any) -> frozenset[int]:
     return own | ancestors
 
 
-def manageable_units(*, user: Any) -> QuerySet[OrgUnit]:
+def manageable_units(*, user: Actor) -> QuerySet[OrgUnit]:
     """Units where `user` may create and edit jobs, models, questions and templates."""
     return orgunits_usable(user=user, cap=Cap.JOBS_MANAGE)
 
 
-def can_manage(*, user: Any, obj: Any) -> bool:
+def can_manage(*, user: Actor, obj: Any) -> bool:
     """Whether `user` may change `obj` (it must be owned inside a JOBS_MANAGE subtree)."""
     return obj.org_unit_id in units_for(user, Cap.JOBS_MANAGE)
 
@@ -49,7 +50,7 @@ def can_manage(*, user: Any, obj: Any) -> bool:
 
 
 def job_list_for(
-    *, user: Any, q: str = "", status: str = "", org_unit: int | None = None
+    *, user: Actor, q: str = "", status: str = "", org_unit: int | None = None
 ) -> QuerySet[Job]:
     """The jobs `user` may see, optionally filtered by text, status and unit."""
     qs = scope(Job.objects.select_related("org_unit", "competency_model"), user, Cap.JOBS_VIEW)
@@ -62,7 +63,7 @@ def job_list_for(
     return qs
 
 
-def job_get_for(*, user: Any, pk: int) -> Job:
+def job_get_for(*, user: Actor, pk: int) -> Job:
     """One job `user` may see, else 404."""
     return get_object_or_404(job_list_for(user=user), pk=pk)
 
@@ -70,7 +71,7 @@ def job_get_for(*, user: Any, pk: int) -> Job:
 # Competency models --------------------------------------------------------------------
 
 
-def competency_model_list_for(*, user: Any, q: str = "") -> QuerySet[CompetencyModel]:
+def competency_model_list_for(*, user: Actor, q: str = "") -> QuerySet[CompetencyModel]:
     """Models owned in the user's subtrees or shared from an ancestor unit."""
     qs = CompetencyModel.objects.filter(org_unit_id__in=shared_unit_ids(user=user))
     qs = (
@@ -83,7 +84,7 @@ def competency_model_list_for(*, user: Any, q: str = "") -> QuerySet[CompetencyM
     return qs
 
 
-def competency_model_get_for(*, user: Any, pk: int) -> CompetencyModel:
+def competency_model_get_for(*, user: Actor, pk: int) -> CompetencyModel:
     """One readable model with its dimensions prefetched, else 404."""
     qs = competency_model_list_for(user=user).prefetch_related(_dimension_prefetch())
     return get_object_or_404(qs, pk=pk)
@@ -109,7 +110,7 @@ def dimension_tree(model: CompetencyModel) -> list[Dimension]:
 
 def question_list_for(
     *,
-    user: Any,
+    user: Actor,
     q: str = "",
     type: str = "",
     language: str = "",
@@ -135,7 +136,7 @@ def question_list_for(
     return qs
 
 
-def question_get_for(*, user: Any, pk: int) -> Question:
+def question_get_for(*, user: Actor, pk: int) -> Question:
     """One readable question, else 404."""
     return get_object_or_404(question_list_for(user=user), pk=pk)
 
@@ -144,7 +145,7 @@ def question_get_for(*, user: Any, pk: int) -> Question:
 
 
 def template_list_for(
-    *, user: Any, q: str = "", job: int | None = None
+    *, user: Actor, q: str = "", job: int | None = None
 ) -> QuerySet[InterviewTemplate]:
     """The templates `user` may see."""
     qs = InterviewTemplate.objects.select_related("org_unit", "job", "competency_model")
@@ -156,7 +157,7 @@ def template_list_for(
     return qs.annotate(version_count=Count("versions")).order_by("name", "id")
 
 
-def template_get_for(*, user: Any, pk: int) -> InterviewTemplate:
+def template_get_for(*, user: Actor, pk: int) -> InterviewTemplate:
     """One visible template, else 404."""
     return get_object_or_404(template_list_for(user=user), pk=pk)
 

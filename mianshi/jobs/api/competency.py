@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.common.pagination import BoundedPageNumberPagination
 from mianshi.jobs import selectors, services
@@ -39,13 +40,13 @@ def dimension_inputs(items: list[DimensionIn] | None) -> list[DimensionInput] | 
 
 @router.get("", response=list[ModelSummary])
 @paginate(BoundedPageNumberPagination, page_size=50)
-def model_list(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
+def model_list(request: ApiRequest, q: str = ""):  # type: ignore[no-untyped-def]
     require_scope(request, "jobs:read")
     return selectors.competency_model_list_for(user=request.user, q=q)
 
 
 @router.post("", response={201: ModelOut})
-def model_create(request: HttpRequest, payload: ModelIn) -> Status[CompetencyModel]:
+def model_create(request: ApiRequest, payload: ModelIn) -> Status[CompetencyModel]:
     require_scope(request, "jobs:write")
     model = services.competency_model_create(
         actor=request.user,
@@ -58,14 +59,14 @@ def model_create(request: HttpRequest, payload: ModelIn) -> Status[CompetencyMod
 
 
 @router.get("/export")
-def model_export(request: HttpRequest, format: ExportFormat = "json", q: str = "") -> HttpResponse:
+def model_export(request: ApiRequest, format: ExportFormat = "json", q: str = "") -> HttpResponse:
     require_scope(request, "jobs:read")
     return download(request, competency_models_export(user=request.user, fmt=format, q=q))
 
 
 @router.post("/import", response={201: ImportOut})
 def model_import(
-    request: HttpRequest, org_unit_id: Form[int], file: File[UploadedFile]
+    request: ApiRequest, org_unit_id: Form[int], file: File[UploadedFile]
 ) -> Status[dict[str, Any]]:
     require_scope(request, "jobs:write")
     models = services.competency_models_import(
@@ -78,22 +79,22 @@ def model_import(
 
 
 @router.get("/{int:pk}", response=ModelOut)
-def model_detail(request: HttpRequest, pk: int) -> CompetencyModel:
+def model_detail(request: ApiRequest, pk: int) -> CompetencyModel:
     require_scope(request, "jobs:read")
     return selectors.competency_model_get_for(user=request.user, pk=pk)
 
 
 @router.put("/{int:pk}", response=ModelOut)
-def model_replace(request: HttpRequest, pk: int, payload: ModelUpdate) -> CompetencyModel:
+def model_replace(request: ApiRequest, pk: int, payload: ModelUpdate) -> CompetencyModel:
     return _update(request, pk, payload)
 
 
 @router.patch("/{int:pk}", response=ModelOut)
-def model_patch(request: HttpRequest, pk: int, payload: ModelPatch) -> CompetencyModel:
+def model_patch(request: ApiRequest, pk: int, payload: ModelPatch) -> CompetencyModel:
     return _update(request, pk, payload)
 
 
-def _update(request: HttpRequest, pk: int, payload: ModelPatch) -> CompetencyModel:
+def _update(request: ApiRequest, pk: int, payload: ModelPatch) -> CompetencyModel:
     require_scope(request, "jobs:write")
     model = selectors.competency_model_get_for(user=request.user, pk=pk)
     data = payload.dict(exclude_unset=True, exclude={"dimensions"})
@@ -107,7 +108,7 @@ def _update(request: HttpRequest, pk: int, payload: ModelPatch) -> CompetencyMod
 
 
 @router.delete("/{int:pk}", response={204: None})
-def model_delete(request: HttpRequest, pk: int) -> Status[None]:
+def model_delete(request: ApiRequest, pk: int) -> Status[None]:
     require_scope(request, "jobs:write")
     model = selectors.competency_model_get_for(user=request.user, pk=pk)
     services.competency_model_delete(actor=request.user, model=model)

@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.common.pagination import BoundedPageNumberPagination
 from mianshi.jobs import selectors, services
@@ -43,7 +44,7 @@ def to_input(payload: QuestionPatch, base: QuestionInput | None = None) -> Quest
 @router.get("", response=list[QuestionOut])
 @paginate(BoundedPageNumberPagination, page_size=50)
 def question_list(  # type: ignore[no-untyped-def]
-    request: HttpRequest,
+    request: ApiRequest,
     q: str = "",
     type: str = "",
     language: str = "",
@@ -64,7 +65,7 @@ def question_list(  # type: ignore[no-untyped-def]
 
 
 @router.post("", response={201: QuestionOut})
-def question_create(request: HttpRequest, payload: QuestionIn) -> Status[Question]:
+def question_create(request: ApiRequest, payload: QuestionIn) -> Status[Question]:
     require_scope(request, "jobs:write")
     unit = unit_ref(request.user, payload.org_unit_id)
     return Status(
@@ -74,7 +75,7 @@ def question_create(request: HttpRequest, payload: QuestionIn) -> Status[Questio
 
 @router.get("/export")
 def question_export(
-    request: HttpRequest, format: ExportFormat = "json", q: str = "", type: str = "", tag: str = ""
+    request: ApiRequest, format: ExportFormat = "json", q: str = "", type: str = "", tag: str = ""
 ) -> HttpResponse:
     require_scope(request, "jobs:read")
     filters = {"q": q, "type": type, "tag": tag}
@@ -83,7 +84,7 @@ def question_export(
 
 @router.post("/import", response={201: ImportOut})
 def question_import(
-    request: HttpRequest, org_unit_id: Form[int], file: File[UploadedFile]
+    request: ApiRequest, org_unit_id: Form[int], file: File[UploadedFile]
 ) -> Status[dict[str, Any]]:
     require_scope(request, "jobs:write")
     created = services.question_bank_import(
@@ -96,20 +97,20 @@ def question_import(
 
 
 @router.get("/{int:pk}", response=QuestionOut)
-def question_detail(request: HttpRequest, pk: int) -> Question:
+def question_detail(request: ApiRequest, pk: int) -> Question:
     require_scope(request, "jobs:read")
     return selectors.question_get_for(user=request.user, pk=pk)
 
 
 @router.put("/{int:pk}", response=QuestionOut)
-def question_replace(request: HttpRequest, pk: int, payload: QuestionUpdate) -> Question:
+def question_replace(request: ApiRequest, pk: int, payload: QuestionUpdate) -> Question:
     require_scope(request, "jobs:write")
     question = selectors.question_get_for(user=request.user, pk=pk)
     return services.question_update(actor=request.user, question=question, data=to_input(payload))
 
 
 @router.patch("/{int:pk}", response=QuestionOut)
-def question_patch(request: HttpRequest, pk: int, payload: QuestionPatch) -> Question:
+def question_patch(request: ApiRequest, pk: int, payload: QuestionPatch) -> Question:
     require_scope(request, "jobs:write")
     question = selectors.question_get_for(user=request.user, pk=pk)
     data = to_input(payload, question_input_from(question))
@@ -117,7 +118,7 @@ def question_patch(request: HttpRequest, pk: int, payload: QuestionPatch) -> Que
 
 
 @router.delete("/{int:pk}", response={204: None})
-def question_delete(request: HttpRequest, pk: int) -> Status[None]:
+def question_delete(request: ApiRequest, pk: int) -> Status[None]:
     require_scope(request, "jobs:write")
     services.question_delete(
         actor=request.user, question=selectors.question_get_for(user=request.user, pk=pk)

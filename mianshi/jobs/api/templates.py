@@ -1,9 +1,9 @@
 """/api/jobs/templates: interview templates and their versions."""
 
-from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.common.pagination import BoundedPageNumberPagination
 from mianshi.jobs import selectors, services
@@ -16,13 +16,13 @@ router = Router()
 
 @router.get("", response=list[TemplateOut])
 @paginate(BoundedPageNumberPagination, page_size=50)
-def template_list(request: HttpRequest, q: str = "", job: int | None = None):  # type: ignore[no-untyped-def]
+def template_list(request: ApiRequest, q: str = "", job: int | None = None):  # type: ignore[no-untyped-def]
     require_scope(request, "jobs:read")
     return selectors.template_list_for(user=request.user, q=q, job=job)
 
 
 @router.post("", response={201: TemplateOut})
-def template_create(request: HttpRequest, payload: TemplateIn) -> Status[InterviewTemplate]:
+def template_create(request: ApiRequest, payload: TemplateIn) -> Status[InterviewTemplate]:
     require_scope(request, "jobs:write")
     refs = resolve_ids(request.user, payload.dict(include={"job_id", "competency_model_id"}))
     template = services.template_create(
@@ -37,20 +37,20 @@ def template_create(request: HttpRequest, payload: TemplateIn) -> Status[Intervi
 
 
 @router.get("/{int:pk}", response=TemplateOut)
-def template_detail(request: HttpRequest, pk: int) -> InterviewTemplate:
+def template_detail(request: ApiRequest, pk: int) -> InterviewTemplate:
     require_scope(request, "jobs:read")
     return selectors.template_get_for(user=request.user, pk=pk)
 
 
 @router.put("/{int:pk}", response=TemplateOut)
-def template_replace(request: HttpRequest, pk: int, payload: TemplateUpdate) -> InterviewTemplate:
+def template_replace(request: ApiRequest, pk: int, payload: TemplateUpdate) -> InterviewTemplate:
     data = payload.dict(exclude={"question_ids"})
     data["description"] = data["description"] or ""
     return _update(request, pk, data, payload.question_ids)
 
 
 @router.patch("/{int:pk}", response=TemplateOut)
-def template_patch(request: HttpRequest, pk: int, payload: TemplatePatch) -> InterviewTemplate:
+def template_patch(request: ApiRequest, pk: int, payload: TemplatePatch) -> InterviewTemplate:
     data = {k: v for k, v in payload.dict(exclude_unset=True, exclude={"question_ids"}).items()}
     if data.get("name") is None:
         data.pop("name", None)
@@ -58,7 +58,7 @@ def template_patch(request: HttpRequest, pk: int, payload: TemplatePatch) -> Int
 
 
 def _update(
-    request: HttpRequest, pk: int, data: dict, question_ids: list[int] | None
+    request: ApiRequest, pk: int, data: dict, question_ids: list[int] | None
 ) -> InterviewTemplate:  # type: ignore[type-arg]
     require_scope(request, "jobs:write")
     template = selectors.template_get_for(user=request.user, pk=pk)
@@ -72,7 +72,7 @@ def _update(
 
 
 @router.delete("/{int:pk}", response={204: None})
-def template_delete(request: HttpRequest, pk: int) -> Status[None]:
+def template_delete(request: ApiRequest, pk: int) -> Status[None]:
     require_scope(request, "jobs:write")
     services.template_delete(
         actor=request.user, template=selectors.template_get_for(user=request.user, pk=pk)
@@ -81,13 +81,13 @@ def template_delete(request: HttpRequest, pk: int) -> Status[None]:
 
 
 @router.get("/{int:pk}/versions", response=list[VersionOut])
-def version_list(request: HttpRequest, pk: int) -> list[TemplateVersion]:
+def version_list(request: ApiRequest, pk: int) -> list[TemplateVersion]:
     require_scope(request, "jobs:read")
     return list(selectors.template_versions(selectors.template_get_for(user=request.user, pk=pk)))
 
 
 @router.get("/{int:pk}/versions/{int:number}", response=VersionOut)
-def version_detail(request: HttpRequest, pk: int, number: int) -> TemplateVersion:
+def version_detail(request: ApiRequest, pk: int, number: int) -> TemplateVersion:
     require_scope(request, "jobs:read")
     template = selectors.template_get_for(user=request.user, pk=pk)
     return selectors.template_version_get(template=template, number=number)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import SystemActor
 from mianshi.accounts.roles import Cap
 from mianshi.common.errors import Conflict
 from mianshi.organisations.models import OrgUnit
@@ -31,7 +32,7 @@ def split_list(raw: str | Iterable[str] | None) -> list[str]:
     return list(seen)
 
 
-def require_manage(actor: Any, unit_id: int) -> None:
+def require_manage(actor: SystemActor, unit_id: int) -> None:
     """Refuse (403) unless `actor` holds JOBS_MANAGE on the unit; None is trusted system code."""
     require_cap(
         actor,

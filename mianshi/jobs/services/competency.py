@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor, SystemActor
 from mianshi.compliance.services import audit_record
 from mianshi.jobs.models import CompetencyModel, Dimension
 from mianshi.jobs.services.common import apply, full_clean_errors, guarded_delete, require_manage
@@ -35,7 +36,7 @@ class DimensionInput:
 @transaction.atomic
 def competency_model_create(
     *,
-    actor: Any,
+    actor: SystemActor,
     org_unit: OrgUnit,
     name: str,
     description: str = "",
@@ -60,7 +61,7 @@ def competency_model_create(
 @transaction.atomic
 def competency_model_update(
     *,
-    actor: Any,
+    actor: SystemActor,
     model: CompetencyModel,
     data: Mapping[str, Any],
     dimensions: Sequence[DimensionInput] | None = None,
@@ -82,7 +83,7 @@ def competency_model_update(
 
 
 @transaction.atomic
-def competency_model_delete(*, actor: Any, model: CompetencyModel) -> None:
+def competency_model_delete(*, actor: Actor, model: CompetencyModel) -> None:
     """Delete a model no template uses (jobs simply lose the link)."""
     require_manage(actor, model.org_unit_id)
     pk, unit_id = model.pk, model.org_unit_id

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor, SystemActor
 from mianshi.compliance.services import audit_record
 from mianshi.jobs.models import CompetencyModel, InterviewTemplate, Job
 from mianshi.jobs.services.common import (
@@ -40,7 +41,7 @@ JOB_FIELDS = (
 
 
 @transaction.atomic
-def job_create(*, actor: Any, org_unit: OrgUnit, data: Mapping[str, Any]) -> Job:
+def job_create(*, actor: SystemActor, org_unit: OrgUnit, data: Mapping[str, Any]) -> Job:
     """Create a job in `org_unit` from the JOB_FIELDS present in `data`."""
     require_manage(actor, org_unit.pk)
     job = Job(org_unit=org_unit)
@@ -52,7 +53,7 @@ def job_create(*, actor: Any, org_unit: OrgUnit, data: Mapping[str, Any]) -> Job
 
 
 @transaction.atomic
-def job_update(*, actor: Any, job: Job, data: Mapping[str, Any]) -> Job:
+def job_update(*, actor: SystemActor, job: Job, data: Mapping[str, Any]) -> Job:
     """Change the JOB_FIELDS present in `data`; the owner unit cannot move."""
     require_manage(actor, job.org_unit_id)
     changed = apply(job, dict(data), JOB_FIELDS)
@@ -64,7 +65,7 @@ def job_update(*, actor: Any, job: Job, data: Mapping[str, Any]) -> Job:
 
 
 @transaction.atomic
-def job_delete(*, actor: Any, job: Job) -> None:
+def job_delete(*, actor: Actor, job: Job) -> None:
     """Delete a job nothing depends on (applications keep a job alive)."""
     require_manage(actor, job.org_unit_id)
     job_id, unit_id = job.pk, job.org_unit_id

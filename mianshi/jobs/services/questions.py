@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor, SystemActor
 from mianshi.compliance.services import audit_record
 from mianshi.jobs.models import (
     RECORDED_TYPES,
@@ -230,7 +231,7 @@ def question_input_normalise(data: QuestionInput) -> QuestionInput:
 
 @transaction.atomic
 def question_create(
-    *, actor: Any, org_unit: OrgUnit, data: QuestionInput, via: str = ""
+    *, actor: SystemActor, org_unit: OrgUnit, data: QuestionInput, via: str = ""
 ) -> Question:
     """Add a question to the bank of `org_unit`; refuses invalid input with nothing saved."""
     require_manage(actor, org_unit.pk)
@@ -252,7 +253,7 @@ def question_create(
 
 
 @transaction.atomic
-def question_update(*, actor: Any, question: Question, data: QuestionInput) -> Question:
+def question_update(*, actor: SystemActor, question: Question, data: QuestionInput) -> Question:
     """Replace the content of `question`; templates already built keep their snapshot."""
     require_manage(actor, question.org_unit_id)
     data = question_input_normalise(data)
@@ -270,7 +271,7 @@ def question_update(*, actor: Any, question: Question, data: QuestionInput) -> Q
 
 
 @transaction.atomic
-def question_delete(*, actor: Any, question: Question) -> None:
+def question_delete(*, actor: Actor, question: Question) -> None:
     """Remove a question from the bank; template versions keep their frozen copy."""
     require_manage(actor, question.org_unit_id)
     pk, unit_id = question.pk, question.org_unit_id

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor, SystemActor
 from mianshi.common.errors import Conflict
 from mianshi.compliance.services import audit_record
 from mianshi.jobs.models import (
@@ -85,7 +86,7 @@ def model_snapshot(model: CompetencyModel | None) -> dict[str, Any]:
 @transaction.atomic
 def template_create(
     *,
-    actor: Any,
+    actor: SystemActor,
     org_unit: OrgUnit,
     name: str,
     description: str = "",
@@ -121,7 +122,7 @@ def template_create(
 @transaction.atomic
 def template_update(
     *,
-    actor: Any,
+    actor: SystemActor,
     template: InterviewTemplate,
     data: Mapping[str, Any],
     question_ids: Sequence[int] | None = None,
@@ -137,7 +138,7 @@ def template_update(
         # An explicit save freezes what the bank and the model say now.
         snap = model_snapshot(template.competency_model)
         if question_ids is not None:
-            items = [(q.pk, question_snapshot(q)) for q in _questions(actor, question_ids)]  # type: ignore[misc]
+            items = [(q.pk, question_snapshot(q)) for q in _questions(actor, question_ids)]
     version = current
     if items != _items(current) or snap != current.model_snapshot:
         if current.is_locked:
@@ -157,7 +158,7 @@ def template_update(
 
 
 @transaction.atomic
-def template_delete(*, actor: Any, template: InterviewTemplate) -> None:
+def template_delete(*, actor: Actor, template: InterviewTemplate) -> None:
     """Delete a template that was never used (interviews keep their version forever)."""
     require_manage(actor, template.org_unit_id)
     if template.versions.filter(locked_at__isnull=False).exists():
@@ -176,7 +177,9 @@ def template_delete(*, actor: Any, template: InterviewTemplate) -> None:
 
 
 @transaction.atomic
-def template_version_lock(*, version: TemplateVersion, actor: Any = None) -> TemplateVersion:
+def template_version_lock(
+    *, version: TemplateVersion, actor: SystemActor = None
+) -> TemplateVersion:
     """Mark `version` as in use (idempotent); from now on edits create a new version."""
     # A conditional UPDATE, so two invitations locking at once record one event only.
     won = TemplateVersion.objects.filter(pk=version.pk, locked_at__isnull=True).update(
@@ -217,7 +220,7 @@ def _validate(template: InterviewTemplate) -> None:
         )
 
 
-def _questions(actor: Any, ids: Sequence[int]) -> list[Question]:
+def _questions(actor: SystemActor, ids: Sequence[int]) -> list[Question]:
     """The bank questions for `ids` in order; each must exist, be active and readable."""
     ids = list(ids)
     if len(ids) > MAX_QUESTIONS:

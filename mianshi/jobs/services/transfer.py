@@ -6,12 +6,11 @@ and the errors of all rows are reported at once, each with its row number and co
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.jobs.models import CompetencyModel, Question
 from mianshi.jobs.services.common import require_manage
 from mianshi.jobs.services.competency import competency_model_create, dimensions_validate
@@ -31,7 +30,7 @@ FIELD_TO_COLUMN = {"rubric": "level_N_description", "__all__": "", "dimensions":
 
 @transaction.atomic
 def question_bank_import(
-    *, actor: Any, org_unit: OrgUnit, filename: str, content: bytes
+    *, actor: Actor, org_unit: OrgUnit, filename: str, content: bytes
 ) -> list[Question]:
     """Add every question of the file to the bank of `org_unit`, or none if any row is wrong."""
     require_manage(actor, org_unit.pk)
@@ -68,7 +67,7 @@ def _question_items(
 
 @transaction.atomic
 def competency_models_import(
-    *, actor: Any, org_unit: OrgUnit, filename: str, content: bytes
+    *, actor: Actor, org_unit: OrgUnit, filename: str, content: bytes
 ) -> list[CompetencyModel]:
     """Create every model of the file in `org_unit`, or none if any row is wrong."""
     require_manage(actor, org_unit.pk)

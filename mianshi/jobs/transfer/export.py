@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from mianshi.accounts.actor import Actor
 from mianshi.jobs.selectors import (
     competency_model_get_for,
     competency_model_list_for,
@@ -17,7 +18,7 @@ from mianshi.jobs.transfer.files import CONTENT_TYPES, ExportFile, write_csv, wr
 
 
 def question_bank_export(
-    *, user: Any, fmt: str, filters: dict[str, Any] | None = None
+    *, user: Actor, fmt: str, filters: dict[str, Any] | None = None
 ) -> ExportFile:
     """The questions `user` may read (optionally filtered like the list) as json/csv/xlsx."""
     questions = list(question_list_for(user=user, **(filters or {})).order_by("id"))
@@ -28,7 +29,7 @@ def question_bank_export(
     return _table(header, rows, fmt, "questions")
 
 
-def competency_models_export(*, user: Any, fmt: str, q: str = "") -> ExportFile:
+def competency_models_export(*, user: Actor, fmt: str, q: str = "") -> ExportFile:
     """The competency models `user` may read as json/csv/xlsx."""
     ids = competency_model_list_for(user=user, q=q).order_by("id").values_list("id", flat=True)
     models = [competency_model_get_for(user=user, pk=pk) for pk in ids]

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.common.errors import DomainError
 from mianshi.jobs import selectors
 
@@ -22,7 +23,7 @@ def page_of(request: HttpRequest, qs: QuerySet[Any]) -> Page[Any]:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def require_manage(user: Any, obj: Any = None) -> None:
+def require_manage(user: Actor, obj: Any = None) -> None:
     """403 for a page that changes `obj` (or creates anything) without JOBS_MANAGE there."""
     allowed = (
         selectors.can_manage(user=user, obj=obj)

@@ -5,12 +5,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.jobs import selectors, services
 from mianshi.jobs.forms import (
     CompetencyModelForm,
@@ -24,7 +25,7 @@ from mianshi.jobs.views.common import delete_with, page_of, querystring, require
 
 
 @login_required
-def model_list(request: HttpRequest) -> HttpResponse:
+def model_list(request: AuthedHttpRequest) -> HttpResponse:
     filters = SearchForm(request.GET)
     filters.is_valid()
     qs = selectors.competency_model_list_for(user=request.user, q=filters.cleaned_data.get("q", ""))
@@ -41,7 +42,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def model_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     model = selectors.competency_model_get_for(user=request.user, pk=pk)
     return render(
         request,
@@ -55,19 +56,19 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def model_create(request: HttpRequest) -> HttpResponse:
+def model_create(request: AuthedHttpRequest) -> HttpResponse:
     require_manage(request.user)
     return _editor(request, None)
 
 
 @login_required
-def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def model_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     model = selectors.competency_model_get_for(user=request.user, pk=pk)
     require_manage(request.user, model)
     return _editor(request, model)
 
 
-def _editor(request: HttpRequest, model: Any) -> HttpResponse:
+def _editor(request: AuthedHttpRequest, model: Any) -> HttpResponse:
     """One page for the model's name and its dimension rows; saving is all-or-nothing."""
     initial = {"name": model.name, "description": model.description} if model else None
     form = CompetencyModelForm(
@@ -87,7 +88,7 @@ def _editor(request: HttpRequest, model: Any) -> HttpResponse:
     return render(request, "jobs/model_form.html", {"form": form, "rows": rows, "model": model})
 
 
-def _save(request: HttpRequest, model: Any, form: CompetencyModelForm, rows: Any) -> Any:
+def _save(request: AuthedHttpRequest, model: Any, form: CompetencyModelForm, rows: Any) -> Any:
     data, dims = dict(form.cleaned_data), dimensions_from_formset(rows)
     if model is None:
         return services.competency_model_create(actor=request.user, dimensions=dims, **data)
@@ -98,7 +99,7 @@ def _save(request: HttpRequest, model: Any, form: CompetencyModelForm, rows: Any
 
 @login_required
 @require_POST
-def model_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def model_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     model = selectors.competency_model_get_for(user=request.user, pk=pk)
     return delete_with(
         request,

@@ -3,19 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.jobs import selectors, services
 from mianshi.jobs.forms import JOB_FIELDS, JobFilterForm, JobForm, add_service_errors
 from mianshi.jobs.views.common import delete_with, page_of, querystring, require_manage
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthedHttpRequest) -> HttpResponse:
     filters = JobFilterForm(request.GET)
     filters.is_valid()
     qs = selectors.job_list_for(user=request.user, **filters.cleaned_data)
@@ -32,7 +33,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def job_create(request: HttpRequest) -> HttpResponse:
+def job_create(request: AuthedHttpRequest) -> HttpResponse:
     require_manage(request.user)
     form = JobForm(request.POST or None, user=request.user, creating=True)
     if request.method == "POST" and form.is_valid():
@@ -48,7 +49,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_get_for(user=request.user, pk=pk)
     return render(
         request,
@@ -62,7 +63,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def job_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_get_for(user=request.user, pk=pk)
     require_manage(request.user, job)
     initial = {name: getattr(job, name) for name in JOB_FIELDS}
@@ -80,7 +81,7 @@ def job_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def job_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_get_for(user=request.user, pk=pk)
     return delete_with(
         request,

@@ -5,12 +5,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.jobs import selectors, services
 from mianshi.jobs.forms import (
     NEW_RUBRIC,
@@ -25,7 +26,7 @@ from mianshi.jobs.views.common import delete_with, page_of, querystring, require
 
 
 @login_required
-def question_list(request: HttpRequest) -> HttpResponse:
+def question_list(request: AuthedHttpRequest) -> HttpResponse:
     filters = QuestionFilterForm(request.GET)
     filters.is_valid()
     qs = selectors.question_list_for(user=request.user, **filters.cleaned_data)
@@ -42,7 +43,7 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def question_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     question = selectors.question_get_for(user=request.user, pk=pk)
     return render(
         request,
@@ -55,19 +56,19 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def question_create(request: HttpRequest) -> HttpResponse:
+def question_create(request: AuthedHttpRequest) -> HttpResponse:
     require_manage(request.user)
     return _editor(request, None)
 
 
 @login_required
-def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def question_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     question = selectors.question_get_for(user=request.user, pk=pk)
     require_manage(request.user, question)
     return _editor(request, question)
 
 
-def _editor(request: HttpRequest, question: Any) -> HttpResponse:
+def _editor(request: AuthedHttpRequest, question: Any) -> HttpResponse:
     initial, rubric_initial = question_initial(question) if question else (None, NEW_RUBRIC)
     form = QuestionForm(
         request.POST or None, user=request.user, creating=question is None, initial=initial
@@ -94,7 +95,7 @@ def _editor(request: HttpRequest, question: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def question_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     question = selectors.question_get_for(user=request.user, pk=pk)
     return delete_with(
         request,

@@ -5,19 +5,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.jobs import selectors, services
 from mianshi.jobs.forms import SearchForm, TemplateForm, add_service_errors
 from mianshi.jobs.views.common import delete_with, page_of, querystring, require_manage
 
 
 @login_required
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthedHttpRequest) -> HttpResponse:
     filters = SearchForm(request.GET)
     filters.is_valid()
     qs = selectors.template_list_for(user=request.user, q=filters.cleaned_data.get("q", ""))
@@ -34,7 +35,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def template_detail(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
+def template_detail(request: AuthedHttpRequest, pk: int, number: int | None = None) -> HttpResponse:
     template = selectors.template_get_for(user=request.user, pk=pk)
     versions = list(selectors.template_versions(template))
     shown = (
@@ -53,19 +54,19 @@ def template_detail(request: HttpRequest, pk: int, number: int | None = None) ->
 
 
 @login_required
-def template_create(request: HttpRequest) -> HttpResponse:
+def template_create(request: AuthedHttpRequest) -> HttpResponse:
     require_manage(request.user)
     return _editor(request, None)
 
 
 @login_required
-def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def template_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     template = selectors.template_get_for(user=request.user, pk=pk)
     require_manage(request.user, template)
     return _editor(request, template)
 
 
-def _editor(request: HttpRequest, template: Any) -> HttpResponse:
+def _editor(request: AuthedHttpRequest, template: Any) -> HttpResponse:
     current = selectors.template_current_version(template) if template else None
     initial = None
     if template is not None:
@@ -98,7 +99,7 @@ def _editor(request: HttpRequest, template: Any) -> HttpResponse:
     )
 
 
-def _save(request: HttpRequest, template: Any, form: TemplateForm) -> Any:
+def _save(request: AuthedHttpRequest, template: Any, form: TemplateForm) -> Any:
     data = {k: form.cleaned_data[k] for k in ("name", "description", "job", "competency_model")}
     if template is None:
         org_unit = form.cleaned_data["org_unit"]
@@ -111,7 +112,7 @@ def _save(request: HttpRequest, template: Any, form: TemplateForm) -> Any:
     return template
 
 
-def _items(request: HttpRequest, form: TemplateForm, current: Any) -> list[dict[str, Any]]:
+def _items(request: AuthedHttpRequest, form: TemplateForm, current: Any) -> list[dict[str, Any]]:
     """The ordered rows: as posted (after an error) or as the current version has them."""
     if form.is_bound:
         ids = getattr(form, "cleaned_data", {}).get("question") or []
@@ -136,7 +137,7 @@ def _items(request: HttpRequest, form: TemplateForm, current: Any) -> list[dict[
 
 @login_required
 @require_POST
-def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def template_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     template = selectors.template_get_for(user=request.user, pk=pk)
     return delete_with(
         request,

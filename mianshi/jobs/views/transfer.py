@@ -5,10 +5,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
 
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.jobs import services
 from mianshi.jobs.forms import ImportForm, QuestionFilterForm, SearchForm
 from mianshi.jobs.transfer.export import competency_models_export, question_bank_export
@@ -22,7 +23,7 @@ KINDS: dict[str, Any] = {
 
 
 @login_required
-def import_file(request: HttpRequest, kind: str) -> HttpResponse:
+def import_file(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404
     require_manage(request.user)
@@ -50,7 +51,7 @@ def import_file(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-def export_file(request: HttpRequest, kind: str) -> HttpResponse:
+def export_file(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     fmt = request.GET.get("format", "json")
     if kind not in KINDS or fmt not in FORMATS:
         raise Http404
