@@ -12,6 +12,7 @@ from django.test import Client
 from mianshi.accounts.models import RoleGrant, User
 from mianshi.accounts.roles import Role
 from mianshi.accounts.services import apikey_create
+from mianshi.common.tests.s3 import bucket  # noqa: F401  (the S3 protocol server fixture)
 from mianshi.organisations.models import OrgUnit, UnitKind
 from mianshi.organisations.services import orgunit_create
 

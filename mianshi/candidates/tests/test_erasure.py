@@ -6,12 +6,10 @@ folder and on an S3 protocol server, leaving every other candidate's objects alo
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
@@ -20,15 +18,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
-from moto.server import ThreadedMotoServer
 
-from config import settings as config_settings
 from mianshi.accounts.roles import Role
 from mianshi.candidates.models import Application, Candidate
 from mianshi.candidates.services import candidate_delete
 from mianshi.candidates.services.erasure import candidate_erase
 from mianshi.candidates.services.resumes import candidate_resume_upload
 from mianshi.candidates.tests.factories import make_candidate
+from mianshi.common.tests.s3 import BUCKET
 from mianshi.compliance.models import AuditEvent
 from mianshi.interviews.models import Answer, Chunk, InterviewSession, Recording
 from mianshi.interviews.services import storage
@@ -151,26 +148,6 @@ def test_erasure_deletes_rows_and_every_stored_object_on_local_storage(
 
 
 @pytest.fixture
-def bucket(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    for name, value in {
-        "S3_ENDPOINT_URL": f"http://{host}:{port}", "S3_BUCKET": "mianshi-test",
-        "S3_ACCESS_KEY": "test-access", "S3_SECRET_KEY": "test-secret", "S3_REGION": "us-east-1",
-    }.items():  # fmt: skip
-        monkeypatch.setenv(f"MIANSHI_{name}", value)
-    client = boto3.client(
-        "s3", endpoint_url=f"http://{host}:{port}", region_name="us-east-1",
-        aws_access_key_id="test-access", aws_secret_access_key="test-secret",
-    )  # fmt: skip
-    client.create_bucket(Bucket="mianshi-test")
-    settings.STORAGES = {**settings.STORAGES, "default": config_settings.s3_storage()}
-    yield client
-    server.stop()
-
-
-@pytest.fixture
 def two_on_s3(bucket: Any, org: Any, make_user: Any) -> Any:
     return _two(org, make_user)
 
@@ -178,10 +155,10 @@ def two_on_s3(bucket: Any, org: Any, make_user: Any) -> Any:
 def test_erasure_deletes_every_stored_object_on_the_s3_protocol_server(
     two_on_s3: Any, bucket: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    keys_before = {o["Key"] for o in bucket.list_objects_v2(Bucket="mianshi-test")["Contents"]}
+    keys_before = {o["Key"] for o in bucket.list_objects_v2(Bucket=BUCKET)["Contents"]}
     assert two_on_s3.gone_objects <= keys_before
     _erase_and_check(two_on_s3, django_capture_on_commit_callbacks)
-    listed = bucket.list_objects_v2(Bucket="mianshi-test").get("Contents", [])
+    listed = bucket.list_objects_v2(Bucket=BUCKET).get("Contents", [])
     keys = {o["Key"] for o in listed}
     assert not keys & two_on_s3.gone_objects and two_on_s3.kept_objects <= keys
     assert keys == keys_before - two_on_s3.gone_objects

@@ -4,46 +4,17 @@ moto's server stands in for MinIO/Ceph: it speaks S3 over HTTP on 127.0.0.1, so 
 django-storages run unchanged. The object in the bucket must be ciphertext.
 """
 
-from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
-from config import settings as config_settings
 from mianshi.candidates.services import candidate_create
 from mianshi.candidates.services.resumes import candidate_resume_download, candidate_resume_upload
+from mianshi.common.tests.s3 import BUCKET
 
 pytestmark = pytest.mark.django_db
 RESUME = "%PDF-1.4\n张三 身份证 110101199003070011 简历\n%%EOF\n".encode()
-
-
-@pytest.fixture
-def bucket(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    for name, value in {
-        "S3_ENDPOINT_URL": f"http://{host}:{port}",
-        "S3_BUCKET": "mianshi-test",
-        "S3_ACCESS_KEY": "test-access",
-        "S3_SECRET_KEY": "test-secret",
-        "S3_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(f"MIANSHI_{name}", value)
-    client = boto3.client(
-        "s3",
-        endpoint_url=f"http://{host}:{port}",
-        region_name="us-east-1",
-        aws_access_key_id="test-access",
-        aws_secret_access_key="test-secret",
-    )
-    client.create_bucket(Bucket="mianshi-test")
-    settings.STORAGES = {**settings.STORAGES, "default": config_settings.s3_storage()}
-    yield client
-    server.stop()
 
 
 def test_resume_is_stored_encrypted_in_the_bucket_and_reads_back(bucket: Any, org: Any) -> None:
@@ -51,9 +22,9 @@ def test_resume_is_stored_encrypted_in_the_bucket_and_reads_back(bucket: Any, or
     candidate_resume_upload(
         actor=None, candidate=candidate, upload=BytesIO(RESUME), filename="简历.pdf"
     )
-    keys = [o["Key"] for o in bucket.list_objects_v2(Bucket="mianshi-test")["Contents"]]
+    keys = [o["Key"] for o in bucket.list_objects_v2(Bucket=BUCKET)["Contents"]]
     assert keys == [candidate.resume_path]
-    stored = bucket.get_object(Bucket="mianshi-test", Key=keys[0])["Body"].read()
+    stored = bucket.get_object(Bucket=BUCKET, Key=keys[0])["Body"].read()
     assert b"%PDF" not in stored and b"110101199003070011" not in stored
     data, name, content_type = candidate_resume_download(actor=None, candidate=candidate)
     assert data == RESUME

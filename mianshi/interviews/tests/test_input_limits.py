@@ -31,8 +31,8 @@ class SeenHandler(FileUploadHandler):
 
 
 def test_an_oversize_candidate_file_is_refused_before_its_body_is_parsed(
-    with_file: Any,
-    settings: Any,  # noqa: F811
+    with_file: Any,  # noqa: F811  (the fixture imported above)
+    settings: Any,
 ) -> None:
     settings.INTERVIEW_FILE_MAX_BYTES = 1000
     settings.FILE_UPLOAD_HANDLERS = [

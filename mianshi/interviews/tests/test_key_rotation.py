@@ -18,14 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from moto.server import ThreadedMotoServer
 
-from config import settings as config_settings
 from mianshi.candidates.models import Candidate
 from mianshi.common.crypto import key_id_of
 from mianshi.interviews.models import Answer, Chunk, Recording, RecordingStatus
@@ -41,7 +38,6 @@ from mianshi.jobs.tests.factories import make_question, make_template
 pytestmark = pytest.mark.django_db
 K1 = "k1:" + base64.b64encode(b"1" * 32).decode()  # the key of interview_settings
 K2 = "k2:" + base64.b64encode(b"2" * 32).decode()
-BUCKET = "mianshi-rotation-test"
 # Two full 4 MiB blocks and a short last one: the re-seal must keep every block in place.
 MEDIA = bytes(range(251)) * (9 * 1024 * 1024 // 251)
 PDF = b"%PDF-1.4\n% portfolio\n" + b"x" * 3000
@@ -53,21 +49,8 @@ def where(request: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Itera
     if request.param == "local":
         yield "local"
         return
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    values = {"S3_ENDPOINT_URL": f"http://{host}:{port}", "S3_BUCKET": BUCKET,
-              "S3_ACCESS_KEY": "test-access", "S3_SECRET_KEY": "test-secret",
-              "S3_REGION": "us-east-1"}  # fmt: skip
-    for name, value in values.items():
-        monkeypatch.setenv(f"MIANSHI_{name}", value)
-    boto3.client(
-        "s3", endpoint_url=values["S3_ENDPOINT_URL"], region_name="us-east-1",
-        aws_access_key_id="test-access", aws_secret_access_key="test-secret",
-    ).create_bucket(Bucket=BUCKET)  # fmt: skip
-    settings.STORAGES = {**settings.STORAGES, "default": config_settings.s3_storage()}
+    request.getfixturevalue("bucket")
     yield "s3"
-    server.stop()
 
 
 @dataclass

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.request import Request, urlopen
 
-import boto3
 import pytest
 from django.test import Client
 from django.utils import timezone
-from moto.server import ThreadedMotoServer
 
-from config import settings as config_settings
+from mianshi.common.tests.s3 import BUCKET, keys
 from mianshi.interviews.models import Chunk, Recording, RecordingStatus
 from mianshi.interviews.services import (
     ReportedRecording,
@@ -31,33 +27,6 @@ from mianshi.interviews.tests import upload_world as uw
 from mianshi.invitations.services import invitation_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("upload_env")]
-BUCKET = "mianshi-recordings-test"
-
-
-@pytest.fixture
-def bucket(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    # moto keeps one state per process: start every test with an empty bucket.
-    urlopen(Request(f"http://{host}:{port}/moto-api/reset", method="POST"), timeout=10).close()
-    values = {"S3_ENDPOINT_URL": f"http://{host}:{port}", "S3_BUCKET": BUCKET,
-              "S3_ACCESS_KEY": "test-access", "S3_SECRET_KEY": "test-secret",
-              "S3_REGION": "us-east-1"}  # fmt: skip
-    for name, value in values.items():
-        monkeypatch.setenv(f"MIANSHI_{name}", value)
-    client = boto3.client(
-        "s3", endpoint_url=values["S3_ENDPOINT_URL"], region_name="us-east-1",
-        aws_access_key_id="test-access", aws_secret_access_key="test-secret",
-    )  # fmt: skip
-    client.create_bucket(Bucket=BUCKET)
-    settings.STORAGES = {**settings.STORAGES, "default": config_settings.s3_storage()}
-    yield client
-    server.stop()
-
-
-def keys(bucket: Any) -> list[str]:
-    return [o["Key"] for o in bucket.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
 
 
 def test_upload_verify_and_play_back_through_s3(
