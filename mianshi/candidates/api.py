@@ -6,11 +6,12 @@ outside the caller's scope answers 404 exactly as in the UI.
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.candidates import selectors as sel
 from mianshi.candidates import services as svc
@@ -47,7 +48,7 @@ READ, WRITE = "candidates:read", "candidates:write"
 
 @router.get("/", response=list[CandidateOut])
 @paginate(AuditedPagination, page_size=50, audit_action="candidate.list")
-def list_candidates(request: HttpRequest, filters: Query[CandidateQuery]) -> Any:
+def list_candidates(request: ApiRequest, filters: Query[CandidateQuery]) -> Any:
     require_scope(request, READ)
     parsed = sel.CandidateFilters(
         q=filters.q, job=filters.job, stage=filters.stage or "", unit=filters.unit, tag=filters.tag
@@ -56,7 +57,7 @@ def list_candidates(request: HttpRequest, filters: Query[CandidateQuery]) -> Any
 
 
 @router.post("/", response={201: CandidateOut})
-def create_candidate(request: HttpRequest, payload: CandidateIn) -> Any:
+def create_candidate(request: ApiRequest, payload: CandidateIn) -> Any:
     require_scope(request, WRITE)
     data = payload.model_dump(exclude={"org_unit_id"})
     unit = sel.unit_for_candidates(user=request.user, pk=payload.org_unit_id)
@@ -64,7 +65,7 @@ def create_candidate(request: HttpRequest, payload: CandidateIn) -> Any:
 
 
 @router.get("/{int:candidate_id}", response=CandidateDetailOut)
-def get_candidate(request: HttpRequest, candidate_id: int) -> Any:
+def get_candidate(request: ApiRequest, candidate_id: int) -> Any:
     require_scope(request, READ)
     detail = sel.candidate_detail(user=request.user, pk=candidate_id)
     shown = "full" if detail["full_identifiers"] else "masked"
@@ -75,7 +76,7 @@ def get_candidate(request: HttpRequest, candidate_id: int) -> Any:
     return detail["candidate"]
 
 
-def _update(request: HttpRequest, candidate_id: int, data: dict[str, Any]) -> Any:
+def _update(request: ApiRequest, candidate_id: int, data: dict[str, Any]) -> Any:
     candidate = sel.candidate_for_write(user=request.user, pk=candidate_id)
     if "org_unit_id" in data:
         data["org_unit"] = sel.unit_for_candidates(user=request.user, pk=data.pop("org_unit_id"))
@@ -83,19 +84,19 @@ def _update(request: HttpRequest, candidate_id: int, data: dict[str, Any]) -> An
 
 
 @router.put("/{int:candidate_id}", response=CandidateOut)
-def replace_candidate(request: HttpRequest, candidate_id: int, payload: CandidateIn) -> Any:
+def replace_candidate(request: ApiRequest, candidate_id: int, payload: CandidateIn) -> Any:
     require_scope(request, WRITE)
     return _update(request, candidate_id, payload.model_dump())
 
 
 @router.patch("/{int:candidate_id}", response=CandidateOut)
-def patch_candidate(request: HttpRequest, candidate_id: int, payload: CandidatePatch) -> Any:
+def patch_candidate(request: ApiRequest, candidate_id: int, payload: CandidatePatch) -> Any:
     require_scope(request, WRITE)
     return _update(request, candidate_id, payload.model_dump(exclude_unset=True))
 
 
 @router.delete("/{int:candidate_id}", response={204: None})
-def delete_candidate(request: HttpRequest, candidate_id: int) -> Any:
+def delete_candidate(request: ApiRequest, candidate_id: int) -> Any:
     require_scope(request, WRITE)
     candidate = sel.candidate_for_write(user=request.user, pk=candidate_id)
     svc.candidate_delete(actor=request.user, candidate=candidate)
@@ -103,7 +104,7 @@ def delete_candidate(request: HttpRequest, candidate_id: int) -> Any:
 
 
 @router.post("/{int:candidate_id}/notes", response={201: NoteOut})
-def add_note(request: HttpRequest, candidate_id: int, payload: NoteIn) -> Any:
+def add_note(request: ApiRequest, candidate_id: int, payload: NoteIn) -> Any:
     require_scope(request, WRITE)
     candidate = sel.candidate_for_write(user=request.user, pk=candidate_id)
     return Status(
@@ -112,7 +113,7 @@ def add_note(request: HttpRequest, candidate_id: int, payload: NoteIn) -> Any:
 
 
 @router.post("/{int:candidate_id}/tags", response={201: CandidateOut})
-def add_tag(request: HttpRequest, candidate_id: int, payload: TagIn) -> Any:
+def add_tag(request: ApiRequest, candidate_id: int, payload: TagIn) -> Any:
     require_scope(request, WRITE)
     candidate = sel.candidate_for_write(user=request.user, pk=candidate_id)
     svc.candidate_tag_add(actor=request.user, candidate=candidate, name=payload.name)
@@ -120,7 +121,7 @@ def add_tag(request: HttpRequest, candidate_id: int, payload: TagIn) -> Any:
 
 
 @router.delete("/{int:candidate_id}/tags/{name}", response={204: None})
-def remove_tag(request: HttpRequest, candidate_id: int, name: str) -> Any:
+def remove_tag(request: ApiRequest, candidate_id: int, name: str) -> Any:
     require_scope(request, WRITE)
     candidate = sel.candidate_for_write(user=request.user, pk=candidate_id)
     svc.candidate_tag_remove(actor=request.user, candidate=candidate, name=name)
@@ -128,13 +129,13 @@ def remove_tag(request: HttpRequest, candidate_id: int, name: str) -> Any:
 
 
 @router.get("/tags", response=list[str])
-def list_tags(request: HttpRequest) -> Any:
+def list_tags(request: ApiRequest) -> Any:
     require_scope(request, READ)
     return [t.name for t in sel.tag_list()]
 
 
 @router.post("/{int:candidate_id}/resume", response={201: CandidateOut})
-def upload_resume(request: HttpRequest, candidate_id: int, file: File[UploadedFile]) -> Any:
+def upload_resume(request: ApiRequest, candidate_id: int, file: File[UploadedFile]) -> Any:
     require_scope(request, WRITE)
     candidate = sel.candidate_for_write(user=request.user, pk=candidate_id)
     svc.candidate_resume_upload(
@@ -148,7 +149,7 @@ def upload_resume(request: HttpRequest, candidate_id: int, file: File[UploadedFi
 
 
 @router.get("/{int:candidate_id}/resume")
-def download_resume(request: HttpRequest, candidate_id: int) -> HttpResponse:
+def download_resume(request: ApiRequest, candidate_id: int) -> HttpResponse:
     require_scope(request, READ)
     candidate = sel.candidate_get(user=request.user, pk=candidate_id)
     data, name, content_type = svc.candidate_resume_download(
@@ -162,7 +163,7 @@ def download_resume(request: HttpRequest, candidate_id: int) -> HttpResponse:
 
 @router.get("/applications", response=list[ApplicationOut])
 @paginate(AuditedPagination, page_size=50, audit_action="application.list")
-def list_applications(request: HttpRequest, filters: Query[ApplicationQuery]) -> Any:
+def list_applications(request: ApiRequest, filters: Query[ApplicationQuery]) -> Any:
     require_scope(request, READ)
     return sel.application_list(
         user=request.user, candidate=filters.candidate, job=filters.job, stage=filters.stage
@@ -170,7 +171,7 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationQuery]) ->
 
 
 @router.post("/applications", response={201: ApplicationDetailOut})
-def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
+def create_application(request: ApiRequest, payload: ApplicationIn) -> Any:
     require_scope(request, WRITE)
     candidate = sel.candidate_get(user=request.user, pk=payload.candidate_id)
     job = sel.job_for_application(user=request.user, pk=payload.job_id)
@@ -183,7 +184,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
 
 
 @router.get("/applications/{int:application_id}", response=ApplicationDetailOut)
-def get_application(request: HttpRequest, application_id: int) -> Any:
+def get_application(request: ApiRequest, application_id: int) -> Any:
     require_scope(request, READ)
     application = sel.application_get(user=request.user, pk=application_id)
     detail = {"page": "api"}
@@ -192,7 +193,7 @@ def get_application(request: HttpRequest, application_id: int) -> Any:
 
 
 @router.patch("/applications/{int:application_id}", response=ApplicationDetailOut)
-def patch_application(request: HttpRequest, application_id: int, payload: ApplicationPatch) -> Any:
+def patch_application(request: ApiRequest, application_id: int, payload: ApplicationPatch) -> Any:
     require_scope(request, WRITE)
     application = sel.application_for_write(user=request.user, pk=application_id)
     return svc.application_update(
@@ -201,12 +202,12 @@ def patch_application(request: HttpRequest, application_id: int, payload: Applic
 
 
 @router.put("/applications/{int:application_id}", response=ApplicationDetailOut)
-def put_application(request: HttpRequest, application_id: int, payload: ApplicationPatch) -> Any:
+def put_application(request: ApiRequest, application_id: int, payload: ApplicationPatch) -> Any:
     return patch_application(request, application_id, payload)
 
 
 @router.delete("/applications/{int:application_id}", response={204: None})
-def delete_application(request: HttpRequest, application_id: int) -> Any:
+def delete_application(request: ApiRequest, application_id: int) -> Any:
     require_scope(request, WRITE)
     application = sel.application_for_write(user=request.user, pk=application_id)
     svc.application_delete(actor=request.user, application=application)
@@ -214,7 +215,7 @@ def delete_application(request: HttpRequest, application_id: int) -> Any:
 
 
 @router.post("/applications/{int:application_id}/transitions", response={201: TransitionOut})
-def add_transition(request: HttpRequest, application_id: int, payload: TransitionIn) -> Any:
+def add_transition(request: ApiRequest, application_id: int, payload: TransitionIn) -> Any:
     require_scope(request, WRITE)
     application = sel.application_for_write(user=request.user, pk=application_id)
     return Status(
@@ -229,7 +230,7 @@ def add_transition(request: HttpRequest, application_id: int, payload: Transitio
 
 
 @router.get("/applications/{int:application_id}/transitions", response=list[TransitionOut])
-def list_transitions(request: HttpRequest, application_id: int) -> Any:
+def list_transitions(request: ApiRequest, application_id: int) -> Any:
     require_scope(request, READ)
     application = sel.application_get(user=request.user, pk=application_id)
     transitions = list(application.transitions.select_related("actor"))
@@ -239,7 +240,7 @@ def list_transitions(request: HttpRequest, application_id: int) -> Any:
 
 
 @router.post("/applications/{int:application_id}/assignments", response={201: ApplicationDetailOut})
-def add_assignment(request: HttpRequest, application_id: int, payload: AssignmentIn) -> Any:
+def add_assignment(request: ApiRequest, application_id: int, payload: AssignmentIn) -> Any:
     require_scope(request, WRITE)
     application = sel.application_for_write(user=request.user, pk=application_id)
     interviewer = sel.active_user(pk=payload.interviewer_id)
@@ -248,7 +249,7 @@ def add_assignment(request: HttpRequest, application_id: int, payload: Assignmen
 
 
 @router.post("/bulk", response={200: BulkOut})
-def bulk(request: HttpRequest, payload: BulkIn) -> Any:
+def bulk(request: ApiRequest, payload: BulkIn) -> Any:
     require_scope(request, WRITE if payload.action != "export" else READ)
     if payload.action == "export":
         rows = svc.applications_export(actor=request.user, application_ids=payload.application_ids)

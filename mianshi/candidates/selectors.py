@@ -26,6 +26,8 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
+from mianshi.accounts.actor import Actor
+from mianshi.accounts.models import User
 from mianshi.accounts.roles import Cap, Role, roles_with
 from mianshi.candidates.models import (
     Application,
@@ -48,14 +50,14 @@ LIMITED_ROLES = {Role.DEPT_MANAGER, Role.INTERVIEWER}
 FULL_ROLES = roles_with(Cap.CANDIDATES_VIEW) - LIMITED_ROLES
 
 
-def visible_applications(user: Any) -> QuerySet[Application]:
+def visible_applications(user: Actor) -> QuerySet[Application]:
     """Applications `user` may see, by role (see module docstring)."""
     qs = scope(Application.objects.all(), user, Cap.CANDIDATES_VIEW)
     return visible_via_application(qs, user, application="pk")
 
 
 def visible_via_application(
-    qs: QuerySet[M], user: Any, *, unit: str = "org_unit", application: str = "application"
+    qs: QuerySet[M], user: Actor, *, unit: str = "org_unit", application: str = "application"
 ) -> QuerySet[M]:
     """Rows of an application (its own row, an interview, a score…) that `user` may see: the
     rule of visible_applications applied to the row's own copy of the unit, so a large
@@ -72,7 +74,7 @@ def visible_via_application(
     return qs.filter(rule)
 
 
-def visible_candidates(user: Any) -> QuerySet[Candidate]:
+def visible_candidates(user: Actor) -> QuerySet[Candidate]:
     """Candidates `user` may see: owned by a full-view unit, or with a visible application."""
     full = units_for(user, Cap.CANDIDATES_VIEW, roles=FULL_ROLES)
     applying = visible_applications(user)
@@ -88,12 +90,12 @@ def visible_candidates(user: Any) -> QuerySet[Candidate]:
     return Candidate.objects.filter(Q(org_unit__in=full) | Q(Exists(elsewhere)))
 
 
-def manageable_applications(user: Any) -> QuerySet[Application]:
+def manageable_applications(user: Actor) -> QuerySet[Application]:
     """Applications `user` may change (CANDIDATES_MANAGE on the application's unit)."""
     return scope(Application.objects.all(), user, Cap.CANDIDATES_MANAGE)
 
 
-def manageable_candidates(user: Any) -> QuerySet[Candidate]:
+def manageable_candidates(user: Actor) -> QuerySet[Candidate]:
     """Candidates `user` may change: owned by, or applying to, a unit they manage."""
     units = units_for(user, Cap.CANDIDATES_MANAGE)
     apps = Application.objects.filter(candidate=OuterRef("pk"), org_unit__in=units)
@@ -107,12 +109,12 @@ def _for_write(visible: QuerySet[Any], manageable: QuerySet[Any], pk: int) -> An
     return obj
 
 
-def candidate_for_write(*, user: Any, pk: int) -> Candidate:
+def candidate_for_write(*, user: Actor, pk: int) -> Candidate:
     """The candidate if `user` may change it: 404 when invisible, 403 when only visible."""
     return _for_write(visible_candidates(user), manageable_candidates(user), pk)
 
 
-def application_for_write(*, user: Any, pk: int) -> Application:
+def application_for_write(*, user: Actor, pk: int) -> Application:
     """The application if `user` may change it: 404 when invisible, 403 when only visible."""
     return _for_write(
         visible_applications(user).select_related("candidate", "job"),
@@ -121,12 +123,12 @@ def application_for_write(*, user: Any, pk: int) -> Application:
     )
 
 
-def candidate_get(*, user: Any, pk: int) -> Candidate:
+def candidate_get(*, user: Actor, pk: int) -> Candidate:
     """One visible candidate or 404."""
     return get_object_or_404(visible_candidates(user).select_related("org_unit"), pk=pk)
 
 
-def application_get(*, user: Any, pk: int) -> Application:
+def application_get(*, user: Actor, pk: int) -> Application:
     """One visible application or 404."""
     qs = visible_applications(user).select_related("candidate", "job", "org_unit")
     return get_object_or_404(qs, pk=pk)
@@ -175,7 +177,7 @@ def _search(qs: QuerySet[Candidate], q: str) -> QuerySet[Candidate]:
     return qs.filter(pk__in=Candidate.objects.filter(name__icontains=q).values("pk"))
 
 
-def _application_filter(user: Any, f: CandidateFilters) -> QuerySet[Application]:
+def _application_filter(user: Actor, f: CandidateFilters) -> QuerySet[Application]:
     apps = visible_applications(user)
     if f.job:
         apps = apps.filter(job_id=f.job)
@@ -199,7 +201,7 @@ def _with_application(apps: QuerySet[Application]) -> Q:
     return Q(Exists(apps.filter(candidate=OuterRef("pk"))))
 
 
-def candidate_list(*, user: Any, filters: CandidateFilters) -> QuerySet[Candidate]:
+def candidate_list(*, user: Actor, filters: CandidateFilters) -> QuerySet[Candidate]:
     """Visible candidates matching the filters, newest first."""
     if filters.job or filters.stage:
         # A visible application in that job/stage already makes its candidate visible, so the
@@ -222,7 +224,7 @@ def candidate_list(*, user: Any, filters: CandidateFilters) -> QuerySet[Candidat
 
 
 def candidate_rows(
-    *, user: Any, candidates: Iterable[Candidate], filters: CandidateFilters
+    *, user: Actor, candidates: Iterable[Candidate], filters: CandidateFilters
 ) -> list[Candidate]:
     """One page of candidates with their tags and visible (filtered) applications attached."""
     page = list(candidates)
@@ -245,7 +247,7 @@ def candidate_rows(
     return page
 
 
-def candidate_detail(*, user: Any, pk: int) -> dict[str, Any]:
+def candidate_detail(*, user: Actor, pk: int) -> dict[str, Any]:
     """Everything the detail page and API show for one visible candidate."""
     candidate = candidate_get(user=user, pk=pk)
     apps = list(
@@ -276,7 +278,7 @@ def candidate_detail(*, user: Any, pk: int) -> dict[str, Any]:
     return candidate.detail
 
 
-def duplicates_of(*, user: Any, candidate: Candidate) -> list[Candidate]:
+def duplicates_of(*, user: Actor, candidate: Candidate) -> list[Candidate]:
     """Visible candidates linked as possible duplicates (either direction), with applications."""
     anchor = candidate.duplicate_of_id or candidate.pk
     # The (few) linked ids first, as a subquery: filtered together with the visibility
@@ -292,7 +294,7 @@ def tag_list() -> list[Tag]:
     return list(Tag.objects.all())
 
 
-def can_see_identifiers(*, user: Any, candidate: Candidate) -> bool:
+def can_see_identifiers(*, user: Actor, candidate: Candidate) -> bool:
     """Full ID number / phone / e-mail only for CANDIDATES_MANAGE on the candidate's unit."""
     return candidate.org_unit_id in units_for(user, Cap.CANDIDATES_MANAGE)
 
@@ -315,7 +317,7 @@ def identifiers(*, candidate: Candidate, full: bool) -> dict[str, str]:
     return values if full else {k: mask(v, k) for k, v in values.items()}
 
 
-def identifiers_for(*, user: Any, candidate: Candidate) -> dict[str, str]:
+def identifiers_for(*, user: Actor, candidate: Candidate) -> dict[str, str]:
     """The identifiers as `user` may read them on a page, in the API or an export."""
     return identifiers(
         candidate=candidate, full=can_see_identifiers(user=user, candidate=candidate)
@@ -328,7 +330,7 @@ def identifiers_in_document(*, candidate: Candidate) -> dict[str, str]:
     return identifiers(candidate=candidate, full=False)
 
 
-def application_stage_counts(*, user: Any) -> list[tuple[str, str, int]]:
+def application_stage_counts(*, user: Actor) -> list[tuple[str, str, int]]:
     """(stage, label, count) per pipeline stage over the applications `user` may see."""
     # Grouped by (unit, stage), the (org_unit, stage, …) index delivers the groups in order;
     # by stage alone the database sorts every visible application first (34 ms vs 89 ms
@@ -345,10 +347,8 @@ def application_stage_counts(*, user: Any) -> list[tuple[str, str, int]]:
     return [(stage.value, str(stage.label), counts.get(stage.value, 0)) for stage in Stage]
 
 
-def interviewer_choices(*, application: Application) -> QuerySet[Any]:
+def interviewer_choices(*, application: Application) -> QuerySet[User]:
     """Active users holding the interviewer role over the application's unit."""
-    from mianshi.accounts.models import User
-
     unit_path = application.org_unit.path
     prefixes = [unit_path[: i + 1] for i, ch in enumerate(unit_path) if ch == "/" and i > 0]
     return (
@@ -360,49 +360,47 @@ def interviewer_choices(*, application: Application) -> QuerySet[Any]:
     )
 
 
-def active_user(*, pk: int | None) -> Any:
+def active_user(*, pk: int | None) -> User | None:
     """An active staff user by id, or None (candidates for interviewer assignment)."""
-    from mianshi.accounts.models import User
-
     return User.objects.filter(pk=pk, is_active=True).first() if pk else None
 
 
-def jobs_for_applications(*, user: Any) -> QuerySet[Any]:
+def jobs_for_applications(*, user: Actor) -> QuerySet[Any]:
     """Jobs `user` may add applications to (managed units), newest first."""
     from mianshi.jobs.models import Job
 
     return scope(Job.objects.all(), user, Cap.CANDIDATES_MANAGE).select_related("org_unit")
 
 
-def jobs_visible(*, user: Any) -> QuerySet[Any]:
+def jobs_visible(*, user: Actor) -> QuerySet[Any]:
     """Jobs offered in the list's job filter."""
     from mianshi.jobs.models import Job
 
     return scope(Job.objects.all(), user, Cap.CANDIDATES_VIEW).order_by("title")
 
 
-def job_for_application(*, user: Any, pk: int) -> Any:
+def job_for_application(*, user: Actor, pk: int) -> Any:
     """A job in a unit `user` manages, or 404."""
     return get_object_or_404(jobs_for_applications(user=user), pk=pk)
 
 
-def units_for_candidates(*, user: Any) -> QuerySet[OrgUnit]:
+def units_for_candidates(*, user: Actor) -> QuerySet[OrgUnit]:
     """Units where `user` may create candidates."""
     return orgunits_usable(user=user, cap=Cap.CANDIDATES_MANAGE)
 
 
-def unit_for_candidates(*, user: Any, pk: int) -> OrgUnit:
+def unit_for_candidates(*, user: Actor, pk: int) -> OrgUnit:
     """A unit where `user` may create candidates, or 404 (missing and hidden alike)."""
     return orgunit_resolve(user=user, pk=pk, cap=Cap.CANDIDATES_MANAGE)
 
 
-def units_visible(*, user: Any) -> QuerySet[OrgUnit]:
+def units_visible(*, user: Actor) -> QuerySet[OrgUnit]:
     """Units offered in the list's branch filter."""
     return orgunits_usable(user=user, cap=Cap.CANDIDATES_VIEW)
 
 
 def application_list(
-    *, user: Any, candidate: int | None = None, job: int | None = None, stage: str | None = None
+    *, user: Actor, candidate: int | None = None, job: int | None = None, stage: str | None = None
 ) -> QuerySet[Application]:
     """Visible applications, optionally filtered, newest first."""
     qs = visible_applications(user).select_related("candidate", "job")
@@ -436,7 +434,7 @@ class CandidatePage:
 
 
 def candidate_page(
-    *, user: Any, filters: CandidateFilters, number: int = 1, per_page: int = 50
+    *, user: Actor, filters: CandidateFilters, number: int = 1, per_page: int = 50
 ) -> CandidatePage:
     """Offset paging over the indexed id order; counting stops at COUNT_CAP (+1 row)."""
     qs = candidate_list(user=user, filters=filters)
@@ -463,10 +461,8 @@ def candidate_page(
     )
 
 
-def interviewers_for(*, user: Any) -> QuerySet[Any]:
+def interviewers_for(*, user: Actor) -> QuerySet[User]:
     """Interviewers `user` may assign: holders of the interviewer role in units they manage."""
-    from mianshi.accounts.models import User
-
     units = units_for(user, Cap.CANDIDATES_MANAGE)
     return (
         User.objects.filter(

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
 from mianshi.candidates import selectors as sel
 from mianshi.candidates import services as svc
@@ -47,14 +48,14 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _audit_view(request: HttpRequest, candidate: Any, *, full: bool, page: str) -> None:
+def _audit_view(request: AuthedHttpRequest, candidate: Any, *, full: bool, page: str) -> None:
     """A page showing a candidate's identity is a read of personal data (F-100)."""
     shown = "full" if full else "masked"
     detail = {"identifiers": shown, "page": page}
     audit_read(actor=request.user, action="candidate.view", obj=candidate, detail=detail)
 
 
-def _audit_list(request: HttpRequest, page: sel.CandidatePage, q: str) -> None:
+def _audit_list(request: AuthedHttpRequest, page: sel.CandidatePage, q: str) -> None:
     """One event per list page: the ids shown and a search's kind, never the term."""
     detail: dict[str, Any] = {"page": page.number}
     if kind := sel.search_kind(q):
@@ -75,7 +76,7 @@ def _filters(request: HttpRequest) -> sel.CandidateFilters:
 
 
 @login_required
-def candidate_list(request: HttpRequest) -> HttpResponse:
+def candidate_list(request: AuthedHttpRequest) -> HttpResponse:
     """Search, filter and page through visible candidates; the bulk bar acts on applications."""
     if not has_cap(request.user, Cap.CANDIDATES_VIEW):
         raise PermissionDenied
@@ -116,7 +117,7 @@ def _refusal(exc: DomainError) -> str:
 
 
 @login_required
-def candidate_create(request: HttpRequest) -> HttpResponse:
+def candidate_create(request: AuthedHttpRequest) -> HttpResponse:
     """New candidate form; a known ID number is refused with a pointer to the existing one."""
     form = CandidateForm(
         request.POST or None,
@@ -142,7 +143,7 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Edit identity, tags and résumé of a candidate the user manages; identity only for HR
     of the owning unit (the others see it masked, as on the detail page)."""
     candidate = sel.candidate_for_write(user=request.user, pk=pk)
@@ -188,7 +189,7 @@ def _lock_identity(form: CandidateForm) -> None:
 
 
 @login_required
-def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Identity, applications with pipeline history, notes, tags, duplicates."""
     detail = sel.candidate_detail(user=request.user, pk=pk)
     candidate = detail["candidate"]
@@ -228,7 +229,7 @@ def _back(pk: int) -> str:
 
 @login_required
 @require_POST
-def candidate_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     candidate = sel.candidate_for_write(user=request.user, pk=pk)
     return _act(
         request,
@@ -239,7 +240,7 @@ def candidate_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def candidate_erase(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_erase(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Erase a candidate with every interview and stored file (HR admins, confirmed)."""
     candidate = sel.candidate_for_write(user=request.user, pk=pk)
     if not erasure.offers_erasure(request.user, candidate):
@@ -261,7 +262,7 @@ def candidate_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def resume_download(request: HttpRequest, pk: int) -> HttpResponse:
+def resume_download(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     candidate = sel.candidate_get(user=request.user, pk=pk)
     data, name, content_type = svc.candidate_resume_download(
         actor=request.user, candidate=candidate
@@ -271,7 +272,7 @@ def resume_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def resume_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def resume_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     candidate = sel.candidate_for_write(user=request.user, pk=pk)
     form = ResumeForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -294,7 +295,7 @@ def resume_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+def note_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     candidate = sel.candidate_for_write(user=request.user, pk=pk)
     body = request.POST.get("body", "")
     return _act(
@@ -307,7 +308,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def tag_add(request: HttpRequest, pk: int) -> HttpResponse:
+def tag_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     candidate = sel.candidate_for_write(user=request.user, pk=pk)
     name = request.POST.get("name", "")
     return _act(
@@ -320,7 +321,7 @@ def tag_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def tag_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def tag_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     candidate = sel.candidate_for_write(user=request.user, pk=pk)
     name = request.POST.get("name", "")
     return _act(
@@ -333,7 +334,7 @@ def tag_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_create(request: HttpRequest, pk: int) -> HttpResponse:
+def application_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     candidate = sel.candidate_get(user=request.user, pk=pk)
     form = ApplicationForm(request.POST, jobs=sel.jobs_for_applications(user=request.user))
     if not form.is_valid():
@@ -352,7 +353,7 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def application_transition(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     application = sel.application_for_write(user=request.user, pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -370,7 +371,7 @@ def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def application_assign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     application = sel.application_for_write(user=request.user, pk=pk)
     form = AssignForm(request.POST)
     interviewer = sel.active_user(pk=form.cleaned_data["interviewer"]) if form.is_valid() else None
@@ -386,7 +387,7 @@ def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def bulk(request: HttpRequest) -> HttpResponse:
+def bulk(request: AuthedHttpRequest) -> HttpResponse:
     """The list's bulk bar: one all-or-nothing service call, or a CSV export."""
     back = safe_next(request, reverse("candidates:candidate_list"))
     form = BulkForm(request.POST)

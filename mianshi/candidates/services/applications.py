@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor, SystemActor
+from mianshi.accounts.models import User
 from mianshi.candidates.models import (
     Application,
     ApplicationAssignment,
@@ -25,7 +26,7 @@ MAX_REASON = 500
 MAX_SCORE = Decimal("100")
 
 
-def _require_visible(actor: Any, candidate: Candidate) -> None:
+def _require_visible(actor: SystemActor, candidate: Candidate) -> None:
     from mianshi.candidates.selectors import visible_candidates
 
     if actor is not None and not visible_candidates(actor).filter(pk=candidate.pk).exists():
@@ -49,7 +50,7 @@ def _check_reason(reason: str) -> str:
 
 @transaction.atomic
 def application_create(
-    *, actor: Any, candidate: Candidate, job: Job, reason: str = ""
+    *, actor: Actor, candidate: Candidate, job: Job, reason: str = ""
 ) -> Application:
     """Apply `candidate` to an open `job`; the first history row records "applied"."""
     require_manage(actor, job.org_unit_id)
@@ -95,7 +96,7 @@ def _refuse_move(from_stage: str, to_stage: str) -> TransitionRefused:
 
 @transaction.atomic
 def application_advance(
-    *, actor: Any, application: Application, to_stage: str, reason: str = ""
+    *, actor: SystemActor, application: Application, to_stage: str, reason: str = ""
 ) -> ApplicationTransition:
     """Move along the pipeline table; refused moves raise TransitionRefused, nothing saved."""
     if to_stage not in Stage.values:
@@ -130,7 +131,7 @@ def application_advance(
 
 @transaction.atomic
 def application_update(
-    *, actor: Any, application: Application, overall_score: Decimal | None
+    *, actor: Actor, application: Application, overall_score: Decimal | None
 ) -> Application:
     """Set the overall score (0-100, or None); the stage changes only through transitions."""
     require_manage(actor, application.org_unit_id)
@@ -145,7 +146,7 @@ def application_update(
 
 
 @transaction.atomic
-def application_delete(*, actor: Any, application: Application) -> None:
+def application_delete(*, actor: Actor, application: Application) -> None:
     """Delete an application entered by mistake; once it has moved, reject it instead."""
     require_manage(actor, application.org_unit_id)
     if application.stage != Stage.APPLIED or application.transitions.count() > 1:
@@ -163,7 +164,7 @@ def application_delete(*, actor: Any, application: Application) -> None:
 
 @transaction.atomic
 def application_assign(
-    *, actor: Any, application: Application, interviewer: Any
+    *, actor: Actor, application: Application, interviewer: User | None
 ) -> ApplicationAssignment:
     """Assign an interviewer (who must hold the interviewer role over the unit); idempotent."""
     from mianshi.candidates.selectors import interviewer_choices
@@ -193,7 +194,7 @@ def application_assign(
 
 
 @transaction.atomic
-def application_unassign(*, actor: Any, application: Application, interviewer: Any) -> None:
+def application_unassign(*, actor: Actor, application: Application, interviewer: User) -> None:
     """Remove an interviewer's assignment (they stop seeing the candidate)."""
     require_manage(actor, application.org_unit_id)
     deleted, _rows = ApplicationAssignment.objects.filter(

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
+from mianshi.accounts.models import User
 from mianshi.candidates.models import Application, Candidate
 from mianshi.candidates.pipeline import Stage, can_move, label
 from mianshi.candidates.services.applications import application_advance, application_assign
@@ -57,7 +59,7 @@ def _load(qs: QuerySet[Application], application_ids: Sequence[int]) -> list[App
     return [found[i] for i in ids]
 
 
-def _manageable(actor: Any) -> QuerySet[Application]:
+def _manageable(actor: Actor) -> QuerySet[Application]:
     from mianshi.candidates.selectors import manageable_applications
 
     return manageable_applications(actor)
@@ -65,7 +67,7 @@ def _manageable(actor: Any) -> QuerySet[Application]:
 
 @transaction.atomic
 def applications_bulk_advance(
-    *, actor: Any, application_ids: Sequence[int], to_stage: str, reason: str = ""
+    *, actor: Actor, application_ids: Sequence[int], to_stage: str, reason: str = ""
 ) -> int:
     """Move every selected application to `to_stage`, or none of them."""
     if to_stage not in Stage.values:
@@ -86,7 +88,7 @@ def applications_bulk_advance(
 
 
 @transaction.atomic
-def applications_bulk_tag(*, actor: Any, application_ids: Sequence[int], tag: str) -> int:
+def applications_bulk_tag(*, actor: Actor, application_ids: Sequence[int], tag: str) -> int:
     """Tag the candidates of every selected application."""
     apps = _load(_manageable(actor), application_ids)
     candidate_ids = {a.candidate_id for a in apps}
@@ -97,7 +99,7 @@ def applications_bulk_tag(*, actor: Any, application_ids: Sequence[int], tag: st
 
 @transaction.atomic
 def applications_bulk_assign(
-    *, actor: Any, application_ids: Sequence[int], interviewer: Any
+    *, actor: Actor, application_ids: Sequence[int], interviewer: User
 ) -> int:
     """Assign one interviewer to every selected application, or to none."""
     from mianshi.candidates.selectors import interviewer_choices
@@ -136,7 +138,7 @@ def _cell(value: Any) -> str:
 
 
 @transaction.atomic
-def applications_export(*, actor: Any, application_ids: Sequence[int]) -> list[list[str]]:
+def applications_export(*, actor: Actor, application_ids: Sequence[int]) -> list[list[str]]:
     """CSV rows (header first) for visible applications; identifiers masked unless managed."""
     from mianshi.candidates.selectors import identifiers_for, visible_applications
 
@@ -177,7 +179,7 @@ def applications_export(*, actor: Any, application_ids: Sequence[int]) -> list[l
 
 def applications_bulk_action(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     application_ids: Sequence[int],
     to_stage: str | None = None,
@@ -205,14 +207,14 @@ def applications_bulk_action(
     raise ValidationError({"action": _("Unknown bulk action.")})
 
 
-def applications_bulk_invite(*, actor: Any, application_ids: Sequence[int]) -> int:
+def applications_bulk_invite(*, actor: Actor, application_ids: Sequence[int]) -> int:
     """Invite every selected application by e-mail with its job's defaults, or none."""
     from mianshi.invitations.services import invitation_bulk_create_send
 
     return len(invitation_bulk_create_send(actor=actor, applications=application_ids))
 
 
-def _interviewer(user_id: int | None) -> Any:
+def _interviewer(user_id: int | None) -> User:
     from mianshi.candidates.selectors import active_user
 
     user = active_user(pk=user_id)

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mianshi.accounts.actor import Actor, SystemActor
+from mianshi.accounts.models import User
 from mianshi.accounts.roles import Cap
 from mianshi.candidates.models import ENC_CONTEXT, Candidate, CandidateNote, Source, Tag
 from mianshi.candidates.validators import validate_id_number, validate_phone
@@ -78,13 +80,13 @@ class DuplicateCandidate(Conflict):
         )
 
 
-def require_manage(actor: Any, unit_id: int) -> None:
+def require_manage(actor: SystemActor, unit_id: int) -> None:
     """Refuse (403) unless `actor` holds CANDIDATES_MANAGE on the unit; None is the system."""
     message = _("You may not manage candidates of this organisation unit.")
     require_cap(actor, Cap.CANDIDATES_MANAGE, unit_id, message)
 
 
-def require_candidate_manage(actor: Any, candidate: Candidate) -> None:
+def require_candidate_manage(actor: SystemActor, candidate: Candidate) -> None:
     """Refuse (403) unless `actor` manages the candidate's unit or one of its applications'."""
     from mianshi.candidates.selectors import manageable_candidates
 
@@ -92,7 +94,7 @@ def require_candidate_manage(actor: Any, candidate: Candidate) -> None:
         raise PermissionDenied(_("You may not manage this candidate."))
 
 
-def require_identity_manage(actor: Any, candidate: Candidate) -> None:
+def require_identity_manage(actor: SystemActor, candidate: Candidate) -> None:
     """Refuse (403) unless `actor` manages the candidate's OWNER unit: who the person is and
     where they belong is the owner's (review M4). HR of a unit where the candidate only
     applied manages the application, tags and résumé, never the identity; the same rule
@@ -129,7 +131,7 @@ def _set_identifiers(candidate: Candidate, values: Mapping[str, str]) -> None:
         setattr(candidate, f"{field}_bidx", blind_index(value, kind=field))
 
 
-def _refuse_duplicate_id(actor: Any, candidate: Candidate) -> None:
+def _refuse_duplicate_id(actor: SystemActor, candidate: Candidate) -> None:
     if not candidate.id_number_bidx:
         return
     existing = Candidate.objects.filter(id_number_bidx=candidate.id_number_bidx)
@@ -150,7 +152,7 @@ def _common_unit(first_id: int, second_id: int) -> int | None:
     return int(shared[-1]) if shared else None
 
 
-def _clash_record(actor: Any, clash: IdClash) -> None:
+def _clash_record(actor: SystemActor, clash: IdClash) -> None:
     """Audit a refused out-of-scope ID number, after the refused write rolled back."""
     audit_record(
         actor=actor, action="candidate.id_number_clash", object_type="candidates.candidate",
@@ -169,8 +171,9 @@ def records_id_clash(service: Callable[P, R]) -> Callable[P, R]:
         try:
             return service(*args, **kwargs)
         except DuplicateCandidate as exc:
+            actor = kwargs.get("actor")  # the services wrapped take it by keyword
             if exc.clash is not None:
-                _clash_record(kwargs.get("actor"), exc.clash)
+                _clash_record(actor if isinstance(actor, User) else None, exc.clash)
             raise
 
     return run
@@ -200,7 +203,7 @@ def _tags(names: Iterable[str]) -> list[Tag]:
     return [Tag.objects.get_or_create(name=name)[0] for name in clean]
 
 
-def _save(actor: Any, candidate: Candidate) -> None:
+def _save(actor: SystemActor, candidate: Candidate) -> None:
     """Validate, refuse a duplicate ID and save (the unique constraint closes the race)."""
     _check_contact(candidate)
     _refuse_duplicate_id(actor, candidate)
@@ -218,7 +221,7 @@ def _save(actor: Any, candidate: Candidate) -> None:
 @transaction.atomic
 def candidate_create(
     *,
-    actor: Any,
+    actor: SystemActor,
     org_unit: OrgUnit,
     name: str,
     id_number: str = "",
@@ -258,7 +261,7 @@ def candidate_create(
     return candidate
 
 
-def _attach_resume(actor: Any, candidate: Candidate, resume: UploadedFile | None) -> None:
+def _attach_resume(actor: SystemActor, candidate: Candidate, resume: UploadedFile | None) -> None:
     if resume is not None:
         from mianshi.candidates.services.resumes import candidate_resume_upload
 
@@ -278,7 +281,7 @@ def _changed_identifiers(candidate: Candidate, data: Mapping[str, Any]) -> dict[
 
 @records_id_clash
 @transaction.atomic
-def candidate_update(*, actor: Any, candidate: Candidate, data: Mapping[str, Any]) -> Candidate:
+def candidate_update(*, actor: Actor, candidate: Candidate, data: Mapping[str, Any]) -> Candidate:
     """Change any of EDITABLE; identifiers are re-encrypted and re-indexed when they change."""
     unknown = set(data) - EDITABLE
     if unknown:
@@ -321,7 +324,7 @@ def _refuse_interviewed(candidate: Candidate) -> None:
 
 
 @transaction.atomic
-def candidate_delete(*, actor: Any, candidate: Candidate) -> None:
+def candidate_delete(*, actor: Actor, candidate: Candidate) -> None:
     """Delete a candidate entered by mistake, with its applications, history, notes and
     résumé file; one with interviews on record is refused (they are erased instead)."""
     from mianshi.candidates.services.resumes import delete_stored_file
@@ -341,7 +344,7 @@ def candidate_delete(*, actor: Any, candidate: Candidate) -> None:
 
 
 @transaction.atomic
-def candidate_note_add(*, actor: Any, candidate: Candidate, body: str) -> CandidateNote:
+def candidate_note_add(*, actor: Actor, candidate: Candidate, body: str) -> CandidateNote:
     """Add a note (by anyone who may manage the candidate)."""
     require_candidate_manage(actor, candidate)
     note = CandidateNote(candidate=candidate, author=actor if actor else None, body=body.strip())
@@ -360,7 +363,7 @@ def candidate_note_add(*, actor: Any, candidate: Candidate, body: str) -> Candid
 
 
 @transaction.atomic
-def candidate_tag_add(*, actor: Any, candidate: Candidate, name: str) -> Tag:
+def candidate_tag_add(*, actor: Actor, candidate: Candidate, name: str) -> Tag:
     """Attach a tag (created on first use)."""
     require_candidate_manage(actor, candidate)
     tags = _tags([name])
@@ -378,7 +381,7 @@ def candidate_tag_add(*, actor: Any, candidate: Candidate, name: str) -> Tag:
 
 
 @transaction.atomic
-def candidate_tag_remove(*, actor: Any, candidate: Candidate, name: str) -> None:
+def candidate_tag_remove(*, actor: Actor, candidate: Candidate, name: str) -> None:
     """Detach a tag; removing one the candidate lacks is a no-op."""
     require_candidate_manage(actor, candidate)
     tag = Tag.objects.filter(name=name.strip()).first()

@@ -27,6 +27,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor, SystemActor
 from mianshi.accounts.roles import Cap, Role
 from mianshi.candidates.models import Candidate
 from mianshi.common.erasure import holdings_of
@@ -47,7 +48,7 @@ class ErasurePlan:
     prefixes: list[str]
 
 
-def require_erase(actor: object, candidate: Candidate) -> None:
+def require_erase(actor: SystemActor, candidate: Candidate) -> None:
     """Refuse (403) unless `actor` is an HR admin over the owner unit and every unit the
     candidate applied to (erasure destroys their evidence too); None is trusted system code."""
     if actor is None:
@@ -60,7 +61,7 @@ def require_erase(actor: object, candidate: Candidate) -> None:
         )
 
 
-def offers_erasure(user: object, candidate: Candidate) -> bool:
+def offers_erasure(user: Actor, candidate: Candidate) -> bool:
     """Whether to offer `user` the erasure of `candidate` (HR admin over the owner unit;
     require_erase checks the applications' units when it is done). No query of its own."""
     units = units_for(user, Cap.CANDIDATES_MANAGE, roles={Role.HR_ADMIN})
@@ -92,7 +93,7 @@ def erasure_plan(candidate: Candidate) -> ErasurePlan:
 
 
 @transaction.atomic
-def candidate_erase(*, actor: object, candidate: Candidate, reason: str) -> ErasurePlan:
+def candidate_erase(*, actor: SystemActor, candidate: Candidate, reason: str) -> ErasurePlan:
     """Delete the candidate with every application, interview, rating and decision, and,
     once that commits, every stored object of theirs. Audited with ids and counts only."""
     reason = _clean_reason(reason)

@@ -7,7 +7,7 @@ import logging
 import uuid
 import zipfile
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import SystemActor
 from mianshi.candidates.models import ENC_CONTEXT, Candidate
 from mianshi.candidates.services.candidates import require_candidate_manage
 from mianshi.common.crypto import current_key_id, decrypt_bytes, encrypt_bytes, encrypt_str
@@ -120,7 +121,12 @@ def store_encrypted(candidate_id: int, data: bytes) -> str:
 
 @transaction.atomic
 def candidate_resume_upload(
-    *, actor: Any, candidate: Candidate, upload: IO[bytes], filename: str, size: int | None = None
+    *,
+    actor: SystemActor,
+    candidate: Candidate,
+    upload: IO[bytes],
+    filename: str,
+    size: int | None = None,
 ) -> Candidate:
     """Check, encrypt and store a résumé, replacing any previous one."""
     require_candidate_manage(actor, candidate)
@@ -167,7 +173,9 @@ def _save_or_discard(candidate: Candidate, path: str) -> None:
 
 
 @transaction.atomic
-def candidate_resume_download(*, actor: Any, candidate: Candidate) -> tuple[bytes, str, str]:
+def candidate_resume_download(
+    *, actor: SystemActor, candidate: Candidate
+) -> tuple[bytes, str, str]:
     """(plaintext, file name, content type) of the résumé; the access is audited."""
     if not candidate.resume_path:
         from django.http import Http404
