@@ -7,10 +7,10 @@ create, bulk create, resend and re-invite.
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.candidates import selectors as candidate_sel
 from mianshi.compliance.pagination import AuditedPagination
@@ -49,7 +49,7 @@ def _created(invitation: Invitation, token: str) -> dict[str, Any]:
 
 @router.get("/", response=list[InvitationOut])
 @paginate(AuditedPagination, page_size=50, audit_action="invitation.list")
-def list_invitations(request: HttpRequest, filters: Query[InvitationQuery]) -> Any:
+def list_invitations(request: ApiRequest, filters: Query[InvitationQuery]) -> Any:
     require_scope(request, READ)
     parsed = sel.InvitationFilters(
         job=filters.job,
@@ -61,7 +61,7 @@ def list_invitations(request: HttpRequest, filters: Query[InvitationQuery]) -> A
 
 
 @router.post("/", response={201: InvitationCreatedOut})
-def create_invitation(request: HttpRequest, payload: InvitationIn) -> Any:
+def create_invitation(request: ApiRequest, payload: InvitationIn) -> Any:
     require_scope(request, WRITE)
     application = candidate_sel.application_for_write(user=request.user, pk=payload.application_id)
     invitation, token = svc.invitation_create_send(
@@ -75,7 +75,7 @@ def create_invitation(request: HttpRequest, payload: InvitationIn) -> Any:
 
 
 @router.post("/bulk", response={201: BulkInvitationOut})
-def bulk_create(request: HttpRequest, payload: BulkInvitationIn) -> Any:
+def bulk_create(request: ApiRequest, payload: BulkInvitationIn) -> Any:
     require_scope(request, WRITE)
     created = svc.invitation_bulk_create_send(
         actor=request.user,
@@ -93,7 +93,7 @@ def bulk_create(request: HttpRequest, payload: BulkInvitationIn) -> Any:
 
 
 @router.post("/reinvite", response={201: InvitationCreatedOut})
-def reinvite(request: HttpRequest, payload: ReinviteIn) -> Any:
+def reinvite(request: ApiRequest, payload: ReinviteIn) -> Any:
     require_scope(request, WRITE)
     application = candidate_sel.application_for_write(user=request.user, pk=payload.application_id)
     invitation = svc.invitation_reinvite(
@@ -107,7 +107,7 @@ def reinvite(request: HttpRequest, payload: ReinviteIn) -> Any:
 
 
 @router.get("/{int:invitation_id}", response=InvitationOut)
-def get_invitation(request: HttpRequest, invitation_id: int) -> Any:
+def get_invitation(request: ApiRequest, invitation_id: int) -> Any:
     require_scope(request, READ)
     invitation = sel.invitation_get(user=request.user, pk=invitation_id)
     detail = {"page": "api"}
@@ -116,7 +116,7 @@ def get_invitation(request: HttpRequest, invitation_id: int) -> Any:
 
 
 @router.post("/{int:invitation_id}/revoke", response=InvitationOut)
-def revoke(request: HttpRequest, invitation_id: int) -> Any:
+def revoke(request: ApiRequest, invitation_id: int) -> Any:
     require_scope(request, WRITE)
     invitation = sel.invitation_for_write(user=request.user, pk=invitation_id)
     svc.invitation_revoke(actor=request.user, invitation=invitation)
@@ -124,7 +124,7 @@ def revoke(request: HttpRequest, invitation_id: int) -> Any:
 
 
 @router.post("/{int:invitation_id}/resend", response=InvitationCreatedOut)
-def resend(request: HttpRequest, invitation_id: int, payload: ResendIn) -> Any:
+def resend(request: ApiRequest, invitation_id: int, payload: ResendIn) -> Any:
     require_scope(request, WRITE)
     invitation = sel.invitation_for_write(user=request.user, pk=invitation_id)
     token = svc.invitation_resend(

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.invitations.models import CLOSED_STATUSES, Delivery, Invitation, InvitationStatus
 from mianshi.invitations.tokens import hash_token
@@ -32,7 +33,7 @@ def invitation_by_token(token: str) -> Invitation | None:
     )
 
 
-def visible_invitations(user: Any) -> QuerySet[Invitation]:
+def visible_invitations(user: Actor) -> QuerySet[Invitation]:
     """Invitations of applications `user` may see (same rules as the candidates app)."""
     from mianshi.candidates.selectors import visible_applications
 
@@ -40,7 +41,7 @@ def visible_invitations(user: Any) -> QuerySet[Invitation]:
     return base.filter(application__in=visible_applications(user).values("pk"))
 
 
-def manageable_invitations(user: Any) -> QuerySet[Invitation]:
+def manageable_invitations(user: Actor) -> QuerySet[Invitation]:
     """Invitations `user` may revoke, resend or renew (CANDIDATES_MANAGE on the unit)."""
     return scope(Invitation.objects.all(), user, Cap.CANDIDATES_MANAGE)
 
@@ -66,7 +67,7 @@ def _status_filter(qs: QuerySet[Invitation], status: str) -> QuerySet[Invitation
     return qs
 
 
-def invitation_list(*, user: Any, filters: InvitationFilters) -> QuerySet[Invitation]:
+def invitation_list(*, user: Actor, filters: InvitationFilters) -> QuerySet[Invitation]:
     """Visible invitations matching the filters, newest first, with their deliveries."""
     qs = visible_invitations(user)
     if filters.job:
@@ -81,12 +82,12 @@ def invitation_list(*, user: Any, filters: InvitationFilters) -> QuerySet[Invita
     )
 
 
-def invitation_get(*, user: Any, pk: int) -> Invitation:
+def invitation_get(*, user: Actor, pk: int) -> Invitation:
     """One visible invitation or 404."""
     return get_object_or_404(invitation_list(user=user, filters=InvitationFilters()), pk=pk)
 
 
-def invitation_for_write(*, user: Any, pk: int) -> Invitation:
+def invitation_for_write(*, user: Actor, pk: int) -> Invitation:
     """An invitation `user` may act on: 404 when invisible, 403 when only visible."""
     from django.core.exceptions import PermissionDenied
 
@@ -145,7 +146,7 @@ def progress(invitation: Invitation) -> Progress:
     )
 
 
-def job_choices(*, user: Any) -> QuerySet[Any]:
+def job_choices(*, user: Actor) -> QuerySet[Any]:
     """Jobs offered in the list's filter (those the user sees)."""
     from mianshi.candidates.selectors import jobs_visible
 

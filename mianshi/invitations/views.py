@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
 from mianshi.candidates import selectors as candidate_sel
 from mianshi.common.errors import DomainError
@@ -37,7 +38,7 @@ def _refusal(exc: Exception) -> str:
 
 
 @login_required
-def invitation_list(request: HttpRequest) -> HttpResponse:
+def invitation_list(request: AuthedHttpRequest) -> HttpResponse:
     """Scoped list with job/status/kind filters and per-row tracking and actions."""
     if not has_cap(request.user, Cap.CANDIDATES_VIEW):
         raise PermissionDenied
@@ -98,7 +99,7 @@ def _attempt(request: HttpRequest, back: str, action: Callable[[], HttpResponse]
 
 @login_required
 @require_POST
-def invite(request: HttpRequest, pk: int) -> HttpResponse:
+def invite(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The invite panel: create the invitation, send it, show the link to copy."""
     application = candidate_sel.application_for_write(user=request.user, pk=pk)
     back = _candidate_url(application)
@@ -122,7 +123,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def resend(request: HttpRequest, pk: int) -> HttpResponse:
+def resend(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Send the same link again and show it."""
     invitation = sel.invitation_for_write(user=request.user, pk=pk)
     form = ChannelsForm(request.POST)
@@ -137,7 +138,7 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Withdraw the link."""
     invitation = sel.invitation_for_write(user=request.user, pk=pk)
     back = safe_next(request, reverse("invitations:invitation_list"))
@@ -154,7 +155,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reinvite(request: HttpRequest, pk: int) -> HttpResponse:
+def reinvite(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One click: a re-record invitation for the failed questions, sent at once."""
     application = candidate_sel.application_for_write(user=request.user, pk=pk)
     back = safe_next(request, _candidate_url(application))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.common.crypto import decrypt_str, encrypt_str
 from mianshi.common.errors import DomainError
@@ -34,7 +33,7 @@ class Gone(DomainError):
     code = "gone"
 
 
-def require_manage(actor: Any, unit_id: int) -> None:
+def require_manage(actor: Actor, unit_id: int) -> None:
     """Refuse (403) unless `actor` manages candidates of the unit; None is system code."""
     require_cap(
         actor, Cap.CANDIDATES_MANAGE, unit_id, _("You may not invite candidates of this unit.")

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.candidates.models import Application
 from mianshi.candidates.pipeline import Stage, can_move, label
 from mianshi.common.errors import Conflict, DomainError
@@ -166,7 +166,7 @@ def _plan(
     )
 
 
-def _supersede(application: Application, actor: Any) -> Invitation | None:
+def _supersede(application: Application, actor: Actor) -> Invitation | None:
     """Close the application's open invitations; return the newest of them."""
     open_ones = list(
         Invitation.objects.filter(application=application)
@@ -180,7 +180,7 @@ def _supersede(application: Application, actor: Any) -> Invitation | None:
     return open_ones[0] if open_ones else None
 
 
-def _move_to_invited(actor: Any, application: Application, reason: str) -> None:
+def _move_to_invited(actor: Actor, application: Application, reason: str) -> None:
     from mianshi.candidates.services import application_advance
 
     if application.stage != Stage.INVITED:
@@ -190,7 +190,7 @@ def _move_to_invited(actor: Any, application: Application, reason: str) -> None:
 
 
 def _write(
-    actor: Any,
+    actor: Actor,
     application: Application,
     plan: Plan,
     kind: str,
@@ -229,7 +229,7 @@ def _write(
 @transaction.atomic
 def invitation_create(
     *,
-    actor: Any,
+    actor: Actor,
     application: Application,
     expires_hours: int | None = None,
     instructions: str | None = None,
@@ -261,7 +261,7 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
     """Withdraw a link so it no longer opens the interview (idempotent once closed)."""
     require_manage(actor, invitation.org_unit_id)
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -294,7 +294,7 @@ def _failed_positions(invitation: Invitation) -> list[int]:
 @transaction.atomic
 def invitation_reinvite(
     *,
-    actor: Any,
+    actor: Actor,
     application: Application,
     positions: Sequence[int] | None = None,
     reason: str = "",
@@ -325,7 +325,7 @@ def invitation_reinvite(
     return invitation
 
 
-def _load_for_bulk(actor: Any, applications: Sequence[Application | int]) -> list[Application]:
+def _load_for_bulk(actor: Actor, applications: Sequence[Application | int]) -> list[Application]:
     """The selected applications the actor manages, locked; refuses the batch otherwise."""
     from mianshi.candidates.selectors import manageable_applications
     from mianshi.candidates.services import BulkRefused
@@ -354,7 +354,7 @@ def _refusal(exc: Exception) -> str:
 @transaction.atomic
 def invitation_bulk_create_send(
     *,
-    actor: Any,
+    actor: Actor,
     applications: Sequence[Application | int],
     expires_hours: int | None = None,
     instructions: str | None = None,

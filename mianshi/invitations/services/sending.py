@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.common.claims import claim
 from mianshi.compliance.services import audit_record
 from mianshi.invitations.channels import Channel, ChannelError, Message, registry
@@ -78,7 +79,7 @@ def _queue(invitation: Invitation, channels: list[Channel], purpose: str) -> lis
 @transaction.atomic
 def invitation_send(
     *,
-    actor: Any,
+    actor: Actor,
     invitation: Invitation,
     channels: Sequence[str] = ("email",),
     purpose: str = "invitation",
@@ -99,7 +100,7 @@ def invitation_send(
 
 @transaction.atomic
 def invitation_resend(
-    *, actor: Any, invitation: Invitation, channels: Sequence[str] = ("email",)
+    *, actor: Actor, invitation: Invitation, channels: Sequence[str] = ("email",)
 ) -> str:
     """Send the same link again (a new Delivery); returns the raw token for HR to copy."""
     require_manage(actor, invitation.org_unit_id)
@@ -118,7 +119,7 @@ def invitation_resend(
 @transaction.atomic
 def invitation_create_send(
     *,
-    actor: Any,
+    actor: Actor,
     application: Any,
     expires_hours: int | None = None,
     instructions: str | None = None,
