@@ -26,6 +26,7 @@ from interview_analysis import pipeline
 from interview_analysis.answer_gate import LightOnlyAnalyzer
 from interview_analysis.errors import MediaError, ModelMissingError
 from interview_analysis.types import AnswerReport, Question, RubricLevel
+from mianshi.accounts.actor import SystemActor
 from mianshi.accounts.roles import Cap
 from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
 from mianshi.common.claims import claim, claims_sweep
@@ -69,7 +70,7 @@ def _enqueue_on_commit(run_id: int) -> None:
 
 
 @transaction.atomic
-def analysis_enqueue(*, answer: Answer, actor: Any = None, reason: str = "") -> AnalysisRun:
+def analysis_enqueue(*, answer: Answer, actor: SystemActor = None, reason: str = "") -> AnalysisRun:
     """Queue a fresh analysis of `answer` (superseding earlier runs); HR needs CANDIDATES_MANAGE.
 
     Without the candidate's AI-analysis consent the run is stored as skipped, never queued.
