@@ -31,7 +31,7 @@ router = Router(tags=["accounts"])
 @router.get("/me", response=MeOut)
 def me(request: ApiRequest) -> Any:
     """The caller, their grants and this key's scopes (any valid key may ask)."""
-    scopes = sorted(getattr(request, "api_scopes", ()))
+    scopes = sorted(request.api_scopes)
     return {
         "user": request.user,
         "grants": selectors.my_grants(user=request.user),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from mianshi.accounts.models import ApiKey
+from mianshi.accounts.models import ApiKey, User
 
 KEY_PREFIX = "ms_"
 
@@ -51,7 +50,7 @@ def apikey_lookup(raw: str) -> ApiKey | None:
 class ApiKeyAuth(HttpBearer):
     """`Authorization: Bearer ms_…`; sets request.user and request.api_scopes."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         key = apikey_lookup(token)
         if key is None:
             return None
