@@ -179,7 +179,8 @@ class StoredObject:
             last = min(offset + n, self.size) - 1
             return bytes(s3_object.get(Range=f"bytes={offset}-{last}")["Body"].read())
         self._handle.seek(offset)
-        return bytes(self._handle.read(n))
+        data = self._handle.read(n)
+        return data if isinstance(data, bytes) else bytes(data)
 
     def close(self) -> None:
         self._handle.close()
@@ -299,7 +300,8 @@ class SealedRecording:
             raise DecryptionError("a block of the stored recording is cut short")
         self.blocks_opened += 1
         last = index == self.layout.blocks - 1
-        return decrypt_bytes(raw[_LEN.size :], context=_block_context(self._id, index, last))
+        box = memoryview(raw)[_LEN.size :]
+        return decrypt_bytes(box, context=_block_context(self._id, index, last))
 
     def iter_range(self, start: int, end: int) -> Iterator[bytes]:
         """The plaintext bytes start..end (inclusive), one covering block at a time."""
