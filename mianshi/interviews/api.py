@@ -8,13 +8,13 @@ candidates:read scope (interviews are candidate data).
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.candidates.responses import attachment
 from mianshi.candidates.selectors import visible_applications
@@ -41,7 +41,7 @@ def _application_id(row: dict[str, Any]) -> int:
 
 @router.get("/jobs/{job_id}/sessions", response=list[SessionRowOut])
 @paginate(AuditedPagination, page_size=50, audit_action="job_board.view", audit_id=_application_id)
-def job_sessions(request: HttpRequest, job_id: DbId, filters: Query[BoardQuery]) -> Any:
+def job_sessions(request: ApiRequest, job_id: DbId, filters: Query[BoardQuery]) -> Any:
     """The job's live board: one row per invited application, problems first."""
     require_scope(request, READ)
     job = sel.board_job(user=request.user, job_id=job_id)
@@ -50,7 +50,7 @@ def job_sessions(request: HttpRequest, job_id: DbId, filters: Query[BoardQuery])
 
 
 @router.get("/sessions/{session_id}", response=SessionDetailOut)
-def session_get(request: HttpRequest, session_id: DbId) -> Any:
+def session_get(request: ApiRequest, session_id: DbId) -> Any:
     """One interview session with its answers, recordings, consents and events."""
     require_scope(request, READ)
     session = sel.session_detail(user=request.user, pk=session_id)
@@ -60,7 +60,7 @@ def session_get(request: HttpRequest, session_id: DbId) -> Any:
 
 
 @router.get("/applications/{application_id}/sessions", response=list[SessionDetailOut])
-def application_sessions(request: HttpRequest, application_id: DbId) -> Any:
+def application_sessions(request: ApiRequest, application_id: DbId) -> Any:
     """Every interview session of one application (re-records included), newest first."""
     require_scope(request, READ)
     application = get_object_or_404(visible_applications(request.user), pk=application_id)
@@ -75,7 +75,7 @@ def application_sessions(request: HttpRequest, application_id: DbId) -> Any:
     response={200: None, 206: None, 416: None},
     url_name="interviews_recording_media",
 )
-def recording_media(request: HttpRequest, recording_id: UUID) -> HttpResponseBase:
+def recording_media(request: ApiRequest, recording_id: UUID) -> HttpResponseBase:
     """The decrypted media of a verified recording (Range supported); audited."""
     require_scope(request, READ)
     recording = sel.recording_for_playback(user=request.user, pk=recording_id)
@@ -87,7 +87,7 @@ def recording_media(request: HttpRequest, recording_id: UUID) -> HttpResponseBas
 
 
 @router.get("/answers/{answer_id}/file", response={200: None}, url_name="interviews_answer_file")
-def answer_file(request: HttpRequest, answer_id: DbId) -> HttpResponseBase:
+def answer_file(request: ApiRequest, answer_id: DbId) -> HttpResponseBase:
     """The file a candidate uploaded as an answer; audited."""
     require_scope(request, READ)
     answer = sel.answer_with_file(user=request.user, pk=answer_id)

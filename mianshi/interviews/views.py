@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.candidates.responses import attachment
 from mianshi.candidates.selectors import application_for_write
 from mianshi.common.crypto import DecryptionError
@@ -43,14 +44,14 @@ def _state_filter(request: HttpRequest) -> str:
     return state if state in sel.BoardState.values else ""
 
 
-def _board_context(request: HttpRequest, job_id: int) -> dict[str, Any]:
+def _board_context(request: AuthedHttpRequest, job_id: int) -> dict[str, Any]:
     job = sel.board_job(user=request.user, job_id=job_id)
     board = sel.job_board(user=request.user, job=job)
     state = _state_filter(request)
     return {"board": board, "job": job, "state": state, "rows": board.shown(state)}
 
 
-def _audit_board(request: HttpRequest, context: dict[str, Any], *, polled: bool) -> None:
+def _audit_board(request: AuthedHttpRequest, context: dict[str, Any], *, polled: bool) -> None:
     """The board shows candidates' names and progress: a read of the applications on it."""
     ids = [row.application.pk for row in context["rows"]]
     audit_read(
@@ -60,7 +61,7 @@ def _audit_board(request: HttpRequest, context: dict[str, Any], *, polled: bool)
 
 @login_required
 @require_GET
-def board_index(request: HttpRequest) -> HttpResponse:
+def board_index(request: AuthedHttpRequest) -> HttpResponse:
     """Jobs with invited candidates, each linking to its live board."""
     return render(
         request, "interviews/board_index.html", {"jobs": sel.board_jobs(user=request.user)}
@@ -69,7 +70,7 @@ def board_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def board(request: HttpRequest, job_id: int) -> HttpResponse:
+def board(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     """The live board page; its table refreshes itself from `board_rows`."""
     context = _board_context(request, job_id)
     _audit_board(request, context, polled=False)
@@ -78,7 +79,7 @@ def board(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def board_rows(request: HttpRequest, job_id: int) -> HttpResponse:
+def board_rows(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     """The board's summary and table only: what htmx polls every few seconds."""
     context = _board_context(request, job_id)
     _audit_board(request, context, polled=True)
@@ -87,7 +88,7 @@ def board_rows(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reinvite(request: HttpRequest, application_id: int) -> HttpResponse:
+def reinvite(request: AuthedHttpRequest, application_id: int) -> HttpResponse:
     """One click (F-32, F-50): supersede the last invitation and send a re-record one."""
     application = application_for_write(user=request.user, pk=application_id)
     try:
@@ -197,7 +198,7 @@ def media_open_response(
 
 @login_required
 @require_GET
-def recording_media(request: HttpRequest, pk: Any) -> HttpResponseBase:
+def recording_media(request: AuthedHttpRequest, pk: Any) -> HttpResponseBase:
     """Play (or with ?download=1 save) a verified recording; the viewing is audited."""
     recording = sel.recording_for_playback(user=request.user, pk=pk)
     download = request.GET.get("download") == "1"
@@ -210,7 +211,7 @@ def recording_media(request: HttpRequest, pk: Any) -> HttpResponseBase:
 
 @login_required
 @require_GET
-def answer_file(request: HttpRequest, pk: int) -> HttpResponse:
+def answer_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The file a candidate uploaded as an answer, as a download (never rendered)."""
     answer = sel.answer_with_file(user=request.user, pk=pk)
     data, name, content_type = answer_file_download(actor=request.user, answer=answer)

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.candidates.selectors import visible_applications
 from mianshi.interviews.models import (
@@ -75,13 +76,13 @@ class Board:
 # --- access ------------------------------------------------------------------------------
 
 
-def board_job(*, user: Any, job_id: int) -> Job:
+def board_job(*, user: Actor, job_id: int) -> Job:
     """A job on whose unit `user` may view candidates, or 404."""
     jobs = scope(Job.objects.select_related("org_unit"), user, Cap.CANDIDATES_VIEW)
     return get_object_or_404(jobs, pk=job_id)
 
 
-def board_jobs(*, user: Any) -> QuerySet[Job]:
+def board_jobs(*, user: Actor) -> QuerySet[Job]:
     """Jobs with at least one visible invited application, with their invitation counts."""
     invited = visible_applications(user).filter(invitations__isnull=False)
     jobs = scope(Job.objects.select_related("org_unit"), user, Cap.CANDIDATES_VIEW)
@@ -95,7 +96,7 @@ def board_jobs(*, user: Any) -> QuerySet[Job]:
 # --- the board ---------------------------------------------------------------------------
 
 
-def job_board(*, user: Any, job: Job, now: dt.datetime | None = None) -> Board:
+def job_board(*, user: Actor, job: Job, now: dt.datetime | None = None) -> Board:
     """The live board of `job` as `user` may see it (call `board_job` first for the 404)."""
     now = now or timezone.now()
     invitations = list(_board_invitations(user, job, now)[: BOARD_MAX_ROWS + 1])
@@ -109,7 +110,7 @@ def job_board(*, user: Any, job: Job, now: dt.datetime | None = None) -> Board:
     return Board(job, rows, _counts(rows), truncated, job.org_unit_id in manage, now)
 
 
-def session_list(*, user: Any, job: Job) -> list[BoardRow]:
+def session_list(*, user: Actor, job: Job) -> list[BoardRow]:
     """The board's rows for the API (the same rules, the same scoping)."""
     return job_board(user=user, job=job).rows
 
@@ -132,7 +133,7 @@ def _event_count(kinds: tuple[str, ...]) -> Coalesce:
     return Coalesce(Subquery(events, output_field=IntegerField()), Value(0))
 
 
-def _board_invitations(user: Any, job: Job, now: dt.datetime) -> QuerySet[Invitation]:
+def _board_invitations(user: Actor, job: Job, now: dt.datetime) -> QuerySet[Invitation]:
     """The latest invitation of each visible application of `job`, if usable or recent."""
     latest = (
         Invitation.objects.filter(application=OuterRef("application"))

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from mianshi.accounts.actor import Actor
 from mianshi.candidates.models import Application
 from mianshi.candidates.selectors import visible_applications
 from mianshi.interviews.consents import consents_latest
@@ -76,18 +77,18 @@ class SessionPanel:
 # --- sessions of one application (the interview panel and the API) -----------------------
 
 
-def sessions_visible(user: Any) -> QuerySet[InterviewSession]:
+def sessions_visible(user: Actor) -> QuerySet[InterviewSession]:
     """Interview sessions of applications `user` may see."""
     return InterviewSession.objects.filter(application__in=visible_applications(user))
 
 
-def session_detail(*, user: Any, pk: int) -> InterviewSession:
+def session_detail(*, user: Actor, pk: int) -> InterviewSession:
     """One visible session with answers, current recordings and events loaded, or 404."""
     qs = _with_details(sessions_visible(user).select_related("invitation", "application__job"))
     return get_object_or_404(qs, pk=pk)
 
 
-def application_sessions(*, user: Any, application: Application) -> list[InterviewSession]:
+def application_sessions(*, user: Actor, application: Application) -> list[InterviewSession]:
     """The visible application's sessions, newest first, with everything the panel shows."""
     qs = sessions_visible(user).filter(application=application).select_related("invitation")
     return list(_with_details(qs).order_by("-id"))
@@ -139,7 +140,7 @@ def session_panel(session: InterviewSession) -> SessionPanel:
 # --- media -------------------------------------------------------------------------------
 
 
-def recording_for_playback(*, user: Any, pk: Any) -> Recording:
+def recording_for_playback(*, user: Actor, pk: Any) -> Recording:
     """A verified recording of a visible application that counts for its answer, or 404.
 
     A take the candidate discarded for a retake is played to nobody, HR included: the
@@ -151,7 +152,7 @@ def recording_for_playback(*, user: Any, pk: Any) -> Recording:
     return get_object_or_404(qs, pk=pk)
 
 
-def answer_with_file(*, user: Any, pk: int) -> Answer:
+def answer_with_file(*, user: Actor, pk: int) -> Answer:
     """A file answer of a visible application that holds a stored file, or 404."""
     qs = Answer.objects.filter(session__in=sessions_visible(user)).exclude(file_path="")
     return get_object_or_404(qs.select_related("session"), pk=pk)

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from mianshi.accounts.actor import Actor
 from mianshi.common.crypto import DecryptionError, decrypt_bytes, decrypt_str
 from mianshi.compliance.models import AuditEvent
 from mianshi.compliance.services import audit_record
@@ -51,7 +51,7 @@ def recording_filename(recording: Recording) -> str:
     return f"answer-{recording.answer.position}-a{recording.attempt}-s{recording.segment}.{ext}"
 
 
-def _seen_recently(actor: Any, recording: Recording, action: str) -> bool:
+def _seen_recently(actor: Actor, recording: Recording, action: str) -> bool:
     since = timezone.now() - VIEWING_WINDOW
     return AuditEvent.objects.filter(
         actor_id=getattr(actor, "pk", None), action=action, at__gte=since,
@@ -60,7 +60,7 @@ def _seen_recently(actor: Any, recording: Recording, action: str) -> bool:
 
 
 @transaction.atomic
-def recording_access_audit(*, actor: Any, recording: Recording, action: str, every: bool) -> None:
+def recording_access_audit(*, actor: Actor, recording: Recording, action: str, every: bool) -> None:
     """Audit one access (`every`) or the first of a viewing; commits before any decryption."""
     # The row lock makes parallel range requests of one recording agree on "first".
     Recording.objects.select_for_update().filter(pk=recording.pk).values_list("pk").first()
@@ -73,7 +73,7 @@ def recording_access_audit(*, actor: Any, recording: Recording, action: str, eve
 
 
 def recording_media_open(
-    *, actor: Any, recording: Recording, download: bool = False, api: bool = False
+    *, actor: Actor, recording: Recording, download: bool = False, api: bool = False
 ) -> OpenedMedia:
     """Audit, then open `recording` for ranged playback (`download`: audited every time;
     `api`: an API client's download, audited once per viewing window like playback)."""
@@ -93,7 +93,7 @@ def _file_name(answer: Answer) -> str:
 
 
 @transaction.atomic
-def answer_file_download(*, actor: Any, answer: Answer) -> tuple[bytes, str, str]:
+def answer_file_download(*, actor: Actor, answer: Answer) -> tuple[bytes, str, str]:
     """The decrypted file a candidate uploaded as an answer: (bytes, name, content type)."""
     audit_record(
         actor=actor,
