@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -63,7 +62,7 @@ class DecisionOut(Schema):
 
     @staticmethod
     def resolve_decided_by(obj: Decision) -> str:
-        user: Any = obj.decided_by
+        user = obj.decided_by
         return str(user.get_full_name() or user.get_username())
 
     @staticmethod

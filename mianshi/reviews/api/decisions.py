@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.candidates.selectors import application_for_write, application_get
 from mianshi.common.pagination import DbId
@@ -25,7 +25,7 @@ READ, WRITE = "candidates:read", "candidates:write"
 
 
 @router.post("/applications/{int:application_id}/decisions", response={201: DecisionOut})
-def post_decision(request: HttpRequest, application_id: int, payload: DecisionIn) -> Any:
+def post_decision(request: ApiRequest, application_id: int, payload: DecisionIn) -> Any:
     require_scope(request, WRITE)
     application = application_for_write(user=request.user, pk=application_id)
     session = sel.decision_session(application=application, session_id=payload.session_id)
@@ -38,7 +38,7 @@ def post_decision(request: HttpRequest, application_id: int, payload: DecisionIn
 
 
 @router.get("/applications/{int:application_id}/decisions", response=list[DecisionOut])
-def list_decisions(request: HttpRequest, application_id: int) -> Any:
+def list_decisions(request: ApiRequest, application_id: int) -> Any:
     require_scope(request, READ)
     application = application_get(user=request.user, pk=application_id)
     decisions = sel.decisions_for(application=application)
@@ -53,7 +53,7 @@ class DraftQuery(Schema):
 
 
 @router.get("/applications/{int:application_id}/feedback-draft", response=FeedbackDraftOut)
-def feedback_draft(request: HttpRequest, application_id: int, query: Query[DraftQuery]) -> Any:
+def feedback_draft(request: ApiRequest, application_id: int, query: Query[DraftQuery]) -> Any:
     require_scope(request, WRITE)
     application = application_for_write(user=request.user, pk=application_id)
     session = sel.decision_session(application=application, session_id=query.session_id)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router
 
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.compliance.services import audit_read
 from mianshi.reviews.models import InterviewScore
@@ -45,7 +45,7 @@ def _score_body(session_id: int, score: InterviewScore | None, *, hidden: bool) 
 
 
 @router.get("/interviews/{int:session_id}/score", response=InterviewScoreOut)
-def get_score(request: HttpRequest, session_id: int) -> Any:
+def get_score(request: ApiRequest, session_id: int) -> Any:
     require_scope(request, READ)
     session = sel.session_for_user(user=request.user, session_id=session_id)
     score = sel.interview_score(session=session)
@@ -56,7 +56,7 @@ def get_score(request: HttpRequest, session_id: int) -> Any:
 
 
 @router.get("/interviews/{int:session_id}/ratings", response=list[RatingOut])
-def list_ratings(request: HttpRequest, session_id: int) -> Any:
+def list_ratings(request: ApiRequest, session_id: int) -> Any:
     require_scope(request, READ)
     session = sel.session_for_user(user=request.user, session_id=session_id)
     ratings = sel.ratings_visible(user=request.user, session=session)
@@ -66,7 +66,7 @@ def list_ratings(request: HttpRequest, session_id: int) -> Any:
 
 
 @router.put("/interviews/{int:session_id}/rating", response=RatingOut)
-def put_rating(request: HttpRequest, session_id: int, payload: RatingIn) -> Any:
+def put_rating(request: ApiRequest, session_id: int, payload: RatingIn) -> Any:
     require_scope(request, WRITE)
     session = sel.session_for_user(user=request.user, session_id=session_id)
     rating = rating_save(
@@ -77,7 +77,7 @@ def put_rating(request: HttpRequest, session_id: int, payload: RatingIn) -> Any:
 
 
 @router.post("/interviews/{int:session_id}/rating/decline", response=RatingOut)
-def decline_rating(request: HttpRequest, session_id: int, payload: RatingDeclineIn) -> Any:
+def decline_rating(request: ApiRequest, session_id: int, payload: RatingDeclineIn) -> Any:
     require_scope(request, WRITE)
     session = sel.session_for_user(user=request.user, session_id=session_id)
     rating_decline(actor=request.user, session=session, reason=payload.reason)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router
 
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.candidates.responses import attachment
 from mianshi.common.pagination import DbId
@@ -22,7 +23,7 @@ READ = "candidates:read"
 
 
 @router.get("/jobs/{job_id}/ranking", response=RankingOut)
-def job_ranking_get(request: HttpRequest, job_id: DbId, params: Query[RankingQuery]) -> Any:
+def job_ranking_get(request: ApiRequest, job_id: DbId, params: Query[RankingQuery]) -> Any:
     """The job's interviews ranked by final score (nulls last, ties by AI score)."""
     require_scope(request, READ)
     job = job_get_for(user=request.user, pk=job_id)
@@ -57,7 +58,7 @@ _PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
     "/interviews/{session_id}/report.pdf",
     openapi_extra={"responses": {200: {"description": "The PDF report", "content": _PDF}}},
 )
-def interview_report_get(request: HttpRequest, session_id: DbId) -> HttpResponse:
+def interview_report_get(request: ApiRequest, session_id: DbId) -> HttpResponse:
     """The interview's PDF report (audited: it exports personal data)."""
     require_scope(request, READ)
     pdf, name = interview_report_pdf(actor=request.user, session_id=session_id)

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
 
+from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.analysis.models import AnalysisRun
 from mianshi.common.pagination import DbId
 from mianshi.compliance.services import audit_read
 from mianshi.reviews.api.schemas_workbench import WbRunOut, WorkbenchOut
+from mianshi.reviews.selectors.blind import visible_flags
 from mianshi.reviews.selectors.page import human_hidden
 from mianshi.reviews.selectors.workbench import (
     Workbench,
@@ -30,7 +31,7 @@ READ, WRITE = "candidates:read", "candidates:write"
 
 
 @router.get("/interviews/{session_id}", response=WorkbenchOut)
-def interview_get(request: HttpRequest, session_id: DbId) -> Any:
+def interview_get(request: ApiRequest, session_id: DbId) -> Any:
     """One interview for review: answers with recordings, transcript and analysis runs,
     AI dimension scores with evidence, anomaly flags and the combined scores."""
     require_scope(request, READ)
@@ -42,7 +43,7 @@ def interview_get(request: HttpRequest, session_id: DbId) -> Any:
 
 
 @router.post("/answers/{answer_id}/rerun", response={202: WbRunOut})
-def answer_rerun(request: HttpRequest, answer_id: DbId) -> Any:
+def answer_rerun(request: ApiRequest, answer_id: DbId) -> Any:
     """Queue a fresh analysis of one answer (after a model change or a failure); the
     earlier runs and results stay."""
     require_scope(request, WRITE)
@@ -131,7 +132,7 @@ def workbench_out(wb: Workbench, *, hide: bool) -> dict[str, Any]:
         ],
         "anomalies": [
             {"code": a["code"], "text": a["text"], "dimension": a.get("dimension")}
-            for a in wb.anomalies
+            for a in visible_flags(wb.anomalies, hidden=hide)
         ],
         "answers": [_answer(a) for a in wb.answers],
         "pending": wb.pending,

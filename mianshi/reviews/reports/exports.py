@@ -15,6 +15,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.compliance.services import audit_record
 from mianshi.jobs.models import Job
 from mianshi.reviews.selectors.ranking import (
@@ -72,7 +73,7 @@ def cells(row: RankingRow) -> list[Cell]:
     return [guard(v) for v in values]
 
 
-def _audit(actor: Any, job: Job, fmt: str, filters: RankingFilters) -> None:
+def _audit(actor: Actor, job: Job, fmt: str, filters: RankingFilters) -> None:
     rows = ranking_queryset(user=actor, job=job, filters=filters).count()
     with transaction.atomic():
         audit_record(
@@ -81,7 +82,7 @@ def _audit(actor: Any, job: Job, fmt: str, filters: RankingFilters) -> None:
         )  # fmt: skip
 
 
-def ranking_csv(*, actor: Any, job: Job, filters: RankingFilters) -> Iterator[str]:
+def ranking_csv(*, actor: Actor, job: Job, filters: RankingFilters) -> Iterator[str]:
     """The whole ranking as CSV text pieces (UTF-8 BOM first, so Excel reads Chinese)."""
     _audit(actor, job, "csv", filters)
     return _csv_pieces(actor, job, filters, ranking_columns(job))
@@ -95,7 +96,7 @@ class _Echo:
 
 
 def _csv_pieces(
-    actor: Any, job: Job, filters: RankingFilters, columns: list[Column]
+    actor: Actor, job: Job, filters: RankingFilters, columns: list[Column]
 ) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header(columns))
@@ -109,7 +110,7 @@ def _csv_pieces(
         yield "".join(batch)
 
 
-def ranking_xlsx(*, actor: Any, job: Job, filters: RankingFilters) -> IO[bytes]:
+def ranking_xlsx(*, actor: Actor, job: Job, filters: RankingFilters) -> IO[bytes]:
     """The whole ranking as an Excel workbook in an anonymous temporary file (rewound).
 
     openpyxl's write-only mode writes each row out as it is appended, so memory stays flat

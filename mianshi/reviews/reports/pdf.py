@@ -15,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.compliance.services import audit_record
 from mianshi.reviews.selectors.report import ReportData, interview_report
 
@@ -55,7 +56,7 @@ def report_filename(data: ReportData) -> str:
     return f"{_('Interview report')}-{name}-{data.session.pk}.pdf"
 
 
-def interview_report_pdf(*, actor: Any, session_id: int) -> tuple[bytes, str]:
+def interview_report_pdf(*, actor: Actor, session_id: int) -> tuple[bytes, str]:
     """The interview's report as (PDF bytes, file name) for `actor`, who must see the
     application (404 otherwise); the export of personal data is audited."""
     data = interview_report(user=actor, session_id=session_id)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Value, When
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.interviews.models import InterviewSession
 from mianshi.organisations.scoping import units_for
@@ -29,7 +30,7 @@ def hides_human(*, may_rate: bool, own_status: str, raters: int) -> bool:
     return may_rate and own_status not in RATING_DONE and raters > 0
 
 
-def own_status(user: Any, session: InterviewSession) -> tuple[str, str]:
+def own_status(user: Actor, session: InterviewSession) -> tuple[str, str]:
     """(status, comment) of the user's own rating ("" when none), as workbench_session
     annotated them; read once more only for a session loaded another way."""
     if hasattr(session, "my_rating_status"):
@@ -38,7 +39,7 @@ def own_status(user: Any, session: InterviewSession) -> tuple[str, str]:
     return next(iter(own), ("", ""))
 
 
-def score_hidden(*, user: Any, session: InterviewSession, score: InterviewScore | None) -> bool:
+def score_hidden(*, user: Actor, session: InterviewSession, score: InterviewScore | None) -> bool:
     """Whether `user` may not see the human and final scores of `session` yet."""
     if score is None or not score.raters:
         return False  # nothing to hide: skips the two queries below
@@ -54,7 +55,7 @@ def visible_flags(flags: list[Any], *, hidden: bool) -> list[Any]:
     return [f for f in flags if not (isinstance(f, dict) and f.get("code") in HUMAN_FLAGS)]
 
 
-def hidden_expression(user: Any) -> Case | Value:
+def hidden_expression(user: Actor) -> Case | Value:
     """The rule as SQL over InterviewScore rows (the application is already visible)."""
     units = units_for(user, Cap.CANDIDATES_VIEW, roles=RATING_ROLES)
     if not units:

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.candidates.models import Application
 from mianshi.candidates.pipeline import can_move
@@ -21,7 +22,7 @@ from mianshi.reviews.services import feedback as fb
 from mianshi.reviews.services.decisions import latest_session
 
 
-def decision_options(*, user: Any, application: Application) -> list[tuple[str, str]]:
+def decision_options(*, user: Actor, application: Application) -> list[tuple[str, str]]:
     """(kind, label) of the decisions `user` may take on `application` in its stage now."""
     if not getattr(user, "is_authenticated", False):
         return []

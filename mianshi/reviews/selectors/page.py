@@ -3,15 +3,16 @@ the others' ratings (selectors.scores), and the decision panel (selectors.decisi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.interviews.models import InterviewSession
 from mianshi.reviews.models import OVERRIDE_GAP, RATING_DONE, RatingStatus
-from mianshi.reviews.selectors.blind import hides_human, own_status, score_hidden
+from mianshi.reviews.selectors.blind import hides_human, own_status, score_hidden, visible_flags
 from mianshi.reviews.selectors.decisions import decision_options, decisions_for, feedback_draft
 from mianshi.reviews.selectors.scores import (
     DimensionForm,
@@ -93,7 +94,7 @@ def _unplaced(errors: dict[str, list[str]], form: list[DimensionForm]) -> dict[s
 
 def rating_panel(
     *,
-    user: Any,
+    user: Actor,
     session: InterviewSession,
     post: Any = None,
     errors: dict[str, list[str]] | None = None,
@@ -121,7 +122,7 @@ def rating_panel(
 
 
 def decision_panel(
-    *, user: Any, wb: Workbench, post: Any = None, errors: dict[str, list[str]] | None = None
+    *, user: Actor, wb: Workbench, post: Any = None, errors: dict[str, list[str]] | None = None
 ) -> dict[str, Any]:
     """The decision form for those who may decide, and the decision history for everyone."""
     application = wb.application
@@ -160,7 +161,7 @@ def _fields(application: Any, session: InterviewSession, kind: str) -> dict[str,
     }
 
 
-def feedback_fields(*, user: Any, session: InterviewSession, kind: str) -> dict[str, Any]:
+def feedback_fields(*, user: Actor, session: InterviewSession, kind: str) -> dict[str, Any]:
     """The feedback fields for `kind`, prefilled with the drafted message (none for an
     unknown kind or a user who may not take that decision)."""
     application = session.application
@@ -175,19 +176,19 @@ def _hides_human(wb: Workbench, *, may_rate: bool, own_status: str) -> bool:
     return hides_human(may_rate=may_rate, own_status=own_status, raters=raters)
 
 
-def human_hidden(*, user: Any, wb: Workbench) -> bool:
+def human_hidden(*, user: Actor, wb: Workbench) -> bool:
     """Whether human scores stay hidden from `user` (the API's reading of the page's rule)."""
     return score_hidden(user=user, session=wb.session, score=wb.score)
 
 
-def workbench_analysis(*, user: Any, session: InterviewSession) -> dict[str, Any]:
+def workbench_analysis(*, user: Actor, session: InterviewSession) -> dict[str, Any]:
     """The analysis status panel's context."""
     return {"wb": workbench_get(user=user, session=session), "session": session}
 
 
 def workbench_page(
     *,
-    user: Any,
+    user: Actor,
     session: InterviewSession,
     rating_post: Any = None,
     rating_errors: dict[str, list[str]] | None = None,
@@ -198,6 +199,7 @@ def workbench_page(
     wb = workbench_get(user=user, session=session)
     rating = rating_panel(user=user, session=session, post=rating_post, errors=rating_errors)
     hide_human = _hides_human(wb, may_rate=rating["can_rate"], own_status=rating["status"])
+    wb = replace(wb, anomalies=visible_flags(wb.anomalies, hidden=hide_human))
     return {
         "wb": wb,
         "session": session,

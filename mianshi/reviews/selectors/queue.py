@@ -7,10 +7,10 @@ combined score in one, the analysis progress of the page's answers in one aggreg
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 
+from mianshi.accounts.actor import Actor
 from mianshi.analysis.models import AnalysisRun, RunStatus
 from mianshi.common.pagination import PageLinks
 from mianshi.interviews.models import InterviewSession, Recording, RecordingStatus
@@ -67,7 +67,7 @@ class QueuePage(PageLinks):
     total: int
 
 
-def review_queue(*, user: Any, filters: QueueFilters) -> QuerySet[InterviewSession]:
+def review_queue(*, user: Actor, filters: QueueFilters) -> QuerySet[InterviewSession]:
     """Visible interviews with at least one verified recording, filtered, newest first."""
     recorded = Recording.objects.filter(
         session=OuterRef("pk"), is_current=True, status=RecordingStatus.VERIFIED
@@ -87,7 +87,7 @@ def review_queue(*, user: Any, filters: QueueFilters) -> QuerySet[InterviewSessi
     return qs.order_by(F("finished_at").desc(nulls_last=True), "-id")
 
 
-def review_queue_page(*, user: Any, filters: QueueFilters, number: int = 1) -> QueuePage:
+def review_queue_page(*, user: Actor, filters: QueueFilters, number: int = 1) -> QueuePage:
     """One page of the queue with each row's score, analysis progress and own rating."""
     qs = review_queue(user=user, filters=filters)
     total = qs.count()
@@ -128,7 +128,7 @@ def _run_counts(session_ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-def queue_jobs(*, user: Any) -> list[tuple[int, str]]:
+def queue_jobs(*, user: Actor) -> list[tuple[int, str]]:
     """(id, title) of the jobs that have interviews in the user's queue, for the filter."""
     rows = (
         sessions_for_review(user)

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.candidates.pipeline import Stage
 from mianshi.candidates.selectors import visible_via_application
 from mianshi.common.pagination import PageLinks
@@ -136,7 +137,7 @@ def _flatten(dims: list[dict[str, Any]]) -> Iterator[Column]:
         yield from _flatten(dim.get("children") or [])
 
 
-def ranking_queryset(*, user: Any, job: Job, filters: RankingFilters) -> QuerySet[Any]:
+def ranking_queryset(*, user: Actor, job: Job, filters: RankingFilters) -> QuerySet[Any]:
     """The visible interviews of `job` as value dicts, ranked: final score (nulls last), then
     AI score (nulls last), then the oldest first so ties keep a stable order. A row whose
     human scores the reader may not see yet (blind.hidden_expression) ranks by its AI score."""
@@ -157,7 +158,7 @@ def ranking_queryset(*, user: Any, job: Job, filters: RankingFilters) -> QuerySe
 
 def job_ranking(
     *,
-    user: Any,
+    user: Actor,
     job: Job,
     page: int = 1,
     per_page: int = 50,
@@ -180,7 +181,7 @@ def job_ranking(
 
 
 def ranking_iter(
-    *, user: Any, job: Job, filters: RankingFilters, columns: list[Column]
+    *, user: Actor, job: Job, filters: RankingFilters, columns: list[Column]
 ) -> Iterator[RankingRow]:
     """Every row of the ranking, read from the database EXPORT_CHUNK rows at a time."""
     qs = ranking_queryset(user=user, job=job, filters=filters)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from mianshi.accounts.actor import Actor
 from mianshi.analysis.models import AnalysisResult
 from mianshi.analysis.selectors import current_results
 from mianshi.candidates.models import Application, Candidate
@@ -149,12 +150,12 @@ class ReportData:
         return person(self.decisions[0].decided_by) if self.decisions else ""
 
 
-def person(user: Any) -> str:
+def person(user: Actor) -> str:
     """A user as a reader knows them: the full name, else the login name."""
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def interview_report(*, user: Any, session_id: int) -> ReportData:
+def interview_report(*, user: Actor, session_id: int) -> ReportData:
     """The report of one interview whose application `user` may see (404 otherwise)."""
     session = session_for_user(user=user, session_id=session_id)
     application, candidate = session.application, session.application.candidate
@@ -296,7 +297,7 @@ def reason_text(code: str) -> str:
 
 
 def _ratings(
-    user: Any, session: InterviewSession, names: dict[str, str], *, decided: bool
+    user: Actor, session: InterviewSession, names: dict[str, str], *, decided: bool
 ) -> tuple[list[RatingLine], int]:
     """The submitted ratings the reader may see, and how many others stay hidden.
 

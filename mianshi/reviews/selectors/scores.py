@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap, Role
 from mianshi.analysis.models import AnalysisResult
 from mianshi.analysis.selectors import current_results, interview_scores
@@ -57,7 +58,7 @@ class DimensionForm:
 # --- access ----------------------------------------------------------------------------------
 
 
-def session_for_user(*, user: Any, session_id: int) -> InterviewSession:
+def session_for_user(*, user: Actor, session_id: int) -> InterviewSession:
     """The interview if its application is visible to `user`, else 404."""
     qs = visible_via_application(InterviewSession.objects.all(), user).select_related(
         "application__job", "application__candidate", "invitation__template_version"
@@ -65,7 +66,7 @@ def session_for_user(*, user: Any, session_id: int) -> InterviewSession:
     return get_object_or_404(qs, pk=session_id)
 
 
-def can_rate(*, user: Any, session: InterviewSession) -> bool:
+def can_rate(*, user: Actor, session: InterviewSession) -> bool:
     """Whether `user` may rate: a rating role on the unit and the application visible."""
     units = units_for(user, Cap.CANDIDATES_VIEW, roles=RATING_ROLES)
     if session.org_unit_id not in units:
@@ -190,7 +191,7 @@ def _with_scores() -> Prefetch[Any]:
     return Prefetch("scores", queryset=RatingScore.objects.order_by("id"))
 
 
-def ratings_visible(*, user: Any, session: InterviewSession) -> list[Rating]:
+def ratings_visible(*, user: Actor, session: InterviewSession) -> list[Rating]:
     """The user's own rating, and the others' submitted ones once the user submitted theirs
     or declined to rate (a declined rating itself lists no scores: it is not shown)."""
     ratings = (
@@ -204,7 +205,7 @@ def ratings_visible(*, user: Any, session: InterviewSession) -> list[Rating]:
     return [r for r in ratings if r.status == RatingStatus.SUBMITTED]
 
 
-def own_rating(*, user: Any, session: InterviewSession) -> Rating | None:
+def own_rating(*, user: Actor, session: InterviewSession) -> Rating | None:
     """The user's rating of the interview (draft or submitted), with its scores."""
     return (
         Rating.objects.filter(session=session, rater_id=user.pk)
@@ -277,7 +278,7 @@ def _suggested(
     return segments
 
 
-def rating_form(*, user: Any, session: InterviewSession) -> list[DimensionForm]:
+def rating_form(*, user: Actor, session: InterviewSession) -> list[DimensionForm]:
     """The rating form: per dimension its rubric, the AI's score, the user's own values
     and the moments worth watching (the AI's evidence, padded; else the whole answer)."""
     dims = rating_dimensions(session)

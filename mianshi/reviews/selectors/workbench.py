@@ -15,6 +15,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.analysis.models import AnalysisRun
 from mianshi.candidates.models import Application, Candidate
@@ -107,7 +108,7 @@ class Workbench:
 # --- finding and loading -------------------------------------------------------------------
 
 
-def sessions_for_review(user: Any) -> QuerySet[InterviewSession]:
+def sessions_for_review(user: Actor) -> QuerySet[InterviewSession]:
     """Interviews of applications `user` may see (the candidates' scoping rules)."""
     return visible_via_application(InterviewSession.objects.all(), user)
 
@@ -119,7 +120,7 @@ def _known(pk: int) -> int:
     return pk
 
 
-def workbench_session(*, user: Any, session_id: int) -> InterviewSession:
+def workbench_session(*, user: Actor, session_id: int) -> InterviewSession:
     """The interview with everything the workbench shows prefetched, or 404; the user's
     own rating's status and comment ride along as `my_rating_status` / `my_rating_comment`."""
     _known(session_id)
@@ -137,14 +138,14 @@ def workbench_session(*, user: Any, session_id: int) -> InterviewSession:
     return get_object_or_404(_with_details(qs), pk=session_id)
 
 
-def review_session(*, user: Any, session_id: int) -> InterviewSession:
+def review_session(*, user: Actor, session_id: int) -> InterviewSession:
     """The interview with its application, candidate and job only (no answers), or 404."""
     _known(session_id)
     qs = sessions_for_review(user).select_related("application__candidate", "application__job")
     return get_object_or_404(qs, pk=session_id)
 
 
-def answer_for_review(*, user: Any, answer_id: int) -> Answer:
+def answer_for_review(*, user: Actor, answer_id: int) -> Answer:
     """An answer of an interview `user` may see (with its session), or 404."""
     _known(answer_id)
     qs = Answer.objects.filter(session__in=sessions_for_review(user)).select_related("session")
@@ -173,7 +174,7 @@ def _events_by_answer(session: InterviewSession) -> dict[int | None, list[Sessio
     return grouped
 
 
-def workbench_get(*, user: Any, session: InterviewSession) -> Workbench:
+def workbench_get(*, user: Actor, session: InterviewSession) -> Workbench:
     """The workbench of an interview loaded by `workbench_session`."""
     events = _events_by_answer(session)
     answers = sorted(session.answers.all(), key=lambda a: a.position)
@@ -220,7 +221,7 @@ def latest_consents(session: InterviewSession) -> list[Consent]:
     return list(consents_latest(session).values())
 
 
-def other_applications(*, user: Any, application: Application) -> list[OtherApplication]:
+def other_applications(*, user: Actor, application: Application) -> list[OtherApplication]:
     """The candidate's other visible applications, newest first, with their latest scores
     (annotated: one query however many there are)."""
     latest = InterviewScore.objects.filter(application=OuterRef("pk")).order_by(

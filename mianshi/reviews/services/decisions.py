@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.candidates.models import Application
 from mianshi.candidates.pipeline import Stage, can_move, label
@@ -56,7 +57,7 @@ class Plan:
     body: str = ""
 
 
-def _require_person(actor: Any, unit_id: int) -> None:
+def _require_person(actor: Actor, unit_id: int) -> None:
     """Only a signed-in person who manages the unit's candidates decides (no system actor)."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Only a signed-in person can decide on an application."))
@@ -164,7 +165,7 @@ def _transition_reason(plan: Plan) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _write(actor: Any, application: Application, plan: Plan, from_stage: str) -> Decision:
+def _write(actor: Actor, application: Application, plan: Plan, from_stage: str) -> Decision:
     score = None
     if plan.session is not None:
         score = InterviewScore.objects.filter(session=plan.session).first()
@@ -184,7 +185,7 @@ def _write(actor: Any, application: Application, plan: Plan, from_stage: str) ->
     )
 
 
-def _invite_next_round(actor: Any, decision: Decision, plan: Plan) -> None:
+def _invite_next_round(actor: Actor, decision: Decision, plan: Plan) -> None:
     """A second-round interview link, e-mailed unless HR chose not to message the candidate."""
     application = decision.application
     invitation, _token = invitation_create(
@@ -200,7 +201,7 @@ def _invite_next_round(actor: Any, decision: Decision, plan: Plan) -> None:
         invitation_send(actor=actor, invitation=invitation, channels=("email",))
 
 
-def _tag_pool(actor: Any, decision: Decision) -> None:
+def _tag_pool(actor: Actor, decision: Decision) -> None:
     tag = candidate_tag_add(
         actor=actor, candidate=decision.application.candidate, name=TALENT_POOL_TAG
     )
@@ -208,7 +209,7 @@ def _tag_pool(actor: Any, decision: Decision) -> None:
     decision.save(update_fields=["tag"])
 
 
-def _follow_up(actor: Any, decision: Decision, plan: Plan) -> None:
+def _follow_up(actor: Actor, decision: Decision, plan: Plan) -> None:
     job = decision.application.job
     if plan.kind == DecisionKind.SECOND_ROUND and job.second_round_template_id:
         _invite_next_round(actor, decision, plan)
@@ -221,7 +222,7 @@ def _follow_up(actor: Any, decision: Decision, plan: Plan) -> None:
         fb.feedback_enqueue(decision_id=decision.pk)
 
 
-def _audit(actor: Any, decision: Decision) -> None:
+def _audit(actor: Actor, decision: Decision) -> None:
     audit_record(
         actor=actor,
         action="decision.make",
@@ -243,7 +244,7 @@ def _audit(actor: Any, decision: Decision) -> None:
 @transaction.atomic
 def decision_make(
     *,
-    actor: Any,
+    actor: Actor,
     application: Application,
     kind: str,
     reason: str = "",

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.models import InterviewSession, SessionState
 from mianshi.reviews.models import OVERRIDE_GAP, Rating, RatingScore, RatingStatus
@@ -97,7 +98,7 @@ def _clean(
     return clean
 
 
-def _locked_rating(actor: Any, session: InterviewSession) -> Rating:
+def _locked_rating(actor: Actor, session: InterviewSession) -> Rating:
     rating = Rating.objects.select_for_update().filter(session=session, rater=actor).first()
     if rating is not None:
         return rating
@@ -119,7 +120,7 @@ def _refuse_final(rating: Rating) -> None:
 
 
 @transaction.atomic
-def rating_decline(*, actor: Any, session: InterviewSession, reason: str) -> Rating:
+def rating_decline(*, actor: Actor, session: InterviewSession, reason: str) -> Rating:
     """The actor steps aside (a conflict of interest, or deciding without rating): a draft is
     dropped, nothing of theirs counts, and the others' ratings become visible to them. Final."""
     _refuse(actor, session)
@@ -141,7 +142,7 @@ def rating_decline(*, actor: Any, session: InterviewSession, reason: str) -> Rat
     return rating
 
 
-def _refuse(actor: Any, session: InterviewSession) -> None:
+def _refuse(actor: Actor, session: InterviewSession) -> None:
     if not can_rate(user=actor, session=session):
         raise PermissionDenied(_("You may not rate this interview."))
     if session.state != SessionState.DONE:
@@ -161,7 +162,7 @@ def _write_scores(rating: Rating, clean: list[CleanScore]) -> None:
 @transaction.atomic
 def rating_save(
     *,
-    actor: Any,
+    actor: Actor,
     session: InterviewSession,
     scores: dict[str, Any],
     reasons: dict[str, Any],
@@ -189,7 +190,7 @@ def rating_save(
     return rating
 
 
-def _audit(actor: Any, rating: Rating, clean: list[CleanScore]) -> None:
+def _audit(actor: Actor, rating: Rating, clean: list[CleanScore]) -> None:
     overrides = [
         c.code for c in clean if c.ai_score is not None and abs(c.score - c.ai_score) > OVERRIDE_GAP
     ]

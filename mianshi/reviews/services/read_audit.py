@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from mianshi.accounts.actor import Actor
 from mianshi.candidates.models import Application
 from mianshi.compliance.services import audit_read
 from mianshi.interviews.models import InterviewSession
 from mianshi.reviews.selectors.ranking import RankingPage
 
 
-def job_ranking_audit(*, actor: Any, page: RankingPage) -> None:
+def job_ranking_audit(*, actor: Actor, page: RankingPage) -> None:
     """A ranking page (UI or API) is one read of the interviews on it."""
     ids = [row.session_id for row in page.rows]
     detail = {"page": page.number}
@@ -19,7 +20,7 @@ def job_ranking_audit(*, actor: Any, page: RankingPage) -> None:
 
 
 def feedback_draft_audit(
-    *, actor: Any, application: Application, session: InterviewSession | None, drafted: bool
+    *, actor: Actor, application: Application, session: InterviewSession | None, drafted: bool
 ) -> None:
     """A drafted feedback message (UI partial or API) quotes the candidate's name and the
     interview's advice: one read of the application. No message drafted, nothing read."""

@@ -3,12 +3,11 @@ failed run). The earlier runs and their results stay for the audit trail."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.analysis.models import AnalysisRun
 from mianshi.analysis.services import analysis_enqueue
@@ -20,7 +19,7 @@ from mianshi.reviews.selectors.workbench_answers import PENDING, RERUN_REASON
 
 
 @transaction.atomic
-def analysis_rerun(*, actor: Any, answer: Answer) -> AnalysisRun:
+def analysis_rerun(*, actor: Actor, answer: Answer) -> AnalysisRun:
     """Queue a fresh analysis of `answer` (CANDIDATES_MANAGE); refused while one is queued
     or running, and for answers without a verified recording."""
     require_cap(actor, Cap.CANDIDATES_MANAGE, answer.session.org_unit_id)

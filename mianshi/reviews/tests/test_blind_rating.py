@@ -145,9 +145,7 @@ def _pdf_text(user: Any, session: InterviewSession, tmp_path: Path) -> str:
     response = _client(user).get(reverse("reviews:report", args=[session.pk]))
     assert response.status_code == 200
     path = tmp_path / f"{user.pk}.pdf"
-    path.write_bytes(
-        b"".join(response.streaming_content) if response.streaming else response.content
-    )
+    path.write_bytes(response.getvalue())  # streamed or not, the whole body
     out = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     )
@@ -180,3 +178,17 @@ def test_the_blind_ranking_costs_the_same_queries_at_any_size(blind):
     assert job_ranking(user=blind.rater, job=blind.job).total == 6
     # The rule is one more CASE in the ranking's own query: no query per row, none per reader.
     assert _queries(blind.rater, blind) == small == _queries(blind.manager, blind) <= 20
+
+
+def test_the_workbench_hides_the_ai_human_disagreement_from_a_rater_who_has_not_rated(
+    blind, api_for
+):
+    flag = 'data-anomaly="ai_human_disagreement"'
+    url = reverse("reviews:workbench", args=[blind.rated.pk])
+    assert flag not in _client(blind.rater).get(url).content.decode()
+    assert flag in _client(blind.manager).get(url).content.decode()
+    api = f"/reviews/interviews/{blind.rated.pk}"
+    codes = [a["code"] for a in api_for(blind.rater).get(api).json()["anomalies"]]
+    assert "ai_human_disagreement" not in codes
+    seen = [a["code"] for a in api_for(blind.manager).get(api).json()["anomalies"]]
+    assert "ai_human_disagreement" in seen

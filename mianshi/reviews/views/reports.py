@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
     Http404,
-    HttpRequest,
     HttpResponse,
     QueryDict,
     StreamingHttpResponse,
@@ -17,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.candidates.pipeline import Stage
 from mianshi.candidates.responses import attachment
 from mianshi.jobs.models import Job
@@ -43,7 +43,7 @@ def _page_number(query: QueryDict) -> int:
 
 @login_required
 @require_GET
-def interview_report(request: HttpRequest, session_id: int) -> HttpResponse:
+def interview_report(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     """The interview's PDF report, downloaded (404 unless the application is visible)."""
     pdf, name = interview_report_pdf(actor=request.user, session_id=session_id)
     return attachment(pdf, name, "application/pdf")
@@ -51,7 +51,7 @@ def interview_report(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def ranking(request: HttpRequest, job_id: int) -> HttpResponse:
+def ranking(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     """The job's interviews ranked by final score, filtered and paged."""
     job = job_get_for(user=request.user, pk=job_id)
     filters = ranking_filters(request.GET)
@@ -72,7 +72,7 @@ def _download_name(job: Job, ext: str) -> str:
 
 @login_required
 @require_GET
-def ranking_export(request: HttpRequest, job_id: int, fmt: str) -> HttpResponseBase:
+def ranking_export(request: AuthedHttpRequest, job_id: int, fmt: str) -> HttpResponseBase:
     """The whole (filtered) ranking as CSV or Excel; any other format is 404."""
     if fmt not in FORMATS:
         raise Http404

@@ -12,12 +12,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
 from mianshi.common.errors import DomainError
 from mianshi.compliance.services import audit_read
@@ -56,7 +57,7 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
 
 @login_required
 @require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthedHttpRequest) -> HttpResponse:
     """Interviews to review: filters by job, "waiting for my rating" and needs-review."""
     if not has_cap(request.user, Cap.CANDIDATES_VIEW):
         raise PermissionDenied
@@ -82,7 +83,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def workbench(request: HttpRequest, session_id: int) -> HttpResponse:
+def workbench(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     """The one-screen review of an interview."""
     session = workbench_session(user=request.user, session_id=session_id)
     detail = {"page": "workbench"}
@@ -94,7 +95,7 @@ def workbench(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def analysis_panel(request: HttpRequest, session_id: int) -> HttpResponse:
+def analysis_panel(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     """The analysis status panel alone: what htmx polls while runs are queued or running."""
     session = workbench_session(user=request.user, session_id=session_id)
     context = workbench_analysis(user=request.user, session=session)
@@ -106,7 +107,9 @@ def analysis_panel(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "reviews/_analysis.html", context)
 
 
-def _again(request: HttpRequest, session: Any, status: int = 400, **extra: Any) -> HttpResponse:
+def _again(
+    request: AuthedHttpRequest, session: Any, status: int = 400, **extra: Any
+) -> HttpResponse:
     """The workbench again with a form's errors and the values the reviewer sent."""
     context = workbench_page(user=request.user, session=session, **extra)
     return render(request, "reviews/workbench.html", context, status=status)
@@ -120,7 +123,7 @@ def _rating_input(post: Any) -> tuple[dict[str, str], dict[str, str]]:
 
 @login_required
 @require_POST
-def rating_save(request: HttpRequest, session_id: int) -> HttpResponse:
+def rating_save(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     """Save the reviewer's rating as a draft, submit it, or decline to rate
     (action=save|submit|decline)."""
     session = workbench_session(user=request.user, session_id=session_id)
@@ -140,7 +143,7 @@ def rating_save(request: HttpRequest, session_id: int) -> HttpResponse:
     return redirect(reverse("reviews:workbench", args=[session.pk]) + "#rating")
 
 
-def _decline(request: HttpRequest, session: Any) -> HttpResponse:
+def _decline(request: AuthedHttpRequest, session: Any) -> HttpResponse:
     try:
         rating_svc.rating_decline(
             actor=request.user, session=session, reason=request.POST.get("decline_reason", "")
@@ -159,7 +162,7 @@ def _optional(post: Any, name: str) -> str | None:
 
 @login_required
 @require_POST
-def decision_make(request: HttpRequest, session_id: int) -> HttpResponse:
+def decision_make(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     """A person's decision on the application after this interview."""
     session = workbench_session(user=request.user, session_id=session_id)
     post = request.POST
@@ -182,7 +185,7 @@ def decision_make(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def feedback_draft(request: HttpRequest, session_id: int) -> HttpResponse:
+def feedback_draft(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     """The feedback fields drafted for the chosen kind of decision (htmx swaps them in)."""
     session = review_session(user=request.user, session_id=session_id)
     context = feedback_fields(user=request.user, session=session, kind=request.GET.get("kind", ""))
@@ -196,7 +199,7 @@ def feedback_draft(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def analysis_rerun(request: HttpRequest, answer_id: int) -> HttpResponse:
+def analysis_rerun(request: AuthedHttpRequest, answer_id: int) -> HttpResponse:
     """HR queues a fresh analysis of one answer; earlier runs and results stay."""
     answer = answer_for_review(user=request.user, answer_id=answer_id)
     try:
