@@ -7,7 +7,6 @@ site's: lockout, the second factor and the audit apply there too. The admin is m
 with MIANSHI_ADMIN=1 (config/urls.py).
 """
 
-from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -20,7 +19,7 @@ from mianshi.common.admin import ReadOnlyAdmin, ReadOnlyInline
 class AdminLoginForm(LockoutAuthenticationForm):
     """The site's login (lockout, TOTP, audit) plus the admin's staff-only rule."""
 
-    def confirm_login_allowed(self, user: Any) -> None:
+    def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
         if not user.is_staff:
             raise self.get_invalid_login_error()
