@@ -7,7 +7,6 @@ site's: lockout, the second factor and the audit apply there too. The admin is m
 with MIANSHI_ADMIN=1 (config/urls.py).
 """
 
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
