@@ -46,7 +46,7 @@ def test_patches_past_the_answers_byte_budget_are_refused_with_413(take: uw.Take
     assert uw.patch(client, url, 0, b"a" * 100_000).status_code == 204
     over = uw.patch(client, url, 100_000, b"a" * (BUDGET - 100_000 + 1))
     assert over.status_code == 413 and over.json()["code"] == "too_large"
-    assert "answer" in over.json()["detail"]
+    assert "作答时长" in over.json()["detail"]  # zh-Hans, the candidate pages' default
     assert offset_of(url) == 100_000 and Chunk.objects.count() == 1
     assert uw.patch(client, url, 100_000, b"a" * (BUDGET - 100_000)).status_code == 204
     assert offset_of(url) == BUDGET
