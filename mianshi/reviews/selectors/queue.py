@@ -7,6 +7,7 @@ combined score in one, the analysis progress of the page's answers in one aggreg
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 
@@ -15,6 +16,7 @@ from mianshi.analysis.models import AnalysisRun, RunStatus
 from mianshi.common.pagination import PageLinks
 from mianshi.interviews.models import InterviewSession, Recording, RecordingStatus
 from mianshi.reviews.models import RATING_DONE, InterviewScore, Rating
+from mianshi.reviews.selectors.blind import hidden_expression, visible_flags
 from mianshi.reviews.selectors.workbench import sessions_for_review
 
 PER_PAGE = 30
@@ -37,6 +39,13 @@ class QueueRow:
     score: InterviewScore | None
     my_rating: str  # "" (none), draft or submitted
     runs: dict[str, int] = field(default_factory=dict)  # status → current runs
+    human_hidden: bool = False  # blind.py: no human or final score for this reader yet
+
+    @property
+    def anomalies(self) -> list[Any]:
+        """The score's anomaly flags this reader may see."""
+        flags = list(self.score.anomalies or []) if self.score is not None else []
+        return visible_flags(flags, hidden=self.human_hidden)
 
     @property
     def analysed(self) -> int:
@@ -56,7 +65,7 @@ class QueueRow:
 
     @property
     def needs_review(self) -> bool:
-        return self.score is not None and (self.score.needs_review or bool(self.score.anomalies))
+        return self.score is not None and (self.score.needs_review or bool(self.anomalies))
 
 
 @dataclass
@@ -97,15 +106,24 @@ def review_queue_page(*, user: Actor, filters: QueueFilters, number: int = 1) ->
     mine = Rating.objects.filter(session=OuterRef("pk"), rater_id=user.pk).values("status")[:1]
     sessions = list(
         qs.select_related("application__candidate", "application__job", "score").annotate(
-            my_rating=Subquery(mine)
+            my_rating=Subquery(mine), human_hidden=_hidden(user)
         )[start : start + PER_PAGE]
     )
     runs = _run_counts([s.pk for s in sessions])
-    rows = [
-        QueueRow(s, _score(s), getattr(s, "my_rating", None) or "", runs.get(s.pk, {}))
-        for s in sessions
-    ]
+    rows = [_row(s, runs.get(s.pk, {})) for s in sessions]
     return QueuePage(rows=rows, number=number, pages=pages, total=total)
+
+
+def _hidden(user: Actor) -> Subquery:
+    """The blind-rating rule in SQL, read from the session's score row inside the page query."""
+    scores = InterviewScore.objects.filter(session=OuterRef("pk"))
+    return Subquery(scores.annotate(hidden=hidden_expression(user)).values("hidden")[:1])
+
+
+def _row(session: InterviewSession, runs: dict[str, int]) -> QueueRow:
+    mine = getattr(session, "my_rating", None) or ""
+    hidden = bool(getattr(session, "human_hidden", False))
+    return QueueRow(session, _score(session), mine, runs, human_hidden=hidden)
 
 
 def _score(session: InterviewSession) -> InterviewScore | None:

@@ -192,3 +192,20 @@ def test_the_workbench_hides_the_ai_human_disagreement_from_a_rater_who_has_not_
     assert "ai_human_disagreement" not in codes
     seen = [a["code"] for a in api_for(blind.manager).get(api).json()["anomalies"]]
     assert "ai_human_disagreement" in seen
+
+
+def _queue_row(user: Any, session: InterviewSession) -> str:
+    html = _client(user).get(reverse("reviews:queue")).content.decode()
+    match = re.search(rf'<tr[^>]*data-session="{session.pk}"[^>]*>(.*?)</tr>', html, re.S)
+    assert match, html
+    return match.group(1)
+
+
+def test_the_queue_follows_the_same_rule(blind):
+    hidden = _queue_row(blind.rater, blind.rated)
+    assert "after your rating" in hidden and "5.0" not in hidden
+    flags = re.compile(r'data-anomalies="(\d+)"')
+    shown = _queue_row(blind.manager, blind.rated)
+    assert "5.0" in shown and flags.search(shown)
+    hidden_count = int(m.group(1)) if (m := flags.search(hidden)) else 0
+    assert hidden_count < int(flags.search(shown).group(1))  # no AI–human comparison
