@@ -206,6 +206,7 @@ def test_the_queue_follows_the_same_rule(blind):
     assert "after your rating" in hidden and "5.0" not in hidden
     flags = re.compile(r'data-anomalies="(\d+)"')
     shown = _queue_row(blind.manager, blind.rated)
-    assert "5.0" in shown and flags.search(shown)
+    shown_flags = flags.search(shown)
+    assert "5.0" in shown and shown_flags
     hidden_count = int(m.group(1)) if (m := flags.search(hidden)) else 0
-    assert hidden_count < int(flags.search(shown).group(1))  # no AI–human comparison
+    assert hidden_count < int(shown_flags.group(1))  # no AI–human comparison
