@@ -19,7 +19,7 @@ from django.db.models import F, Manager, QuerySet
 def claim(
     queryset: QuerySet[Any] | Manager[Any],
     *,
-    pk: int,
+    pk: object,
     expect: Mapping[str, Any],
     to: Mapping[str, Any],
     count: str = "",

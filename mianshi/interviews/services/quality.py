@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from interview_analysis.answer_gate import GateResult, assess_segments
 from interview_analysis.errors import MediaError
 from interview_analysis.types import QualityReport
+from mianshi.common.claims import claim
 from mianshi.common.crypto import DecryptionError
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.consents import consent_given
@@ -132,13 +133,10 @@ def _claim(answer_id: int) -> datetime | None:
     worker has it (or it was checked already). Stale claims go back to PENDING in
     `uploads_maintain`."""
     now = timezone.now()
-    won = Answer.objects.filter(
-        pk=answer_id, status=AnswerStatus.COMPLETE, quality_status=QualityStatus.PENDING,
-        quality_claims__lt=MAX_CLAIMS,
-    ).update(
-        quality_status=QualityStatus.CHECKING, quality_claimed_at=now,
-        quality_claims=F("quality_claims") + 1,
-    )  # fmt: skip
+    expect = {"status": AnswerStatus.COMPLETE, "quality_status": QualityStatus.PENDING,
+              "quality_claims__lt": MAX_CLAIMS}  # fmt: skip
+    to = {"quality_status": QualityStatus.CHECKING, "quality_claimed_at": now}
+    won = claim(Answer.objects, pk=answer_id, expect=expect, to=to, count="quality_claims")
     return now if won else None
 
 

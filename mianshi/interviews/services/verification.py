@@ -30,13 +30,14 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from interview_analysis import media
 from interview_analysis.errors import MediaError
 from interview_analysis.types import MediaInfo, to_dict
+from mianshi.common.claims import claim
 from mianshi.common.crypto import DecryptionError, UnknownKeyError
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.models import (
@@ -153,11 +154,10 @@ def _check_length(recording: Recording, info: MediaInfo) -> None:
 def _claim(recording_id: UUID | str) -> datetime | None:
     """COMPLETE → VERIFYING in one conditional UPDATE: the claim's time, or None (not ours)."""
     now = timezone.now()
-    won = Recording.objects.filter(pk=recording_id, status=RecordingStatus.COMPLETE).update(
-        status=RecordingStatus.VERIFYING,
-        verify_claimed_at=now,
-        verify_claims=F("verify_claims") + 1,
-    )
+    won = claim(
+        Recording.objects, pk=recording_id, expect={"status": RecordingStatus.COMPLETE},
+        to={"status": RecordingStatus.VERIFYING, "verify_claimed_at": now}, count="verify_claims",
+    )  # fmt: skip
     return now if won else None
 
 
