@@ -169,10 +169,11 @@ def test_plain_delete_of_a_candidate_with_interviews_is_refused_everywhere(
 ) -> None:
     from mianshi.common.errors import Conflict
 
-    with pytest.raises(Conflict, match="erase"):
+    # zh-Hans is the default language: the refusal points to erasure (彻底删除).
+    with pytest.raises(Conflict, match="彻底删除"):
         candidate_delete(actor=two.admin, candidate=two.gone)
     response = api_for(two.admin).delete(f"/candidates/{two.gone.pk}")
-    assert response.status_code == 409 and "erase" in response.json()["detail"]
+    assert response.status_code == 409 and "彻底删除" in response.json()["detail"]
     client = Client()
     client.force_login(two.admin)
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
