@@ -4,8 +4,8 @@
 
 A recording of `minutes` at `mbps` (Chromium's MediaRecorder writes about 2.5 Mbit/s of
 640x480 VP8) is generated as synthetic bytes and sealed exactly as verification seals it
-(4 MiB blocks, storage.seal_file). 20 random ranges, each as a seeking player asks them
-(a start anywhere, 1-8 MiB read), are then served twice in one run: by playback
+(storage.seal_file, blocks of storage.BLOCK_BYTES). 20 random ranges, each as a seeking
+player asks them (a start anywhere, 1-8 MiB read), are then served twice in one run: by playback
 (storage.SealedRecording: only the covering blocks are read and decrypted) and by a plain
 read of the same ranges of the unsealed file, both in 256 KiB writes as the view sends
 them. Reported: p50/p95 time to first byte and to the last byte, their ratios, and the

@@ -107,8 +107,8 @@ def encrypt_bytes(data: bytes, *, context: str = "") -> bytes:
 def decrypt_bytes(blob: bytes | memoryview, *, context: str = "") -> bytes:
     """Inverse of encrypt_bytes with whichever configured key sealed it.
 
-    The body is read through a memoryview: a recording block is 256 KiB, and copying it
-    twice before decrypting cost playback more than the decryption itself.
+    The body is read through a memoryview: a recording block is 64 KiB or more, and copying
+    it twice before decrypting cost playback more than the decryption itself.
     """
     kid, at = _header(blob)
     body = memoryview(blob)[at:]

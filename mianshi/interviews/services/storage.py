@@ -7,11 +7,12 @@ object made of blocks, each sealed with its index and whether it is the last one
 blocks cannot be reordered, dropped or cut off without decryption failing, and playback
 decrypts only the blocks a byte range covers instead of the whole answer.
 
-Blocks are 256 KiB (recordings sealed before were 4 MiB; the reader takes the block size
-from the file, so both play). A seek must authenticate a whole block before its first
-byte goes out: decrypting one 4 MiB block took 19 ms here, one 256 KiB block 0.05 ms,
-against 0.08 ms for a plain read of 256 KiB (bench/playback.py). The 38 bytes a block
-adds are 0.015 % of it.
+Blocks are 64 KiB (recordings sealed earlier have 4 MiB or 256 KiB blocks; the reader
+takes the block size from the file, so all play). A seek must read and authenticate a
+whole block before its first byte goes out: one 4 MiB block took 19 ms here; with 256 KiB
+the first byte of a seek came 2.4–4.0× later than a plain read's (p95, bench/playback.py),
+with 64 KiB 0.9–1.9×, while a whole 1–8 MiB range costs 2.5× → 3× a plain read. The 38
+bytes a block adds are 0.06 % of it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK_PREFIX = "uploads"
 RECORDING_PREFIX = "recordings"
-BLOCK_BYTES = 256 * 1024
+BLOCK_BYTES = 64 * 1024
 MAGIC = b"MSREC1\n"
 _LEN = struct.Struct(">I")
 
