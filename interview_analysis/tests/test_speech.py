@@ -159,3 +159,21 @@ def test_silent_and_empty_audio_do_not_crash() -> None:
 def test_answer_units_count_han_characters_and_words() -> None:
     assert speech.answer_units("我做了3个项目，OK。", "zh") == 6
     assert speech.answer_units("I didn't stop — 3 times!", "en") == 5
+
+
+def test_a_word_nobody_said_at_the_very_end_is_dropped() -> None:
+    from interview_analysis.backends.whisper import _trim_tail
+    from interview_analysis.types import Segment, Word
+
+    said = (Word("the", 16.56, 16.76, 0.98), Word("release.", 16.76, 17.06, 0.998))
+    tail = (Word("Thank", 17.06, 17.64, 0.0136), Word("you.", 17.64, 17.64, 0.9589))
+    first = Segment(10.0, 14.0, "I joined.", (Word("I", 10.0, 10.2, 0.9),))
+    trimmed = _trim_tail((first, Segment(14.5, 17.64, "x", said + tail)), " ")
+    assert trimmed[0] == first and trimmed[1].text == "the release."
+    assert trimmed[1].words == said and trimmed[1].end == 17.06
+    alone = Segment(17.0, 17.6, "you", (Word("you", 17.06, 17.64, 0.03),))
+    assert _trim_tail((first, alone), " ") == (first,)
+    sure = Segment(14.5, 17.64, "x", (*said, Word("you.", 17.64, 17.9, 0.8)))
+    assert _trim_tail((first, sure), " ") == (first, sure)  # a real last word stays
+    unsure_early = Segment(14.5, 17.64, "x", (Word("uh", 14.5, 14.6, 0.05), *said))
+    assert _trim_tail((unsure_early,), " ") == (unsure_early,)  # only the last two words
