@@ -102,10 +102,19 @@ def _blocks(source: IO[bytes]) -> Iterator[tuple[int, bytes, bool]]:
 
 def seal_file(recording_id: object, source: Path, name: str) -> tuple[str, str, int]:
     """Encrypt `source` block by block into storage at `name`: (stored name, sha256, bytes)."""
+    with source.open("rb") as plain:
+        return _seal_blocks(recording_id, _blocks(plain), name)
+
+
+def _seal_blocks(
+    recording_id: object, blocks: Iterable[tuple[int, bytes, bool]], name: str
+) -> tuple[str, str, int]:
+    """Seal (index, plaintext, is_last) blocks into a new object at `name`, one block in
+    memory at a time: (stored name, sha256 of the plaintext, plaintext bytes)."""
     digest, size = hashlib.sha256(), 0
-    with source.open("rb") as plain, tempfile.TemporaryFile() as sealed:
+    with tempfile.TemporaryFile() as sealed:
         sealed.write(MAGIC)
-        for index, block, last in _blocks(plain):
+        for index, block, last in blocks:
             digest.update(block)
             size += len(block)
             box = encrypt_bytes(block, context=_block_context(recording_id, index, last))
@@ -236,18 +245,9 @@ def recording_reseal(recording_id: object, name: str) -> tuple[str, str, int]:
     One block is in memory at a time; each keeps its index and end marker, so the new object
     decrypts exactly as the old one did.
     """
-    digest, size = hashlib.sha256(), 0
-    with default_storage.open(name, "rb") as stored, tempfile.TemporaryFile() as sealed:
-        sealed.write(MAGIC)
-        for index, block, last in _sealed_blocks(stored, recording_id):
-            digest.update(block)
-            size += len(block)
-            box = encrypt_bytes(block, context=_block_context(recording_id, index, last))
-            sealed.write(_LEN.pack(len(box)) + box)
-        sealed.seek(0)
+    with default_storage.open(name, "rb") as stored:
         fresh = _fresh_name(name, recording_id, ".bin")
-        stored_name = default_storage.save(fresh, File(sealed, name=Path(fresh).name))
-    return stored_name, digest.hexdigest(), size
+        return _seal_blocks(recording_id, _sealed_blocks(stored, recording_id), fresh)
 
 
 # --- playback: decrypt only the blocks a byte range covers --------------------------------
