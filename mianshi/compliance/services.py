@@ -128,16 +128,24 @@ def audit_read(
 def _read_recently(actor: Actor, action: str, kind: str, pk: str, facts: dict[str, Any]) -> bool:
     if not getattr(actor, "is_authenticated", False):
         return False
-    last = (
+    return audit_last_detail(actor=actor, action=action, object_type=kind, object_id=pk,
+                             window=READ_WINDOW) == facts  # fmt: skip
+
+
+def audit_last_detail(
+    *, actor: Actor, action: str, object_type: str, object_id: str, window: timedelta
+) -> dict[str, Any] | None:
+    """The detail of `actor`'s latest `action` on the object within `window` (None: there
+    is none): how a repeated viewing is told from a new one."""
+    return (
         AuditEvent.objects.filter(
-            actor=actor, action=action, object_type=kind, object_id=pk,
-            at__gte=timezone.now() - READ_WINDOW,
+            actor_id=actor.pk, action=action, object_type=object_type, object_id=object_id,
+            at__gte=timezone.now() - window,
         )
         .order_by("-id")
         .values_list("detail", flat=True)
         .first()
     )  # fmt: skip
-    return last == facts
 
 
 def event_hash(event: AuditEvent) -> str:

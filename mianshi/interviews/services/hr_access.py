@@ -16,12 +16,10 @@ from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 
 from mianshi.accounts.actor import Actor
 from mianshi.common.crypto import DecryptionError, decrypt_bytes, decrypt_str
-from mianshi.compliance.models import AuditEvent
-from mianshi.compliance.services import audit_record
+from mianshi.compliance.services import audit_last_detail, audit_record
 from mianshi.interviews.models import Answer, Recording
 from mianshi.interviews.services.storage import SealedRecording
 from mianshi.interviews.services.submissions import file_context
@@ -52,11 +50,11 @@ def recording_filename(recording: Recording) -> str:
 
 
 def _seen_recently(actor: Actor, recording: Recording, action: str) -> bool:
-    since = timezone.now() - VIEWING_WINDOW
-    return AuditEvent.objects.filter(
-        actor_id=getattr(actor, "pk", None), action=action, at__gte=since,
-        object_type=recording._meta.label_lower, object_id=str(recording.pk),
-    ).exists()  # fmt: skip
+    last = audit_last_detail(
+        actor=actor, action=action, object_type=recording._meta.label_lower,
+        object_id=str(recording.pk), window=VIEWING_WINDOW,
+    )  # fmt: skip
+    return last is not None
 
 
 @transaction.atomic
@@ -92,9 +90,9 @@ def _file_name(answer: Answer) -> str:
         return "file"
 
 
-@transaction.atomic
 def answer_file_download(*, actor: Actor, answer: Answer) -> tuple[bytes, str, str]:
-    """The decrypted file a candidate uploaded as an answer: (bytes, name, content type)."""
+    """The decrypted file a candidate uploaded as an answer: (bytes, name, content type).
+    The audit commits first; the file is read and decrypted outside any transaction."""
     audit_record(
         actor=actor,
         action="answer_file.download",
