@@ -65,6 +65,9 @@ def _mount() -> None:
     from mianshi.accounts.api import router as accounts
     from mianshi.candidates.api import router as candidates
     from mianshi.compliance.api import router as compliance
+    from mianshi.employees.api import router as employees
+    from mianshi.events.api import router as events
+    from mianshi.integrations.api import router as integrations
     from mianshi.interviews.api import router as interviews
     from mianshi.invitations.api import router as invitations
     from mianshi.jobs.api import router as jobs
@@ -79,6 +82,9 @@ def _mount() -> None:
     api.add_router("/invitations", invitations)
     api.add_router("/interviews", interviews)
     api.add_router("/reviews", reviews)
+    api.add_router("/events", events)
+    api.add_router("/integrations", integrations)
+    api.add_router("/employees", employees)
 
 
 _mount()

@@ -34,4 +34,5 @@ app.conf.beat_schedule = {
     "maintain-uploads": {"task": "interviews.maintain_uploads", "schedule": 600.0},
     "maintain-analysis": {"task": "analysis.maintain_runs", "schedule": 600.0},
     "maintain-feedback": {"task": "reviews.maintain_feedback", "schedule": 300.0},
+    "sweep-events": {"task": "events.sweep", "schedule": 30.0},
 }

@@ -23,6 +23,10 @@ API_SCOPES: dict[str, str] = {
     "candidates:read": "Read candidates and applications",
     "candidates:write": "Manage candidates and move applications",
     "audit:read": "Read the audit trail",
+    "integrations:read": "Read webhooks, connectors and their deliveries",
+    "integrations:write": "Manage webhooks and connectors",
+    "employees:read": "Read employees, their interview baseline and post-hire data",
+    "employees:write": "Manage employees and record post-hire data",
 }
 
 

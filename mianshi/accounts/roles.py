@@ -30,23 +30,32 @@ class Cap(StrEnum):
     CANDIDATES_VIEW = "candidates.view"
     CANDIDATES_MANAGE = "candidates.manage"
     AUDIT_VIEW = "audit.view"
+    INTEGRATIONS_MANAGE = "integrations.manage"  # webhooks, connectors, transition actions
+    EMPLOYEES_VIEW = "employees.view"
+    EMPLOYEES_MANAGE = "employees.manage"  # the archive and post-hire data
+    OFFERS_APPROVE = "offers.approve"  # a named approver signs an offer off (F-72)
 
 
 ROLE_CAPS: dict[Role, frozenset[Cap]] = {
     Role.HR_ADMIN: frozenset(
         {Cap.ORG_VIEW, Cap.ORG_MANAGE, Cap.JOBS_VIEW, Cap.JOBS_MANAGE}
-        | {Cap.CANDIDATES_VIEW, Cap.CANDIDATES_MANAGE}
+        | {Cap.CANDIDATES_VIEW, Cap.CANDIDATES_MANAGE, Cap.INTEGRATIONS_MANAGE}
+        | {Cap.EMPLOYEES_VIEW, Cap.EMPLOYEES_MANAGE, Cap.OFFERS_APPROVE}
     ),
     Role.HR: frozenset(
         {Cap.ORG_VIEW, Cap.JOBS_VIEW, Cap.JOBS_MANAGE}
         | {Cap.CANDIDATES_VIEW, Cap.CANDIDATES_MANAGE}
+        | {Cap.EMPLOYEES_VIEW, Cap.EMPLOYEES_MANAGE}
     ),
-    Role.DEPT_MANAGER: frozenset({Cap.ORG_VIEW, Cap.JOBS_VIEW, Cap.CANDIDATES_VIEW}),
+    Role.DEPT_MANAGER: frozenset(
+        {Cap.ORG_VIEW, Cap.JOBS_VIEW, Cap.CANDIDATES_VIEW, Cap.EMPLOYEES_VIEW, Cap.OFFERS_APPROVE}
+    ),
     # Interviewers see candidates only through their assignments (see candidates.selectors).
     Role.INTERVIEWER: frozenset({Cap.JOBS_VIEW, Cap.CANDIDATES_VIEW}),
     Role.AUDITOR: frozenset({Cap.AUDIT_VIEW}),
     Role.SECURITY_ADMIN: frozenset({Cap.ORG_VIEW, Cap.ORG_MANAGE, Cap.AUDIT_VIEW}),
-    Role.SYSTEM_ADMIN: frozenset({Cap.ORG_VIEW, Cap.ORG_MANAGE}),
+    # Configures integrations (endpoints, connectors) but reads no candidate data.
+    Role.SYSTEM_ADMIN: frozenset({Cap.ORG_VIEW, Cap.ORG_MANAGE, Cap.INTEGRATIONS_MANAGE}),
 }
 
 

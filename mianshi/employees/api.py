@@ -1,0 +1,5 @@
+"""The employees API (employees:read / employees:write)."""
+
+from ninja import Router
+
+router = Router(tags=["employees"])

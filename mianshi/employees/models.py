@@ -1,0 +1,1 @@
+"""The employee archive (F-92, F-93)."""

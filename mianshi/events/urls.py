@@ -1,0 +1,7 @@
+"""The event catalogue page."""
+
+from django.urls import URLPattern
+
+app_name = "events"
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""The connectors endpoints of the integrations API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""The webhooks endpoints of the integrations API."""
+
+from ninja import Router
+
+router = Router()

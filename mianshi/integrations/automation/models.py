@@ -1,0 +1,1 @@
+"""automation: the models (see the package docstring)."""

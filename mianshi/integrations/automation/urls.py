@@ -1,0 +1,5 @@
+"""The automation pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

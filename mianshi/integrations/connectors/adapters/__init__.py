@@ -1,0 +1,1 @@
+"""The protocol adapters, one folder each; importing this registers them all."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConnectorsConfig(AppConfig):
+    name = "mianshi.integrations.connectors"
+    label = "connectors"
+    verbose_name = _("EHR connectors")

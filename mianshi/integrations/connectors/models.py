@@ -1,0 +1,1 @@
+"""connectors: the models (see the package docstring)."""

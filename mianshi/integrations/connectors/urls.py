@@ -1,0 +1,5 @@
+"""The connectors pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

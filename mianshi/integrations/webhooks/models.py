@@ -1,0 +1,1 @@
+"""webhooks: the models (see the package docstring)."""

@@ -1,0 +1,5 @@
+"""The webhooks pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
