@@ -281,6 +281,16 @@ PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # implementing mianshi.invitations.channels.Channel (SMS, WeCom… later).
 CHANNELS = [c.strip() for c in env("CHANNELS", "email").split(",") if c.strip()]
 
+# Integrations (F-90, F-91). Webhooks and connectors never call loopback, link-local or
+# cloud-metadata addresses unless allow-listed here (comma-separated hosts and CIDR ranges):
+# an on-prem EHR on a private network needs no entry; one on this very machine does.
+WEBHOOK_ALLOW = [h.strip() for h in env("WEBHOOK_ALLOW").split(",") if h.strip()]
+WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "15"))
+# How long a rotated webhook secret keeps signing beside the new one.
+WEBHOOK_SECRET_OVERLAP_HOURS = int(env("WEBHOOK_SECRET_OVERLAP_HOURS", "24"))
+# How long an Idempotency-Key's first response is replayed.
+IDEMPOTENCY_TTL_HOURS = int(env("IDEMPOTENCY_TTL_HOURS", "24"))
+
 # Invitation tokens never reach the log (review L7): the filter sits on the loggers that
 # write request paths (so every handler of theirs, tests' too, gets the redacted record)
 # and on the console handler for anything else.
