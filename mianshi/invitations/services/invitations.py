@@ -29,7 +29,7 @@ from mianshi.invitations.models import (
 )
 from mianshi.invitations.services.common import require_manage, seal_token
 from mianshi.invitations.tokens import new_token
-from mianshi.jobs.models import Job, TemplateVersion
+from mianshi.jobs.models import InterviewTemplate, Job, TemplateVersion
 from mianshi.jobs.selectors import template_current_version
 from mianshi.jobs.services import template_version_lock
 from mianshi.jobs.services.common import split_list
@@ -63,13 +63,15 @@ def _lock(application: Application) -> Application:
     )
 
 
-def _current_version(job: Job) -> TemplateVersion:
-    if job.interview_template_id is None:
+def _current_version(job: Job, template: InterviewTemplate | None = None) -> TemplateVersion:
+    # A transition rule may name its own template; otherwise the job's.
+    template = template or job.interview_template
+    if template is None:
         raise NotInvitable(
             _("The job “%(job)s” has no interview template: choose one in the job's settings.")
             % {"job": job.title}
         )
-    version = template_current_version(job.interview_template)  # type: ignore[arg-type]
+    version = template_current_version(template)
     if not version.items.exists():
         raise NotInvitable(
             _("The interview template of “%(job)s” has no questions.") % {"job": job.title}
@@ -144,6 +146,7 @@ def _plan(
     expires_hours: int | None,
     instructions: str | None,
     positions: Sequence[int] | None,
+    template: InterviewTemplate | None = None,
 ) -> Plan:
     """Check everything about one invitation; raise the first refusal, write nothing."""
     if kind not in InvitationKind.values:
@@ -157,7 +160,7 @@ def _plan(
     elif kind == InvitationKind.NEXT_ROUND:
         version = _next_round_version(application.job)
     else:
-        version = _current_version(application.job)
+        version = _current_version(application.job, template)
     return Plan(
         version=version,
         hours=_hours(expires_hours, application.job),
@@ -237,13 +240,15 @@ def invitation_create(
     positions: Sequence[int] | None = None,
     replaces: Invitation | None = None,
     reason: str = "",
+    template: InterviewTemplate | None = None,
 ) -> tuple[Invitation, str]:
     """Create the application's invitation (superseding older ones); returns the raw token once.
 
     Locks the template version, moves the application to "invited" when it is not there yet
     (a NEXT_ROUND invitation instead needs the "second round" stage, keeps it, and asks the
     questions of the job's second-round template).
-    Expiry defaults to the job's `invitation_hours`; instructions to the job's text.
+    Expiry defaults to the job's `invitation_hours`; instructions to the job's text;
+    `template` (a first invitation's questions) to the job's interview template.
     """
     require_manage(actor, application.org_unit_id)
     locked = _lock(application)
@@ -254,6 +259,7 @@ def invitation_create(
         expires_hours=expires_hours,
         instructions=instructions,
         positions=positions,
+        template=template,
     )
     invitation, token = _write(actor, locked, plan, kind, replaces, reason)
     application.stage = locked.stage
