@@ -242,3 +242,101 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on application {self.application_id}"
+
+
+class OfferStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+    HIRED = "hired", _("Hired")
+
+
+# An application has at most one offer in these at a time: the one being decided or kept.
+OPEN_OFFER = (OfferStatus.PENDING, OfferStatus.APPROVED)
+
+
+class Offer(models.Model):
+    """An offer after the "offer" decision, signed off by a named approver (F-72, four eyes),
+    then the candidate's notices and the hire; the terms are frozen once approved."""
+
+    application = models.ForeignKey(
+        "candidates.Application",
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name=_("application"),
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="offers", verbose_name=_("decision")
+    )
+    # The application's unit: what scoping filters on.
+    org_unit = models.ForeignKey(
+        "organisations.OrgUnit", on_delete=models.PROTECT, related_name="+"
+    )
+    # The unit the new hire joins (the application's or one below it).
+    hire_unit = models.ForeignKey(
+        "organisations.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("joins unit"),
+    )
+    position = models.CharField(_("position"), max_length=120)
+    salary = models.CharField(_("salary or grade"), max_length=200, blank=True)
+    start_date = models.DateField(_("proposed start date"))
+    note = models.TextField(_("note to the approver"), max_length=2000, blank=True)
+    medical_at = models.DateTimeField(_("medical check"), null=True, blank=True)
+    medical_place = models.CharField(_("medical check place"), max_length=200, blank=True)
+    medical_materials = models.TextField(_("materials to bring"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="offers_to_approve",
+        verbose_name=_("approver"),
+    )
+    decided_at = models.DateTimeField(_("approved or returned"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), max_length=2000, blank=True)
+    hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    employee_number = models.CharField(_("employee number"), max_length=40, blank=True)
+    hired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hire recorded by"),
+    )
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(status__in=["pending", "approved"]),
+                name="offer_one_open_per_application",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(approver=models.F("proposed_by")),
+                name="offer_four_eyes",
+            ),
+            models.UniqueConstraint(
+                fields=["employee_number"],
+                condition=~models.Q(employee_number=""),
+                name="offer_employee_number_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["approver", "status"], name="offer_approver_status")]
+
+    def __str__(self) -> str:
+        return f"offer {self.pk} on application {self.application_id} ({self.status})"

@@ -22,6 +22,7 @@ from mianshi.candidates.pipeline import Stage, can_move, label
 from mianshi.candidates.services import application_advance, candidate_tag_add
 from mianshi.common.errors import Conflict, TransitionRefused
 from mianshi.compliance.services import audit_record
+from mianshi.events.services import event_emit
 from mianshi.interviews.models import InterviewSession
 from mianshi.invitations.models import InvitationKind
 from mianshi.invitations.services import invitation_create, invitation_send
@@ -36,6 +37,7 @@ from mianshi.reviews.models import (
     RatingStatus,
 )
 from mianshi.reviews.services import feedback as fb
+from mianshi.reviews.services.offers import OfferTerms, offer_propose
 
 # The deployment-wide tag of pooled candidates (Tag names are data, shared by every unit).
 TALENT_POOL_TAG = "人才库"
@@ -222,6 +224,22 @@ def _follow_up(actor: Actor, decision: Decision, plan: Plan) -> None:
         fb.feedback_enqueue(decision_id=decision.pk)
 
 
+def _emit(decision: Decision) -> None:
+    """decision.made: ids, stages and the scores decided on, no personal data."""
+    data = {
+        "decision_id": decision.pk,
+        "application_id": decision.application_id,
+        "session_id": decision.session_id,
+        "kind": decision.kind,
+        "from_stage": decision.from_stage,
+        "to_stage": decision.to_stage,
+        "ai_total": decision.ai_total,
+        "human_total": decision.human_total,
+        "final_total": decision.final_total,
+    }
+    event_emit(type="decision.made", data=data, org_unit_id=decision.org_unit_id)
+
+
 def _audit(actor: Actor, decision: Decision) -> None:
     audit_record(
         actor=actor,
@@ -252,12 +270,14 @@ def decision_make(
     send_feedback: bool | None = None,
     feedback_subject: str | None = None,
     feedback_body: str | None = None,
+    offer: OfferTerms | None = None,
 ) -> Decision:
     """Decide on `application` after its interview (default: the latest completed one).
 
     Moves the application to DECISION_STAGE[kind] and starts the follow-up. `send_feedback`
     (default: yes for a rejection or a second round, no for the talent pool; an offer never
     messages the candidate) sends the drafted message, or HR's edited subject and body.
+    An offer with `offer` terms is proposed to its approver in the same transaction.
     """
     _require_person(actor, application.org_unit_id)
     locked = _lock(application)
@@ -276,5 +296,8 @@ def decision_make(
     decision = _write(actor, locked, plan, from_stage)
     _follow_up(actor, decision, plan)
     _audit(actor, decision)
+    _emit(decision)
+    if offer is not None and plan.kind == DecisionKind.OFFER:
+        offer_propose(actor=actor, application=locked, terms=offer)
     application.stage = locked.stage
     return decision
