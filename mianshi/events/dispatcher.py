@@ -107,9 +107,10 @@ def _tally(outcomes: Iterable[str]) -> dict[str, int]:
     return counts
 
 
-def events_sweep(*, limit: int = 1000) -> dict[str, int]:
+def events_sweep(*, limit: int = 1000, stale_after: timedelta = STALE_AFTER) -> dict[str, int]:
     """Give back claims of dead workers, then run what is due, oldest event first."""
-    stale = Handling.objects.filter(status=H.RUNNING, claimed_at__lt=timezone.now() - STALE_AFTER)
+    cutoff = timezone.now() - stale_after
+    stale = Handling.objects.filter(status=H.RUNNING, claimed_at__lt=cutoff)
     claims_sweep(
         stale,
         count="attempts",
