@@ -32,6 +32,7 @@ from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
 from mianshi.common.claims import claim, claims_sweep
 from mianshi.common.crypto import DecryptionError
 from mianshi.compliance.services import audit_record
+from mianshi.events.services import event_emit
 from mianshi.interviews.consents import consent_given
 from mianshi.interviews.models import Answer, ConsentKind, Recording, RecordingStatus
 from mianshi.interviews.services.recordings import RecordingUnavailable, recording_open
@@ -56,11 +57,15 @@ def pipeline_version() -> str:
         return "interview_analysis"
 
 
-def _refresh_scores_on_commit(session_id: int) -> None:
-    # The review app combines the interview's scores; imported late, it depends on us.
-    from mianshi.reviews.services.scores import session_scores_refresh
-
-    transaction.on_commit(lambda: session_scores_refresh(session_id=session_id))
+def _completed(run: AnalysisRun, status: str, total: float | None = None) -> None:
+    """analysis.completed: the reviews app, above this one, refreshes the interview's
+    combined score when it handles it; receivers learn the status and the overall score."""
+    session = run.answer.session
+    data = {
+        "run_id": run.pk, "answer_id": run.answer_id, "session_id": session.pk,
+        "application_id": session.application_id, "status": status, "overall_score": total,
+    }  # fmt: skip
+    event_emit(type="analysis.completed", data=data, org_unit_id=session.org_unit_id)
 
 
 def _enqueue_on_commit(run_id: int) -> None:
@@ -205,8 +210,9 @@ def _store(run: AnalysisRun, claimed_at: datetime, report: AnswerReport) -> str:
     )  # fmt: skip
     if not done:
         return "lost_claim"
-    AnalysisResult.objects.create(run=run, **_result_fields(report))
-    _refresh_scores_on_commit(run.answer.session_id)
+    fields = _result_fields(report)
+    AnalysisResult.objects.create(run=run, **fields)
+    _completed(run, RunStatus.DONE, fields["total"])
     audit_record(
         actor="system", action="analysis.done", obj=run,
         org_unit_id=run.answer.session.org_unit_id,
@@ -241,7 +247,7 @@ def _fail(run: AnalysisRun, claimed_at: datetime, reason: str, *, flag: bool = T
     )
     if not failed:
         return "lost_claim"
-    _refresh_scores_on_commit(run.answer.session_id)
+    _completed(run, RunStatus.FAILED)
     if flag:
         message = _("Question %(n)s could not be analysed: %(reason)s")
         session_flag(

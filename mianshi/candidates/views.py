@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -395,6 +395,9 @@ def bulk(request: AuthedHttpRequest) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(back)
     data = form.cleaned_data
+    if data["action"] == "invite":
+        # Invitations sit above this app: their view invites (307 re-posts the same form).
+        return HttpResponseRedirect(reverse("invitations:bulk_invite"), preserve_request=True)
     if data["action"] == "export":
         try:
             rows = svc.applications_export(actor=request.user, application_ids=data["application"])

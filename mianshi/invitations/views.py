@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
 from mianshi.candidates import selectors as candidate_sel
+from mianshi.candidates.forms import BulkForm
 from mianshi.common.errors import DomainError
 from mianshi.common.redirects import safe_next
 from mianshi.compliance.services import audit_read
@@ -95,6 +96,26 @@ def _attempt(request: HttpRequest, back: str, action: Callable[[], HttpResponse]
     except (ValidationError, DomainError) as exc:
         messages.error(request, _refusal(exc))
         return redirect(back)
+
+
+@login_required
+@require_POST
+def bulk_invite(request: AuthedHttpRequest) -> HttpResponse:
+    """The candidate list's bulk bar, "invite": every selected application or none (its
+    bulk view hands this action here, the app that invites)."""
+    back = safe_next(request, reverse("candidates:candidate_list"))
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(back)
+
+    def act() -> HttpResponse:
+        ids = form.cleaned_data["application"]
+        svc.invitation_bulk_create_send(actor=request.user, applications=ids)
+        messages.success(request, _("Done: the action was applied to every selected application."))
+        return redirect(back)
+
+    return _attempt(request, back, act)
 
 
 @login_required

@@ -20,6 +20,7 @@ from mianshi.candidates.pipeline import CLOSED_STAGES, Stage, can_move, label
 from mianshi.candidates.services.candidates import require_manage
 from mianshi.common.errors import Conflict, TransitionRefused
 from mianshi.compliance.services import audit_record
+from mianshi.events.services import event_emit
 from mianshi.jobs.models import Job, JobStatus
 
 MAX_REASON = 500
@@ -84,6 +85,12 @@ def application_create(
         changed_fields=["candidate", "job", "stage"],
         detail={"job": job.pk},
     )
+    event_emit(
+        type="application.created",
+        data={"application_id": application.pk, "candidate_id": candidate.pk, "job_id": job.pk,
+              "stage": application.stage},
+        org_unit_id=application.org_unit_id,
+    )  # fmt: skip
     return application
 
 
@@ -125,8 +132,23 @@ def application_advance(
         changed_fields=["stage"],
         detail={"from": from_stage, "to": to_stage},
     )
+    _stage_changed(locked, transition, actor)
     application.stage = to_stage
     return transition
+
+
+def _stage_changed(
+    application: Application, transition: ApplicationTransition, actor: SystemActor
+) -> None:
+    """Every move's event (the one place moves go through): transition actions, webhooks
+    and connectors react to it after commit."""
+    data = {
+        "application_id": application.pk, "candidate_id": application.candidate_id,
+        "job_id": application.job_id, "transition_id": transition.pk,
+        "from_stage": transition.from_stage, "to_stage": transition.to_stage,
+        "actor_id": actor.pk if actor else None,
+    }  # fmt: skip
+    event_emit(type="application.stage_changed", data=data, org_unit_id=application.org_unit_id)
 
 
 @transaction.atomic

@@ -187,7 +187,8 @@ def applications_bulk_action(
     tag: str = "",
     interviewer_id: int | None = None,
 ) -> int:
-    """One entry point for the UI's and the API's bulk bar: move, tag, assign or invite."""
+    """One entry point for the UI's and the API's bulk bar: move, tag or assign (inviting is
+    the invitations app's, above this one: invitation_bulk_create_send)."""
     if action == "move":
         if not to_stage:
             raise ValidationError({"to_stage": _("Choose the stage to move to.")})
@@ -202,16 +203,7 @@ def applications_bulk_action(
         return applications_bulk_assign(
             actor=actor, application_ids=application_ids, interviewer=_interviewer(interviewer_id)
         )
-    if action == "invite":
-        return applications_bulk_invite(actor=actor, application_ids=application_ids)
     raise ValidationError({"action": _("Unknown bulk action.")})
-
-
-def applications_bulk_invite(*, actor: Actor, application_ids: Sequence[int]) -> int:
-    """Invite every selected application by e-mail with its job's defaults, or none."""
-    from mianshi.invitations.services import invitation_bulk_create_send
-
-    return len(invitation_bulk_create_send(actor=actor, applications=application_ids))
 
 
 def _interviewer(user_id: int | None) -> User:

@@ -24,6 +24,7 @@ from mianshi.candidates.validators import validate_id_number, validate_phone
 from mianshi.common.crypto import blind_index, encrypt_str, normalise_email
 from mianshi.common.errors import Conflict
 from mianshi.compliance.services import audit_record
+from mianshi.events.services import event_emit
 from mianshi.organisations.models import OrgUnit
 from mianshi.organisations.scoping import require_cap
 
@@ -257,8 +258,15 @@ def candidate_create(
         changed_fields=fields,
         detail={"possible_duplicate_of": candidate.duplicate_of_id},
     )
+    _emit(candidate, "candidate.created")
     _attach_resume(actor, candidate, resume)
     return candidate
+
+
+def _emit(candidate: Candidate, type: str, changed: Iterable[str] = ()) -> None:
+    """The candidate's event: its id and the names of changed fields, never their values."""
+    data = {"candidate_id": candidate.pk, "changed_fields": list(changed)}
+    event_emit(type=type, data=data, org_unit_id=candidate.org_unit_id)
 
 
 def _attach_resume(actor: SystemActor, candidate: Candidate, resume: UploadedFile | None) -> None:
@@ -305,6 +313,8 @@ def candidate_update(*, actor: Actor, candidate: Candidate, data: Mapping[str, A
         candidate.tags.set(new_tags)
         changed += ["tags"] if before != {t.name for t in new_tags} else []
     audit_record(actor=actor, action="candidate.update", obj=candidate, changed_fields=changed)
+    if changed:
+        _emit(candidate, "candidate.updated", changed)
     _attach_resume(actor, candidate, data.get("resume"))
     return candidate
 
@@ -337,6 +347,7 @@ def candidate_delete(*, actor: Actor, candidate: Candidate) -> None:
         obj=candidate,
         detail={"applications": candidate.applications.count()},
     )
+    _emit(candidate, "candidate.erased")  # a receiver's copy must go too
     path = candidate.resume_path
     candidate.delete()
     if path:
@@ -377,6 +388,7 @@ def candidate_tag_add(*, actor: Actor, candidate: Candidate, name: str) -> Tag:
         changed_fields=["tags"],
         detail={"tag": tags[0].pk},
     )
+    _emit(candidate, "candidate.updated", ["tags"])
     return tags[0]
 
 
@@ -394,3 +406,4 @@ def candidate_tag_remove(*, actor: Actor, candidate: Candidate, name: str) -> No
             changed_fields=["tags"],
             detail={"tag": tag.pk},
         )
+        _emit(candidate, "candidate.updated", ["tags"])

@@ -32,6 +32,7 @@ from mianshi.accounts.roles import Cap, Role
 from mianshi.candidates.models import Candidate
 from mianshi.common.erasure import holdings_of
 from mianshi.compliance.services import audit_record
+from mianshi.events.services import event_emit
 from mianshi.organisations.scoping import units_for
 
 logger = logging.getLogger(__name__)
@@ -105,6 +106,10 @@ def candidate_erase(*, actor: SystemActor, candidate: Candidate, reason: str) ->
             "reason": reason, "applications": plan.application_ids, **plan.ids,
             "objects": len(plan.objects),
         },
+    )  # fmt: skip
+    event_emit(
+        type="candidate.erased", data={"candidate_id": candidate.pk},
+        org_unit_id=candidate.org_unit_id,
     )  # fmt: skip
     candidate.delete()
     transaction.on_commit(lambda: objects_erase(plan))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.db import transaction
@@ -60,7 +59,8 @@ def test_a_worker_killed_mid_handling_is_swept_and_done_once(
     registry[probe.NAME] = Consumer(probe.NAME, frozenset({probe.TYPE}), probe.probe, 10)
     first = probe_worker(real_workers)
     with transaction.atomic():
-        event = event_emit(type=probe.TYPE, data={"answer_id": 1, "session_id": 1}, org_unit_id=None)
+        data = {"answer_id": 1, "session_id": 1}
+        event = event_emit(type=probe.TYPE, data=data, org_unit_id=None)
     running = real_workers.wait_until(
         lambda: Handling.objects.filter(consumer=probe.NAME, status=H.RUNNING).first(),
         what="the first worker to claim the handling",

@@ -34,6 +34,7 @@ from interview_analysis.types import QualityReport
 from mianshi.common.claims import claim
 from mianshi.common.crypto import DecryptionError
 from mianshi.compliance.services import audit_record
+from mianshi.events.services import event_emit
 from mianshi.interviews.consents import consent_given
 from mianshi.interviews.models import (
     Answer,
@@ -211,10 +212,12 @@ def _settled(answer: Answer, status: str, document: dict[str, Any]) -> None:
                 "claims": answer.quality_claims},
     )  # fmt: skip
     if status != QualityStatus.FAIL and answer.answer_type in (AnswerType.VIDEO, AnswerType.AUDIO):
-        # Imported here: the analysis app builds on this module (no import cycle).
-        from mianshi.analysis.services import analysis_enqueue
-
-        analysis_enqueue(answer=answer)  # skips itself without AI consent; biometric read there
+        # The analysis app, above this one, queues the analysis when it handles the event
+        # (and skips it without AI consent), so the hand-off survives a crash after commit.
+        event_emit(
+            type="answer.checked", data={"answer_id": answer.pk, "session_id": answer.session_id},
+            org_unit_id=answer.session.org_unit_id,
+        )  # fmt: skip
 
 
 # --- housekeeping ----------------------------------------------------------------------------

@@ -254,6 +254,10 @@ def session_finish(*, session: InterviewSession) -> InterviewSession:
         changed_fields=["state", "finished_at"],
         detail={"state": session.state},
     )
+    if session.state == SessionState.DONE:
+        from mianshi.interviews.services.verification import interview_completed
+
+        interview_completed(session)
     return session
 
 

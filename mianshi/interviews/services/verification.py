@@ -40,6 +40,7 @@ from interview_analysis.types import MediaInfo, to_dict
 from mianshi.common.claims import claim
 from mianshi.common.crypto import DecryptionError, UnknownKeyError
 from mianshi.compliance.services import audit_record
+from mianshi.events.services import event_emit
 from mianshi.interviews.models import (
     Answer,
     AnswerStatus,
@@ -295,6 +296,13 @@ def _fail(
         actor="system", action="recording.verify", obj=recording,
         org_unit_id=recording.session.org_unit_id, detail={"status": "failed", "code": code},
     )  # fmt: skip
+    session = recording.session
+    event_emit(
+        type="recording.failed",
+        data={"recording_id": str(recording.pk), "answer_id": recording.answer_id,
+              "session_id": session.pk, "application_id": session.application_id, "reason": code},
+        org_unit_id=session.org_unit_id,
+    )  # fmt: skip
     return "failed"
 
 
@@ -423,6 +431,16 @@ def _settle_session(session_id: int) -> None:
     """UPLOADING → DONE once every answer is settled (the candidate already finished)."""
     open_answers = Answer.objects.filter(session_id=session_id).exclude(status__in=SETTLED)
     if not open_answers.exists():
-        InterviewSession.objects.filter(pk=session_id, state=SessionState.UPLOADING).update(
+        done = InterviewSession.objects.filter(pk=session_id, state=SessionState.UPLOADING).update(
             state=SessionState.DONE
         )
+        if done:
+            interview_completed(InterviewSession.objects.get(pk=session_id))
+
+
+def interview_completed(session: InterviewSession) -> None:
+    """The interview is DONE (finished, every answer settled): reviewers and receivers may
+    start; written once, by whichever side made it DONE."""
+    data = {"session_id": session.pk, "application_id": session.application_id,
+            "invitation_id": session.invitation_id}  # fmt: skip
+    event_emit(type="interview.completed", data=data, org_unit_id=session.org_unit_id)

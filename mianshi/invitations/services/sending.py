@@ -32,6 +32,7 @@ from mianshi.invitations.services.common import (
     require_usable,
     status_link,
 )
+from mianshi.invitations.services.tracking import invitation_event
 
 log = logging.getLogger(__name__)
 Outcome = Literal["sent", "failed", "retry", "skipped"]
@@ -196,8 +197,12 @@ def _settle(delivery: Delivery, status: str, *, error: str = "", provider_id: st
     if status == DeliveryStatus.SENT:
         fields["sent_at"] = now
         invitation = Invitation.objects.filter(pk=delivery.invitation_id)
-        invitation.filter(status=InvitationStatus.CREATED).update(status=InvitationStatus.SENT)
+        first = invitation.filter(status=InvitationStatus.CREATED).update(
+            status=InvitationStatus.SENT
+        )
         invitation.filter(sent_at__isnull=True).update(sent_at=now)
+        if first:  # the first delivery that reached the candidate: sent, once
+            invitation_event(delivery.invitation, "invitation.sent", delivery.channel)
     Delivery.objects.filter(pk=delivery.pk).update(**fields)
     if status != DeliveryStatus.QUEUED:
         audit_record(

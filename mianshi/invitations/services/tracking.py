@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mianshi.compliance.services import audit_record
+from mianshi.events.services import event_emit
 from mianshi.invitations.models import Invitation, InvitationStatus
 from mianshi.invitations.services.common import FORWARD
 
@@ -34,7 +35,15 @@ def _forward(invitation: Invitation, to: InvitationStatus, stamp: str) -> bool:
             obj=invitation,
             changed_fields=["status", stamp],
         )
+        invitation_event(invitation, f"invitation.{to.value}")
     return bool(moved)
+
+
+def invitation_event(invitation: Invitation, type: str, channel: str = "") -> None:
+    """An invitation's event: ids, kind and channel (the candidate's address stays here)."""
+    data = {"invitation_id": invitation.pk, "application_id": invitation.application_id,
+            "kind": invitation.kind, "channel": channel}  # fmt: skip
+    event_emit(type=type, data=data, org_unit_id=invitation.org_unit_id)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mianshi.accounts.actor import Actor
 from mianshi.compliance.services import audit_record
+from mianshi.events.services import event_emit
 from mianshi.interviews.models import InterviewSession, SessionState
 from mianshi.reviews.models import OVERRIDE_GAP, Rating, RatingScore, RatingStatus
 from mianshi.reviews.selectors.scores import (
@@ -187,7 +188,15 @@ def rating_save(
     _audit(actor, rating, clean)
     if submit:
         session_scores_refresh(session_id=session.pk)
+        _submitted(rating, session)
     return rating
+
+
+def _submitted(rating: Rating, session: InterviewSession) -> None:
+    data = {"rating_id": rating.pk, "session_id": session.pk,
+            "application_id": session.application_id, "rater_id": rating.rater_id,
+            "total": rating.total}  # fmt: skip
+    event_emit(type="rating.submitted", data=data, org_unit_id=session.org_unit_id)
 
 
 def _audit(actor: Actor, rating: Rating, clean: list[CleanScore]) -> None:
