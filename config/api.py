@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 
 from mianshi.accounts.api_auth import ApiKeyAuth
 from mianshi.common.errors import DomainError
+from mianshi.common.idempotency_api import idempotency_install
 from mianshi.common.inputguard import out_of_range_message
 
 api = NinjaAPI(
@@ -21,6 +22,7 @@ api = NinjaAPI(
     auth=ApiKeyAuth(),
     urls_namespace="api",
 )
+idempotency_install(api)  # Idempotency-Key on every POST (issue 12)
 
 
 @api.exception_handler(ValidationError)
