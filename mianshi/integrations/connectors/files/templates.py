@@ -1,0 +1,60 @@
+"""Choosing and checking the mapping template of a file import or export.
+
+The template engine (connectors/mapping.py) checks a template's own shape; a file import
+also needs every target to be an argument the kind's service takes, and every required
+argument to be filled, or each of 100,000 rows would fail the same way. Both problems are
+reported before the file is read, with the engine's (field, message) problems.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from mianshi.common.errors import DomainError
+from mianshi.integrations.connectors.files.defaults import export_template, import_template
+from mianshi.integrations.connectors.files.kinds import KINDS
+from mianshi.integrations.connectors.mapping import MappingError, MappingProblem, mapping_compile
+from mianshi.integrations.connectors.mapping_compile import Compiled
+
+
+class TemplateRefused(DomainError):
+    """The template cannot serve this import or export; `problems` lists why, per field."""
+
+    status = 422
+    code = "template_refused"
+
+    def __init__(self, problems: list[MappingProblem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _compiled(kind: str, template: object) -> Compiled:
+    try:
+        return mapping_compile(template, kind=kind)
+    except MappingError as exc:
+        raise TemplateRefused(exc.problems) from exc
+
+
+def import_compiled(kind: str, template: object | None) -> Compiled:
+    """The import template (None: the built-in one), checked against the kind's arguments."""
+    compiled = _compiled(kind, import_template(kind) if template is None else template)
+    targets = KINDS[kind].targets
+    names = {t.name for t in compiled.targets}
+    known = ", ".join(targets)
+    problems = [
+        MappingProblem(name, _("Not a field of this record (known: %(known)s).") % {"known": known})
+        for name in sorted(names - set(targets))
+    ]
+    problems += [
+        MappingProblem(name, _("This field is required: map a column to it."))
+        for name, required in targets.items()
+        if required and name not in names
+    ]
+    if problems:
+        raise TemplateRefused(problems)
+    return compiled
+
+
+def export_compiled(kind: str, template: object | None) -> Compiled:
+    """The export template (None: the built-in one); its targets are the file's columns."""
+    return _compiled(kind, export_template(kind) if template is None else template)
