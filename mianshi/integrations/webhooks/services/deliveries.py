@@ -1,0 +1,236 @@
+"""The delivery engine: fan an event out to endpoints, send, retry, stop, replay, sweep.
+
+At least once: a delivery row is written in the transaction that marks the event handled,
+and only a recorded outcome ends it; a worker dying mid-send leaves a claim the sweep gives
+back (the receiver then gets the same webhook-id again and dedupes). The send itself runs
+outside any transaction (a slow receiver must not hold SQLite's single writer lock).
+
+Order per endpoint: a delivery is claimed only when no delivery of an earlier event to the
+same endpoint is in flight (being sent, or waiting for its first try), and each outcome hands
+the turn to the next one. So while nothing fails a receiver gets events in the order they
+happened. A failed delivery waits for its retry out of line: later events go on (Standard
+Webhooks promises no order; holding everything back for a day behind one bad message would
+be worse), and receivers order by the envelope's timestamp when they must.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mianshi.accounts.actor import Actor
+from mianshi.common.claims import claim
+from mianshi.common.errors import Conflict
+from mianshi.compliance.services import audit_record
+from mianshi.events.models import Event
+from mianshi.integrations.webhooks.models import (
+    DeliveryAttempt,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from mianshi.integrations.webhooks.retry import MAX_ATTEMPTS, next_delay
+from mianshi.integrations.webhooks.services.endpoints import TEST_TYPE, _manage
+from mianshi.integrations.webhooks.services.gone import webhook_gone
+from mianshi.integrations.webhooks.services.sending import Outcome, attempt
+
+log = logging.getLogger(__name__)
+S = DeliveryStatus
+# Retries this soon go to the broker with a countdown; later ones are found by the sweep
+# (a message held for a day by the broker is lost with it, and blocks nothing here).
+COUNTDOWN_LIMIT = 300
+
+
+def _enqueue(delivery_id: int, countdown: float = 0) -> None:
+    from mianshi.integrations.webhooks.tasks import deliver
+
+    deliver.apply_async((delivery_id,), countdown=countdown or None)
+
+
+def _enqueue_on_commit(delivery_id: int, countdown: float = 0) -> None:
+    # robust: a broker hiccup must not undo the handling; the sweep finds the row.
+    transaction.on_commit(partial(_enqueue, delivery_id, countdown), robust=True)
+
+
+def _ancestors(path: str) -> list[str]:
+    """ "/1/4/9/" → ["/1/", "/1/4/", "/1/4/9/"]: the units whose subtree holds the event."""
+    ids = [p for p in path.split("/") if p]
+    return ["/" + "/".join(ids[: n + 1]) + "/" for n in range(len(ids))]
+
+
+def _endpoints_for(event: Event) -> list[WebhookEndpoint]:
+    if event.type == TEST_TYPE:
+        return list(WebhookEndpoint.objects.filter(pk=event.data.get("endpoint_id"), enabled=True))
+    # An event without a unit belongs to no subtree: no endpoint hears it.
+    units = _ancestors(event.org_path)
+    found = WebhookEndpoint.objects.filter(enabled=True, org_unit__path__in=units)
+    return [e for e in found if not e.event_types or event.type in e.event_types]
+
+
+def deliveries_fanout(*, event: Event) -> int:
+    """One delivery per enabled endpoint that hears `event`, each sent after commit; running
+    twice creates nothing twice. Returns how many endpoints hear it."""
+    endpoints = _endpoints_for(event)
+    now = timezone.now()
+    WebhookDelivery.objects.bulk_create(
+        [WebhookDelivery(endpoint=e, event=event, next_attempt_at=now) for e in endpoints],
+        ignore_conflicts=True,
+    )
+    pending = WebhookDelivery.objects.filter(event=event, status=S.PENDING, attempts=0)
+    for pk in pending.values_list("pk", flat=True):
+        _enqueue_on_commit(pk)
+    return len(endpoints)
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    earlier_in_flight = WebhookDelivery.objects.filter(
+        endpoint_id=OuterRef("endpoint_id"), event_id__lt=OuterRef("event_id")
+    ).filter(Q(status=S.SENDING) | Q(status=S.PENDING, attempts=0))
+    ready = WebhookDelivery.objects.filter(~Exists(earlier_in_flight))
+    expect = {"status": S.PENDING, "next_attempt_at__lte": now}
+    to = {"status": S.SENDING, "claimed_at": now}
+    return claim(ready, pk=delivery_id, expect=expect, to=to, count="attempts")
+
+
+def delivery_send(*, delivery_id: int) -> str:
+    """Claim one due delivery and try it once: "succeeded", "retry", "given_up", "gone",
+    "stopped", or "skipped" (not due, taken, or waiting for an earlier event's turn)."""
+    now = timezone.now()
+    if not _claim(delivery_id, now):
+        return "skipped"
+    delivery = (
+        WebhookDelivery.objects.select_related("endpoint", "event").filter(pk=delivery_id).first()
+    )
+    if delivery is None:
+        return "deleted"  # its endpoint was deleted after the claim
+    if not delivery.endpoint.enabled:
+        return _finish(delivery, now, S.FAILED, "stopped")
+    outcome = attempt(delivery.endpoint, delivery.event)
+    return _settle(delivery, now, outcome)
+
+
+def _record(delivery: WebhookDelivery, at: datetime, outcome: Outcome) -> None:
+    DeliveryAttempt.objects.create(
+        delivery_id=delivery.pk,
+        attempted_at=at,
+        status_code=outcome.status_code,
+        error=outcome.error[:300],
+        latency_ms=outcome.latency_ms,
+        response_excerpt=outcome.excerpt,
+    )
+
+
+@transaction.atomic
+def _settle(delivery: WebhookDelivery, claimed_at: datetime, outcome: Outcome) -> str:
+    if not WebhookDelivery.objects.filter(pk=delivery.pk).exists():
+        return "deleted"  # the endpoint was deleted while we sent
+    _record(delivery, claimed_at, outcome)
+    if outcome.ok:
+        return _finish(delivery, claimed_at, S.SUCCEEDED, "succeeded")
+    if outcome.gone:
+        _finish(delivery, claimed_at, S.FAILED, "gone")
+        webhook_gone(endpoint_id=delivery.endpoint_id)
+        return "gone"
+    delay = next_delay(delivery.attempts, outcome.retry_after, timezone.now())
+    if delay is None:
+        return _give_up(delivery, claimed_at)
+    return _retry(delivery, claimed_at, delay)
+
+
+def _finish(delivery: WebhookDelivery, claimed_at: datetime, status: str, result: str) -> str:
+    mine = WebhookDelivery.objects.filter(pk=delivery.pk, status=S.SENDING, claimed_at=claimed_at)
+    mine.update(status=status, finished_at=timezone.now(), next_attempt_at=None)
+    _kick_next(delivery.endpoint_id)
+    return result
+
+
+def _give_up(delivery: WebhookDelivery, claimed_at: datetime) -> str:
+    audit_record(
+        actor=None,
+        action="webhook.delivery_given_up",
+        obj=delivery,
+        org_unit_id=delivery.endpoint.org_unit_id,
+        detail={"attempts": delivery.attempts, "event": delivery.event_id},
+    )
+    return _finish(delivery, claimed_at, S.GIVEN_UP, "given_up")
+
+
+def _retry(delivery: WebhookDelivery, claimed_at: datetime, delay: float) -> str:
+    mine = WebhookDelivery.objects.filter(pk=delivery.pk, status=S.SENDING, claimed_at=claimed_at)
+    due = timezone.now() + timedelta(seconds=delay)
+    if mine.update(status=S.PENDING, next_attempt_at=due) and delay <= COUNTDOWN_LIMIT:
+        _enqueue_on_commit(delivery.pk, countdown=delay)
+    _kick_next(delivery.endpoint_id)
+    return "retry"
+
+
+def _kick_next(endpoint_id: int) -> None:
+    """Hand the endpoint's turn to its oldest due delivery (see the module's note on order)."""
+    due = WebhookDelivery.objects.filter(
+        endpoint_id=endpoint_id, status=S.PENDING, next_attempt_at__lte=timezone.now()
+    )
+    following = due.order_by("event_id", "id").values_list("pk", flat=True).first()
+    if following is not None:
+        _enqueue_on_commit(following)
+
+
+@transaction.atomic
+def delivery_replay(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send the delivery's event again as a new delivery, with the same webhook-id."""
+    endpoint = delivery.endpoint
+    _manage(actor, endpoint.org_unit_id)
+    if not endpoint.enabled:
+        raise Conflict(_("Enable the endpoint before replaying a delivery."))
+    replay = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_id=delivery.event_id, replay_of=delivery,
+        next_attempt_at=timezone.now(),
+    )  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="webhook.delivery_replay",
+        obj=replay,
+        org_unit_id=endpoint.org_unit_id,
+        detail={"replay_of": delivery.pk, "event": delivery.event_id},
+    )
+    _enqueue_on_commit(replay.pk)
+    return replay
+
+
+def stale_after() -> timedelta:
+    """A claim older than two timeouts and a minute belongs to a worker that died."""
+    return timedelta(seconds=2 * settings.WEBHOOK_TIMEOUT + 60)
+
+
+def _give_back(delivery: WebhookDelivery) -> None:
+    with transaction.atomic():
+        lost = Outcome(error=_("The worker stopped during the attempt; sent again."))
+        claimed = WebhookDelivery.objects.filter(
+            pk=delivery.pk, status=S.SENDING, claimed_at=delivery.claimed_at
+        )
+        final = delivery.attempts >= MAX_ATTEMPTS
+        status = S.GIVEN_UP if final else S.PENDING
+        finished = timezone.now() if final else None
+        due = None if final else timezone.now()
+        if claimed.update(status=status, next_attempt_at=due, finished_at=finished):
+            _record(delivery, delivery.claimed_at or timezone.now(), lost)
+
+
+def deliveries_sweep(*, stale: timedelta | None = None, limit: int = 500) -> dict[str, int]:
+    """Give back claims of dead workers, then queue what is due, oldest event first."""
+    cutoff = timezone.now() - (stale_after() if stale is None else stale)
+    dead = WebhookDelivery.objects.filter(status=S.SENDING, claimed_at__lt=cutoff)
+    given_back = list(dead[:limit])
+    for delivery in given_back:
+        _give_back(delivery)
+    due = WebhookDelivery.objects.filter(status=S.PENDING, next_attempt_at__lte=timezone.now())
+    ids = list(due.order_by("event_id", "id").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        _enqueue(pk)
+    return {"given_back": len(given_back), "queued": len(ids)}

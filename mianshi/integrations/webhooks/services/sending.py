@@ -1,0 +1,89 @@
+"""One HTTP attempt of a delivery: the signed request and what came back, never raising.
+
+The body is the event's envelope as compact JSON, signed with every live secret of the
+endpoint over `webhook-id.webhook-timestamp.body` (Standard Webhooks). The webhook-id is the
+event's, the same on every retry and replay, so a receiver that dedupes on it processes
+each event once however often we send it. The timestamp is the attempt's own: receivers
+refuse a timestamp older than five minutes, and a retry comes hours later.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import requests
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from mianshi.common import stdwebhooks
+from mianshi.events.models import Event
+from mianshi.integrations.webhooks.models import EXCERPT_BYTES, WebhookEndpoint
+from mianshi.integrations.webhooks.outbound import OutboundRefused, check_url, pinned_post
+from mianshi.integrations.webhooks.services.endpoints import signing_secrets
+
+USER_AGENT = "Mianshi-Webhooks/1.0"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An attempt's result as stored: an HTTP status or an error, latency, excerpt."""
+
+    status_code: int | None = None
+    error: str = ""
+    latency_ms: int | None = None
+    excerpt: str = ""
+    retry_after: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+    @property
+    def gone(self) -> bool:
+        return self.status_code == 410
+
+
+def body_of(event: Event) -> bytes:
+    """The envelope as compact UTF-8 JSON: exactly the bytes that are signed."""
+    envelope = event.envelope()
+    return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _excerpt(raw: bytes) -> str:
+    # Cut at EXCERPT_BYTES may split a character: drop the broken tail, keep the rest.
+    return raw[:EXCERPT_BYTES].decode("utf-8", "ignore").strip()
+
+
+def _error(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.Timeout):
+        return _("No answer within %(s)s seconds.") % {"s": settings.WEBHOOK_TIMEOUT}
+    if isinstance(exc, requests.ConnectionError):
+        return _("The receiver could not be reached.")
+    return _("The request failed: %(kind)s.") % {"kind": type(exc).__name__}
+
+
+def attempt(endpoint: WebhookEndpoint, event: Event) -> Outcome:
+    """POST the event to the endpoint once: only 2xx is success, a redirect is a failure."""
+    try:
+        target = check_url(endpoint.url)
+    except OutboundRefused as exc:
+        return Outcome(error=exc.message[:300])
+    body = body_of(event)
+    headers = {
+        **stdwebhooks.headers(signing_secrets(endpoint), event.message_id, body),
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+    }
+    try:
+        reply = pinned_post(
+            target, body=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT, keep=EXCERPT_BYTES
+        )
+    except requests.RequestException as exc:
+        return Outcome(error=_error(exc))
+    return Outcome(
+        status_code=reply.status,
+        latency_ms=reply.latency_ms,
+        excerpt=_excerpt(reply.excerpt),
+        retry_after=reply.headers.get("retry-after"),
+    )
