@@ -39,9 +39,10 @@ def offered(world: ReviewWorld, name: str = "李雷", email: str = EMAIL, **kw: 
     application = session.application
     if email:
         candidate_update(actor=world.hr, candidate=application.candidate, data={"email": email})
-    rating_save(
-        actor=world.hr, session=session, scores=dict.fromkeys(CODES, 7), reasons={}, submit=True
-    )
+    ai = kw.get("scores") or {}
+    # One point above the AI's (6.0 unless given): a person's view, within the override gap.
+    rating = {code: min(10, round(ai.get(code, 6.0)) + 1) for code in CODES}
+    rating_save(actor=world.hr, session=session, scores=rating, reasons={}, submit=True)
     with TestCase.captureOnCommitCallbacks(execute=True):
         decision_make(actor=world.hr, application=application, kind="offer", offer=terms(world))
     return Offer.objects.get(application=application)

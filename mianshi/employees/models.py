@@ -1,1 +1,0 @@
-"""The employee archive (F-92, F-93)."""

@@ -1,0 +1,1 @@
+"""Writes of the employee archive: hires, changes, baselines, post-hire data."""
