@@ -8,14 +8,18 @@ where they manage jobs (ARCHITECTURE rule 3): another branch's rules answer 404.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.integrations.automation.models import ActionRun, NoticeTemplate, TransitionRule
 from mianshi.jobs.models import Job
+from mianshi.organisations.models import OrgUnit
 from mianshi.organisations.scoping import scope
+from mianshi.organisations.selectors import orgunit_resolve
 
 CAP = Cap.JOBS_MANAGE
 
@@ -91,3 +95,17 @@ def run_list(
 
 def run_get(*, user: Actor, pk: int) -> ActionRun:
     return get_object_or_404(run_list(user=user), pk=pk)
+
+
+def job_for_rules(*, user: Actor, pk: int) -> Job:
+    """A job whose rules `user` may configure, named in input; else a field error (the
+    same for a job that does not exist and one of another branch)."""
+    job = scope(Job.objects.select_related("org_unit"), user, CAP).filter(pk=pk).first()
+    if job is None:
+        raise ValidationError({"job_id": _("Unknown job.")})
+    return job
+
+
+def unit_for_rules(*, user: Actor, pk: int) -> OrgUnit:
+    """An active unit whose jobs `user` manages, named in input; else a field error."""
+    return orgunit_resolve(user=user, pk=pk, cap=CAP, field="org_unit_id")
