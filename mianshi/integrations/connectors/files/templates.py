@@ -8,13 +8,22 @@ reported before the file is read, with the engine's (field, message) problems.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from mianshi.accounts.actor import Actor
+from mianshi.accounts.roles import Cap
 from mianshi.common.errors import DomainError
 from mianshi.integrations.connectors.files.defaults import export_template, import_template
 from mianshi.integrations.connectors.files.kinds import KINDS
 from mianshi.integrations.connectors.mapping import MappingError, MappingProblem, mapping_compile
 from mianshi.integrations.connectors.mapping_compile import Compiled
+from mianshi.integrations.connectors.models import MappingTemplate
+from mianshi.organisations.models import OrgUnit
+from mianshi.organisations.scoping import units_for
 
 
 class TemplateRefused(DomainError):
@@ -58,3 +67,19 @@ def import_compiled(kind: str, template: object | None) -> Compiled:
 def export_compiled(kind: str, template: object | None) -> Compiled:
     """The export template (None: the built-in one); its targets are the file's columns."""
     return _compiled(kind, export_template(kind) if template is None else template)
+
+
+def stored_templates(*, actor: Actor, kind: str, cap: Cap) -> QuerySet[MappingTemplate]:
+    """Templates of `kind` a user may pick: those of connectors of a unit where they hold
+    `cap`, or above it (a template an admin set up at headquarters serves every branch).
+    A template holds field names and codes, never personal data."""
+    paths = OrgUnit.objects.filter(pk__in=units_for(actor, cap)).values_list("path", flat=True)
+    unit_ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    qs = MappingTemplate.objects.filter(kind=kind, connector__org_unit_id__in=unit_ids)
+    return qs.select_related("connector").order_by("connector__name", "-version")
+
+
+def stored_template(*, actor: Actor, kind: str, cap: Cap, pk: int) -> dict[str, Any]:
+    """The body of template `pk` if the user may pick it for `kind`, else 404."""
+    template = get_object_or_404(stored_templates(actor=actor, kind=kind, cap=cap), pk=pk)
+    return dict(template.body)

@@ -8,6 +8,8 @@ from mianshi.accounts.roles import Cap
 from mianshi.integrations.connectors.files.kinds import applications, candidates, exports
 from mianshi.integrations.connectors.files.kinds.base import Kind
 
+__all__ = ["KINDS", "Kind", "kind_get"]
+
 KINDS: dict[str, Kind] = {
     "candidate": Kind(
         key="candidate",

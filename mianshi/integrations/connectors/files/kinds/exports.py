@@ -30,8 +30,9 @@ APPLICATION_COLUMNS = [
 ]  # fmt: skip
 
 
-def _iso(value: Any) -> str:
-    return value.isoformat() if value is not None else ""
+def _iso(value: Any) -> str | None:
+    # None, not "": a template's transform skips a missing value but fails on "".
+    return value.isoformat() if value is not None else None
 
 
 def candidate_export(actor: Actor, unit_ids: frozenset[int] | None) -> ExportSource:
@@ -69,6 +70,6 @@ def _applications(actor: Actor, qs: Any) -> Iterator[dict[str, Any]]:
             "candidate_id_number": ident["id_number"], "candidate_phone": ident["phone"],
             "candidate_email": ident["email"], "job_id": a.job_id, "job_title": a.job.title,
             "org_unit": a.org_unit.code, "stage": a.stage, "stage_label": str(label(a.stage)),
-            "overall_score": "" if a.overall_score is None else str(a.overall_score),
+            "overall_score": None if a.overall_score is None else str(a.overall_score),
             "applied_at": _iso(a.created_at),
         }  # fmt: skip

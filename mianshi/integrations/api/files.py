@@ -1,0 +1,146 @@
+"""File import and export through the API (thin: parse, call one service, answer).
+
+Mounted at /api/integrations/files. An import is a multipart upload: `dry_run=true`
+answers the per-row report and writes nothing; otherwise every row is imported (201) or
+none (422, with the same report). The scopes are those of the records concerned
+(candidates:write to import candidates, candidates:read to export them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from mianshi.accounts.actor import ApiRequest
+from mianshi.accounts.api_auth import require_scope
+from mianshi.integrations.connectors.adapters.files.readers import ReadOptions
+from mianshi.integrations.connectors.files import selectors as sel
+from mianshi.integrations.connectors.files.defaults import export_template, import_template
+from mianshi.integrations.connectors.files.exports import ExportFile, file_export
+from mianshi.integrations.connectors.files.imports import (
+    ImportSpec,
+    file_import_check,
+    file_import_run,
+)
+from mianshi.integrations.connectors.files.kinds import kind_get
+from mianshi.integrations.connectors.files.report import ImportReport
+from mianshi.integrations.connectors.files.templates import TemplateRefused
+from mianshi.integrations.connectors.files.uploads import check_size, format_for
+
+router = Router(tags=["integrations: files"])
+
+
+class ImportIn(Schema):
+    kind: str
+    format: str = ""
+    unit_id: int | None = None
+    template: str = ""
+    template_id: int | None = None
+    record: str = ""
+    encoding: str = "auto"
+    sheet: str = ""
+    dry_run: bool = False
+
+
+class ProblemOut(Schema):
+    row: int
+    field: str
+    message: str
+    level: str
+
+
+class ReportOut(Schema):
+    kind: str
+    rows: int
+    error_count: int
+    warning_count: int
+    created: int
+    committed: bool
+    truncated: bool
+    problems: list[ProblemOut]
+
+
+class TemplateProblemsOut(Schema):
+    detail: str
+    code: str
+    problems: list[dict[str, str]]
+
+
+class ExportQuery(Schema):
+    kind: str
+    format: str = "csv"
+    unit_id: int | None = None
+    template_id: int | None = None
+
+
+def _kind_scope(request: ApiRequest, kind: str, write: bool) -> None:
+    found = kind_get(kind)
+    if found is None:
+        raise HttpError(404, "")
+    require_scope(request, found.write_scope if write else found.read_scope)
+
+
+def _refused(exc: TemplateRefused) -> Any:
+    problems = [{"field": p.field, "message": p.message} for p in exc.problems]
+    return Status(422, {"detail": exc.message, "code": exc.code, "problems": problems})
+
+
+@router.post(
+    "/import", response={200: ReportOut, 201: ReportOut, 422: ReportOut | TemplateProblemsOut}
+)
+def import_file(request: ApiRequest, payload: Form[ImportIn], file: File[UploadedFile]) -> Any:
+    _kind_scope(request, payload.kind, write=True)
+    check_size(file.size)
+    spec = ImportSpec(
+        kind=payload.kind,
+        fmt=format_for(file.name or "", payload.format),
+        template=sel.template_choice(
+            request.user, payload.kind, payload.template, payload.template_id
+        ),
+        options=ReadOptions(encoding=payload.encoding, sheet=payload.sheet, record=payload.record),
+    )
+    unit = sel.import_unit(request.user, payload.kind, payload.unit_id)
+    service = file_import_check if payload.dry_run else file_import_run
+    try:
+        report: ImportReport = service(actor=request.user, spec=spec, source=file, unit=unit)
+    except TemplateRefused as exc:
+        return _refused(exc)
+    status = 200 if payload.dry_run and report.ok else 201 if report.committed else 422
+    return Status(status, sel.report_dict(report))
+
+
+@router.get("/export", response={200: None, 422: TemplateProblemsOut})
+def export_file(request: ApiRequest, query: Query[ExportQuery]) -> Any:
+    _kind_scope(request, query.kind, write=False)
+    template = sel.template_choice(request.user, query.kind, "", query.template_id, view=True)
+    unit = sel.export_unit(request.user, query.kind, query.unit_id)
+    try:
+        export = file_export(
+            actor=request.user, kind=query.kind, fmt=query.format, template=template, unit=unit
+        )
+    except TemplateRefused as exc:
+        return _refused(exc)
+    return download(export)
+
+
+@router.get("/templates/{kind}", response=dict[str, Any])
+def default_templates(request: ApiRequest, kind: str) -> Any:
+    """The built-in layouts of `kind`: a starting point for a template of one's own."""
+    _kind_scope(request, kind, write=False)
+    return {"import": import_template(kind), "export": export_template(kind)}
+
+
+def download(export: ExportFile) -> HttpResponse | StreamingHttpResponse:
+    """The export as an attachment: streamed text, or the temporary XLSX file."""
+    if export.file is not None:
+        response: Any = FileResponse(export.file, content_type=export.content_type)
+    else:
+        response = StreamingHttpResponse(export.chunks or [], content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
