@@ -9,8 +9,11 @@ every try of it is an attempt row, which is what the admin reads when a receiver
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mianshi.events.models import Event
@@ -63,6 +66,12 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return f"webhook #{self.pk}"
+
+    @property
+    def previous_secret_expires_at(self) -> datetime | None:
+        """Until when the previous secret still signs; None once it no longer does."""
+        until = self.previous_until
+        return until if until and until > timezone.now() else None
 
 
 class DeliveryStatus(models.TextChoices):
