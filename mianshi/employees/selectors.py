@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -33,8 +33,9 @@ def employees_visible(user: Actor) -> QuerySet[Employee]:
 
 def employee_list(*, user: Actor, q: str = "", status: str = "") -> QuerySet[Employee]:
     qs = employees_visible(user)
-    if q:
-        qs = qs.filter(employee_number__icontains=q.strip()) | qs.filter(position__icontains=q)
+    if q.strip():
+        text = q.strip()
+        qs = qs.filter(Q(employee_number__icontains=text) | Q(position__icontains=text))
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-hire_date", "-id")
@@ -60,6 +61,11 @@ def baseline_of(employee: Employee) -> Baseline | None:
 
 def units_for_employees(*, user: Actor) -> QuerySet[OrgUnit]:
     return scope(OrgUnit.objects.all(), user, Cap.EMPLOYEES_MANAGE, field="id").order_by("path")
+
+
+def unit_for_employees(*, user: Actor, pk: int) -> OrgUnit:
+    """A unit where `user` manages employees, else 404."""
+    return get_object_or_404(units_for_employees(user=user), pk=pk)
 
 
 def sources_visible(*, user: Actor) -> QuerySet[InboundSource]:
