@@ -6,6 +6,7 @@ outside the caller's scope answers 404 exactly as in the UI.
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
@@ -36,11 +37,17 @@ from mianshi.candidates.schemas import (
     TransitionIn,
     TransitionOut,
 )
+from mianshi.common.external_refs import external_ref_ids
 from mianshi.compliance.pagination import AuditedPagination
 from mianshi.compliance.services import audit_read
 
 router = Router(tags=["candidates"])
 READ, WRITE = "candidates:read", "candidates:write"
+
+
+def _by_ref(rows: QuerySet[Any], external_ref: str) -> QuerySet[Any]:
+    """The scoped rows carrying "source:id" (all of them for no filter)."""
+    return rows.filter(pk__in=external_ref_ids(rows.model, external_ref)) if external_ref else rows
 
 
 # --- candidates --------------------------------------------------------------------------
@@ -53,7 +60,8 @@ def list_candidates(request: ApiRequest, filters: Query[CandidateQuery]) -> Any:
     parsed = sel.CandidateFilters(
         q=filters.q, job=filters.job, stage=filters.stage or "", unit=filters.unit, tag=filters.tag
     )
-    return sel.candidate_list(user=request.user, filters=parsed).prefetch_related("tags")
+    rows = sel.candidate_list(user=request.user, filters=parsed)
+    return _by_ref(rows, filters.external_ref).prefetch_related("tags", "external_refs")
 
 
 @router.post("/", response={201: CandidateOut})
@@ -165,9 +173,10 @@ def download_resume(request: ApiRequest, candidate_id: int) -> HttpResponse:
 @paginate(AuditedPagination, page_size=50, audit_action="application.list")
 def list_applications(request: ApiRequest, filters: Query[ApplicationQuery]) -> Any:
     require_scope(request, READ)
-    return sel.application_list(
+    rows = sel.application_list(
         user=request.user, candidate=filters.candidate, job=filters.job, stage=filters.stage
     )
+    return _by_ref(rows, filters.external_ref).prefetch_related("external_refs")
 
 
 @router.post("/applications", response={201: ApplicationDetailOut})
@@ -178,7 +187,11 @@ def create_application(request: ApiRequest, payload: ApplicationIn) -> Any:
     return Status(
         201,
         svc.application_create(
-            actor=request.user, candidate=candidate, job=job, reason=payload.reason
+            actor=request.user,
+            candidate=candidate,
+            job=job,
+            reason=payload.reason,
+            external_refs=payload.external_refs,
         ),
     )
 
@@ -192,18 +205,24 @@ def get_application(request: ApiRequest, application_id: int) -> Any:
     return application
 
 
-@router.patch("/applications/{int:application_id}", response=ApplicationDetailOut)
-def patch_application(request: ApiRequest, application_id: int, payload: ApplicationPatch) -> Any:
+def _update_application(request: ApiRequest, application_id: int, data: dict[str, Any]) -> Any:
     require_scope(request, WRITE)
     application = sel.application_for_write(user=request.user, pk=application_id)
+    score = data.get("overall_score", application.overall_score)  # PATCH: absent = kept
     return svc.application_update(
-        actor=request.user, application=application, overall_score=payload.overall_score
-    )
+        actor=request.user, application=application, overall_score=score,
+        external_refs=data.get("external_refs"),
+    )  # fmt: skip
+
+
+@router.patch("/applications/{int:application_id}", response=ApplicationDetailOut)
+def patch_application(request: ApiRequest, application_id: int, payload: ApplicationPatch) -> Any:
+    return _update_application(request, application_id, payload.model_dump(exclude_unset=True))
 
 
 @router.put("/applications/{int:application_id}", response=ApplicationDetailOut)
 def put_application(request: ApiRequest, application_id: int, payload: ApplicationPatch) -> Any:
-    return patch_application(request, application_id, payload)
+    return _update_application(request, application_id, payload.model_dump())
 
 
 @router.delete("/applications/{int:application_id}", response={204: None})

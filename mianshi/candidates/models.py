@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +83,8 @@ class Candidate(models.Model):
     tags = models.ManyToManyField(
         Tag, blank=True, related_name="candidates", verbose_name=_("tags")
     )
+    # The EHRs' ids for this person (common.external_refs); deleted with the candidate.
+    external_refs = GenericRelation("common.ExternalRef")
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -205,6 +208,7 @@ class Application(models.Model):
     overall_score = models.DecimalField(
         _("overall score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    external_refs = GenericRelation("common.ExternalRef")  # the EHRs' ids, deleted with it
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -10,7 +10,11 @@ from pydantic import ConfigDict
 from mianshi.candidates.models import Application, Candidate, Gender, Source
 from mianshi.candidates.pipeline import Stage, allowed_targets, label
 from mianshi.candidates.selectors import can_see_identifiers, identifiers_for
+from mianshi.common.external_refs import RefsIn, RefsPatch, external_refs_of
 from mianshi.common.pagination import DbId
+
+REFS_HELP = 'ids in outside systems by source, e.g. {"sap_sf": "12345"}; unique per source'
+REF_FILTER = Field("", max_length=170, description="source:id, e.g. sap_sf:12345")
 
 
 class Strict(Schema):
@@ -27,6 +31,7 @@ class CandidateIn(Strict):
     birth_date: dt.date | None = None
     source: Source = Source.OTHER
     tags: list[str] = Field(default_factory=list, max_length=50)
+    external_refs: RefsIn = Field(default_factory=dict, description=REFS_HELP)
 
 
 class CandidatePatch(Strict):
@@ -39,6 +44,7 @@ class CandidatePatch(Strict):
     birth_date: dt.date | None = None
     source: Source | None = None
     tags: list[str] | None = Field(None, max_length=50)
+    external_refs: RefsPatch | None = Field(None, description=REFS_HELP + "; null clears one")
 
 
 class CandidateQuery(Schema):
@@ -47,6 +53,7 @@ class CandidateQuery(Schema):
     stage: Stage | None = None
     unit: DbId | None = Field(None, description="org unit (branch) subtree")
     tag: str = ""
+    external_ref: str = REF_FILTER
 
 
 def _ids(obj: Candidate, context: Any) -> dict[str, str]:
@@ -73,6 +80,7 @@ class CandidateOut(Schema):
     duplicate_of_id: int | None
     has_resume: bool
     created_at: dt.datetime
+    external_refs: dict[str, str]
 
     @staticmethod
     def resolve_id_number(obj: Candidate, context: Any) -> str:
@@ -94,6 +102,10 @@ class CandidateOut(Schema):
     @staticmethod
     def resolve_tags(obj: Candidate) -> list[str]:
         return [t.name for t in obj.tags.all()]
+
+    @staticmethod
+    def resolve_external_refs(obj: Candidate) -> dict[str, str]:
+        return external_refs_of(obj)
 
 
 class TransitionOut(Schema):
@@ -121,6 +133,11 @@ class ApplicationOut(Schema):
     allowed_stages: list[str]
     overall_score: Decimal | None
     created_at: dt.datetime
+    external_refs: dict[str, str]
+
+    @staticmethod
+    def resolve_external_refs(obj: Application) -> dict[str, str]:
+        return external_refs_of(obj)
 
     @staticmethod
     def resolve_candidate_name(obj: Application) -> str:
@@ -202,16 +219,19 @@ class ApplicationIn(Strict):
     candidate_id: DbId
     job_id: DbId
     reason: str = Field("", max_length=500)
+    external_refs: RefsIn = Field(default_factory=dict, description=REFS_HELP)
 
 
 class ApplicationPatch(Strict):
     overall_score: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    external_refs: RefsPatch | None = Field(None, description=REFS_HELP + "; null clears one")
 
 
 class ApplicationQuery(Schema):
     candidate: int | None = None
     job: DbId | None = None
     stage: Stage | None = None
+    external_ref: str = REF_FILTER
 
 
 class TransitionIn(Strict):

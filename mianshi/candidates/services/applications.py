@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from mianshi.candidates.models import (
 from mianshi.candidates.pipeline import CLOSED_STAGES, Stage, can_move, label
 from mianshi.candidates.services.candidates import require_manage
 from mianshi.common.errors import Conflict, TransitionRefused
+from mianshi.common.external_refs import external_refs_set
 from mianshi.compliance.services import audit_record
 from mianshi.events.services import event_emit
 from mianshi.jobs.models import Job, JobStatus
@@ -51,7 +53,12 @@ def _check_reason(reason: str) -> str:
 
 @transaction.atomic
 def application_create(
-    *, actor: Actor, candidate: Candidate, job: Job, reason: str = ""
+    *,
+    actor: Actor,
+    candidate: Candidate,
+    job: Job,
+    reason: str = "",
+    external_refs: Mapping[str, str | None] | None = None,
 ) -> Application:
     """Apply `candidate` to an open `job`; the first history row records "applied"."""
     require_manage(actor, job.org_unit_id)
@@ -78,11 +85,12 @@ def application_create(
         actor=actor if actor else None,
         reason=_check_reason(reason),
     )
+    refs = ["external_refs"] if external_refs_set(obj=application, refs=external_refs or {}) else []
     audit_record(
         actor=actor,
         action="application.create",
         obj=application,
-        changed_fields=["candidate", "job", "stage"],
+        changed_fields=["candidate", "job", "stage", *refs],
         detail={"job": job.pk},
     )
     event_emit(
@@ -153,9 +161,14 @@ def _stage_changed(
 
 @transaction.atomic
 def application_update(
-    *, actor: Actor, application: Application, overall_score: Decimal | None
+    *,
+    actor: Actor,
+    application: Application,
+    overall_score: Decimal | None,
+    external_refs: Mapping[str, str | None] | None = None,
 ) -> Application:
-    """Set the overall score (0-100, or None); the stage changes only through transitions."""
+    """Set the overall score (0-100, or None) and external refs (a None id clears one); the
+    stage changes only through transitions."""
     require_manage(actor, application.org_unit_id)
     if overall_score is not None and not Decimal(0) <= overall_score <= MAX_SCORE:
         raise ValidationError({"overall_score": _("The score must be between 0 and 100.")})
@@ -163,6 +176,8 @@ def application_update(
     application.overall_score = overall_score
     application.full_clean(validate_constraints=False)
     application.save(update_fields=["overall_score", "updated_at"])
+    if external_refs and external_refs_set(obj=application, refs=external_refs):
+        changed.append("external_refs")
     audit_record(actor=actor, action="application.update", obj=application, changed_fields=changed)
     return application
 

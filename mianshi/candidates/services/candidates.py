@@ -23,6 +23,7 @@ from mianshi.candidates.models import ENC_CONTEXT, Candidate, CandidateNote, Sou
 from mianshi.candidates.validators import validate_id_number, validate_phone
 from mianshi.common.crypto import blind_index, encrypt_str, normalise_email
 from mianshi.common.errors import Conflict
+from mianshi.common.external_refs import external_refs_set
 from mianshi.compliance.services import audit_record
 from mianshi.events.services import event_emit
 from mianshi.organisations.models import OrgUnit
@@ -30,7 +31,7 @@ from mianshi.organisations.scoping import require_cap
 
 IDENTIFIERS = ("id_number", "phone", "email")
 PLAIN_FIELDS = ("name", "gender", "birth_date", "source", "org_unit")
-EDITABLE = frozenset(PLAIN_FIELDS + IDENTIFIERS + ("tags", "resume"))
+EDITABLE = frozenset(PLAIN_FIELDS + IDENTIFIERS + ("tags", "resume", "external_refs"))
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -233,6 +234,7 @@ def candidate_create(
     source: str = Source.OTHER,
     tags: Iterable[str] = (),
     resume: UploadedFile | None = None,
+    external_refs: Mapping[str, str | None] | None = None,
 ) -> Candidate:
     """Create a candidate (optionally with a résumé); a known ID number is refused
     (DuplicateCandidate), a known phone linked as a possible duplicate. All or nothing."""
@@ -250,7 +252,8 @@ def candidate_create(
     )
     _save(actor, candidate)
     candidate.tags.set(_tags(tags))
-    fields = ["name", "org_unit", "gender", "birth_date", "source", "tags", *IDENTIFIERS]
+    refs = ["external_refs"] if external_refs_set(obj=candidate, refs=external_refs or {}) else []
+    fields = ["name", "org_unit", "gender", "birth_date", "source", "tags", *IDENTIFIERS, *refs]
     audit_record(
         actor=actor,
         action="candidate.create",
@@ -312,11 +315,21 @@ def candidate_update(*, actor: Actor, candidate: Candidate, data: Mapping[str, A
         new_tags = _tags(data["tags"])
         candidate.tags.set(new_tags)
         changed += ["tags"] if before != {t.name for t in new_tags} else []
+    changed += _refs_update(actor, candidate, data.get("external_refs"))
     audit_record(actor=actor, action="candidate.update", obj=candidate, changed_fields=changed)
     if changed:
         _emit(candidate, "candidate.updated", changed)
     _attach_resume(actor, candidate, data.get("resume"))
     return candidate
+
+
+def _refs_update(
+    actor: SystemActor, candidate: Candidate, refs: Mapping[str, str | None] | None
+) -> list[str]:
+    """Who the person is in an EHR is identity: only the owner unit's HR changes it."""
+    if refs:
+        require_identity_manage(actor, candidate)
+    return ["external_refs"] if refs and external_refs_set(obj=candidate, refs=refs) else []
 
 
 def _refuse_interviewed(candidate: Candidate) -> None:
