@@ -47,8 +47,13 @@ def _send(
 
 
 def _training(employee: Employee) -> dict[str, Any]:
-    data = {"employee_number": employee.employee_number, "kind": "training",
-            "training_name": "新员工入职培训", "training_hours": 16, "date": "2027-02-01"}  # fmt: skip
+    data = {
+        "employee_number": employee.employee_number,
+        "kind": "training",
+        "training_name": "新员工入职培训",
+        "training_hours": 16,
+        "date": "2027-02-01",
+    }
     return {"type": "post_hire.recorded", "timestamp": "2027-02-01T10:00:00Z", "data": data}
 
 
