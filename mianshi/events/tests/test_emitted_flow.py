@@ -6,6 +6,7 @@ and nothing on a refusal."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,14 @@ from mianshi.candidates.tests.factories import make_application, make_candidate
 from mianshi.common.tests.support import interview_settings, smtp  # noqa: F401 (fixtures)
 from mianshi.events.dispatcher import event_dispatch
 from mianshi.events.models import Event, Handling, HandlingStatus
-from mianshi.interviews.models import Answer, AnswerStatus, InterviewSession, SessionState
-from mianshi.interviews.models import Recording, RecordingStatus
+from mianshi.interviews.models import (
+    Answer,
+    AnswerStatus,
+    InterviewSession,
+    Recording,
+    RecordingStatus,
+    SessionState,
+)
 from mianshi.interviews.services import answer_settle, session_finish
 from mianshi.interviews.services.verification import recording_give_up
 from mianshi.interviews.tests import upload_world as uw
@@ -156,7 +163,7 @@ def test_recording_failed_names_the_recording_and_the_reason_code(take: uw.Take)
     recording = Recording.objects.create(
         session=take.session, answer=answer, attempt=1, content_type="video/webm", length=10,
         offset=10, status=RecordingStatus.VERIFYING, verify_claimed_at=now,
-        expires_at=now + timezone.timedelta(days=1),
+        expires_at=now + timedelta(days=1),
     )  # fmt: skip
     assert recording_give_up(recording_id=recording.pk, claimed_at=now) == "failed"
     assert recording_give_up(recording_id=recording.pk, claimed_at=now) == "lost_claim"
