@@ -75,12 +75,7 @@ class RestAdapter:
             client.call(ctx, "GET", client.render_url(str(ctx.settings["check_url"]), {}))
 
     def push(self, ctx: Context, kind: str, payload: dict[str, Any]) -> PushResult:
-        method = str(ctx.settings.get("method") or "POST").upper()
-        if method not in METHODS:
-            raise http.bad_settings(_("the method must be POST, PUT or PATCH"))
-        url = client.render_url(str(ctx.settings.get("url") or ""), {**payload, "kind": kind})
-        resp = client.call(ctx, method, url, body=http.json_dumps(payload))
-        return PushResult(external_id=_external_id(ctx, resp), excerpt=http.excerpt(resp.content))
+        return push_json(ctx, kind, payload, payload)
 
     def pull(self, ctx: Context, kind: str, cursor: str) -> Page:
         template = str(ctx.settings.get("pull_url") or "")
@@ -89,6 +84,17 @@ class RestAdapter:
         url, params = _page_request(ctx, client.render_url(template, {"kind": kind}), cursor)
         document = http.json_body(client.call(ctx, "GET", url, params=params))
         return Page(records=_records(ctx, document), next_cursor=_next_cursor(ctx, document))
+
+
+def push_json(ctx: Context, kind: str, values: dict[str, Any], document: Any) -> PushResult:
+    """Send `document` to the URL template filled from `values`; the id by JSONPath.
+    Shared with exports that reshape the record first (HR-JSON)."""
+    method = str(ctx.settings.get("method") or "POST").upper()
+    if method not in METHODS:
+        raise http.bad_settings(_("the method must be POST, PUT or PATCH"))
+    url = client.render_url(str(ctx.settings.get("url") or ""), {**values, "kind": kind})
+    resp = client.call(ctx, method, url, body=http.json_dumps(document))
+    return PushResult(external_id=_external_id(ctx, resp), excerpt=http.excerpt(resp.content))
 
 
 def _external_id(ctx: Context, resp: Any) -> str:
