@@ -6,6 +6,7 @@ app_name = "integrations"
 
 urlpatterns = [
     path("webhooks/", include("mianshi.integrations.webhooks.urls")),
+    path("connectors/files/", include("mianshi.integrations.connectors.files.urls")),
     path("connectors/", include("mianshi.integrations.connectors.urls")),
     path("transition-actions/", include("mianshi.integrations.automation.urls")),
 ]

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -21,7 +19,7 @@ from mianshi.accounts.api_auth import require_scope
 from mianshi.integrations.connectors.adapters.files.readers import ReadOptions
 from mianshi.integrations.connectors.files import selectors as sel
 from mianshi.integrations.connectors.files.defaults import export_template, import_template
-from mianshi.integrations.connectors.files.exports import ExportFile, file_export
+from mianshi.integrations.connectors.files.exports import file_export
 from mianshi.integrations.connectors.files.imports import (
     ImportSpec,
     file_import_check,
@@ -29,6 +27,7 @@ from mianshi.integrations.connectors.files.imports import (
 )
 from mianshi.integrations.connectors.files.kinds import kind_get
 from mianshi.integrations.connectors.files.report import ImportReport
+from mianshi.integrations.connectors.files.responses import download
 from mianshi.integrations.connectors.files.templates import TemplateRefused
 from mianshi.integrations.connectors.files.uploads import check_size, format_for
 
@@ -133,14 +132,3 @@ def default_templates(request: ApiRequest, kind: str) -> Any:
     """The built-in layouts of `kind`: a starting point for a template of one's own."""
     _kind_scope(request, kind, write=False)
     return {"import": import_template(kind), "export": export_template(kind)}
-
-
-def download(export: ExportFile) -> HttpResponse | StreamingHttpResponse:
-    """The export as an attachment: streamed text, or the temporary XLSX file."""
-    if export.file is not None:
-        response: Any = FileResponse(export.file, content_type=export.content_type)
-    else:
-        response = StreamingHttpResponse(export.chunks or [], content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, export.filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
