@@ -38,7 +38,7 @@ def test_one_bad_row_imports_nothing_and_lists_the_row(world: ReviewWorld, api_f
     PerformanceScale.objects.create(org_unit=world.org.sh, name="绩效", grades=DEFAULT_GRADES)
     employee = hire(world)
     events = Event.objects.count()
-    rows = [
+    rows: list[list[Any]] = [
         ["E0001", "performance", "2027-H1", "2027-06-30", "A", None, "r1"],
         ["E0001", "performance", "2027-H2", "2027-12-31", "Z", None, "r2"],  # off the scale
         ["E9999", "training", None, "2027-03-01", None, "销售技巧", "r3"],  # nobody

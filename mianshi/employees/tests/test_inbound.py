@@ -37,12 +37,12 @@ def _send(
     stamp = datetime.now(tz=UTC) - age
     signature = Webhook(secret).sign(msg_id, stamp, raw.decode())
     headers = {
-        "HTTP_WEBHOOK_ID": msg_id,
-        "HTTP_WEBHOOK_TIMESTAMP": str(int(stamp.timestamp())),
-        "HTTP_WEBHOOK_SIGNATURE": signature,
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(stamp.timestamp())),
+        "webhook-signature": signature,
     }
     return Client().post(
-        "/api/employees/inbound/beisen", raw, content_type="application/json", **headers
+        "/api/employees/inbound/beisen", raw, content_type="application/json", headers=headers
     )
 
 
