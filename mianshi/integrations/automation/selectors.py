@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
+from mianshi.candidates.pipeline import Stage
 from mianshi.integrations.automation.models import ActionRun, NoticeTemplate, TransitionRule
 from mianshi.jobs.models import Job
 from mianshi.organisations.models import OrgUnit
@@ -109,3 +110,18 @@ def job_for_rules(*, user: Actor, pk: int) -> Job:
 def unit_for_rules(*, user: Actor, pk: int) -> OrgUnit:
     """An active unit whose jobs `user` manages, named in input; else a field error."""
     return orgunit_resolve(user=user, pk=pk, cap=CAP, field="org_unit_id")
+
+
+def job_for_page(*, user: Actor, pk: int) -> Job:
+    """A job whose transition actions `user` may configure, else 404."""
+    return get_object_or_404(scope(Job.objects.select_related("org_unit"), user, CAP), pk=pk)
+
+
+def job_overview(job: Job) -> list[tuple[str, str, list[TransitionRule]]]:
+    """Per stage that has rules for `job`: (stage, where they come from, the rules)."""
+    rows = []
+    for stage in Stage:
+        rules, source = stage_rules(job, stage)
+        if rules:
+            rows.append((str(stage.label), source, rules))
+    return rows
