@@ -59,7 +59,7 @@ def _refs(obj: Any) -> dict[str, str]:
         module = importlib.import_module("mianshi.common.external_refs")
     except ImportError:  # the external-refs module has not landed in this deployment
         return {}
-    reader = getattr(module, "refs_for", None)
+    reader = getattr(module, "external_refs_of", None)
     return dict(reader(obj)) if callable(reader) else {}
 
 

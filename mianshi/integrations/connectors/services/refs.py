@@ -1,8 +1,10 @@
 """Keeping the EHR's id of a pushed record on our object (the generic external references).
 
-The source is the connector's protocol key (`successfactors`, `moka`…), so a later push of
-the same object finds the EHR record it already made. The external-refs store lives in
-common; until it offers a writer, the id stays on the Sync row alone.
+The source is the connector's protocol key (`successfactors`, `moka`…), so the record shows
+which EHR record it became, and a later import from that EHR finds it. The id is also on
+the Sync row, which stays the record of truth: when the object already carries another
+object's id from that source (a clash only a person can untangle) the push still counts
+and the clash is logged, instead of undoing a delivery the EHR has already accepted.
 """
 
 from __future__ import annotations
@@ -10,15 +12,20 @@ from __future__ import annotations
 import importlib
 import logging
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from mianshi.common.errors import DomainError
 from mianshi.integrations.connectors.models import Sync
 
 logger = logging.getLogger(__name__)
 # Which of our models a kind of record belongs to.
 KIND_MODELS = {
-    "assessment": "candidates.application",
-    "application": "candidates.application",
-    "candidate": "candidates.candidate",
-    "employee": "employees.employee",
+    "assessment": "candidates.Application",
+    "application": "candidates.Application",
+    "candidate": "candidates.Candidate",
+    "employee": "employees.Employee",
 }
 
 
@@ -26,15 +33,14 @@ def external_ref_remember(*, sync: Sync, external_id: str) -> None:
     """Record `external_id` as the connector's id of the synced object, when supported."""
     try:
         module = importlib.import_module("mianshi.common.external_refs")
-    except ImportError:
+        model = apps.get_model(KIND_MODELS[sync.kind])
+    except (ImportError, LookupError, KeyError):
         return
-    writer = getattr(module, "external_ref_set", None)
-    label = KIND_MODELS.get(sync.kind)
-    if not callable(writer) or label is None:
+    obj = model._default_manager.filter(pk=sync.object_id).first()
+    if obj is None:
         return
-    writer(
-        model=label,
-        object_id=sync.object_id,
-        source=sync.connector.adapter,
-        external_id=external_id,
-    )
+    try:
+        with transaction.atomic():
+            module.external_refs_set(obj=obj, refs={sync.connector.adapter: external_id})
+    except (DomainError, ValidationError) as exc:  # Conflict / ValidationError: keep the delivery
+        logger.warning("sync %s: external ref not kept: %s", sync.pk, type(exc).__name__)

@@ -11,6 +11,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from mianshi.accounts.models import User
+from mianshi.common.external_refs import external_refs_of
 from mianshi.compliance.models import AuditEvent
 from mianshi.integrations.connectors.models import Connector, Sync, SyncStatus
 from mianshi.integrations.connectors.services.requests import sync_retry
@@ -58,6 +59,7 @@ def test_an_approved_offer_lands_in_successfactors_with_the_workbench_scores(
     assert details == {name: str(round(value, 2)) for name, value in human.items()}
     assert sync.payload["candidate"]["value"] == EMAIL  # exactly what was sent, kept sealed
     assert EMAIL not in Sync.objects.values_list("payload_enc", flat=True).get(pk=sync.pk)
+    assert external_refs_of(offer.application) == {"successfactors": "9001"}
 
 
 def test_an_event_handled_twice_syncs_once(
