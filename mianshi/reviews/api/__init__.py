@@ -6,9 +6,9 @@ router = Router(tags=["reviews"])
 
 
 def _mount() -> None:
-    from mianshi.reviews.api import decisions, ratings, reports, workbench
+    from mianshi.reviews.api import decisions, offers, ratings, reports, workbench
 
-    for module in (workbench, ratings, decisions, reports):
+    for module in (workbench, ratings, decisions, offers, reports):
         router.add_router("", module.router)
 
 
