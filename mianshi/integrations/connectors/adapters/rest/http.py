@@ -11,6 +11,7 @@ redirect must not carry our credentials to another host.
 from __future__ import annotations
 
 import json
+import socket
 import time
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -19,6 +20,7 @@ import requests
 from django.utils.translation import gettext as _
 
 from mianshi.integrations.connectors.protocol import AdapterError, Context
+from mianshi.integrations.webhooks.outbound import OutboundRefused, check_url
 
 EXCERPT = 500  # characters of a partner's answer kept for the sync row and the health page
 
@@ -31,8 +33,9 @@ def excerpt(text: str | bytes) -> str:
 
 
 def send(ctx: Context, method: str, url: str, **kwargs: Any) -> requests.Response:
-    """One request with the connector's timeout and no redirects; network failures become
-    retryable AdapterErrors."""
+    """One request with the connector's timeout and no redirects, to an address the SSRF
+    guard allows; network failures become retryable AdapterErrors."""
+    _check_address(url)
     try:
         return requests.request(method, url, timeout=ctx.timeout, allow_redirects=False, **kwargs)
     except requests.Timeout:
@@ -42,6 +45,17 @@ def send(ctx: Context, method: str, url: str, **kwargs: Any) -> requests.Respons
     except requests.RequestException as exc:
         msg = _("The partner could not be reached (%(reason)s).") % {"reason": type(exc).__name__}
         raise AdapterError(msg, retryable=True, code="unreachable") from None
+
+
+def _check_address(url: str) -> None:
+    """The webhooks' outbound guard: no loopback, link-local or cloud metadata address
+    unless allow-listed (MIANSHI_WEBHOOK_ALLOW); a host that does not resolve may later."""
+    try:
+        check_url(url)
+    except OutboundRefused as exc:
+        unresolved = isinstance(exc.__cause__, socket.gaierror)
+        code = "unreachable" if unresolved else "address_refused"
+        raise AdapterError(exc.message, retryable=unresolved, code=code) from None
 
 
 def retry_after(value: str | None) -> float | None:

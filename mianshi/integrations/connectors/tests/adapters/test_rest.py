@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from mianshi.integrations.connectors.adapters.rest import http
 from mianshi.integrations.connectors.adapters.rest.adapter import RestAdapter
 from mianshi.integrations.connectors.protocol import AdapterError, Context, adapter_get
 from mianshi.integrations.connectors.tests.adapters import fake_rest as f
@@ -224,3 +225,37 @@ def test_an_unreachable_partner_is_retried() -> None:
     ctx = Context(settings={"url": f"http://127.0.0.1:{port}/x"}, credentials={})
     error = failure(ADAPTER.push, ctx, "candidate", RECORD)
     assert (error.code, error.retryable) == ("unreachable", True)
+
+
+@pytest.mark.parametrize(
+    ("url", "allow"),
+    [("http://127.0.0.1:9/x", []), ("http://169.254.169.254/latest/meta-data/", ["127.0.0.1"])],
+)
+def test_loopback_and_cloud_metadata_are_refused_unless_allowed(
+    settings: Any, url: str, allow: list[str]
+) -> None:
+    settings.WEBHOOK_ALLOW = allow
+    ctx = Context(settings={"url": url}, credentials={})
+    error = failure(ADAPTER.push, ctx, "candidate", RECORD)
+    assert (error.code, error.retryable) == ("address_refused", False)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("12", 12.0),
+        (" 0 ", 0.0),
+        ("soon", None),
+        ("", None),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),
+    ],
+)
+def test_retry_after_in_seconds_or_as_a_date(value: str, seconds: float | None) -> None:
+    assert http.retry_after(value) == seconds
+
+
+def test_retry_after_as_a_future_date() -> None:
+    from email.utils import formatdate
+
+    wait = http.retry_after(formatdate(time.time() + 90, usegmt=True))
+    assert wait is not None and 85 <= wait <= 91
