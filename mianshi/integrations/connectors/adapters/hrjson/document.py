@@ -56,18 +56,22 @@ def _result(payload: Mapping[str, Any]) -> dict[str, Any]:
         result["name"] = str(payload["name"])
     if payload.get("profile_id"):
         result["assessmentProfileId"] = _id(payload["profile_id"])
-    overall: dict[str, Any] = {"score": [_score(payload["overall_score"], payload)]}
-    if isinstance(payload.get("passed"), bool):
-        overall["passedIndicator"] = payload["passed"]
-    if payload.get("description"):
-        overall["description"] = str(payload["description"])
-    result["assessmentOverallResult"] = overall
+    result["assessmentOverallResult"] = _overall(payload)
     details = [_detail(d, payload) for d in payload.get("dimensions") or []]
     if details:
         result["assessmentDetailedResults"] = details
     if payload.get("report_url"):
         result["accessPoints"] = [{"uri": str(payload["report_url"]), "typeCode": "Report"}]
     return result
+
+
+def _overall(payload: Mapping[str, Any]) -> dict[str, Any]:
+    overall: dict[str, Any] = {"score": [_score(payload["overall_score"], payload)]}
+    if isinstance(payload.get("passed"), bool):
+        overall["passedIndicator"] = payload["passed"]
+    if payload.get("description"):
+        overall["description"] = str(payload["description"])
+    return overall
 
 
 def _id(value: Any, scheme: str = SCHEME) -> dict[str, str]:

@@ -83,6 +83,11 @@ def _token_request(ctx: Context, grant: dict[str, str]) -> dict[str, Any]:
     }
     url = _base(ctx) + str(ctx.settings.get("token_path") or TOKEN_PATH)
     resp = http.send(ctx, "POST", url, data=http.json_dumps(body), headers=_json_headers())
+    return _token_data(resp)
+
+
+def _token_data(resp: Any) -> dict[str, Any]:
+    """The token answer's data; any code but success means the client or grant was refused."""
     http.check_status(resp, http.partner_message(resp))
     answer = http.json_body(resp)
     if not isinstance(answer, dict) or answer.get("code") not in SUCCESS:

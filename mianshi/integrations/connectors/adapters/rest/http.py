@@ -76,24 +76,27 @@ def check_status(resp: requests.Response, partner_message: str = "") -> None:
     """Nothing for 2xx; otherwise the AdapterError that status means. `partner_message` is
     what the partner said in its own error shape, when the caller could read it."""
     status = resp.status_code
-    detail = partner_message or excerpt(resp.content) or str(status)
     if 200 <= status < 300:
         return
+    detail = partner_message or excerpt(resp.content) or str(status)
     if status in (401, 403):
         raise credentials_refused(detail)
-    if status == 429 or status >= 500 or status == 408:
-        wait = retry_after(resp.headers.get("Retry-After"))
-        msg = _("The partner is busy or failing (HTTP %(status)s): %(detail)s")
-        raise AdapterError(
-            msg % {"status": status, "detail": detail},
-            retryable=True,
-            retry_after=wait,
-            code="rate_limited" if status == 429 else "unavailable",
-        )
+    if status in (408, 429) or status >= 500:
+        raise _busy(resp, detail)
     if 300 <= status < 400:
         msg = _("The partner answered with a redirect (HTTP %(status)s), which is not followed.")
         raise AdapterError(msg % {"status": status}, retryable=False, code="redirect")
     raise refused(detail, status)
+
+
+def _busy(resp: requests.Response, detail: str) -> AdapterError:
+    msg = _("The partner is busy or failing (HTTP %(status)s): %(detail)s")
+    return AdapterError(
+        msg % {"status": resp.status_code, "detail": detail},
+        retryable=True,
+        retry_after=retry_after(resp.headers.get("Retry-After")),
+        code="rate_limited" if resp.status_code == 429 else "unavailable",
+    )
 
 
 def credentials_refused(detail: str) -> AdapterError:

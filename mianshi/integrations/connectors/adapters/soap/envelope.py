@@ -91,19 +91,25 @@ def build(version: str, body: etree._Element, username: str = "", password: str 
     return bytes(etree.tostring(env, xml_declaration=True, encoding="utf-8"))
 
 
+def _fault_parts(root: etree._Element) -> tuple[list[str], str] | None:
+    """The fault's codes (1.2: Value and Subcode values) and its reason text."""
+    fault = root.find(f".//{{{SOAP11}}}Fault")
+    if fault is not None:
+        return [fault.findtext("faultcode") or ""], fault.findtext("faultstring") or ""
+    fault = root.find(f".//{{{SOAP12}}}Fault")
+    if fault is None:
+        return None
+    codes = [v.text or "" for v in fault.iter(f"{{{SOAP12}}}Value")]
+    return codes, fault.findtext(f"{{{SOAP12}}}Reason/{{{SOAP12}}}Text") or ""
+
+
 def fault_error(root: etree._Element) -> AdapterError | None:
     """The AdapterError a SOAP Fault in `root` means, None when there is none. Server /
     Receiver faults may succeed later (SOAP 1.1 §4.4.1, 1.2 §5.4.6) and are retried."""
-    fault = root.find(f".//{{{SOAP11}}}Fault")
-    if fault is not None:
-        codes = [fault.findtext("faultcode") or ""]
-        reason = fault.findtext("faultstring") or ""
-    else:
-        fault = root.find(f".//{{{SOAP12}}}Fault")
-        if fault is None:
-            return None
-        codes = [v.text or "" for v in fault.iter(f"{{{SOAP12}}}Value")]
-        reason = fault.findtext(f"{{{SOAP12}}}Reason/{{{SOAP12}}}Text") or ""
+    parts = _fault_parts(root)
+    if parts is None:
+        return None
+    codes, reason = parts
     names = [code.strip().rpartition(":")[2] for code in codes]
     said = f"{codes[0].strip()} {reason.strip()}".strip()
     if any(name in WSSE_FAULTS for name in names):

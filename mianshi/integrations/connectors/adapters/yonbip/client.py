@@ -48,14 +48,18 @@ def forget(ctx: Context) -> None:
     ctx.state.pop("yonbip", None)
 
 
-def _fetch(ctx: Context) -> tuple[str, float]:
+def _token_params(ctx: Context) -> dict[str, str]:
     key, secret = ctx.credentials.get("app_key", ""), ctx.credentials.get("app_secret", "")
     if not key or not secret:
         raise http.bad_settings(_("the appKey and appSecret are required"))
     stamp = str(int(time.time() * 1000))
-    params = {"appKey": key, "timestamp": stamp, "signature": signature(key, secret, stamp)}
+    return {"appKey": key, "timestamp": stamp, "signature": signature(key, secret, stamp)}
+
+
+def _fetch(ctx: Context) -> tuple[str, float]:
     url = _base(ctx) + str(ctx.settings.get("token_path") or TOKEN_PATH)
-    resp = http.send(ctx, "GET", url, params=params, headers={"Accept": "application/json"})
+    headers = {"Accept": "application/json"}
+    resp = http.send(ctx, "GET", url, params=_token_params(ctx), headers=headers)
     http.check_status(resp, http.partner_message(resp))
     answer = http.json_body(resp)
     if not isinstance(answer, dict) or str(answer.get("code")) != "00000":
@@ -72,16 +76,18 @@ def _fetch(ctx: Context) -> tuple[str, float]:
 def call(ctx: Context, path: str, body: dict[str, Any]) -> Any:
     """POST `body`; a refused token is replaced once, then YonBIP's `code` decides. Returns
     the answer's `data`."""
-    url = _base(ctx) + path
+    url, data = _base(ctx) + path, http.json_dumps(body)
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
     for attempt in (1, 2):
         params = {"access_token": access_token(ctx)}
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        resp = http.send(
-            ctx, "POST", url, params=params, data=http.json_dumps(body), headers=headers
-        )
+        resp = http.send(ctx, "POST", url, params=params, data=data, headers=headers)
         if resp.status_code != 401 or attempt == 2:
             break
         forget(ctx)
+    return _data(resp)
+
+
+def _data(resp: Any) -> Any:
     http.check_status(resp, http.partner_message(resp))
     answer = http.json_body(resp)
     if not isinstance(answer, dict) or "code" not in answer:
