@@ -1,7 +1,9 @@
 """The event catalogue page."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from mianshi.events import views
 
 app_name = "events"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [path("", views.catalogue, name="catalogue")]
