@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mianshi.reviews.views import reports, workbench
+from mianshi.reviews.views import offers, reports, workbench
 
 app_name = "reviews"
 urlpatterns = [
@@ -16,4 +16,14 @@ urlpatterns = [
     path("interviews/<int:session_id>/report.pdf", reports.interview_report, name="report"),
     path("jobs/<int:job_id>/ranking/", reports.ranking, name="ranking"),
     path("jobs/<int:job_id>/ranking.<str:fmt>", reports.ranking_export, name="ranking_export"),
+    path("offers/", offers.offers_to_approve, name="offers_to_approve"),
+    path("applications/<int:application_id>/offer/", offers.offer_page, name="offer_page"),
+    path(
+        "applications/<int:application_id>/offer/propose/",
+        offers.offer_propose,
+        name="offer_propose",
+    ),
+    path("offers/<int:offer_id>/approve/", offers.offer_approve, name="offer_approve"),
+    path("offers/<int:offer_id>/return/", offers.offer_return, name="offer_return"),
+    path("offers/<int:offer_id>/hire/", offers.offer_hire, name="offer_hire"),
 ]
