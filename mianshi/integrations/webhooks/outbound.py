@@ -13,6 +13,7 @@ not to whatever a second lookup returns (`pinned_post`).
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import time
 from dataclasses import dataclass
@@ -141,6 +142,12 @@ def _pinned_url(target: Target) -> str:
     return target.url._replace(netloc=netloc).geturl()
 
 
+def ca_bundle() -> str | bool:
+    """The CA bundle requests would take from the environment (an on-prem EHR's private
+    CA), read by hand: the session ignores the environment for the proxies' sake."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+
+
 @dataclass(frozen=True)
 class Reply:
     """What came back: status, headers, the first bytes of the body, time to the headers."""
@@ -158,6 +165,7 @@ def pinned_post(
     bytes of the answer are read (a receiver's page of HTML is not our business)."""
     with requests.Session() as session:
         session.trust_env = False  # a proxy from the environment would bypass the check
+        session.verify = ca_bundle()
         session.mount(f"{target.url.scheme}://", _PinnedAdapter(target.host))
         started = time.monotonic()
         with session.post(

@@ -13,6 +13,7 @@ import base64
 import contextlib
 import json
 import os
+import ssl
 import threading
 import time
 from collections import Counter
@@ -58,15 +59,19 @@ class Receiver:
         self.hold.set()  # cleared by a test: the next requests wait until it is set again
         self.lock = threading.Lock()
         self.port = 0
+        self.scheme = "http"
         self._server: ThreadingHTTPServer | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks/mianshi"
+        return f"{self.scheme}://127.0.0.1:{self.port}/hooks/mianshi"
 
-    def start(self) -> Receiver:
+    def start(self, tls: ssl.SSLContext | None = None) -> Receiver:
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
         self._server.daemon_threads = True
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from conftest import Org
 from mianshi.accounts.models import User
+from mianshi.common.tests.support import Mailbox
 from mianshi.compliance.models import AuditEvent
 from mianshi.events.dispatcher import event_dispatch
 from mianshi.integrations.webhooks.models import (
@@ -115,7 +115,7 @@ def test_a_receiver_down_for_a_while_gets_every_event_once_when_back(
 
 
 def test_410_disables_the_endpoint_stops_its_deliveries_and_mails_the_owner_once(
-    hook: Hook, org: Org, receiver: Receiver, admin: User
+    hook: Hook, org: Org, receiver: Receiver, admin: User, smtp: Mailbox
 ) -> None:
     endpoint = hook()
     receiver.stop()
@@ -129,11 +129,12 @@ def test_410_disables_the_endpoint_stops_its_deliveries_and_mails_the_owner_once
     assert not endpoint.enabled and endpoint.disabled_reason == "gone"
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {S.FAILED}
     assert len(receiver.received) == 1  # the second was stopped, not sent
-    assert [m.to for m in mail.outbox] == [[admin.email]]
+    assert smtp.recipients == [[admin.email]]  # through a real SMTP server on loopback
+    assert str(endpoint.pk) in smtp.bodies()[0]
     assert AuditEvent.objects.filter(action="webhook.gone", object_id=str(endpoint.pk)).count() == 1
 
     emit(org.sh, candidate_id=3)  # a disabled endpoint hears nothing new
-    assert WebhookDelivery.objects.count() == 2 and len(mail.outbox) == 1
+    assert WebhookDelivery.objects.count() == 2 and len(smtp.messages) == 1
 
 
 def test_a_redirect_is_not_followed_and_counts_as_a_failure(

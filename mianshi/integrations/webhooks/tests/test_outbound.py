@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from mianshi.integrations.webhooks.outbound import OutboundRefused, check_url, pinned_post
 from mianshi.integrations.webhooks.retry import SCHEDULE, next_delay, retry_after, retry_delay
 from mianshi.integrations.webhooks.tests.receiver import Receiver
+from mianshi.integrations.webhooks.tests.tls import self_signed
 
 REFUSED = [
     "http://127.0.0.1/h",
@@ -95,3 +98,22 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert next_delay(1, "10000000", now) == SCHEDULE[-1]  # capped at a day
     delay = next_delay(3, "1", now)
     assert delay is not None and delay > 1000  # a shorter ask keeps the schedule
+
+
+@pytest.mark.parametrize("cert_for", ["localhost", "elsewhere.example"])
+def test_https_to_the_pinned_address_still_checks_the_certificate_of_the_host_name(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cert_for: str
+) -> None:
+    settings.WEBHOOK_ALLOW = ["localhost"]
+    cert, context = self_signed(tmp_path, cert_for)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))  # a private CA, as on-prem
+    receiver = Receiver().start(tls=context)
+    try:
+        target = check_url(f"https://localhost:{receiver.port}/h")
+        if cert_for == "localhost":
+            assert pinned_post(target, body=b"{}", headers={}, timeout=2, keep=10).status == 401
+        else:
+            with pytest.raises(requests.exceptions.SSLError):
+                pinned_post(target, body=b"{}", headers={}, timeout=2, keep=10)
+    finally:
+        receiver.stop()
