@@ -1,0 +1,1 @@
+"""The connector pages (Cap.INTEGRATIONS_MANAGE): connectors, template editor, syncs, health."""
