@@ -1,0 +1,37 @@
+"""Forms of the archive pages: types and lengths only; the rules live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mianshi.employees.models import LeaveType, PostHireKind, ProbationResult
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+
+
+class RecordForm(forms.Form):
+    """One post-hire record entered by hand; the kind decides which fields count."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=PostHireKind.choices)
+    period = forms.CharField(label=_("Period"), max_length=20, required=False)
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    value = forms.CharField(label=_("Rating"), max_length=40, required=False)
+    probation_result = forms.ChoiceField(
+        label=_("Probation result"), choices=[("", "—"), *ProbationResult.choices], required=False
+    )
+    training_name = forms.CharField(label=_("Training"), max_length=200, required=False)
+    training_hours = forms.DecimalField(
+        label=_("Hours"), max_digits=6, decimal_places=1, required=False, min_value=0
+    )
+    new_position = forms.CharField(label=_("New position"), max_length=120, required=False)
+    leave_type = forms.ChoiceField(
+        label=_("Leave type"), choices=[("", "—"), *LeaveType.choices], required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
