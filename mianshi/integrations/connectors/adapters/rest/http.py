@@ -23,6 +23,7 @@ from mianshi.integrations.connectors.protocol import AdapterError, Context
 from mianshi.integrations.webhooks.outbound import OutboundRefused, check_url
 
 EXCERPT = 500  # characters of a partner's answer kept for the sync row and the health page
+MAX_ANSWER = 32 << 20  # bytes: a page of 20 Moka applications or 1,000 OData rows is < 5 MB
 
 
 def excerpt(text: str | bytes) -> str:
@@ -34,10 +35,16 @@ def excerpt(text: str | bytes) -> str:
 
 def send(ctx: Context, method: str, url: str, **kwargs: Any) -> requests.Response:
     """One request with the connector's timeout and no redirects, to an address the SSRF
-    guard allows; network failures become retryable AdapterErrors."""
+    guard allows, its answer read up to MAX_ANSWER; network failures become retryable
+    AdapterErrors."""
     _check_address(url)
     try:
-        return requests.request(method, url, timeout=ctx.timeout, allow_redirects=False, **kwargs)
+        resp = requests.request(
+            method, url, timeout=ctx.timeout, allow_redirects=False, stream=True, **kwargs
+        )
+        with resp:
+            resp._content = _read_capped(resp)
+        return resp
     except requests.Timeout:
         raise AdapterError(
             _("The partner did not answer in time."), retryable=True, code="timeout"
@@ -45,6 +52,19 @@ def send(ctx: Context, method: str, url: str, **kwargs: Any) -> requests.Respons
     except requests.RequestException as exc:
         msg = _("The partner could not be reached (%(reason)s).") % {"reason": type(exc).__name__}
         raise AdapterError(msg, retryable=True, code="unreachable") from None
+
+
+def _read_capped(resp: requests.Response) -> bytes:
+    """The body, refusing one larger than MAX_ANSWER: a partner (or whatever answers at its
+    address) must not fill the worker's memory."""
+    chunks, size = [], 0
+    for chunk in resp.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > MAX_ANSWER:
+            msg = _("The partner's answer is larger than %(mb)s MB.") % {"mb": MAX_ANSWER >> 20}
+            raise AdapterError(msg, retryable=False, code="malformed_response")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _check_address(url: str) -> None:

@@ -259,3 +259,12 @@ def test_retry_after_as_a_future_date() -> None:
 
     wait = http.retry_after(formatdate(time.time() + 90, usegmt=True))
     assert wait is not None and 85 <= wait <= 91
+
+
+def test_an_oversized_answer_is_refused(ehr: f.FakeRestEhr, monkeypatch: Any) -> None:
+    ctx = ctx_for(ehr, OAUTH)
+    ADAPTER.check(ctx)  # the token answer is small
+    monkeypatch.setattr(http, "MAX_ANSWER", 100)  # a page of candidates is not
+    error = failure(ADAPTER.pull, ctx, "candidate", "")
+    assert (error.code, error.retryable) == ("malformed_response", False)
+    assert ehr.paths() == ["/oauth2/token", "/api/candidates"]
