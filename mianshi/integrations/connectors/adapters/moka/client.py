@@ -15,7 +15,9 @@ the path is a setting so a deployment can follow Moka if it differs.
 
 from __future__ import annotations
 
+import hmac
 import time
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -47,6 +49,18 @@ def bind(ctx: Context, code: str) -> None:
     grant = {"grantType": "authorization_code", "code": code}
     grant["redirectUri"] = str(ctx.settings.get("redirect_uri") or "")
     _store(ctx, _token_request(ctx, grant))
+
+
+def bind_from_callback(ctx: Context, params: Mapping[str, str], expected_state: str) -> None:
+    """Bind from the query Moka redirected the browser back with. The `state` we put in
+    the binding link must come back unchanged: otherwise someone else's code could bind
+    this connector to their Moka account (login CSRF)."""
+    state, code = params.get("state", ""), params.get("code", "")
+    if not expected_state or not hmac.compare_digest(state.encode(), expected_state.encode()):
+        raise http.credentials_refused(_("the binding's state does not match"))
+    if not code:
+        raise http.credentials_refused(_("Moka sent no authorization code"))
+    bind(ctx, code)
 
 
 def access_token(ctx: Context) -> str:

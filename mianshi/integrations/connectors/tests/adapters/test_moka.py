@@ -75,6 +75,17 @@ def test_binding_then_applications_by_cursor_and_a_result_back(moka: m.FakeMoka)
     assert moka.paths().count(TOKEN) == 1
 
 
+def test_the_redirect_binds_only_with_the_state_we_sent(moka: m.FakeMoka) -> None:
+    ctx = ctx_for(moka)
+    answer = requests.get(client.authorize_url(ctx, "st-9"), allow_redirects=False, timeout=2)
+    params = {k: v[0] for k, v in parse_qs(urlsplit(answer.headers["Location"]).query).items()}
+    error = failure(client.bind_from_callback, ctx, params, "st-other")
+    assert error.code == "credentials_refused" and ctx.state == {}
+    assert moka.paths() == ["/oauth/login"]
+    client.bind_from_callback(ctx, params, "st-9")
+    assert ctx.state["moka"]["app_id"] == moka.app_id
+
+
 def test_a_binding_code_works_once(moka: m.FakeMoka) -> None:
     ctx = bound(moka)
     again = ctx_for(moka, code=ctx.credentials["code"])
