@@ -37,7 +37,7 @@ from mianshi.integrations.webhooks.models import (
     WebhookEndpoint,
 )
 from mianshi.integrations.webhooks.retry import MAX_ATTEMPTS, next_delay
-from mianshi.integrations.webhooks.services.endpoints import TEST_TYPE, _manage
+from mianshi.integrations.webhooks.services.endpoints import TEST_TYPE, require_manage
 from mianshi.integrations.webhooks.services.gone import webhook_gone
 from mianshi.integrations.webhooks.services.sending import Outcome, attempt
 
@@ -185,7 +185,7 @@ def _kick_next(endpoint_id: int) -> None:
 def delivery_replay(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send the delivery's event again as a new delivery, with the same webhook-id."""
     endpoint = delivery.endpoint
-    _manage(actor, endpoint.org_unit_id)
+    require_manage(actor, endpoint.org_unit_id)
     if not endpoint.enabled:
         raise Conflict(_("Enable the endpoint before replaying a delivery."))
     replay = WebhookDelivery.objects.create(

@@ -63,7 +63,8 @@ def _clean_url(url: str) -> str:
     return url
 
 
-def _manage(actor: Actor, unit_id: int) -> None:
+def require_manage(actor: Actor, unit_id: int) -> None:
+    """Refuse (403) unless `actor` manages integrations on the unit."""
     require_cap(actor, Cap.INTEGRATIONS_MANAGE, unit_id)
 
 
@@ -86,7 +87,7 @@ def webhook_create(
     *, actor: Actor, org_unit: OrgUnit, url: str, event_types: list[str], description: str = ""
 ) -> tuple[WebhookEndpoint, str]:
     """A new endpoint owned by `actor`; returns it with its secret, shown this once."""
-    _manage(actor, org_unit.pk)
+    require_manage(actor, org_unit.pk)
     secret = stdwebhooks.secret_new()
     endpoint = WebhookEndpoint.objects.create(
         org_unit=org_unit,
@@ -105,9 +106,9 @@ def webhook_update(
     *, actor: Actor, endpoint: WebhookEndpoint, data: dict[str, Any]
 ) -> WebhookEndpoint:
     """Change url, event types, description or unit (`data` holds only what changes)."""
-    _manage(actor, endpoint.org_unit_id)
+    require_manage(actor, endpoint.org_unit_id)
     if "org_unit" in data:
-        _manage(actor, data["org_unit"].pk)
+        require_manage(actor, data["org_unit"].pk)
     cleaners: dict[str, Callable[[Any], Any]] = {
         "url": _clean_url,
         "event_types": _clean_types,
@@ -123,7 +124,7 @@ def webhook_update(
 @transaction.atomic
 def webhook_delete(*, actor: Actor, endpoint: WebhookEndpoint) -> None:
     """Delete the endpoint with its deliveries; a send under way finds nothing to settle."""
-    _manage(actor, endpoint.org_unit_id)
+    require_manage(actor, endpoint.org_unit_id)
     audit_record(
         actor=actor,
         action="webhook.delete",
@@ -139,7 +140,7 @@ def webhook_rotate_secret(
 ) -> str:
     """A new secret (returned, shown once); the current one keeps signing beside it for
     `overlap_hours` (settings.WEBHOOK_SECRET_OVERLAP_HOURS by default)."""
-    _manage(actor, endpoint.org_unit_id)
+    require_manage(actor, endpoint.org_unit_id)
     hours = settings.WEBHOOK_SECRET_OVERLAP_HOURS if overlap_hours is None else overlap_hours
     if not 0 <= hours <= MAX_OVERLAP_HOURS:
         raise ValidationError(
@@ -162,7 +163,7 @@ def webhook_rotate_secret(
 @transaction.atomic
 def webhook_enable(*, actor: Actor, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     """Send again to this endpoint (new events only; missed ones can be replayed)."""
-    _manage(actor, endpoint.org_unit_id)
+    require_manage(actor, endpoint.org_unit_id)
     endpoint.enabled, endpoint.disabled_reason, endpoint.disabled_at = True, "", None
     endpoint.owner_notified_at = None
     endpoint.save()
@@ -173,7 +174,7 @@ def webhook_enable(*, actor: Actor, endpoint: WebhookEndpoint) -> WebhookEndpoin
 @transaction.atomic
 def webhook_disable(*, actor: Actor, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     """Stop sending: no new deliveries, and the pending ones stop at their next turn."""
-    _manage(actor, endpoint.org_unit_id)
+    require_manage(actor, endpoint.org_unit_id)
     endpoint.enabled, endpoint.disabled_reason = False, DisabledReason.MANUAL
     endpoint.disabled_at = timezone.now()
     endpoint.save()
@@ -184,7 +185,7 @@ def webhook_disable(*, actor: Actor, endpoint: WebhookEndpoint) -> WebhookEndpoi
 @transaction.atomic
 def webhook_test(*, actor: Actor, endpoint: WebhookEndpoint) -> str:
     """Send a `webhook.test` event to this endpoint only; returns its webhook-id."""
-    _manage(actor, endpoint.org_unit_id)
+    require_manage(actor, endpoint.org_unit_id)
     if not endpoint.enabled:
         raise Conflict(_("Enable the endpoint before sending a test."))
     event = event_emit(

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from mianshi.common import stdwebhooks
+from mianshi.common.crypto import DecryptionError
 from mianshi.events.models import Event
 from mianshi.integrations.webhooks.models import EXCERPT_BYTES, WebhookEndpoint
 from mianshi.integrations.webhooks.outbound import OutboundRefused, check_url, pinned_post
@@ -70,8 +71,12 @@ def attempt(endpoint: WebhookEndpoint, event: Event) -> Outcome:
     except OutboundRefused as exc:
         return Outcome(error=exc.message[:300])
     body = body_of(event)
+    try:
+        secrets = signing_secrets(endpoint)
+    except DecryptionError:
+        return Outcome(error=_("The signing secret cannot be read: is its key configured?"))
     headers = {
-        **stdwebhooks.headers(signing_secrets(endpoint), event.message_id, body),
+        **stdwebhooks.headers(secrets, event.message_id, body),
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
     }
