@@ -29,7 +29,7 @@ from mianshi.integrations.connectors.protocol import AdapterError, Context
 API = "https://api.mokahr.com"
 LOGIN = "https://app.mokahr.com/oauth/login"
 TOKEN_PATH = "/api-platform/v1/auth/oauth2/getToken"
-SUCCESS = (0, 200)  # Moka's auth answers use 0, its data APIs 200
+SUCCESS = ("0", "200")  # Moka's auth answers use 0, its data APIs 200 (numbers or strings)
 REFRESH_MARGIN = 300.0  # seconds: refresh five minutes before the two-hour token expires
 
 
@@ -104,7 +104,7 @@ def _token_data(resp: Any) -> dict[str, Any]:
     """The token answer's data; any code but success means the client or grant was refused."""
     http.check_status(resp, http.partner_message(resp))
     answer = http.json_body(resp)
-    if not isinstance(answer, dict) or answer.get("code") not in SUCCESS:
+    if not isinstance(answer, dict) or str(answer.get("code")) not in SUCCESS:
         raise http.credentials_refused(_said(answer))
     data = answer.get("data")
     if not isinstance(data, dict) or not all(
@@ -146,13 +146,14 @@ def _answer(resp: Any) -> dict[str, Any]:
     answer = http.json_body(resp)
     if not isinstance(answer, dict) or "code" not in answer:
         raise http.malformed(http.excerpt(resp.content))
-    if answer["code"] in SUCCESS:
+    code = str(answer["code"])
+    if code in SUCCESS:
         return answer
-    if answer["code"] in (401, 403):
+    if code in ("401", "403"):
         raise http.credentials_refused(_said(answer))
-    if answer["code"] == 429:
+    if code == "429":
         raise AdapterError(_said(answer), retryable=True, code="rate_limited")
-    raise http.refused(_said(answer), answer["code"])
+    raise http.refused(_said(answer), code)
 
 
 def _said(answer: Any) -> str:
