@@ -62,7 +62,7 @@ def _read_capped(resp: requests.Response) -> bytes:
         size += len(chunk)
         if size > MAX_ANSWER:
             msg = _("The partner's answer is larger than %(mb)s MB.") % {"mb": MAX_ANSWER >> 20}
-            raise AdapterError(msg, retryable=False, code="malformed_response")
+            raise AdapterError(msg, retryable=False, code="bad_response")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -122,7 +122,7 @@ def _busy(resp: requests.Response, detail: str) -> AdapterError:
 def credentials_refused(detail: str) -> AdapterError:
     """Wrong or revoked credentials: retrying cannot help, a person must fix them."""
     msg = _("The partner refused the credentials: %(detail)s") % {"detail": excerpt(detail)}
-    return AdapterError(msg, retryable=False, code="credentials_refused")
+    return AdapterError(msg, retryable=False, code="credentials")
 
 
 def refused(detail: str, status: int | str = "") -> AdapterError:
@@ -136,7 +136,7 @@ def refused(detail: str, status: int | str = "") -> AdapterError:
 def malformed(detail: str) -> AdapterError:
     """An answer we cannot read: not retried, since the same answer would come back."""
     msg = _("The partner's answer could not be read: %(detail)s") % {"detail": excerpt(detail)}
-    return AdapterError(msg, retryable=False, code="malformed_response")
+    return AdapterError(msg, retryable=False, code="bad_response")
 
 
 def bad_settings(detail: str) -> AdapterError:

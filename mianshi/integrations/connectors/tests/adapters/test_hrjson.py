@@ -189,7 +189,7 @@ def test_wrong_credentials_and_429_as_for_any_rest_partner(receiver: FakeHrJsonR
     ctx.credentials["client_secret"] = "wrong"
     with pytest.raises(AdapterError) as caught:
         HrJsonAdapter().push(ctx, "assessment", RECORD)
-    assert (caught.value.code, caught.value.retryable) == ("credentials_refused", False)
+    assert (caught.value.code, caught.value.retryable) == ("credentials", False)
     receiver.busy, receiver.retry_after = 1, "4"
     with pytest.raises(AdapterError) as caught:
         HrJsonAdapter().push(ctx_for(receiver), "assessment", RECORD)

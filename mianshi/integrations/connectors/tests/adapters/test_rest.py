@@ -69,7 +69,7 @@ def test_oauth2_push_sends_the_record_and_reads_the_id_with_one_token(
 def test_a_wrong_client_secret_is_refused_and_not_retried(ehr: f.FakeRestEhr) -> None:
     ctx = ctx_for(ehr, {**OAUTH, "client_secret": "wrong"})
     error = failure(ADAPTER.push, ctx, "candidate", RECORD)
-    assert (error.code, error.retryable) == ("credentials_refused", False)
+    assert (error.code, error.retryable) == ("credentials", False)
     assert "Client authentication failed" in error.message
     assert ehr.stored == {} and "oauth2" not in ctx.state
 
@@ -78,7 +78,7 @@ def test_client_secret_post_and_a_scope_the_client_may_not_have(ehr: f.FakeRestE
     ctx = ctx_for(ehr, OAUTH, token_auth="client_secret_post")
     assert ADAPTER.push(ctx, "candidate", RECORD).external_id == "EHR-C-1"
     error = failure(ADAPTER.check, ctx_for(ehr, OAUTH, scope="admin"))
-    assert (error.code, error.retryable) == ("credentials_refused", False)
+    assert (error.code, error.retryable) == ("credentials", False)
 
 
 def test_a_revoked_token_is_replaced_once(ehr: f.FakeRestEhr) -> None:
@@ -117,7 +117,7 @@ def test_basic_and_bearer(mode: str, credentials: dict[str, str]) -> None:
         assert ADAPTER.push(ctx_for(ehr, credentials, auth=mode), "candidate", RECORD).external_id
         wrong = {k: v + "x" for k, v in credentials.items()}
         error = failure(ADAPTER.push, ctx_for(ehr, wrong, auth=mode), "candidate", RECORD)
-        assert (error.code, error.retryable) == ("credentials_refused", False)
+        assert (error.code, error.retryable) == ("credentials", False)
     finally:
         ehr.stop()
 
@@ -135,7 +135,7 @@ def test_hmac_signature_over_the_body(encoding: str, stamped: bool) -> None:
         ctx = ctx_for(ehr, {"hmac_secret": f.HMAC_SECRET}, **settings)
         assert ADAPTER.push(ctx, "candidate", RECORD).external_id == "EHR-C-1"
         wrong = ctx_for(ehr, {"hmac_secret": "other"}, **settings)
-        assert failure(ADAPTER.push, wrong, "candidate", RECORD).code == "credentials_refused"
+        assert failure(ADAPTER.push, wrong, "candidate", RECORD).code == "credentials"
     finally:
         ehr.stop()
 
@@ -157,13 +157,13 @@ def test_a_refused_record_keeps_the_partners_message(ehr: f.FakeRestEhr) -> None
 def test_a_malformed_answer_is_a_clear_error(ehr: f.FakeRestEhr) -> None:
     ehr.malformed = True
     error = failure(ADAPTER.push, ctx_for(ehr, OAUTH), "candidate", RECORD)
-    assert (error.code, error.retryable) == ("malformed_response", False)
+    assert (error.code, error.retryable) == ("bad_response", False)
     assert "maintenance" in error.message
 
 
 def test_an_id_missing_from_the_answer_is_malformed(ehr: f.FakeRestEhr) -> None:
     ctx = ctx_for(ehr, OAUTH, id_path="$.data.number")
-    assert failure(ADAPTER.push, ctx, "candidate", RECORD).code == "malformed_response"
+    assert failure(ADAPTER.push, ctx, "candidate", RECORD).code == "bad_response"
 
 
 def test_url_values_are_encoded_and_cannot_change_the_path(ehr: f.FakeRestEhr) -> None:
@@ -201,7 +201,7 @@ def test_pull_walks_every_page_by_cursor(ehr: f.FakeRestEhr) -> None:
 
 def test_a_next_link_to_another_host_is_refused(ehr: f.FakeRestEhr) -> None:
     error = failure(ADAPTER.pull, ctx_for(ehr, OAUTH), "candidate", "http://203.0.113.9/p2")
-    assert error.code == "malformed_response"
+    assert error.code == "bad_response"
     assert ehr.received == []
 
 
@@ -266,5 +266,5 @@ def test_an_oversized_answer_is_refused(ehr: f.FakeRestEhr, monkeypatch: Any) ->
     ADAPTER.check(ctx)  # the token answer is small
     monkeypatch.setattr(http, "MAX_ANSWER", 100)  # a page of candidates is not
     error = failure(ADAPTER.pull, ctx, "candidate", "")
-    assert (error.code, error.retryable) == ("malformed_response", False)
+    assert (error.code, error.retryable) == ("bad_response", False)
     assert ehr.paths() == ["/oauth2/token", "/api/candidates"]

@@ -76,7 +76,7 @@ def test_a_wrong_password_is_refused_by_ws_security(shr: s.FakeSoapEhr, version:
     ctx = ctx_for(shr, version)
     ctx.credentials["password"] = "wrong"
     error = failure(ADAPTER.push, ctx, "employee", RECORD)
-    assert (error.code, error.retryable) == ("credentials_refused", False)
+    assert (error.code, error.retryable) == ("credentials", False)
     assert "could not be authenticated" in error.message
     assert shr.saved == {}
 
@@ -90,7 +90,7 @@ def test_basic_auth_and_its_refusal() -> None:
         assert ADAPTER.push(ctx, "employee", RECORD).external_id == "SHR-E1"
         ctx.credentials["password"] = "wrong"
         for call, args in ((ADAPTER.check, (ctx,)), (ADAPTER.push, (ctx, "employee", RECORD))):
-            assert failure(call, *args).code == "credentials_refused"
+            assert failure(call, *args).code == "credentials"
     finally:
         shr.stop()
 
@@ -119,7 +119,7 @@ def test_429_is_retried_after_what_the_service_said(shr: s.FakeSoapEhr) -> None:
 def test_an_answer_with_an_external_entity_is_refused_unread(shr: s.FakeSoapEhr) -> None:
     shr.xxe = True
     error = failure(ADAPTER.push, ctx_for(shr), "employee", RECORD)
-    assert (error.code, error.retryable) == ("malformed_response", False)
+    assert (error.code, error.retryable) == ("bad_response", False)
     hostname = Path("/etc/hostname")
     if hostname.exists() and hostname.read_text().strip():
         assert hostname.read_text().strip() not in error.message
@@ -145,7 +145,7 @@ def test_bad_settings_are_clear_and_nothing_is_sent(shr: s.FakeSoapEhr, bad: Any
 
 def test_an_id_missing_from_the_answer_is_malformed(shr: s.FakeSoapEhr) -> None:
     ctx = ctx_for(shr, id_xpath="//e:Result/e:Number/text()")
-    assert failure(ADAPTER.push, ctx, "employee", RECORD).code == "malformed_response"
+    assert failure(ADAPTER.push, ctx, "employee", RECORD).code == "bad_response"
 
 
 def test_check_fetches_the_wsdl_and_catches_a_broken_template(shr: s.FakeSoapEhr) -> None:

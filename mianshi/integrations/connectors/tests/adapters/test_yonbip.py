@@ -60,10 +60,10 @@ def test_wrong_credentials_are_refused_and_nothing_saved(
     yonbip: y.FakeYonbip, key: str, secret: str, said: str
 ) -> None:
     error = failure(ADAPTER.push, ctx_for(yonbip, secret, key), "employee", STAFF)
-    assert (error.code, error.retryable) == ("credentials_refused", False)
+    assert (error.code, error.retryable) == ("credentials", False)
     assert said in error.message
     assert yonbip.saved[y.STAFF_PATH] == {}
-    assert failure(ADAPTER.check, ctx_for(yonbip, secret, key)).code == "credentials_refused"
+    assert failure(ADAPTER.check, ctx_for(yonbip, secret, key)).code == "credentials"
 
 
 def test_check_signs_a_fresh_token_request(yonbip: y.FakeYonbip) -> None:
@@ -107,7 +107,7 @@ def test_429_is_retried_after_what_yonbip_said(yonbip: y.FakeYonbip) -> None:
 def test_a_malformed_answer_is_a_clear_error(yonbip: y.FakeYonbip) -> None:
     yonbip.malformed = True
     error = failure(ADAPTER.push, ctx_for(yonbip), "employee", STAFF)
-    assert (error.code, error.retryable) == ("malformed_response", False)
+    assert (error.code, error.retryable) == ("bad_response", False)
 
 
 @pytest.mark.parametrize(("kind", "base"), [("application", "ok"), ("employee", "")])
