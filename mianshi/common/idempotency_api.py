@@ -11,9 +11,11 @@ header on every POST (`add_idempotency_header`).
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, RawPostDataException
 from django.http.response import HttpResponseBase
 from ninja import NinjaAPI
@@ -30,6 +32,7 @@ from mianshi.common.idempotency import (
     scope_of,
 )
 
+logger = logging.getLogger(__name__)
 ATTR = "_mianshi_idempotency"
 CHUNK = 64 * 1024
 PARAMETER = {
@@ -104,10 +107,19 @@ def keep(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase
             raise
         held = request.__dict__.pop(ATTR, None)
         if held is not None:
-            idempotency_finish(held=held, response=response)
+            _finish(held, response)
         return response
 
     return wrapped
+
+
+def _finish(held: Claim, response: HttpResponseBase) -> None:
+    """Store the answer; if that fails the work is done all the same, so the client gets
+    its answer, and a retry meets the claim in flight (409) until LEASE, not a 500."""
+    try:
+        idempotency_finish(held=held, response=response)
+    except DatabaseError:
+        logger.exception("idempotency: could not store the answer of claim %s", held.pk)
 
 
 def add_idempotency_header(schema: dict[str, Any]) -> dict[str, Any]:

@@ -193,3 +193,21 @@ def test_the_candidate_page_lists_the_refs(org: Any, hr_sh: User, api_for: Any, 
     bare = create(api_for(hr_sh), org, {}, phone="13900000002").json()["id"]
     page = login(hr_sh).get(reverse("candidates:candidate_detail", args=[bare]))
     assert 'data-field="external_refs"' not in page.content.decode()
+
+
+def test_only_the_owner_units_hr_changes_a_candidates_refs(
+    org: Any, hr_sh: User, hr_sz: User, make_user: Any, api_for: Any
+) -> None:
+    pk = create(api_for(hr_sh), org, SAP).json()["id"]
+    hq = api_for(make_user("hr_hq", Role.HR, org.hq))
+    sz_job = make_job(org.sz_sales, "销售经理")
+    assert (
+        hq.post("/candidates/applications", {"candidate_id": pk, "job_id": sz_job.pk}).status_code
+        == 201
+    )
+    # HR of 深圳 manages the application now, never who the person is.
+    sz = api_for(hr_sz)
+    assert sz.patch(f"/candidates/{pk}", {"tags": ["深圳"]}).status_code == 200
+    refused = sz.patch(f"/candidates/{pk}", {"external_refs": {"sap_sf": "1"}})
+    assert refused.status_code == 403
+    assert ExternalRef.objects.get(source="sap_sf").external_id == "12345"

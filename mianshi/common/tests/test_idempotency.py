@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -21,11 +22,13 @@ from mianshi.common.idempotency import LEASE
 from mianshi.common.models import IdempotencyRecord
 from mianshi.common.sealed import sealed_kinds, sealed_rotate
 from mianshi.common.tasks import idempotency_purge
+from mianshi.compliance.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 KEY_1 = "k1:" + base64.b64encode(b"1" * 32).decode()
 KEY_2 = "k2:" + base64.b64encode(b"2" * 32).decode()
 SCOPES = ["candidates:read", "candidates:write"]
+PDF = b"%PDF-1.4\n% resume one\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
@@ -228,3 +231,18 @@ def test_concurrent_duplicates_have_one_effect(org: Any, hr_sh: User) -> None:
     assert {status for status, _ in answers} <= {201, 409}
     created = {body["id"] for status, body in answers if status == 201}
     assert len(created) == 1 and Candidate.objects.count() == 1
+
+
+def test_a_multipart_upload_is_fingerprinted_by_its_fields_and_files(org: Any, hr_sh: User) -> None:
+    api = Api(hr_sh)
+    pk = api.post(person(org)).json()["id"]
+    url, headers = f"/api/candidates/{pk}/resume", {"Idempotency-Key": "cv-1"}
+
+    def upload(data: bytes) -> Any:
+        file = SimpleUploadedFile("cv.pdf", data)
+        return api.client.post(url, {"file": file}, headers=headers)
+
+    first = upload(PDF)
+    assert first.status_code == 201 and upload(PDF)["Idempotent-Replayed"] == "true"
+    assert upload(PDF.replace(b"one", b"two")).status_code == 422
+    assert AuditEvent.objects.filter(action__startswith="candidate.resume").count() == 1
