@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mianshi.candidates.pipeline import Stage
-from mianshi.integrations.automation.models import ActionKind, NoticeTemplate
+from mianshi.integrations.automation.models import ActionKind, NoticeTemplate, RecordKind
 from mianshi.integrations.automation.selectors import ancestor_ids
 from mianshi.invitations.channels import channel_choices
 from mianshi.invitations.models import InvitationKind
@@ -54,6 +54,9 @@ class RuleForm(forms.Form):
     notice = forms.TypedChoiceField(label=_("Notice"), coerce=int, empty_value=None, required=False)
     connector_id = forms.IntegerField(
         label=_("Connector id"), required=False, min_value=1, max_value=2**63 - 1
+    )
+    record_kind = forms.ChoiceField(
+        label=_("Record sent"), choices=[("", "—"), *RecordKind.choices], required=False
     )
     enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
     order = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000, initial=0)

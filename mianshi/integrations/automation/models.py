@@ -22,6 +22,14 @@ class ActionKind(models.TextChoices):
     CONNECTOR = "connector", _("Run a connector")
 
 
+class RecordKind(models.TextChoices):
+    """What a connector action sends about the application (the connectors' record kinds)."""
+
+    ASSESSMENT = "assessment", _("Assessment result")
+    APPLICATION = "application", _("Application")
+    CANDIDATE = "candidate", _("Candidate")
+
+
 class NoticeTemplate(models.Model):
     """A message to the candidate with placeholders ({candidate_name}, {job_title}…),
     owned by a unit and usable by the rules of that unit and the units below it."""
@@ -92,9 +100,12 @@ class TransitionRule(models.Model):
         related_name="rules",
         verbose_name=_("notice template"),
     )
-    # An id, not a foreign key: connectors are configured in their own app, whose rows
-    # this app reads by name (a missing connector is a clear run error, not a crash).
+    # An id, not a foreign key: a connector deleted in its own app leaves the rule with a
+    # clear run error ("no such connector") instead of deleting HR's rule with it.
     connector_id = models.BigIntegerField(_("connector"), null=True, blank=True)
+    record_kind = models.CharField(
+        _("record sent"), max_length=20, choices=RecordKind.choices, blank=True, default=""
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_by = models.ForeignKey(

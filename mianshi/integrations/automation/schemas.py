@@ -10,7 +10,7 @@ from pydantic import ConfigDict
 
 from mianshi.candidates.pipeline import Stage
 from mianshi.common.pagination import DbId
-from mianshi.integrations.automation.models import ActionKind, RunStatus
+from mianshi.integrations.automation.models import ActionKind, RecordKind, RunStatus
 
 MAX_CHANNELS = 10
 
@@ -32,6 +32,7 @@ class RuleIn(Strict):
     channels: list[str] | None = Field(None, max_length=MAX_CHANNELS)
     notice_id: DbId | None = None
     connector_id: DbId | None = None
+    record_kind: RecordKind | None = None
     enabled: bool = True
     order: int = Field(0, ge=0, le=1000)
 
@@ -45,6 +46,7 @@ class RulePatch(Strict):
     channels: list[str] | None = Field(None, max_length=MAX_CHANNELS)
     notice_id: DbId | None = None
     connector_id: DbId | None = None
+    record_kind: RecordKind | None = None
     enabled: bool | None = None
     order: int | None = Field(None, ge=0, le=1000)
 
@@ -61,6 +63,7 @@ class RuleOut(Schema):
     channels: list[str]
     notice_id: int | None
     connector_id: int | None
+    record_kind: str
     enabled: bool
     order: int
     created_at: dt.datetime

@@ -93,6 +93,7 @@ def _rule_initial(rule: TransitionRule) -> dict[str, Any]:
         interview_template=rule.interview_template_id,
         notice=rule.notice_id,
         connector_id=rule.connector_id,
+        record_kind=rule.record_kind,
         order=rule.order,
     )
     return initial

@@ -9,7 +9,6 @@ is e-mailed outside any transaction (a slow mail server must not hold a database
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -23,8 +22,10 @@ from mianshi.accounts.actor import Actor
 from mianshi.candidates.models import Application, ApplicationTransition
 from mianshi.candidates.pipeline import label
 from mianshi.common.mail import mail_build, mail_send
-from mianshi.integrations.automation.models import ActionKind, ActionRun
+from mianshi.integrations.automation.models import ActionKind, ActionRun, RecordKind
 from mianshi.integrations.automation.placeholders import fill
+from mianshi.integrations.connectors.models import Connector
+from mianshi.integrations.connectors.services.requests import connector_sync_now
 from mianshi.invitations.models import CLOSED_STATUSES, Invitation
 from mianshi.invitations.services import (
     invitation_create,
@@ -120,30 +121,18 @@ def notify(run: ActionRun) -> Outcome:
     return Outcome({"message_id": message_id, "notice_id": notice.pk})
 
 
-# The connectors app offers "sync this application now" under this name; looked up at
-# run time so a deployment (or a branch) without it gets a clear run error.
-CONNECTOR_SERVICE = ("mianshi.integrations.connectors.services", "connector_sync_application")
-
-
-def _connector_service() -> Callable[..., Any] | None:
-    module_name, name = CONNECTOR_SERVICE
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    found = getattr(module, name, None)
-    return found if callable(found) else None
-
-
 def connector(run: ActionRun) -> Outcome:
-    """Ask the connectors app to sync the application through the rule's connector."""
-    service = _connector_service()
-    if service is None:
-        raise ActionFailed(_("Connectors are not available in this installation."))
-    sync = service(
-        connector_id=run.rule.connector_id, application_id=run.application_id, run_key=run.pk
+    """Ask the connectors app to send the rule's record of this application now; the sync
+    is a row of the connectors app, sent, retried and shown on its health page."""
+    rule = run.rule
+    if rule.connector_id is None or not Connector.objects.filter(pk=rule.connector_id).exists():
+        raise ActionFailed(_("The rule's connector no longer exists."))
+    is_candidate = rule.record_kind == RecordKind.CANDIDATE
+    object_id = run.application.candidate_id if is_candidate else run.application_id
+    sync = connector_sync_now(
+        actor=None, connector_id=rule.connector_id, kind=rule.record_kind, object_id=object_id
     )
-    return Outcome({"sync_id": getattr(sync, "pk", None)})
+    return Outcome({"sync_id": sync.pk, "connector_id": rule.connector_id})
 
 
 ACTIONS: dict[str, Callable[[ActionRun], Outcome]] = {

@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from mianshi.accounts.actor import SystemActor
 from mianshi.common.errors import Conflict
 from mianshi.compliance.services import audit_record
-from mianshi.integrations.automation.models import ActionKind, NoticeTemplate, TransitionRule
+from mianshi.integrations.automation.models import (
+    ActionKind,
+    NoticeTemplate,
+    RecordKind,
+    TransitionRule,
+)
 from mianshi.integrations.automation.placeholders import placeholder_errors
 from mianshi.integrations.automation.selectors import CAP
 from mianshi.integrations.automation.services.validation import Errors, rule_errors
@@ -36,6 +41,7 @@ RULE_FIELDS = (
     "channels",
     "notice_id",
     "connector_id",
+    "record_kind",
     "enabled",
     "order",
 )
@@ -69,7 +75,9 @@ def _normalise(rule: TransitionRule, *, given_channels: bool) -> None:
     if rule.action != ActionKind.NOTIFY:
         rule.notice_id = None
     if rule.action != ActionKind.CONNECTOR:
-        rule.connector_id = None
+        rule.connector_id, rule.record_kind = None, ""
+    elif not rule.record_kind:
+        rule.record_kind = RecordKind.ASSESSMENT
 
 
 def _resolve(rule: TransitionRule) -> Errors:

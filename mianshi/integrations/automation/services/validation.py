@@ -9,11 +9,16 @@ answer, so the refusal leaks nothing.
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.utils.translation import gettext as _
 
 from mianshi.candidates.pipeline import Stage, can_move, label
-from mianshi.integrations.automation.models import ActionKind, NoticeTemplate, TransitionRule
+from mianshi.integrations.automation.models import (
+    ActionKind,
+    NoticeTemplate,
+    RecordKind,
+    TransitionRule,
+)
+from mianshi.integrations.connectors.models import Connector
 from mianshi.invitations.channels import registry
 from mianshi.invitations.models import InvitationKind
 from mianshi.jobs.models import InterviewTemplate
@@ -121,21 +126,12 @@ def _check_notice(rule: TransitionRule, errors: Errors) -> None:
         errors["notice"] = [_not_usable()]
 
 
-def connector_model() -> type | None:
-    """The connectors app's model, looked up by name (None while it has none)."""
-    try:
-        return apps.get_model("connectors", "Connector")
-    except LookupError:
-        return None
-
-
 def _check_connector(rule: TransitionRule, errors: Errors) -> None:
-    model = connector_model()
-    if model is None:
-        errors["connector_id"] = [_("Connectors are not available in this installation.")]
-        return
-    found = model.objects.filter(pk=rule.connector_id).select_related("org_unit").first()  # type: ignore[attr-defined]
-    if rule.connector_id is None or found is None:
+    pk = rule.connector_id
+    found = Connector.objects.filter(pk=pk).select_related("org_unit").first() if pk else None
+    if found is None:
         errors["connector_id"] = [_("Choose the connector to run.")]
     elif not readable_from(found.org_unit, rule.org_unit):
         errors["connector_id"] = [_not_usable()]
+    if rule.record_kind not in RecordKind.values:
+        errors["record_kind"] = [_("Choose what the connector sends.")]

@@ -156,3 +156,56 @@ def test_an_action_never_reacts_to_its_own_move(
     (skipped,) = runs_plan(transition_id=again.pk)
     assert (skipped.rule, skipped.status) == (rule, RunStatus.SKIPPED)
     assert Invitation.objects.count() == 1
+
+
+def test_the_move_an_invitation_makes_runs_the_rules_of_the_next_stage(
+    world: Any, smtp: Any, eager: Any, move: Move
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from mianshi.integrations.automation.services import notice_create
+
+    first = rule_create(
+        actor=world.hr_sh,
+        org_unit=world.org.sh,
+        data={"to_stage": S.SCREENING, "action": ActionKind.INVITE},
+    )
+    text = {
+        "name": "n",
+        "subject": "{job_title}",
+        "body": "请在 {deadline} 前完成：{interview_link}",
+    }
+    notice = notice_create(actor=world.hr_sh, org_unit=world.org.sh, data=text)
+    data = {"to_stage": S.INVITED, "from_stage": S.SCREENING, "action": ActionKind.NOTIFY}
+    second = rule_create(
+        actor=world.hr_sh, org_unit=world.org.sh, data={**data, "notice_id": notice.pk}
+    )
+    move(world.hr_sh, world.app_sh, S.SCREENING)
+    invited = ActionRun.objects.get(rule=first)
+    assert invited.status == RunStatus.DONE and invited.caused_transition is not None
+    assert invited.caused_transition.to_stage == S.INVITED
+    noticed = ActionRun.objects.get(rule=second)
+    assert noticed.transition == invited.caused_transition
+    assert noticed.status == RunStatus.DONE
+    invitation = Invitation.objects.get()
+    deadline = invitation.expires_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    text_body = smtp.bodies(-1)[0]
+    assert deadline.strftime("%Y-%m-%d %H:%M") in text_body and "/i/" in text_body
+    assert len(smtp.messages) == 2
+
+
+def test_a_rule_may_name_its_own_interview_template(
+    world: Any, smtp: Any, eager: Any, move: Move
+) -> None:
+    from mianshi.jobs.tests.factories import make_question, make_template
+
+    question = make_question(world.org.sh_sales, world.hr_sh, text="请介绍一个你负责的项目。")
+    special = make_template(world.org.sh_sales, [question], world.hr_sh, name="校招一面")
+    data = {"to_stage": S.INVITED, "action": ActionKind.INVITE}
+    rule_create(
+        actor=world.hr_sh, job=world.job_sh, data={**data, "interview_template_id": special.pk}
+    )
+    move(world.hr_sh, world.app_sh, S.SCREENING)
+    move(world.hr_sh, world.app_sh, S.INVITED)
+    invitation = Invitation.objects.get()
+    assert invitation.template_version.template == special
