@@ -3,7 +3,6 @@ required fields, and the export pushed to a receiver on loopback that validates 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,77 +16,9 @@ from mianshi.integrations.connectors.adapters.hrjson import (
 from mianshi.integrations.connectors.adapters.hrjson.document import HrJsonError
 from mianshi.integrations.connectors.protocol import AdapterError, Context
 from mianshi.integrations.connectors.tests.adapters import fake_rest as f
-from mianshi.integrations.connectors.tests.adapters.fakehttp import Received, Reply, json_reply
+from mianshi.integrations.connectors.tests.adapters.fake_hrjson import SCHEMA, FakeHrJsonReceiver
+from mianshi.integrations.connectors.tests.adapters.fakehttp import json_reply
 
-IDENTIFIER = {
-    "type": "object",
-    "required": ["value"],
-    "properties": {"value": {"type": "string", "minLength": 1}},
-}
-SCORE = {
-    "type": "object",
-    "required": ["scoreNumeric"],
-    "properties": {
-        "scoreNumeric": {
-            "type": "object",
-            "required": ["value", "minimumScore", "maximumScore"],
-            "properties": {
-                k: {"type": "number"} for k in ("value", "minimumScore", "maximumScore")
-            },
-        }
-    },
-}
-SCHEMA = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "required": ["documentId", "assessmentSubject", "assessmentResults"],
-    "properties": {
-        "documentId": IDENTIFIER,
-        "assessmentSubject": {
-            "type": "object",
-            "required": ["subjectId"],
-            "properties": {"subjectId": {"type": "array", "minItems": 1, "items": IDENTIFIER}},
-        },
-        "assessmentResults": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["id", "assessmentStatus", "assessmentOverallResult"],
-                "properties": {
-                    "assessmentStatus": {
-                        "type": "object",
-                        "required": ["code", "date"],
-                        "properties": {
-                            "code": {
-                                "enum": [
-                                    "Completed",
-                                    "InProgress",
-                                    "NotStarted",
-                                    "Cancelled",
-                                    "Expired",
-                                ]
-                            }
-                        },
-                    },
-                    "assessmentOverallResult": {
-                        "type": "object",
-                        "required": ["score"],
-                        "properties": {"score": {"type": "array", "minItems": 1, "items": SCORE}},
-                    },
-                    "assessmentDetailedResults": {
-                        "type": "array",
-                        "items": {"type": "object", "required": ["name"]},
-                    },
-                    "accessPoints": {
-                        "type": "array",
-                        "items": {"type": "object", "required": ["uri"]},
-                    },
-                },
-            },
-        },
-    },
-}
 RECORD = {
     "id": "A-31",
     "subject_id": "C-7",
@@ -99,19 +30,6 @@ RECORD = {
     "report_url": "https://mianshi.example.cn/r/A-31",
     "dimensions": [{"name": "沟通", "score": 88, "comment": "清晰"}, {"name": "逻辑", "score": 77}],
 }
-
-
-class FakeHrJsonReceiver(f.FakeRestEhr):
-    """An EHR that takes HR-JSON assessment results and validates them on arrival."""
-
-    def _store(self, req: Received) -> Reply:
-        try:
-            jsonschema.validate(json.loads(req.body), SCHEMA)
-        except (ValueError, jsonschema.ValidationError) as exc:
-            return json_reply({"message": f"invalid AssessmentReport: {exc}"[:200]}, 400)
-        document = req.json()
-        self.stored[document["documentId"]["value"]] = document
-        return json_reply({"data": {"id": "AR-" + document["documentId"]["value"]}}, 201)
 
 
 @pytest.fixture
