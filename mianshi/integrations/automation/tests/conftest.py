@@ -16,6 +16,7 @@ from mianshi.accounts.models import User
 from mianshi.accounts.roles import Role
 from mianshi.candidates.models import Application
 from mianshi.candidates.tests.factories import make_application, make_candidate
+from mianshi.common.tests.real_worker import real_workers  # noqa: F401 (fixture)
 from mianshi.common.tests.support import (
     celery_eager,
     interview_job,
