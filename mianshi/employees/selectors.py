@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
+from mianshi.common.external_refs import external_ref_ids
 from mianshi.employees.models import (
     Baseline,
     Employee,
@@ -31,8 +32,13 @@ def employees_visible(user: Actor) -> QuerySet[Employee]:
     return scope(Employee.objects.select_related("org_unit"), user, Cap.EMPLOYEES_VIEW)
 
 
-def employee_list(*, user: Actor, q: str = "", status: str = "") -> QuerySet[Employee]:
+def employee_list(
+    *, user: Actor, q: str = "", status: str = "", external_ref: str = ""
+) -> QuerySet[Employee]:
+    """Visible employees by number/position text, status and an EHR's "source:id"."""
     qs = employees_visible(user)
+    if external_ref:
+        qs = qs.filter(pk__in=external_ref_ids(Employee, external_ref))
     if q.strip():
         text = q.strip()
         qs = qs.filter(Q(employee_number__icontains=text) | Q(position__icontains=text))

@@ -31,7 +31,9 @@ READ, WRITE = "employees:read", "employees:write"
 @paginate(AuditedPagination, page_size=50, audit_action="employee.list")
 def list_employees(request: ApiRequest, filters: Query[EmployeeQuery]) -> Any:
     require_scope(request, READ)
-    return sel.employee_list(user=request.user, q=filters.q, status=filters.status)
+    return sel.employee_list(
+        user=request.user, q=filters.q, status=filters.status, external_ref=filters.external_ref
+    ).prefetch_related("external_refs")
 
 
 @router.get("/{int:employee_id}", response=EmployeeOut)
@@ -46,8 +48,9 @@ def get_employee(request: ApiRequest, employee_id: int) -> Any:
 def patch_employee(request: ApiRequest, employee_id: int, payload: EmployeePatch) -> Any:
     require_scope(request, WRITE)
     employee = sel.employee_for_write(user=request.user, pk=employee_id)
-    data = payload.model_dump(exclude_unset=True, exclude_none=True)
-    return employee_update(actor=request.user, employee=employee, data=data)
+    data = payload.model_dump(exclude_unset=True, exclude_none=True, exclude={"external_refs"})
+    refs = payload.external_refs
+    return employee_update(actor=request.user, employee=employee, data=data, external_refs=refs)
 
 
 @router.get("/{int:employee_id}/baseline", response=BaselineOut)

@@ -9,6 +9,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from mianshi.common.external_refs import RefsPatch, external_refs_of
 from mianshi.common.pagination import DbId
 
 
@@ -21,18 +22,25 @@ class EmployeeOut(Schema):
     org_unit_id: int
     candidate_id: int | None
     application_id: int | None
+    external_refs: dict[str, str]
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_external_refs(obj: Any) -> dict[str, str]:
+        return external_refs_of(obj)
 
 
 class EmployeePatch(Schema):
     position: str | None = Field(default=None, max_length=120)
     status: str | None = None
+    external_refs: RefsPatch | None = Field(None, description="source → id; null clears one")
 
 
 class EmployeeQuery(Schema):
     q: str = Field(default="", max_length=100)
-    status: str = ""
+    status: str = Field(default="", max_length=20)
+    external_ref: str = Field(default="", max_length=200, description="source:id, e.g. sap_sf:1")
 
 
 class EvidenceOut(Schema):

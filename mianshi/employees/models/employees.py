@@ -7,6 +7,7 @@ but what the company knew on the day it hired is what post-hire outcomes are com
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,8 @@ class Employee(models.Model):
     offer = models.ForeignKey(
         "reviews.Offer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The EHRs' ids for this employee (common.external_refs); deleted with the employee.
+    external_refs = GenericRelation("common.ExternalRef")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

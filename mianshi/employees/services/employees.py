@@ -4,6 +4,7 @@ announced as `employee.updated`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from mianshi.accounts.actor import Actor, SystemActor
 from mianshi.accounts.models import User
 from mianshi.accounts.roles import Cap
 from mianshi.candidates.models import Application
+from mianshi.common.external_refs import external_refs_set
 from mianshi.compliance.services import audit_record
 from mianshi.employees.models import Employee, EmployeeStatus, StatusChange
 from mianshi.employees.services.baseline import baseline_freeze
@@ -98,8 +100,11 @@ def _check(data: dict[str, Any]) -> dict[str, Any]:
     return {k: str(v).strip() for k, v in data.items()}
 
 
-def employee_apply(*, actor: SystemActor, employee: Employee, data: dict[str, Any]) -> list[str]:
-    """Apply checked changes inside the caller's transaction; returns the changed fields."""
+def employee_apply(
+    *, actor: SystemActor, employee: Employee, data: dict[str, Any], extra: list[str] | None = None
+) -> list[str]:
+    """Apply checked changes inside the caller's transaction; returns the changed fields
+    (`extra`: fields the caller changed itself, audited with these)."""
     changed = [k for k, v in _check(data).items() if getattr(employee, k) != v]
     for name in changed:
         StatusChange.objects.create(
@@ -110,14 +115,25 @@ def employee_apply(*, actor: SystemActor, employee: Employee, data: dict[str, An
     if changed:
         employee.save(update_fields=[*changed, "updated_at"])
         _emit("updated", employee, changed)
-    audit_record(actor=actor, action="employee.update", obj=employee, changed_fields=changed)
+    fields = [*changed, *(["external_refs"] if extra else [])]
+    audit_record(actor=actor, action="employee.update", obj=employee, changed_fields=fields)
     return changed
 
 
 @transaction.atomic
-def employee_update(*, actor: Actor, employee: Employee, data: dict[str, Any]) -> Employee:
-    """Change the position or status of an employee the actor manages."""
+def employee_update(
+    *,
+    actor: Actor,
+    employee: Employee,
+    data: dict[str, Any],
+    external_refs: Mapping[str, str | None] | None = None,
+) -> Employee:
+    """Change the position or status of an employee the actor manages, and the EHRs' ids
+    (None clears one; an id another employee holds is a 409 with nothing saved)."""
     require_manage(actor, employee.org_unit_id)
     locked = Employee.objects.select_for_update().get(pk=employee.pk)
-    employee_apply(actor=actor, employee=locked, data=data)
+    refs = external_refs_set(obj=locked, refs=external_refs) if external_refs else []
+    changed = employee_apply(actor=actor, employee=locked, data=data, extra=refs)
+    if refs and not changed:
+        _emit("updated", locked, ["external_refs"])
     return locked

@@ -139,3 +139,24 @@ def test_the_api_lists_patches_and_shows_the_baseline(world: ReviewWorld, api_fo
     report = api.get(f"/employees/{employee.pk}/baseline/report.pdf")
     assert report.status_code == 200 and report.content.startswith(b"%PDF")
     assert api_for(world.hr, ["candidates:read"]).get("/employees/").status_code == 403
+
+
+def test_external_refs_are_set_found_and_unique(
+    world: ReviewWorld, api_for: Any, make_user: Any
+) -> None:
+    first, second = hire(world), hire(world, "韩梅梅", number="E0002")
+    api = api_for(world.hr, SCOPES)
+    done = api.patch(f"/employees/{first.pk}", {"external_refs": {"sap_sf": "80001"}})
+    assert done.status_code == 200 and done.json()["external_refs"] == {"sap_sf": "80001"}
+    found = api.get("/employees/", external_ref="sap_sf:80001").json()
+    assert [e["id"] for e in found["items"]] == [first.pk]
+    taken = api.patch(
+        f"/employees/{second.pk}", {"external_refs": {"sap_sf": "80001"}, "status": "active"}
+    )
+    assert taken.status_code == 409
+    second.refresh_from_db()
+    assert second.status == "probation"  # nothing saved
+    stranger = api_for(make_user("sz_hr", Role.HR, world.org.sz), SCOPES)
+    assert stranger.get("/employees/", external_ref="sap_sf:80001").json()["count"] == 0
+    cleared = api.patch(f"/employees/{first.pk}", {"external_refs": {"sap_sf": None}})
+    assert cleared.json()["external_refs"] == {}
