@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
+from mianshi.candidates.models import Application
 from mianshi.candidates.pipeline import Stage
 from mianshi.integrations.automation.models import ActionRun, NoticeTemplate, TransitionRule
 from mianshi.jobs.models import Job
@@ -125,3 +126,9 @@ def job_overview(job: Job) -> list[tuple[str, str, list[TransitionRule]]]:
         if rules:
             rows.append((str(stage.label), source, rules))
     return rows
+
+
+def application_for_page(*, user: Actor, pk: int) -> Application:
+    """An application of the units where `user` manages jobs (its actions' history), else 404."""
+    qs = scope(Application.objects.select_related("job"), user, CAP)
+    return get_object_or_404(qs, pk=pk)

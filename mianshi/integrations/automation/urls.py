@@ -7,6 +7,11 @@ from mianshi.integrations.automation import views
 urlpatterns = [
     path("", views.automation_index, name="automation_index"),
     path("jobs/<int:job_id>/", views.automation_job, name="automation_job"),
+    path(
+        "applications/<int:application_id>/",
+        views.automation_application,
+        name="automation_application",
+    ),
     path("rules/<int:pk>/edit/", views.automation_rule_edit, name="automation_rule_edit"),
     path("rules/<int:pk>/delete/", views.automation_rule_delete, name="automation_rule_delete"),
     path("notices/new/", views.automation_notice_create, name="automation_notice_create"),

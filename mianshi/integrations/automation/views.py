@@ -86,6 +86,15 @@ def automation_job(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     return render(request, "automation/job.html", context)
 
 
+@login_required
+def automation_application(request: AuthedHttpRequest, application_id: int) -> HttpResponse:
+    """The actions run for one application: its history beside the pipeline's."""
+    application = sel.application_for_page(user=request.user, pk=application_id)
+    runs = sel.run_list(user=request.user, application_id=application.pk)[:RUNS_SHOWN]
+    context = {"application": application, "runs": runs}
+    return render(request, "automation/application.html", context)
+
+
 def _rule_initial(rule: TransitionRule) -> dict[str, Any]:
     names = ("to_stage", "from_stage", "action", "invitation_kind", "channels", "enabled")
     initial = {name: getattr(rule, name) for name in names}

@@ -102,3 +102,15 @@ def test_people_who_do_not_manage_jobs_are_refused(world: Any, login: Any, make_
     manager = make_user("mgr_sh", Role.DEPT_MANAGER, world.org.sh)
     assert login(manager).get(f"{BASE}/").status_code == 403
     assert login(manager).get(f"{BASE}/jobs/{world.job_sh.pk}/").status_code == 404
+
+
+def test_an_applications_actions_are_listed_for_its_branch_only(
+    world: Any, login: Any, smtp: Any, eager: Any, move: Any
+) -> None:
+    default_rule(world)
+    move(world.hr_sh, world.app_sh, S.SCREENING)
+    move(world.hr_sh, world.app_sh, S.INVITED)
+    url = f"{BASE}/applications/{world.app_sh.pk}/"
+    page = login(world.hr_sh).get(url)
+    assert page.status_code == 200 and 'data-status="done"' in page.content.decode()
+    assert login(world.hr_sz).get(url).status_code == 404
