@@ -73,4 +73,6 @@ class MokaAdapter:
         records = answer.get("data")
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             raise http.malformed(_("ehrApplications did not return a list of applications"))
-        return Page(records=records, next_cursor=str(answer.get("next") or ""))
+        following = str(answer.get("next") or "")
+        # the cursor handed back unchanged would make the sync loop forever
+        return Page(records=records, next_cursor="" if following == cursor else following)

@@ -83,7 +83,11 @@ class RestAdapter:
             raise http.bad_settings(_("the pull URL is missing"))
         url, params = _page_request(ctx, client.render_url(template, {"kind": kind}), cursor)
         document = http.json_body(client.call(ctx, "GET", url, params=params))
-        return Page(records=_records(ctx, document), next_cursor=_next_cursor(ctx, document))
+        following = _next_cursor(ctx, document)
+        # a partner handing back the cursor it was given would make the sync loop forever
+        return Page(
+            records=_records(ctx, document), next_cursor="" if following == cursor else following
+        )
 
 
 def push_json(ctx: Context, kind: str, values: dict[str, Any], document: Any) -> PushResult:

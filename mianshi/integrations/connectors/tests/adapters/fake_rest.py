@@ -41,6 +41,7 @@ class FakeRestEhr(FakeServer):
         self.token_ttl = 3600
         self.stored: dict[str, dict[str, Any]] = {}
         self.malformed = False
+        self.stuck = False  # a buggy partner that hands back the cursor it was given
 
     def respond(self, req: Received) -> Reply:
         if req.path == "/oauth2/token":
@@ -130,4 +131,6 @@ class FakeRestEhr(FakeServer):
         start = int(req.q("cursor") or 0)
         items = PEOPLE[start : start + 2]
         following = start + 2 if start + 2 < len(PEOPLE) else None
+        if self.stuck and req.q("cursor"):
+            following = start
         return json_reply({"data": {"items": items, "next": following}})

@@ -268,3 +268,11 @@ def test_an_oversized_answer_is_refused(ehr: f.FakeRestEhr, monkeypatch: Any) ->
     error = failure(ADAPTER.pull, ctx, "candidate", "")
     assert (error.code, error.retryable) == ("bad_response", False)
     assert ehr.paths() == ["/oauth2/token", "/api/candidates"]
+
+
+def test_a_cursor_handed_back_unchanged_ends_the_pull(ehr: f.FakeRestEhr) -> None:
+    ehr.stuck = True
+    ctx = ctx_for(ehr, OAUTH)
+    assert ADAPTER.pull(ctx, "candidate", "").next_cursor == "2"
+    page = ADAPTER.pull(ctx, "candidate", "2")
+    assert [r["id"] for r in page.records] == ["P3", "P4"] and page.next_cursor == ""
