@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import threading
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -246,3 +248,27 @@ def test_a_multipart_upload_is_fingerprinted_by_its_fields_and_files(org: Any, h
     assert first.status_code == 201 and upload(PDF)["Idempotent-Replayed"] == "true"
     assert upload(PDF.replace(b"one", b"two")).status_code == 422
     assert AuditEvent.objects.filter(action__startswith="candidate.resume").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_over_real_http_an_ehr_retrying_a_lost_answer_creates_one_candidate(
+    org: Any, hr_sh: User, live_server: Any
+) -> None:
+    api = Api(hr_sh)
+    body = json.dumps(person(org)).encode()
+    headers = {
+        "Authorization": f"Bearer {api.raw}",
+        "Content-Type": "application/json",
+        "Idempotency-Key": "ehr-sync-42",
+    }
+
+    def send() -> tuple[int, dict[str, str], bytes]:
+        request = urllib.request.Request(
+            f"{live_server.url}/api/candidates/", data=body, headers=headers, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+
+    first, retry = send(), send()
+    assert first[0] == retry[0] == 201 and first[2] == retry[2]
+    assert retry[1]["Idempotent-Replayed"] == "true" and Candidate.objects.count() == 1
