@@ -7,12 +7,14 @@ config/api.py calls `add_event_schemas` on the schema Ninja builds.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from mianshi.events.publishing import public_types
 
+Document = TypeVar("Document", bound=dict[str, Any])  # Ninja's OpenAPISchema is a dict
 
-def add_event_schemas(schema: dict[str, Any]) -> dict[str, Any]:
+
+def add_event_schemas(schema: Document) -> Document:
     """Put each public type's envelope schema, meaning and example into `schema`."""
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
     for event_type in public_types():
