@@ -133,6 +133,8 @@ class FakeSF:
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    protocol_version = "HTTP/1.1"  # keep-alive, as SuccessFactors' front ends speak it
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms stall
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
@@ -158,17 +160,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
-    def _form(self) -> dict[str, str]:
-        return {k: v[0] for k, v in parse_qs(self._body().decode()).items()}
-
     def do_POST(self) -> None:
         path = urlparse(self.path).path
+        raw = self._body()  # read whatever the answer: the connection is kept alive
+        form = {k: v[0] for k, v in parse_qs(raw.decode(errors="replace")).items()}
         if path == "/oauth/idp":
-            return self._idp(self._form())
+            return self._idp(form)
         if path == "/oauth/token":
-            return self._token(self._form())
+            return self._token(form)
         if path == "/odata/v2/upsert":
-            return self._odata(lambda: self._upsert(self._body()))
+            return self._odata(lambda: self._upsert(raw))
         return self._answer(404, _error("COE_RESOURCE_NOT_FOUND", "Not found"))
 
     def do_GET(self) -> None:
