@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
@@ -31,7 +33,7 @@ def _reseal(baseline: Baseline) -> bool:
     with default_storage.open(baseline.report_path, "rb") as stored:
         blob = reseal_bytes(stored.read(), context=report_context(baseline.employee_id))
     old = baseline.report_path
-    path = default_storage.save(old.rsplit("/", 1)[0] + "/r.enc", ContentFile(blob))
+    path = default_storage.save(f"baselines/{uuid.uuid4().hex}.enc", ContentFile(blob))
     done = Baseline.objects.filter(pk=baseline.pk, report_path=old).update(
         report_path=path, report_key_id=current_key_id()
     )
