@@ -186,3 +186,22 @@ def test_bad_terms_are_refused_and_nothing_is_saved(world: ReviewWorld) -> None:
         with pytest.raises(ValidationError):
             offer_propose(actor=world.hr, application=app, terms=terms(world, **bad))
     assert not Offer.objects.exists()
+
+
+def test_a_refused_decision_writes_no_event(world: ReviewWorld) -> None:
+    session = analysed_interview(world)  # no human rating: an offer is refused
+    with pytest.raises(Conflict):
+        decision_make(actor=world.hr, application=session.application, kind="offer")
+    assert not Event.objects.filter(type="decision.made").exists()
+    with pytest.raises(ValidationError):  # bad terms refuse the whole decision
+        rating_save(
+            actor=world.hr, session=session, scores=dict.fromkeys(CODES, 6), reasons={},
+            submit=True,
+        )  # fmt: skip
+        decision_make(
+            actor=world.hr, application=session.application, kind="offer",
+            offer=terms(world, approver_id=world.hr.pk),
+        )  # fmt: skip
+    session.application.refresh_from_db()
+    assert session.application.stage == Stage.AI_SCORED
+    assert not Event.objects.filter(type="decision.made").exists() and not Decision.objects.exists()
