@@ -20,6 +20,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,7 @@ from mianshi.organisations.scoping import require_cap
 
 log = logging.getLogger(__name__)
 R = RunStatus
+UNFINISHED = (R.PENDING, R.RUNNING)
 MAX_ATTEMPTS = 8
 # Automatic moves in a row before the guard stops (a rule reacting to a rule's effect).
 MAX_CHAIN = 3
@@ -128,6 +130,7 @@ def _settle(run: ActionRun, claim_time: datetime, status: str, **fields: object)
     if mine.update(status=status, **fields) != 1:
         raise _Lost
     if status != R.PENDING:
+        _next(run)
         audit_record(
             actor=None,
             action=f"transition_action.{status}",
@@ -177,8 +180,30 @@ def _fail(run: ActionRun, claimed_at: datetime, exc: Exception, *, retry: bool) 
     return "retry"
 
 
+def _waits(run_id: int) -> bool:
+    """Whether an earlier rule's action on the same move is unfinished: the actions of one
+    move run in their rules' order (an invitation before the notice quoting its link)."""
+    run = ActionRun.objects.select_related("rule").filter(pk=run_id).first()
+    if run is None:
+        return False
+    order = run.rule.order
+    earlier = Q(rule__order__lt=order) | Q(rule__order=order, rule_id__lt=run.rule_id)
+    siblings = ActionRun.objects.filter(transition_id=run.transition_id, status__in=UNFINISHED)
+    return siblings.filter(earlier).exists()
+
+
+def _next(run: ActionRun) -> None:
+    """Queue the move's later actions, which waited for this one, after the commit."""
+    later = ActionRun.objects.filter(transition_id=run.transition_id, status=R.PENDING)
+    for pk in later.exclude(pk=run.pk).values_list("pk", flat=True):
+        transaction.on_commit(partial(_enqueue, pk), robust=True)
+
+
 def run_execute(*, run_id: int) -> str:
-    """Claim one due run and do its action: done, skipped, retry, failed, or taken."""
+    """Claim one due run and do its action: done, skipped, retry, failed, waiting (an
+    earlier action of the move is unfinished) or taken (not due, or someone else's)."""
+    if _waits(run_id):
+        return "waiting"
     now = timezone.now()
     expect = {"status": R.PENDING, "due_at__lte": now}
     to = {"status": R.RUNNING, "claimed_at": now}
@@ -188,6 +213,10 @@ def run_execute(*, run_id: int) -> str:
         "rule__notice", "rule__interview_template", "transition",
         "application__candidate", "application__job", "application__org_unit",
     ).get(pk=run_id)  # fmt: skip
+    return _attempt(run, now)
+
+
+def _attempt(run: ActionRun, now: datetime) -> str:
     try:
         _perform(run, now)
     except _Lost:
@@ -201,7 +230,7 @@ def run_execute(*, run_id: int) -> str:
     except DeliveryError as exc:
         return _fail(run, now, exc, retry=exc.temporary)
     except Exception as exc:  # a crash or a locked database: retried, never lost
-        log.exception("transition action run %s crashed", run_id)
+        log.exception("transition action run %s crashed", run.pk)
         return _fail(run, now, exc, retry=True)
     return "done"
 

@@ -209,3 +209,29 @@ def test_a_rule_may_name_its_own_interview_template(
     move(world.hr_sh, world.app_sh, S.INVITED)
     invitation = Invitation.objects.get()
     assert invitation.template_version.template == special
+
+
+def test_the_actions_of_one_move_run_in_their_rules_order(
+    world: Any, smtp: Any, eager: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from mianshi.candidates.services import application_advance
+    from mianshi.integrations.automation.services import notice_create
+
+    text = {"name": "n", "subject": "{job_title}", "body": "链接：{interview_link}"}
+    notice = notice_create(actor=world.hr_sh, org_unit=world.org.sh, data=text)
+    data = {"to_stage": S.INVITED, "action": ActionKind.NOTIFY, "notice_id": notice.pk, "order": 2}
+    notify = rule_create(actor=world.hr_sh, org_unit=world.org.sh, data=data)
+    invite = rule_create(
+        actor=world.hr_sh,
+        org_unit=world.org.sh,
+        data={"to_stage": S.INVITED, "action": ActionKind.INVITE, "order": 1},
+    )
+    moved = application_advance(actor=world.hr_sh, application=world.app_sh, to_stage=S.INVITED)
+    runs = {run.rule_id: run for run in runs_plan(transition_id=moved.pk)}
+    assert run_execute(run_id=runs[notify.pk].pk) == "waiting"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_execute(run_id=runs[invite.pk].pk) == "done"
+    assert ActionRun.objects.get(rule=notify).status == RunStatus.DONE
+    assert Invitation.objects.count() == 1 and len(smtp.messages) == 2
+    assert smtp.messages[-1]["Subject"] == "销售代表"  # the notice, after the invitation
+    assert "https://jobs.example.cn/i/" in smtp.bodies(-1)[0]
