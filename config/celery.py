@@ -35,4 +35,5 @@ app.conf.beat_schedule = {
     "maintain-analysis": {"task": "analysis.maintain_runs", "schedule": 600.0},
     "maintain-feedback": {"task": "reviews.maintain_feedback", "schedule": 300.0},
     "sweep-events": {"task": "events.sweep", "schedule": 30.0},
+    "purge-idempotency": {"task": "common.idempotency_purge", "schedule": 3600.0},
 }
