@@ -153,3 +153,41 @@ def test_the_sweep_gives_back_a_dead_workers_claim(
         assert syncs_sweep() == 1
     sync.refresh_from_db()
     assert sync.status == SyncStatus.SUCCEEDED
+
+
+def test_a_stage_trigger_fires_only_on_entering_that_stage(
+    admin: User, org: Any, world: ReviewWorld, sf: FakeSF
+) -> None:
+    from mianshi.events.services import event_emit
+
+    stage_trigger = [
+        {
+            "event": "application.stage_changed",
+            "kind": "assessment",
+            "to_stage": "pending_onboarding",
+        }
+    ]
+    connector = make_connector(admin, org.sh, sf, triggers=stage_trigger)
+    app = offered(world).application
+    sf.add_candidate(501, EMAIL, 9001)
+    base = {
+        "application_id": app.pk,
+        "candidate_id": app.candidate_id,
+        "job_id": app.job_id,
+        "transition_id": 1,
+    }
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        event_emit(
+            type="application.stage_changed",
+            data={**base, "from_stage": "ai_scored", "to_stage": "second_round"},
+            org_unit_id=app.org_unit_id,
+        )
+    assert not Sync.objects.filter(connector=connector).exists()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        event_emit(
+            type="application.stage_changed",
+            data={**base, "from_stage": "offer_approval", "to_stage": "pending_onboarding"},
+            org_unit_id=app.org_unit_id,
+        )
+    sync = Sync.objects.get(connector=connector)
+    assert sync.status == SyncStatus.SUCCEEDED and sync.object_id == app.pk
