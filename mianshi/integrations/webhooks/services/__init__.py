@@ -1,11 +1,6 @@
 """Writes of the webhooks app: endpoints (admin actions) and deliveries (the engine)."""
 
-from mianshi.integrations.webhooks.services.deliveries import (
-    deliveries_fanout,
-    deliveries_sweep,
-    delivery_replay,
-    delivery_send,
-)
+from mianshi.integrations.webhooks.services.deliveries import deliveries_fanout, delivery_send
 from mianshi.integrations.webhooks.services.endpoints import (
     signing_secrets,
     subscribable_types,
@@ -18,6 +13,7 @@ from mianshi.integrations.webhooks.services.endpoints import (
     webhook_update,
 )
 from mianshi.integrations.webhooks.services.gone import webhook_gone, webhook_gone_notify
+from mianshi.integrations.webhooks.services.maintenance import deliveries_sweep, delivery_replay
 
 __all__ = [
     "deliveries_fanout",

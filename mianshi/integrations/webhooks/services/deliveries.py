@@ -1,4 +1,4 @@
-"""The delivery engine: fan an event out to endpoints, send, retry, stop, replay, sweep.
+"""The delivery engine: fan an event out to endpoints, send, retry or stop, drain a backlog.
 
 At least once: a delivery row is written in the transaction that marks the event handled,
 and only a recorded outcome ends it; a worker dying mid-send leaves a claim the sweep gives
@@ -6,28 +6,25 @@ back (the receiver then gets the same webhook-id again and dedupes). The send it
 outside any transaction (a slow receiver must not hold SQLite's single writer lock).
 
 Order per endpoint: a delivery is claimed only when no delivery of an earlier event to the
-same endpoint is in flight (being sent, or waiting for its first try), and each outcome hands
-the turn to the next one. So while nothing fails a receiver gets events in the order they
-happened. A failed delivery waits for its retry out of line: later events go on (Standard
-Webhooks promises no order; holding everything back for a day behind one bad message would
-be worse), and receivers order by the envelope's timestamp when they must.
+same endpoint is in flight (being sent, or waiting for its first try), and the run that
+settles one goes on with the next (`_drain`). So while nothing fails a receiver gets events
+in the order they happened. A failed delivery waits for its retry out of line: later events
+go on (Standard Webhooks promises no order; holding everything back for a day behind one bad
+message would be worse), and receivers order by the envelope's timestamp when they must.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from mianshi.accounts.actor import Actor
 from mianshi.common.claims import claim
-from mianshi.common.errors import Conflict
 from mianshi.compliance.services import audit_record
 from mianshi.events.models import Event
 from mianshi.integrations.webhooks.models import (
@@ -36,8 +33,8 @@ from mianshi.integrations.webhooks.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from mianshi.integrations.webhooks.retry import MAX_ATTEMPTS, next_delay
-from mianshi.integrations.webhooks.services.endpoints import TEST_TYPE, require_manage
+from mianshi.integrations.webhooks.retry import next_delay
+from mianshi.integrations.webhooks.services.endpoints import TEST_TYPE
 from mianshi.integrations.webhooks.services.gone import webhook_gone
 from mianshi.integrations.webhooks.services.sending import Outcome, attempt
 
@@ -46,17 +43,19 @@ S = DeliveryStatus
 # Retries this soon go to the broker with a countdown; later ones are found by the sweep
 # (a message held for a day by the broker is lost with it, and blocks nothing here).
 COUNTDOWN_LIMIT = 300
+# How long one task goes on sending an endpoint's backlog before handing over.
+DRAIN_SECONDS = 30.0
 
 
-def _enqueue(delivery_id: int, countdown: float = 0) -> None:
+def enqueue(delivery_id: int, countdown: float = 0) -> None:
     from mianshi.integrations.webhooks.tasks import deliver
 
     deliver.apply_async((delivery_id,), countdown=countdown or None)
 
 
-def _enqueue_on_commit(delivery_id: int, countdown: float = 0) -> None:
+def enqueue_on_commit(delivery_id: int, countdown: float = 0) -> None:
     # robust: a broker hiccup must not undo the handling; the sweep finds the row.
-    transaction.on_commit(partial(_enqueue, delivery_id, countdown), robust=True)
+    transaction.on_commit(partial(enqueue, delivery_id, countdown), robust=True)
 
 
 def _ancestors(path: str) -> list[str]:
@@ -85,7 +84,7 @@ def deliveries_fanout(*, event: Event) -> int:
     )
     pending = WebhookDelivery.objects.filter(event=event, status=S.PENDING, attempts=0)
     for pk in pending.values_list("pk", flat=True):
-        _enqueue_on_commit(pk)
+        enqueue_on_commit(pk)
     return len(endpoints)
 
 
@@ -99,24 +98,54 @@ def _claim(delivery_id: int, now: datetime) -> bool:
     return claim(ready, pk=delivery_id, expect=expect, to=to, count="attempts")
 
 
-def delivery_send(*, delivery_id: int) -> str:
-    """Claim one due delivery and try it once: "succeeded", "retry", "given_up", "gone",
-    "stopped", or "skipped" (not due, taken, or waiting for an earlier event's turn)."""
+def _send_one(delivery_id: int) -> tuple[str, int | None]:
+    """Claim and try one delivery: (outcome, its endpoint's id when it was claimed)."""
     now = timezone.now()
     if not _claim(delivery_id, now):
-        return "skipped"
+        return "skipped", None
     delivery = (
         WebhookDelivery.objects.select_related("endpoint", "event").filter(pk=delivery_id).first()
     )
     if delivery is None:
-        return "deleted"  # its endpoint was deleted after the claim
+        return "deleted", None  # its endpoint was deleted after the claim
     if not delivery.endpoint.enabled:
-        return _finish(delivery, now, S.FAILED, "stopped")
+        return _finish(delivery, now, S.FAILED, "stopped"), delivery.endpoint_id
     outcome = attempt(delivery.endpoint, delivery.event)
-    return _settle(delivery, now, outcome)
+    return _settle(delivery, now, outcome), delivery.endpoint_id
 
 
-def _record(delivery: WebhookDelivery, at: datetime, outcome: Outcome) -> None:
+def delivery_send(*, delivery_id: int) -> str:
+    """Claim one due delivery and try it once, then go on with the endpoint's next due ones
+    (see `_drain`): "succeeded", "retry", "given_up", "gone", "stopped", or "skipped" (not
+    due, taken, or waiting for an earlier event's turn)."""
+    result, endpoint_id = _send_one(delivery_id)
+    if endpoint_id is not None:
+        _drain(endpoint_id)
+    return result
+
+
+def _next_due(endpoint_id: int) -> int | None:
+    due = WebhookDelivery.objects.filter(
+        endpoint_id=endpoint_id, status=S.PENDING, next_attempt_at__lte=timezone.now()
+    )
+    return due.order_by("event_id", "id").values_list("pk", flat=True).first()
+
+
+def _drain(endpoint_id: int) -> None:
+    """Send the endpoint's due deliveries one after the other, oldest event first, in this
+    task: a backlog (a receiver back after an outage) costs no broker round trip per
+    message and keeps its order. After DRAIN_SECONDS the rest goes to a new task, so one
+    endpoint cannot hold a worker; a "skipped" claim means another run has the turn."""
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while (following := _next_due(endpoint_id)) is not None:
+        if time.monotonic() > deadline:
+            enqueue(following)
+            return
+        if _send_one(following)[0] == "skipped":
+            return
+
+
+def record_attempt(delivery: WebhookDelivery, at: datetime, outcome: Outcome) -> None:
     DeliveryAttempt.objects.create(
         delivery_id=delivery.pk,
         attempted_at=at,
@@ -131,7 +160,7 @@ def _record(delivery: WebhookDelivery, at: datetime, outcome: Outcome) -> None:
 def _settle(delivery: WebhookDelivery, claimed_at: datetime, outcome: Outcome) -> str:
     if not WebhookDelivery.objects.filter(pk=delivery.pk).exists():
         return "deleted"  # the endpoint was deleted while we sent
-    _record(delivery, claimed_at, outcome)
+    record_attempt(delivery, claimed_at, outcome)
     if outcome.ok:
         return _finish(delivery, claimed_at, S.SUCCEEDED, "succeeded")
     if outcome.gone:
@@ -147,7 +176,6 @@ def _settle(delivery: WebhookDelivery, claimed_at: datetime, outcome: Outcome) -
 def _finish(delivery: WebhookDelivery, claimed_at: datetime, status: str, result: str) -> str:
     mine = WebhookDelivery.objects.filter(pk=delivery.pk, status=S.SENDING, claimed_at=claimed_at)
     mine.update(status=status, finished_at=timezone.now(), next_attempt_at=None)
-    _kick_next(delivery.endpoint_id)
     return result
 
 
@@ -166,71 +194,5 @@ def _retry(delivery: WebhookDelivery, claimed_at: datetime, delay: float) -> str
     mine = WebhookDelivery.objects.filter(pk=delivery.pk, status=S.SENDING, claimed_at=claimed_at)
     due = timezone.now() + timedelta(seconds=delay)
     if mine.update(status=S.PENDING, next_attempt_at=due) and delay <= COUNTDOWN_LIMIT:
-        _enqueue_on_commit(delivery.pk, countdown=delay)
-    _kick_next(delivery.endpoint_id)
+        enqueue_on_commit(delivery.pk, countdown=delay)
     return "retry"
-
-
-def _kick_next(endpoint_id: int) -> None:
-    """Hand the endpoint's turn to its oldest due delivery (see the module's note on order)."""
-    due = WebhookDelivery.objects.filter(
-        endpoint_id=endpoint_id, status=S.PENDING, next_attempt_at__lte=timezone.now()
-    )
-    following = due.order_by("event_id", "id").values_list("pk", flat=True).first()
-    if following is not None:
-        _enqueue_on_commit(following)
-
-
-@transaction.atomic
-def delivery_replay(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelivery:
-    """Send the delivery's event again as a new delivery, with the same webhook-id."""
-    endpoint = delivery.endpoint
-    require_manage(actor, endpoint.org_unit_id)
-    if not endpoint.enabled:
-        raise Conflict(_("Enable the endpoint before replaying a delivery."))
-    replay = WebhookDelivery.objects.create(
-        endpoint=endpoint, event_id=delivery.event_id, replay_of=delivery,
-        next_attempt_at=timezone.now(),
-    )  # fmt: skip
-    audit_record(
-        actor=actor,
-        action="webhook.delivery_replay",
-        obj=replay,
-        org_unit_id=endpoint.org_unit_id,
-        detail={"replay_of": delivery.pk, "event": delivery.event_id},
-    )
-    _enqueue_on_commit(replay.pk)
-    return replay
-
-
-def stale_after() -> timedelta:
-    """A claim older than two timeouts and a minute belongs to a worker that died."""
-    return timedelta(seconds=2 * settings.WEBHOOK_TIMEOUT + 60)
-
-
-def _give_back(delivery: WebhookDelivery) -> None:
-    with transaction.atomic():
-        lost = Outcome(error=_("The worker stopped during the attempt; sent again."))
-        claimed = WebhookDelivery.objects.filter(
-            pk=delivery.pk, status=S.SENDING, claimed_at=delivery.claimed_at
-        )
-        final = delivery.attempts >= MAX_ATTEMPTS
-        status = S.GIVEN_UP if final else S.PENDING
-        finished = timezone.now() if final else None
-        due = None if final else timezone.now()
-        if claimed.update(status=status, next_attempt_at=due, finished_at=finished):
-            _record(delivery, delivery.claimed_at or timezone.now(), lost)
-
-
-def deliveries_sweep(*, stale: timedelta | None = None, limit: int = 500) -> dict[str, int]:
-    """Give back claims of dead workers, then queue what is due, oldest event first."""
-    cutoff = timezone.now() - (stale_after() if stale is None else stale)
-    dead = WebhookDelivery.objects.filter(status=S.SENDING, claimed_at__lt=cutoff)
-    given_back = list(dead[:limit])
-    for delivery in given_back:
-        _give_back(delivery)
-    due = WebhookDelivery.objects.filter(status=S.PENDING, next_attempt_at__lte=timezone.now())
-    ids = list(due.order_by("event_id", "id").values_list("pk", flat=True)[:limit])
-    for pk in ids:
-        _enqueue(pk)
-    return {"given_back": len(given_back), "queued": len(ids)}
