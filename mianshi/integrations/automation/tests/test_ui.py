@@ -114,3 +114,13 @@ def test_an_applications_actions_are_listed_for_its_branch_only(
     page = login(world.hr_sh).get(url)
     assert page.status_code == 200 and 'data-status="done"' in page.content.decode()
     assert login(world.hr_sz).get(url).status_code == 404
+
+
+def test_the_pages_render_in_chinese(world: Any, login: Any, settings: Any) -> None:
+    settings.LANGUAGE_CODE = "zh-hans"
+    default_rule(world)
+    client = login(world.hr_sh)
+    for url in (f"{BASE}/", f"{BASE}/jobs/{world.job_sh.pk}/", f"{BASE}/notices/new/"):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 200
+        assert '<html lang="zh-hans">' in response.content.decode()
