@@ -70,7 +70,7 @@ from mianshi.organisations.services import orgunit_create  # noqa: E402
 N = int(os.environ.get("BENCH_HIRES", "5000"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 THROTTLE = int(os.environ.get("BENCH_THROTTLE", "7"))
-LIMIT_S = float(os.environ.get("BENCH_LIMIT_S", "900"))
+LIMIT_S = float(os.environ.get("BENCH_LIMIT_S", "1800"))
 S = SyncStatus
 
 

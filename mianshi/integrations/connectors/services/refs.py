@@ -39,8 +39,11 @@ def external_ref_remember(*, sync: Sync, external_id: str) -> None:
     obj = model._default_manager.filter(pk=sync.object_id).first()
     if obj is None:
         return
+    source = sync.connector.adapter
+    if module.external_refs_of(obj).get(source) == external_id:
+        return  # a re-push of the same record: nothing to write
     try:
         with transaction.atomic():
-            module.external_refs_set(obj=obj, refs={sync.connector.adapter: external_id})
+            module.external_refs_set(obj=obj, refs={source: external_id})
     except (DomainError, ValidationError) as exc:  # Conflict / ValidationError: keep the delivery
         logger.warning("sync %s: external ref not kept: %s", sync.pk, type(exc).__name__)
