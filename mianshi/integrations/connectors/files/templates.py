@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from jsonpath_ng import jsonpath
 
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
@@ -20,7 +21,7 @@ from mianshi.common.errors import DomainError
 from mianshi.integrations.connectors.files.defaults import export_template, import_template
 from mianshi.integrations.connectors.files.kinds import KINDS
 from mianshi.integrations.connectors.mapping import MappingError, MappingProblem, mapping_compile
-from mianshi.integrations.connectors.mapping_compile import Compiled
+from mianshi.integrations.connectors.mapping_compile import Compiled, PathSpec
 from mianshi.integrations.connectors.models import MappingTemplate
 from mianshi.organisations.models import OrgUnit
 from mianshi.organisations.scoping import units_for
@@ -65,8 +66,42 @@ def import_compiled(kind: str, template: object | None) -> Compiled:
 
 
 def export_compiled(kind: str, template: object | None) -> Compiled:
-    """The export template (None: the built-in one); its targets are the file's columns."""
-    return _compiled(kind, export_template(kind) if template is None else template)
+    """The export template (None: the built-in one); its targets are the file's columns.
+    An import layout (every target an argument of the kind, each read from one column) is
+    turned around, so one template describes a customer's file both ways."""
+    compiled = _compiled(kind, export_template(kind) if template is None else template)
+    inverted = _inverted(compiled, set(KINDS[kind].targets))
+    return _compiled(kind, inverted) if inverted is not None else compiled
+
+
+def _column(spec: object) -> str | None:
+    """The one column a `$.name` / `$['name']` path reads, else None."""
+    expr = getattr(spec, "expr", None)
+    if not isinstance(spec, PathSpec) or spec.from_root or not isinstance(expr, jsonpath.Child):
+        return None
+    left, right = expr.left, expr.right
+    if not isinstance(left, jsonpath.Root) or not isinstance(right, jsonpath.Fields):
+        return None
+    return right.fields[0] if len(right.fields) == 1 and right.fields[0] != "*" else None
+
+
+def _inverted(compiled: Compiled, arguments: set[str]) -> dict[str, Any] | None:
+    columns = {t.name: _column(t.spec) for t in compiled.targets}
+    if not columns or not set(columns) <= arguments or None in columns.values():
+        return None
+    fields: dict[str, Any] = {}
+    maps: dict[str, dict[str, Any]] = {}
+    for target in compiled.targets:
+        spec: dict[str, Any] = {"path": f"$['{target.name}']"}
+        for name in getattr(target.spec, "transforms", ()):
+            table = (
+                compiled.maps.get(name.removeprefix("map:")) if name.startswith("map:") else None
+            )
+            if table is not None and len(set(map(str, table.values()))) == len(table):
+                maps[target.name] = {str(v): k for k, v in table.items() if k != "*"}
+                spec["transform"] = f"map:{target.name}"
+        fields[str(columns[target.name])] = spec
+    return {"version": 1, "kind": compiled.kind, "fields": fields, "maps": maps}
 
 
 def stored_templates(*, actor: Actor, kind: str, cap: Cap) -> QuerySet[MappingTemplate]:

@@ -12,6 +12,8 @@ from mianshi.accounts.roles import Role
 from mianshi.candidates.models import Candidate
 from mianshi.candidates.tests.factories import phone
 from mianshi.compliance.models import AuditEvent
+from mianshi.integrations.connectors.adapters.files.readers import read_records
+from mianshi.integrations.connectors.files.exports import file_export
 from mianshi.integrations.connectors.files.imports import ImportSpec, file_import_run
 from mianshi.integrations.connectors.services.connectors import connector_create, template_create
 from mianshi.integrations.connectors.tests.files.conftest import csv_bytes
@@ -101,3 +103,24 @@ def test_a_row_refused_while_writing_rolls_back_the_rows_before_it(
     assert source.rewinds >= 3  # the check passed; the write read the changed file
     assert Candidate.objects.count() == 0
     assert not AuditEvent.objects.filter(action__in=["candidate.create", "candidate.import"])
+
+
+def test_an_import_layout_exports_the_same_layout(org: Any, files_world: Any) -> None:
+    layout = {
+        "version": 1,
+        "kind": "candidate",
+        "fields": {
+            "name": {"path": "$['姓名']", "required": True},
+            "phone": {"path": "$['手机']"},
+            "gender": {"path": "$['性别']", "transform": "map:g"},
+        },
+        "maps": {"g": {"男": "male", "女": "female"}},
+    }
+    rows = [["姓名", "手机", "性别"], ["韩梅梅", phone(), "女"]]
+    spec = ImportSpec(kind="candidate", fmt="csv", template=layout)
+    assert file_import_run(
+        actor=files_world.hr_sh, spec=spec, source=csv_bytes(rows), unit=org.sh
+    ).committed
+    export = file_export(actor=files_world.hr_sh, kind="candidate", fmt="csv", template=layout)
+    back = [r.data for r in read_records("csv", io.BytesIO("".join(export.chunks or []).encode()))]
+    assert back == [{"姓名": "韩梅梅", "手机": rows[1][1], "性别": "女"}]
