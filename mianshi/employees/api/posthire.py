@@ -11,6 +11,7 @@ from mianshi.accounts.api_auth import require_scope
 from mianshi.employees import selectors as sel
 from mianshi.employees.api.schemas import (
     ImportOut,
+    InvalidOut,
     PostHireIn,
     PostHireOut,
     ScaleIn,
@@ -37,7 +38,7 @@ def post_record(request: ApiRequest, employee_id: int, payload: PostHireIn) -> A
     return Status(201 if created else 200, record)
 
 
-@router.post("/post-hire/import", response={200: ImportOut, 422: ImportOut})
+@router.post("/post-hire/import", response={200: ImportOut, 422: ImportOut | InvalidOut})
 def import_records(request: ApiRequest, file: File[UploadedFile]) -> Any:
     require_scope(request, WRITE)
     report = posthire_import(actor=request.user, upload=file)

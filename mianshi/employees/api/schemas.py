@@ -138,6 +138,12 @@ class ImportOut(Schema):
     errors: list[RowErrorOut]
 
 
+class InvalidOut(Schema):
+    """A request refused before any row was read (not a workbook, a field missing)."""
+
+    detail: Any
+
+
 class ScaleIn(Schema):
     org_unit_id: DbId
     name: str = Field(max_length=80)
