@@ -26,7 +26,7 @@ from mianshi.integrations.automation.models import ActionKind, ActionRun, Record
 from mianshi.integrations.automation.placeholders import fill
 from mianshi.integrations.connectors.models import Connector
 from mianshi.integrations.connectors.services.requests import connector_sync_now
-from mianshi.invitations.models import CLOSED_STATUSES, Invitation
+from mianshi.invitations.models import CLOSED_STATUSES, Invitation, InvitationKind
 from mianshi.invitations.services import (
     invitation_create,
     invitation_link,
@@ -72,7 +72,10 @@ def invite(run: ActionRun) -> Outcome:
     invitation of that kind exists (the one HR just sent, or a rule's before)."""
     _require_still_there(run)
     rule, application = run.rule, run.application
-    if _open_invitation(application, rule.invitation_kind) is not None:
+    # A first interview is never forced over any valid link (a re-record invitation HR just
+    # sent included); a second round only over a valid second-round one.
+    same = rule.invitation_kind if rule.invitation_kind == InvitationKind.NEXT_ROUND else ""
+    if _open_invitation(application, same) is not None:
         raise Skip(_("The candidate already has a valid invitation."))
     before = application.stage
     invitation, _token = invitation_create(

@@ -235,3 +235,24 @@ def test_the_actions_of_one_move_run_in_their_rules_order(
     assert Invitation.objects.count() == 1 and len(smtp.messages) == 2
     assert smtp.messages[-1]["Subject"] == "销售代表"  # the notice, after the invitation
     assert "https://jobs.example.cn/i/" in smtp.bodies(-1)[0]
+
+
+def test_a_re_record_invitation_is_not_replaced_by_the_rule(
+    world: Any, smtp: Any, eager: Any, move: Move, django_capture_on_commit_callbacks: Any
+) -> None:
+    from mianshi.invitations.services import invitation_reinvite
+
+    rule_create(
+        actor=world.hr_sh,
+        org_unit=world.org.sh,
+        data={"to_stage": S.INVITED, "action": ActionKind.INVITE},
+    )
+    move(world.hr_sh, world.app_sh, S.INVITED)  # the rule invites
+    move(world.hr_sh, world.app_sh, S.INTERVIEWING)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = invitation_reinvite(actor=world.hr_sh, application=world.app_sh)
+    assert again.kind == InvitationKind.RE_RECORD
+    newest = Invitation.objects.order_by("-id").first()
+    assert newest == again and Invitation.objects.count() == 2
+    statuses = list(ActionRun.objects.order_by("id").values_list("status", flat=True))
+    assert statuses == [RunStatus.DONE, RunStatus.SKIPPED]
