@@ -52,7 +52,7 @@ class ImportForm(forms.Form):
             (u.pk, u.name) for u in units
         ]
         self.fields["template_id"].choices = [("", _("Built-in layout"))] + [  # type: ignore[attr-defined]
-            (t.pk, f"{t.connector.name} · v{t.version}") for t in templates
+            (t.pk, f"{t.connector.name} · {t.kind} v{t.version}") for t in templates
         ]
 
 

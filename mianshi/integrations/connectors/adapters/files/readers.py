@@ -203,15 +203,20 @@ def read_xlsx(source: IO[bytes], *, sheet: str = "") -> Iterator[SourceRow]:
     try:
         if sheet and sheet not in book.sheetnames:
             raise FileRefused(_("The Excel file has no sheet “%(name)s”.") % {"name": sheet})
-        rows = (
-            book[sheet].iter_rows(values_only=True)
-            if sheet
-            else book.worksheets[0].iter_rows(values_only=True)
-        )
+        yield from _sheet_rows(book[sheet] if sheet else book.worksheets[0])
+    finally:
+        book.close()
+
+
+def _sheet_rows(worksheet: Any) -> Iterator[SourceRow]:
+    rows = worksheet.iter_rows(values_only=True)
+    try:
         names = _header([_text(c) for c in next(rows, ())])
         for number, cells in enumerate(rows, start=2):
             row = _row(number, names, list(cells))
             if row is not None:
                 yield row
-    finally:
-        book.close()
+    except FileRefused:
+        raise
+    except Exception as exc:  # a damaged sheet part, found only while reading it
+        raise FileRefused(_("The Excel file cannot be read (it may be damaged).")) from exc
