@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from mianshi.common.tests.support import celery_eager
+from mianshi.common.tests.real_worker import real_workers  # noqa: F401  (a fixture)
+from mianshi.common.tests.support import celery_eager, smtp  # noqa: F401  (a fixture)
 from mianshi.reviews.tests.factories import ReviewWorld, review_world
 
 
