@@ -10,6 +10,7 @@ import pytest
 
 from mianshi.accounts.models import User
 from mianshi.accounts.roles import Role
+from mianshi.common.tests.real_worker import real_workers  # noqa: F401 (fixture)
 from mianshi.common.tests.support import eager  # noqa: F401 (fixture)
 from mianshi.integrations.connectors.adapters.successfactors.example import EXAMPLE_TEMPLATE
 from mianshi.integrations.connectors.models import Connector

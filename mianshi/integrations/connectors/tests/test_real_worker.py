@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mianshi.accounts.models import User
-from mianshi.common.tests.real_worker import RealWorkers, real_workers  # noqa: F401 (fixture)
+from mianshi.common.tests.real_worker import RealWorkers
 from mianshi.integrations.connectors.models import Sync, SyncStatus
 from mianshi.integrations.connectors.tests.conftest import make_connector
 from mianshi.integrations.connectors.tests.fake_successfactors import FakeSF
