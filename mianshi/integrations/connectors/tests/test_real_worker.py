@@ -23,7 +23,7 @@ def test_a_real_worker_sends_the_hire_to_successfactors(
     admin: User,
     org: Any,
     sf: FakeSF,
-    world: ReviewWorld,  # noqa: F811
+    world: ReviewWorld,
 ) -> None:
     make_connector(admin, org.sh, sf)
     offer = offered(world)
