@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from mianshi.candidates.pipeline import Stage
 from mianshi.integrations.automation.models import ActionKind, NoticeTemplate, RecordKind
 from mianshi.integrations.automation.selectors import ancestor_ids
+from mianshi.integrations.connectors.models import Connector
 from mianshi.invitations.channels import channel_choices
 from mianshi.invitations.models import InvitationKind
 from mianshi.jobs.models import InterviewTemplate
@@ -52,8 +53,8 @@ class RuleForm(forms.Form):
         label=_("Channels"), required=False, widget=forms.CheckboxSelectMultiple
     )
     notice = forms.TypedChoiceField(label=_("Notice"), coerce=int, empty_value=None, required=False)
-    connector_id = forms.IntegerField(
-        label=_("Connector id"), required=False, min_value=1, max_value=2**63 - 1
+    connector_id = forms.TypedChoiceField(
+        label=_("Connector"), coerce=int, empty_value=None, required=False
     )
     record_kind = forms.ChoiceField(
         label=_("Record sent"), choices=[("", "—"), *RecordKind.choices], required=False
@@ -67,19 +68,21 @@ class RuleForm(forms.Form):
             del self.fields["org_unit"]
         else:
             self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
-        chain = ancestor_ids(unit.path) if unit is not None else []
-        templates = InterviewTemplate.objects.filter(org_unit_id__in=chain)
-        notices = NoticeTemplate.objects.filter(org_unit_id__in=chain) if unit else None
-        if units is not None:  # a unit default: any unit of the user's, checked on save
-            templates = InterviewTemplate.objects.filter(org_unit__in=units)
-            notices = NoticeTemplate.objects.filter(org_unit__in=units)
-        self.fields["interview_template"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (t.pk, t.name) for t in templates
-        ]
-        self.fields["notice"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (n.pk, n.name) for n in (notices if notices is not None else [])
-        ]
+        # A job's rule may use what its unit or a unit above owns; a unit default, what any
+        # of the user's units owns (the service checks the unit chosen on save).
+        where = (
+            {"org_unit__in": units}
+            if units is not None
+            else {"org_unit_id__in": ancestor_ids(unit.path) if unit else []}
+        )
+        self._choices("interview_template", InterviewTemplate.objects.filter(**where))
+        self._choices("notice", NoticeTemplate.objects.filter(**where))
+        self._choices("connector_id", Connector.objects.filter(**where))
         self.fields["channels"].choices = channel_choices()  # type: ignore[attr-defined]
+
+    def _choices(self, field: str, qs: Any) -> None:
+        options = [("", "—"), *((o.pk, o.name) for o in qs)]
+        self.fields[field].choices = options  # type: ignore[attr-defined]
 
     def data_for_service(self) -> dict[str, Any]:
         """The cleaned values under the service's names."""
