@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from mianshi.candidates.models import Application, Candidate
 from mianshi.candidates.tests.factories import id_number, make_candidate, phone
 from mianshi.compliance.models import AuditEvent
+from mianshi.events.models import Event
 from mianshi.integrations.connectors.adapters.files.readers import ReadOptions
 from mianshi.integrations.connectors.files.imports import (
     ImportSpec,
@@ -55,6 +56,7 @@ def test_candidates_import_from_each_format(org: Any, files_world: Any, fmt: str
     assert stored.source == "import"
     # Through the service: one audit event per candidate, and one for the import.
     assert AuditEvent.objects.filter(action="candidate.create").count() == 3
+    assert Event.objects.filter(type="candidate.created").count() == 3
     done = AuditEvent.objects.get(action="candidate.import")
     assert done.detail == {"rows": 3, "created": 3, "format": fmt}
 
@@ -73,6 +75,7 @@ def test_one_bad_row_among_many_writes_nothing_and_is_reported(org: Any, files_w
     assert [(p.row, p.field) for p in report.errors] == [(18, "id_number"), (31, "email")]
     assert Candidate.objects.count() == 0
     assert not AuditEvent.objects.filter(action__in=["candidate.create", "candidate.import"])
+    assert not Event.objects.exists()
 
 
 def test_the_dry_run_reports_and_writes_nothing(org: Any, files_world: Any) -> None:
