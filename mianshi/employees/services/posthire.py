@@ -82,28 +82,45 @@ def _choice(data: dict[str, Any], name: str, choices: Any) -> str:
     return value
 
 
-def _by_kind(employee: Employee, kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    """The kind's own fields, each required where the kind has no meaning without it."""
-    if kind == PostHireKind.PERFORMANCE:
-        raw = _text(data, "value", 40)
-        if not raw or not (_text(data, "period", 20) or data.get("date")):
-            raise ValidationError({"value": _("A rating needs its value and its period.")})
-        return {"raw_value": raw, "score": scale_map(scale_for(employee.org_unit), raw)}
-    if kind == PostHireKind.PROBATION:
-        return {"probation_result": _choice(data, "probation_result", ProbationResult)}
-    if kind == PostHireKind.TRAINING:
-        name = _text(data, "training_name", 200)
-        if not name:
-            raise ValidationError({"training_name": _("Name the training.")})
-        return {"training_name": name, "training_hours": _hours(data.get("training_hours"))}
-    if kind == PostHireKind.PROMOTION:
-        position = _text(data, "new_position", 120)
-        if not position:
-            raise ValidationError({"new_position": _("Enter the new position.")})
-        return {"new_position": position}
+def _performance(employee: Employee, data: dict[str, Any]) -> dict[str, Any]:
+    raw = _text(data, "value", 40)
+    if not raw or not (_text(data, "period", 20) or data.get("date")):
+        raise ValidationError({"value": _("A rating needs its value and its period.")})
+    return {"raw_value": raw, "score": scale_map(scale_for(employee.org_unit), raw)}
+
+
+def _probation(employee: Employee, data: dict[str, Any]) -> dict[str, Any]:
+    return {"probation_result": _choice(data, "probation_result", ProbationResult)}
+
+
+def _training(employee: Employee, data: dict[str, Any]) -> dict[str, Any]:
+    name = _text(data, "training_name", 200)
+    if not name:
+        raise ValidationError({"training_name": _("Name the training.")})
+    return {"training_name": name, "training_hours": _hours(data.get("training_hours"))}
+
+
+def _promotion(employee: Employee, data: dict[str, Any]) -> dict[str, Any]:
+    position = _text(data, "new_position", 120)
+    if not position:
+        raise ValidationError({"new_position": _("Enter the new position.")})
+    return {"new_position": position}
+
+
+def _leave(employee: Employee, data: dict[str, Any]) -> dict[str, Any]:
     if not data.get("date"):
         raise ValidationError({"date": _("Enter the last working day.")})
     return {"leave_type": _choice(data, "leave_type", LeaveType)}
+
+
+# Each kind's own fields, each required where the kind has no meaning without it.
+_BY_KIND = {
+    PostHireKind.PERFORMANCE: _performance,
+    PostHireKind.PROBATION: _probation,
+    PostHireKind.TRAINING: _training,
+    PostHireKind.PROMOTION: _promotion,
+    PostHireKind.LEAVE: _leave,
+}
 
 
 def posthire_clean(employee: Employee, data: dict[str, Any]) -> dict[str, Any]:
@@ -116,7 +133,7 @@ def posthire_clean(employee: Employee, data: dict[str, Any]) -> dict[str, Any]:
         "note": _text(data, "note", 2000),
         "source_record_id": _text(data, "record_id", 100),
     }
-    fields.update(_by_kind(employee, kind, data))
+    fields.update(_BY_KIND[PostHireKind(kind)](employee, data))
     return fields
 
 
