@@ -177,6 +177,18 @@ def pinned_post(
             stream=True,
         ) as response:
             latency = int((time.monotonic() - started) * 1000)
-            excerpt = response.raw.read(keep, decode_content=True) or b""
+            excerpt = _read_some(response.raw, keep, time.monotonic() + timeout)
             lowered = {k.lower(): v for k, v in response.headers.items()}
             return Reply(response.status_code, lowered, excerpt, latency)
+
+
+def _read_some(raw: Any, keep: int, deadline: float) -> bytes:
+    """Up to `keep` bytes of the body, within the deadline: a receiver trickling a byte at a
+    time (each under the socket timeout) cannot hold the worker for long."""
+    data = b""
+    while len(data) < keep and time.monotonic() < deadline:
+        chunk = raw.read1(keep - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data

@@ -59,6 +59,8 @@ def _excerpt(raw: bytes) -> str:
 def _error(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.Timeout):
         return _("No answer within %(s)s seconds.") % {"s": settings.WEBHOOK_TIMEOUT}
+    if isinstance(exc, requests.exceptions.SSLError):
+        return _("The TLS handshake or the certificate check failed.")
     if isinstance(exc, requests.ConnectionError):
         return _("The receiver could not be reached.")
     return _("The request failed: %(kind)s.") % {"kind": type(exc).__name__}

@@ -294,3 +294,13 @@ def test_the_address_is_checked_again_at_send_time(
     assert receiver.received == []
     row = only_delivery().attempt_rows.get()
     assert row.status_code is None and "127.0.0.1" in row.error
+
+
+def test_the_response_excerpt_keeps_at_most_1_kb_of_whole_characters(
+    hook: Hook, org: Org, receiver: Receiver
+) -> None:
+    hook()
+    receiver.script = [Answer(status=200, body=("错误" * 1000).encode())]
+    emit(org.sh)
+    excerpt = only_delivery().attempt_rows.get().response_excerpt
+    assert 1000 <= len(excerpt.encode()) <= 1024 and set(excerpt) == {"错", "误"}
