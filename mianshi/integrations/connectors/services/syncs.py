@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from mianshi.common.claims import claim, claims_sweep
 from mianshi.events.dispatcher import backoff
-from mianshi.integrations.connectors.mapping import MappingError, mapping_apply
+from mianshi.integrations.connectors.mapping import MappingError, mapping_apply, mapping_compile
+from mianshi.integrations.connectors.mapping_compile import Compiled
 from mianshi.integrations.connectors.models import (
     PAYLOAD_CONTEXT,
     MappingTemplate,
@@ -78,6 +79,20 @@ def template_current(connector_id: int, kind: str) -> MappingTemplate | None:
     )
 
 
+_COMPILED: dict[int, Compiled] = {}
+
+
+def _compiled(template: MappingTemplate) -> Compiled:
+    """A version never changes, so its compiled form is kept by id (a bulk sync maps
+    thousands of records with one version)."""
+    found = _COMPILED.get(template.pk)
+    if found is None:
+        if len(_COMPILED) > 256:
+            _COMPILED.clear()
+        found = _COMPILED[template.pk] = mapping_compile(template.body, kind=template.kind)
+    return found
+
+
 def _mapped(sync: Sync) -> Mapped:
     if not sync.connector.enabled:
         raise _Refused(_("The connector is switched off."), "disabled")
@@ -88,7 +103,7 @@ def _mapped(sync: Sync) -> Mapped:
         )
     try:
         record = record_build(kind=sync.kind, object_id=sync.object_id)
-        return Mapped(mapping_apply(template.body, record), template.version)
+        return Mapped(mapping_apply(_compiled(template), record), template.version)
     except RecordMissing:
         raise _Refused(_("The record no longer exists."), "record_missing") from None
     except MappingError as exc:

@@ -237,7 +237,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _query(self, entity: str, rows: list[dict[str, Any]], query: dict[str, str]) -> None:
         try:
-            found = [r for r in rows if _matches(r, query.get("$filter", ""))]
+            found = _matching(rows, query.get("$filter", ""))
         except ValueError as exc:
             return self._answer(400, _error("COE_PROPERTY_NOT_FOUND", str(exc)))
         start = int(query.get("$skiptoken", "0") or 0)
@@ -286,20 +286,23 @@ def _error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": {"lang": "en-US", "value": message}}}
 
 
-def _matches(row: dict[str, Any], expr: str) -> bool:
-    if not expr:
-        return True
-    for clause in re.split(r"\s+and\s+", expr):
+def _clauses(expr: str) -> list[tuple[str, Any]]:
+    """`a eq 'x' and b eq 2` → [("a", "x"), ("b", 2)]; ValueError for anything else."""
+    out: list[tuple[str, Any]] = []
+    for clause in re.split(r"\s+and\s+", expr) if expr else []:
         found = CLAUSE.match(clause)
         if not found:
             raise ValueError(f"Invalid $filter clause: {clause}")
-        name, text, number = found[1], found[2], found[3]
-        if name not in row:
-            raise ValueError(f"Property {name} not found")
-        wanted = text.replace("''", "'") if text is not None else int(number)
-        if row[name] != wanted:
-            return False
-    return True
+        text, number = found[2], found[3]
+        out.append((found[1], text.replace("''", "'") if text is not None else int(number)))
+    return out
+
+
+def _matching(rows: list[dict[str, Any]], expr: str) -> list[dict[str, Any]]:
+    clauses = _clauses(expr)
+    if rows and any(name not in rows[0] for name, _v in clauses):
+        raise ValueError("Property not found")
+    return [r for r in rows if all(r.get(name) == value for name, value in clauses)]
 
 
 class _Server(ThreadingHTTPServer):
