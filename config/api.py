@@ -4,6 +4,8 @@ The OpenAPI document and /api/docs stay public on purpose (review L7): they desc
 integration contract, hold no data, and every operation itself requires an API key.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,15 +16,29 @@ from mianshi.accounts.api_auth import ApiKeyAuth
 from mianshi.common.errors import DomainError
 from mianshi.common.idempotency_api import idempotency_install
 from mianshi.common.inputguard import out_of_range_message
+from mianshi.events.openapi import add_event_schemas
 
 api = NinjaAPI(
     title="Mianshi API",
     version="1.0.0",
-    description="Jobs, competency models, question banks, candidates and applications.",
+    description=(
+        "Jobs, competency models, question banks, candidates, applications, interviews, "
+        "reviews, employees and integrations. Every event type's envelope is a component "
+        "schema (Event_<type>); webhooks are signed per Standard Webhooks 1.0."
+    ),
     auth=ApiKeyAuth(),
     urls_namespace="api",
 )
 idempotency_install(api)  # Idempotency-Key on every POST (issue 12)
+_build_schema = api.get_openapi_schema
+
+
+def _schema_with_events(**kwargs: Any) -> Any:
+    """The document Ninja builds, plus one component schema per public event type."""
+    return add_event_schemas(_build_schema(**kwargs))
+
+
+api.get_openapi_schema = _schema_with_events  # type: ignore[method-assign]
 
 
 @api.exception_handler(ValidationError)
