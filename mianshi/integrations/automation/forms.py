@@ -46,19 +46,28 @@ class RuleForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=ActionKind.choices)
     interview_template = forms.TypedChoiceField(
         label=_("Interview template"), coerce=int, empty_value=None, required=False,
-        help_text=_("Empty: the job's interview template."),
+        help_text=_("Invitations only. Empty: the job's interview template."),
     )  # fmt: skip
-    invitation_kind = forms.ChoiceField(label=_("Invitation kind"), choices=KINDS, required=False)
+    invitation_kind = forms.ChoiceField(
+        label=_("Invitation kind"), choices=KINDS, required=False,
+        help_text=_("Invitations only."),
+    )  # fmt: skip
     channels = forms.MultipleChoiceField(
-        label=_("Channels"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    notice = forms.TypedChoiceField(label=_("Notice"), coerce=int, empty_value=None, required=False)
+        label=_("Channels"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Invitations only."),
+    )  # fmt: skip
+    notice = forms.TypedChoiceField(
+        label=_("Notice"), coerce=int, empty_value=None, required=False,
+        help_text=_("Notices only."),
+    )  # fmt: skip
     connector_id = forms.TypedChoiceField(
-        label=_("Connector"), coerce=int, empty_value=None, required=False
-    )
+        label=_("Connector"), coerce=int, empty_value=None, required=False,
+        help_text=_("Connectors only."),
+    )  # fmt: skip
     record_kind = forms.ChoiceField(
-        label=_("Record sent"), choices=[("", "—"), *RecordKind.choices], required=False
-    )
+        label=_("Record sent"), choices=[("", "—"), *RecordKind.choices], required=False,
+        help_text=_("Connectors only. Empty: the assessment result."),
+    )  # fmt: skip
     enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
     order = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000, initial=0)
 
