@@ -74,29 +74,42 @@ def _errors(row: int, exc: ValidationError) -> list[RowError]:
     ]
 
 
+def _number(values: dict[str, Any]) -> str:
+    return str(values.get("employee_number") or "").strip()
+
+
+def _read(upload: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
+    rows = []
+    for row in _rows(upload):
+        rows.append(row)
+        if len(rows) > MAX_ROWS:
+            raise ValidationError({"file": _("At most 10,000 rows per workbook.")})
+    return rows
+
+
+def _employees(actor: Actor, rows: list[tuple[int, dict[str, Any]]]) -> dict[str, Employee]:
+    """The rows' employees the actor manages, by number: one query for the workbook."""
+    numbers = {_number(values) for _row, values in rows}
+    units = units_for(actor, Cap.EMPLOYEES_MANAGE)
+    found = Employee.objects.filter(org_unit_id__in=units, employee_number__in=numbers)
+    return {e.employee_number: e for e in found.select_related("org_unit")}
+
+
 def _check_all(
     actor: Actor, upload: IO[bytes]
 ) -> tuple[list[tuple[Employee, dict[str, Any]]], ImportReport]:
-    report = ImportReport()
-    units = units_for(actor, Cap.EMPLOYEES_MANAGE)
-    employees = Employee.objects.filter(org_unit_id__in=units).select_related("org_unit")
+    rows = _read(upload)
+    report, employees = ImportReport(rows=len(rows)), _employees(actor, rows)
     checked = []
-    for row, values in _rows(upload):
-        report.rows += 1
-        if report.rows > MAX_ROWS:
-            raise ValidationError({"file": _("At most 10,000 rows per workbook.")})
-        employee = employees.filter(
-            employee_number=str(values.get("employee_number") or "").strip()
-        ).first()
+    for row, values in rows:
+        employee = employees.get(_number(values))
         if employee is None:
             report.errors.append(RowError(row, "employee_number", _("No such employee.")))
             continue
         try:
-            fields = posthire_clean(employee, {k: values.get(k) for k in FIELDS})
+            checked.append((employee, posthire_clean(employee, {k: values.get(k) for k in FIELDS})))
         except ValidationError as exc:
             report.errors.extend(_errors(row, exc))
-            continue
-        checked.append((employee, fields))
     return checked, report
 
 
