@@ -25,9 +25,13 @@ PLACEHOLDERS = (
 def placeholder_errors(text: str) -> list[str]:
     """What is wrong with the placeholders of `text` (empty: it can be filled in)."""
     try:
-        fields = [name for _lit, name, _spec, _conv in Formatter().parse(text) if name is not None]
+        parts = [(name, spec, conv) for _lit, name, spec, conv in Formatter().parse(text)]
     except ValueError:
         return [_("Unbalanced braces: write {{ and }} for a literal brace.")]
+    fields = [name for name, _spec, _conv in parts if name is not None]
+    if any(spec or conv for name, spec, conv in parts if name is not None):
+        # "{candidate_name:{x}}" would look up x when sending: plain names only.
+        return [_("Write placeholders as a plain name in braces, e.g. {candidate_name}.")]
     unknown = sorted({f for f in fields if f not in PLACEHOLDERS})
     if unknown:
         return [

@@ -154,3 +154,11 @@ def test_runs_are_listed_per_application_and_failed_ones_retried(
     retried = api.post(f"{BASE}/runs/{run['id']}/retry", {})
     assert retried.status_code == 200
     assert api.post(f"{BASE}/runs/{run['id']}/retry", {}).status_code == 409  # pending now
+
+
+@pytest.mark.parametrize("text", ["{candidate_name:{x}}", "{job_title!r}", "{0}", "{}"])
+def test_placeholders_are_plain_names(world: Any, api_for: Any, text: str) -> None:
+    api = api_for(world.hr_sh, scopes=SCOPES)
+    notice = {"org_unit_id": world.org.sh.pk, "name": "n", "subject": "s", "body": text}
+    assert api.post(f"{BASE}/notices", notice).status_code == 422
+    assert not NoticeTemplate.objects.exists()
