@@ -36,4 +36,5 @@ app.conf.beat_schedule = {
     "maintain-feedback": {"task": "reviews.maintain_feedback", "schedule": 300.0},
     "sweep-events": {"task": "events.sweep", "schedule": 30.0},
     "purge-idempotency": {"task": "common.idempotency_purge", "schedule": 3600.0},
+    "sweep-transition-actions": {"task": "automation.sweep", "schedule": 60.0},
 }
