@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,14 +70,26 @@ def _give_back(delivery: WebhookDelivery) -> None:
 
 
 def deliveries_sweep(*, stale: timedelta | None = None, limit: int = 500) -> dict[str, int]:
-    """Give back claims of dead workers, then queue what is due, oldest event first."""
+    """Give back claims of dead workers, then queue each endpoint's oldest due delivery."""
     cutoff = timezone.now() - (stale_after() if stale is None else stale)
     dead = WebhookDelivery.objects.filter(status=S.SENDING, claimed_at__lt=cutoff)
     given_back = list(dead[:limit])
     for delivery in given_back:
         _give_back(delivery)
-    due = WebhookDelivery.objects.filter(status=S.PENDING, next_attempt_at__lte=timezone.now())
-    ids = list(due.order_by("event_id", "id").values_list("pk", flat=True)[:limit])
-    for pk in ids:
+    heads = _due_heads(limit)
+    for pk in heads:
         enqueue(pk)
-    return {"given_back": len(given_back), "queued": len(ids)}
+    return {"given_back": len(given_back), "queued": len(heads)}
+
+
+def _due_heads(limit: int) -> list[int]:
+    """Per endpoint with due deliveries, the one of its oldest event: its task drains the
+    rest in order, so a backlog of thousands costs one message, and a big backlog of one
+    endpoint cannot crowd the others out of a sweep."""
+    due = WebhookDelivery.objects.filter(status=S.PENDING, next_attempt_at__lte=timezone.now())
+    firsts = due.values("endpoint_id").annotate(first=Min("event_id")).order_by("first")
+    heads = []
+    for row in firsts[:limit]:
+        mine = due.filter(endpoint_id=row["endpoint_id"], event_id=row["first"])
+        heads.append(mine.order_by("id").values_list("pk", flat=True)[0])
+    return heads

@@ -304,3 +304,16 @@ def test_the_response_excerpt_keeps_at_most_1_kb_of_whole_characters(
     emit(org.sh)
     excerpt = only_delivery().attempt_rows.get().response_excerpt
     assert 1000 <= len(excerpt.encode()) <= 1024 and set(excerpt) == {"错", "误"}
+
+
+def test_the_sweep_queues_one_message_per_endpoint_and_its_task_drains_the_backlog(
+    hook: Hook, org: Org, receiver: Receiver
+) -> None:
+    hook()
+    receiver.stop()
+    events = [emit(org.sh, candidate_id=n) for n in range(1, 5)]
+    receiver.start()
+    assert time_passes() == {"given_back": 0, "queued": 1}
+    assert receiver.processed == {e.message_id: 1 for e in events}
+    assert receiver.order == ["candidate.created"] * 4
+    assert [r.headers["webhook-id"] for r in receiver.received] == [e.message_id for e in events]
