@@ -22,7 +22,9 @@ from mianshi.candidates.services import (
     application_update,
     candidate_create,
 )
+from mianshi.demo import automation as demo_automation
 from mianshi.demo import data as D
+from mianshi.demo import employees as demo_employees
 from mianshi.invitations.models import Invitation
 from mianshi.invitations.services import invitation_create_send, invitation_link, invitation_token
 from mianshi.jobs.models import Job
@@ -87,6 +89,9 @@ def load() -> None:
         )
         job_update(actor=None, job=job, data={"interview_template": template})
     _candidates(jobs, users)
+    # After the candidates are placed, so their histories stay as the demo wrote them.
+    demo_automation.load(unit=units["hq"])
+    demo_employees.load()
 
 
 def _units() -> dict[str, OrgUnit]:
