@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,3 +37,35 @@ class RecordForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ScaleForm(forms.Form):
+    """A unit's performance scale; grades and ranges as JSON, checked by the service."""
+
+    unit = forms.TypedChoiceField(label=_("Organisation unit"), coerce=int)
+    name = forms.CharField(label=_("Name"), max_length=80)
+    grades = forms.CharField(
+        label=_("Grades"), required=False, max_length=2000,
+        initial='{"S": 1.0, "A": 0.75, "B": 0.5, "C": 0.25, "D": 0.0}',
+        help_text=_(
+            'JSON, e.g. {"S": 1.0, "A": 0.75}; ranges e.g. [{"min": 90, "max": 100, "value": 1}].'
+        ),
+    )  # fmt: skip
+    ranges = forms.CharField(
+        label=_("Numeric ranges"), required=False, max_length=4000, initial="[]"
+    )
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = units  # type: ignore[attr-defined]
+
+
+class SourceForm(forms.Form):
+    """A new inbound webhook source."""
+
+    unit = forms.TypedChoiceField(label=_("Organisation unit"), coerce=int)
+    name = forms.SlugField(label=_("Name"), max_length=60)
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = units  # type: ignore[attr-defined]

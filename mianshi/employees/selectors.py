@@ -20,6 +20,7 @@ from mianshi.employees.models import (
     Employee,
     EmployeeStatus,
     InboundSource,
+    PerformanceScale,
     PostHireKind,
     PostHireRecord,
 )
@@ -72,6 +73,12 @@ def units_for_employees(*, user: Actor) -> QuerySet[OrgUnit]:
 def unit_for_employees(*, user: Actor, pk: int) -> OrgUnit:
     """A unit where `user` manages employees, else 404."""
     return get_object_or_404(units_for_employees(user=user), pk=pk)
+
+
+def scales_visible(*, user: Actor) -> QuerySet[PerformanceScale]:
+    """The scales of the units where `user` manages employees."""
+    qs = PerformanceScale.objects.select_related("org_unit")
+    return scope(qs, user, Cap.EMPLOYEES_MANAGE).order_by("org_unit__path")
 
 
 def sources_visible(*, user: Actor) -> QuerySet[InboundSource]:

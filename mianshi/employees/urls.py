@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from mianshi.employees import views
+from mianshi.employees import views, views_settings
 
 app_name = "employees"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:employee_id>/records/", views.record_add, name="employee_record_add"),
     path("<int:employee_id>/report.pdf", views.baseline_report, name="employee_report"),
     path("import/", views.posthire_upload, name="employee_import"),
+    path("settings/", views_settings.archive_settings, name="employee_settings"),
 ]

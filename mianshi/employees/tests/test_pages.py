@@ -70,3 +70,33 @@ def test_another_branch_gets_404(world: ReviewWorld, login: Any, make_user: Any)
     body = {"kind": "training", "training_name": "x"}
     assert stranger.post(f"/employees/{employee.pk}/records/", body).status_code == 404
     assert f'data-employee="{employee.pk}"'.encode() not in stranger.get("/employees/").content
+
+
+def test_the_settings_page_saves_a_scale_and_shows_a_new_secret_once(
+    world: ReviewWorld, login: Any
+) -> None:
+    hr = login(world.hr)
+    assert hr.get("/employees/settings/").status_code == 200
+    scale = {
+        "form": "scale",
+        "unit": world.org.sh.pk,
+        "name": "绩效",
+        "grades": '{"S": 1, "A": 0.7}',
+    }
+    assert hr.post("/employees/settings/", scale).status_code == 200
+    assert PerformanceScale.objects.get(org_unit=world.org.sh).grades == {"S": 1.0, "A": 0.7}
+    for bad in ('{"S": 2}', "not json", "{}"):
+        answer = hr.post("/employees/settings/", {**scale, "grades": bad})
+        assert answer.status_code == 400
+    other = hr.post("/employees/settings/", {**scale, "unit": world.org.sz.pk})
+    assert other.status_code == 400  # not a unit the reader manages
+    created = hr.post(
+        "/employees/settings/", {"form": "source", "unit": world.org.sh.pk, "name": "beisen"}
+    )
+    assert created.status_code == 200 and b"whsec_" in created.content
+    assert b"whsec_" not in hr.get("/employees/settings/").content
+    again = hr.post(
+        "/employees/settings/", {"form": "source", "unit": world.org.sh.pk, "name": "beisen"}
+    )
+    assert again.status_code == 400
+    assert login(world.manager).get("/employees/settings/").status_code == 403
