@@ -15,7 +15,6 @@ message would be worse), and receivers order by the envelope's timestamp when th
 
 from __future__ import annotations
 
-import logging
 import time
 from datetime import datetime, timedelta
 from functools import partial
@@ -38,7 +37,6 @@ from mianshi.integrations.webhooks.services.endpoints import TEST_TYPE
 from mianshi.integrations.webhooks.services.gone import webhook_gone
 from mianshi.integrations.webhooks.services.sending import Outcome, attempt
 
-log = logging.getLogger(__name__)
 S = DeliveryStatus
 # Retries this soon go to the broker with a countdown; later ones are found by the sweep
 # (a message held for a day by the broker is lost with it, and blocks nothing here).
@@ -146,6 +144,7 @@ def _drain(endpoint_id: int) -> None:
 
 
 def record_attempt(delivery: WebhookDelivery, at: datetime, outcome: Outcome) -> None:
+    """Keep one try for the admin's page and the API (what came back, how long it took)."""
     DeliveryAttempt.objects.create(
         delivery_id=delivery.pk,
         attempted_at=at,

@@ -51,8 +51,9 @@ def delivery_replay(*, actor: Actor, delivery: WebhookDelivery) -> WebhookDelive
 
 
 def stale_after() -> timedelta:
-    """A claim older than two timeouts and a minute belongs to a worker that died."""
-    return timedelta(seconds=2 * settings.WEBHOOK_TIMEOUT + 60)
+    """A claim older than this belongs to a worker that died: one attempt takes at most
+    three timeouts (connect, the answer's headers, the excerpt), plus a minute's margin."""
+    return timedelta(seconds=3 * settings.WEBHOOK_TIMEOUT + 60)
 
 
 def _give_back(delivery: WebhookDelivery) -> None:
