@@ -9,6 +9,7 @@ buttons work as plain posts.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from mianshi.candidates.forms import form_errors
 from mianshi.common.errors import DomainError
 from mianshi.integrations.connectors.adapters.files.readers import ReadOptions
 from mianshi.integrations.connectors.files import selectors as sel
+from mianshi.integrations.connectors.files.defaults import import_template
 from mianshi.integrations.connectors.files.exports import file_export
 from mianshi.integrations.connectors.files.forms import ExportForm, ImportForm
 from mianshi.integrations.connectors.files.imports import (
@@ -75,7 +77,10 @@ def files_import(request: AuthedHttpRequest) -> HttpResponse:
         if report is not None and report.committed:
             return _imported(request, report)
     export_form = ExportForm(units=sel.export_units(request.user, kind), initial={"kind": kind})
-    context = {"form": form, "report": report, "kind": KINDS[kind], "export_form": export_form}
+    context = {
+        "form": form, "report": report, "kind": KINDS[kind], "export_form": export_form,
+        "layout": json.dumps(import_template(kind), ensure_ascii=False, indent=2),
+    }  # fmt: skip
     page = "connectors_files/_report.html" if _htmx(request) else "connectors_files/files.html"
     return render(request, page, context, status=422 if report and not report.ok else 200)
 

@@ -27,6 +27,7 @@ def test_the_page_shows_import_and_export(files_world: Any, login: Any) -> None:
     page = login(files_world.hr_sh).get(reverse(PAGE))
     assert page.status_code == 200
     assert b"data-files-import" in page.content and b"data-files-export" in page.content
+    assert b"data-built-in-layout" in page.content
 
 
 def test_a_check_through_htmx_lists_the_bad_row_and_saves_nothing(
