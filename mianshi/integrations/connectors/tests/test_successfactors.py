@@ -133,3 +133,14 @@ def test_the_lookup_follows_next_links(sf: FakeSF) -> None:
     result = ADAPTER.push(_ctx(sf), "assessment", _payload("dup@example.com"))
     assert result.external_id == "9002"
     assert sum(1 for _m, p, _s in sf.calls if p == "/odata/v2/Candidate") == 2
+
+
+def test_a_token_about_to_expire_is_fetched_again_before_the_call(sf: FakeSF) -> None:
+    import time
+
+    ctx = _ctx(sf)
+    ADAPTER.push(ctx, "assessment", _payload())
+    ctx.state["expires_at"] = time.time() + 30  # inside the safety margin
+    ADAPTER.push(ctx, "assessment", _payload())
+    assert [p for _m, p, _s in sf.calls].count("/oauth/token") == 2
+    assert not any(s == 401 for _m, p, s in sf.calls if p.startswith("/odata"))
