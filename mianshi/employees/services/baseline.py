@@ -85,6 +85,17 @@ def _store_report(employee: Employee, pdf: bytes) -> str:
     return default_storage.save(f"baselines/{uuid.uuid4().hex}.enc", ContentFile(sealed))
 
 
+def _report(session: InterviewSession | None, reader: Actor | None) -> ReportData | None:
+    """The report as `reader` sees it; None when there is no one to read it as (a hire
+    without an offer and actor) or they lost sight of it: the scores are frozen anyway."""
+    if session is None or reader is None:
+        return None
+    try:
+        return interview_report(user=reader, session_id=session.pk)
+    except Http404:
+        return None
+
+
 def baseline_freeze(
     *, employee: Employee, session: InterviewSession | None, reader: Actor | None
 ) -> Baseline:
@@ -94,7 +105,7 @@ def baseline_freeze(
     if existing is not None:
         return existing
     score = InterviewScore.objects.filter(session=session).first() if session else None
-    report = interview_report(user=reader, session_id=session.pk) if session and reader else None
+    report = _report(session, reader)
     dimensions = _dimensions(score, report)
     baseline = Baseline(
         employee=employee, session=session, policy=score.policy if score else "",

@@ -14,9 +14,10 @@ from mianshi.compliance.models import AuditEvent
 from mianshi.employees.consumers import hire as hire_consumer
 from mianshi.employees.models import Baseline, Employee
 from mianshi.employees.selectors import employee_get
-from mianshi.employees.services.baseline import baseline_report_download
+from mianshi.employees.services.baseline import baseline_freeze, baseline_report_download
 from mianshi.employees.tests.world import hire
 from mianshi.events.models import Event
+from mianshi.organisations.scoping import forget_scopes
 from mianshi.reviews.models import InterviewScore
 from mianshi.reviews.selectors.workbench import workbench_get, workbench_session
 from mianshi.reviews.tests.factories import ReviewWorld
@@ -75,3 +76,15 @@ def test_another_branch_sees_nothing(world: ReviewWorld, make_user: Any) -> None
     with pytest.raises(Http404):
         employee_get(user=stranger, pk=employee.pk)
     assert employee_get(user=world.manager, pk=employee.pk) == employee
+
+
+def test_a_hirer_who_lost_sight_still_leaves_the_scores_frozen(world: ReviewWorld) -> None:
+    employee = hire(world, scores=SCORES)
+    session = employee.baseline.session
+    employee.baseline.delete()
+    employee.refresh_from_db()
+    world.hr.grants.all().delete()
+    forget_scopes(world.hr)
+    baseline = baseline_freeze(employee=employee, session=session, reader=world.hr)
+    assert baseline.final_total is not None and len(baseline.dimensions) == 3
+    assert baseline.report_path == ""
