@@ -51,6 +51,13 @@ def template_save(page: Page, *, body: str, note: str, version: int) -> None:
     expect(editor.locator(".errorlist")).to_have_count(0)
 
 
+def connector_test(page: Page, connector_id: int) -> None:
+    """The connector page's "test connection" button (the answer is a flash message)."""
+    page.goto(reverse("integrations:connector_detail", args=[connector_id]))
+    with page.expect_navigation():
+        page.locator("form[action$='/test/'] button[type=submit]").click()
+
+
 def webhook_create(page: Page, *, url: str, unit_id: int, description: str) -> tuple[int, str]:
     """A new endpoint (no type ticked: every type); the id and the secret shown once."""
     page.goto(reverse("integrations:webhook_create"))

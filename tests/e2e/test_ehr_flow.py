@@ -160,12 +160,16 @@ def hr_configures(page: Page, org: Any, sf: FakeSF, receiver: Receiver) -> int:
     ehr.template_save(
         page, body=json.dumps(EXAMPLE_TEMPLATE, ensure_ascii=False), note="v1", version=1
     )
+    ehr.connector_test(page, connector_id)  # the OAuth handshake with SuccessFactors
+    assert ("POST", "/oauth/token", 200) in sf.calls
     assert SF_KEY not in page.content()  # write-only credentials
     endpoint_id, secret = ehr.webhook_create(
         page, url=receiver.url, unit_id=org.sh.pk, description="HR 数据中台"
     )
     assert secret.startswith("whsec_")
     receiver.secret = secret
+    page.goto(reverse("integrations:webhook_detail", args=[endpoint_id]))
+    assert secret not in page.content()  # shown once
     ehr.rule_create(
         page, unit_id=org.sh.pk, to_stage=Stage.INVITED, from_stage=Stage.SCREENING,
         action="invite",
@@ -273,6 +277,13 @@ def sf_holds_the_scores(
     assert sum(sf.upserts.values()) == 2  # the order and the report, once each
 
 
+def health_page_is_clear(page: Page) -> None:
+    """Check: the integrations health page lists the connector and nothing needs a person."""
+    page.goto(reverse("integrations:health"))
+    expect(page.locator("[data-connector]")).to_have_count(1)
+    expect(page.locator("[data-attention]")).to_have_count(0)
+
+
 def employee_page_shows_it(page: Page, employee: Employee, workbench: Any, tmp: Path) -> None:
     """Check: the baseline equals the workbench (totals; per dimension the AI's score and
     the rating, and the final one by the job's policy, as the interview report computes
@@ -363,5 +374,6 @@ def test_a_hire_flows_into_the_hr_stack(
     sf_holds_the_scores(sf, application, session, rated, shown, worker)
     employee_page_shows_it(page, employee, (rated, shown, shown_ai), tmp_path)
     receiver_got_every_event(receiver, endpoint_id, org.sh, worker)
+    health_page_is_clear(page)
     clock.lap("6 checks")
     print("\n" + clock.report())
