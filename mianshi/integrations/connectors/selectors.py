@@ -71,7 +71,15 @@ class ConnectorHealth:
 
     @property
     def needs_attention(self) -> bool:
-        return self.failing > 0
+        return self.failing > 0 or bool((self.last_pull or {}).get("error"))
+
+    @property
+    def last_pull(self) -> dict[str, Any] | None:
+        """How the last scheduled pull went ({"at", "records", "error"}), if it pulls."""
+        if not self.connector.schedule_minutes:
+            return None
+        found = self.connector.state.get("last_pull")
+        return found if isinstance(found, dict) else None
 
 
 def connector_health(*, user: Actor, rows: int = 5) -> list[ConnectorHealth]:

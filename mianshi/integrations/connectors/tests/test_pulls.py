@@ -84,3 +84,11 @@ def test_a_failing_importer_keeps_the_cursor_of_the_last_good_page(
 def test_without_an_importer_the_pull_says_so(puller: Connector) -> None:
     outcome = pulls.connector_pull(connector_id=puller.pk)
     assert outcome["records"] == 0 and outcome["error"]
+
+
+def test_a_failed_pull_shows_on_the_health_page(puller: Connector, login: Any, admin: User) -> None:
+    from django.urls import reverse
+
+    pulls.connector_pull(connector_id=puller.pk)  # no importer registered
+    page = login(admin).get(reverse("integrations:health")).content.decode()
+    assert "data-attention" in page and 'role="alert"' in page
