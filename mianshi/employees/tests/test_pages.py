@@ -100,3 +100,15 @@ def test_the_settings_page_saves_a_scale_and_shows_a_new_secret_once(
     )
     assert again.status_code == 400
     assert login(world.manager).get("/employees/settings/").status_code == 403
+
+
+def test_the_pages_render_in_chinese(world: ReviewWorld, login: Any, settings: Any) -> None:
+    employee = hire(world)
+    settings.LANGUAGE_CODE = "zh-hans"
+    hr = login(world.hr)
+    hr.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    offer = f"/reviews/applications/{employee.application_id}/offer/"
+    pages = ["/employees/", f"/employees/{employee.pk}/", "/employees/import/", offer]
+    for path in [*pages, "/employees/settings/", "/reviews/offers/"]:
+        page = hr.get(path)
+        assert page.status_code == 200 and b'lang="zh-hans"' in page.content.lower(), path
