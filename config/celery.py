@@ -20,6 +20,8 @@ def _time_limits() -> dict[str, dict[str, int]]:
         "interviews.verify_recording": settings.VERIFY_TIME_LIMIT,
         "interviews.check_answer": settings.QUALITY_CHECK_TIME_LIMIT,
         "analysis.analyse_answer": settings.ANALYSIS_TIME_LIMIT,
+        # A receiver that trickles its answer a byte at a time is cut off here.
+        "webhooks.deliver": 120,
     }
     return {name: {"soft_time_limit": s, "time_limit": s + 60} for name, s in limits.items()}
 
@@ -37,4 +39,5 @@ app.conf.beat_schedule = {
     "sweep-events": {"task": "events.sweep", "schedule": 30.0},
     "purge-idempotency": {"task": "common.idempotency_purge", "schedule": 3600.0},
     "sweep-transition-actions": {"task": "automation.sweep", "schedule": 60.0},
+    "sweep-webhooks": {"task": "webhooks.sweep", "schedule": 30.0},
 }
