@@ -85,11 +85,17 @@ def connector_create(
     return connector
 
 
+def _changed(connector: Connector, clean: dict[str, Any]) -> list[str]:
+    old = {f: getattr(connector, f) for f in EDITABLE if f != "credentials"}
+    old["credentials"] = connector.credentials
+    return sorted(f for f in EDITABLE if clean[f] != old[f])
+
+
 def connector_update(*, actor: Actor, connector: Connector, data: dict[str, Any]) -> Connector:
     """Change what `data` names; credentials left empty keep their stored value."""
     require_cap(actor, Cap.INTEGRATIONS_MANAGE, connector.org_unit_id)
-    changed = sorted(k for k in data if k in EDITABLE)
     clean = _clean(connector, data, creating=False)
+    changed = _changed(connector, clean)
     with transaction.atomic():
         _apply(connector, clean)
         if "credentials" in changed:

@@ -167,3 +167,17 @@ def test_a_key_without_the_scope_is_refused(
 ) -> None:
     reader = api_for(admin, scopes=["integrations:read"])
     assert _create(reader, sf, org).status_code == 403
+
+
+def test_an_edit_audits_only_what_changed_and_new_credentials_drop_the_token(
+    api: Any, sf: FakeSF, org: Any
+) -> None:
+    cid = _create(api, sf, org).json()["id"]
+    assert api.post(f"{BASE}/{cid}/test", {}).json()["ok"] is True
+    assert Connector.objects.get(pk=cid).state["access_token"]
+    api.patch(f"{BASE}/{cid}", {"name": "SF", "credentials": {"client_id": ""}})
+    event = AuditEvent.objects.filter(action="connector.update").latest("pk")
+    assert event.changed_fields == ["name"]
+    assert Connector.objects.get(pk=cid).state["access_token"]  # same credentials: kept
+    api.patch(f"{BASE}/{cid}", {"credentials": {"private_key": KEY + "\n"}})
+    assert Connector.objects.get(pk=cid).state == {}
