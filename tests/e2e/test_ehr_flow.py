@@ -317,7 +317,7 @@ def employee_page_shows_it(page: Page, employee: Employee, workbench: Any, tmp: 
 
 
 def receiver_got_every_event(receiver: Receiver, endpoint_id: int, unit: OrgUnit,
-                             worker: RealWorkers) -> None:  # fmt: skip
+                             worker: RealWorkers) -> int:  # fmt: skip
     """Check: every event of the unit's subtree reached the receiver, verified with the
     secret from the page, in order, each processed once."""
     subtree = OrgUnit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
@@ -336,6 +336,7 @@ def receiver_got_every_event(receiver: Receiver, endpoint_id: int, unit: OrgUnit
     assert set(receiver.accepted.values()) == {1}  # none sent twice
     seen = iter(receiver.order)
     assert all(step in seen for step in MILESTONES), receiver.order
+    return len(expected)
 
 
 # --- the test ------------------------------------------------------------------------------
@@ -373,7 +374,7 @@ def test_a_hire_flows_into_the_hr_stack(
     clock.lap("4-5 rate, offer, hire")
     sf_holds_the_scores(sf, application, session, rated, shown, worker)
     employee_page_shows_it(page, employee, (rated, shown, shown_ai), tmp_path)
-    receiver_got_every_event(receiver, endpoint_id, org.sh, worker)
+    delivered = receiver_got_every_event(receiver, endpoint_id, org.sh, worker)
     health_page_is_clear(page)
     clock.lap("6 checks")
-    print("\n" + clock.report())
+    print(f"\n{delivered} events delivered to the receiver, each once\n" + clock.report())
