@@ -12,6 +12,7 @@ from ninja import Router, Status
 from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.candidates.selectors import application_for_write, application_get
+from mianshi.compliance.services import audit_read
 from mianshi.reviews.api.schemas_offers import HireIn, OfferIn, OfferOut, ReturnIn
 from mianshi.reviews.selectors import offers as sel
 from mianshi.reviews.services import offers as svc
@@ -31,19 +32,25 @@ def propose_offer(request: ApiRequest, application_id: int, payload: OfferIn) ->
 @router.get("/applications/{int:application_id}/offers", response=list[OfferOut])
 def list_offers(request: ApiRequest, application_id: int) -> Any:
     require_scope(request, READ)
-    return sel.offers_of(application=application_get(user=request.user, pk=application_id))
+    offers = sel.offers_of(application=application_get(user=request.user, pk=application_id))
+    audit_read(actor=request.user, action="offer.list", ids=[o.pk for o in offers])
+    return offers
 
 
 @router.get("/offers/to-approve", response=list[OfferOut])
 def offers_to_approve(request: ApiRequest) -> Any:
     require_scope(request, READ)
-    return list(sel.offers_to_approve(user=request.user))
+    offers = list(sel.offers_to_approve(user=request.user))
+    audit_read(actor=request.user, action="offer.list", ids=[o.pk for o in offers])
+    return offers
 
 
 @router.get("/offers/{int:offer_id}", response=OfferOut)
 def get_offer(request: ApiRequest, offer_id: int) -> Any:
     require_scope(request, READ)
-    return sel.offer_get(user=request.user, pk=offer_id)
+    offer = sel.offer_get(user=request.user, pk=offer_id)
+    audit_read(actor=request.user, action="offer.view", obj=offer, detail={"page": "api"})
+    return offer
 
 
 @router.post("/offers/{int:offer_id}/approve", response=OfferOut)

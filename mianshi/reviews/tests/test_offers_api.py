@@ -8,6 +8,7 @@ from typing import Any
 from mianshi.accounts.roles import Role
 from mianshi.candidates.pipeline import Stage
 from mianshi.common.tests.support import *  # noqa: F403 (fixtures: smtp, eager, settings)
+from mianshi.compliance.models import AuditEvent
 from mianshi.reviews.models import Offer, OfferStatus
 from mianshi.reviews.services.decisions import decision_make
 from mianshi.reviews.services.ratings import rating_save
@@ -78,3 +79,16 @@ def test_refusals_through_the_api(
     assert returned.status_code == 200 and returned.json()["status"] == OfferStatus.RETURNED
     reader = api_for(world.manager, ["candidates:read"])
     assert reader.post(f"/reviews/offers/{offer_id}/approve", {}).status_code == 403
+
+
+def test_reads_of_offers_are_audited(world: ReviewWorld, api_for: Any, login: Any) -> None:
+    app = _in_approval(world)
+    hr = api_for(world.hr, SCOPES)
+    offer_id = hr.post(f"/reviews/applications/{app.pk}/offers", _terms(world)).json()["id"]
+    assert hr.get(f"/reviews/offers/{offer_id}").status_code == 200
+    assert AuditEvent.objects.filter(action="offer.view", actor=world.hr).exists()
+    hr.get(f"/reviews/applications/{app.pk}/offers")
+    listed = AuditEvent.objects.filter(action="offer.list").get()
+    assert listed.detail["ids"] == [offer_id]
+    login(world.manager).get(f"/reviews/applications/{app.pk}/offer/")
+    assert AuditEvent.objects.filter(action="offer.view", actor=world.manager).exists()

@@ -25,6 +25,7 @@ from mianshi.candidates.models import Application
 from mianshi.candidates.pipeline import Stage
 from mianshi.candidates.selectors import application_for_write, application_get
 from mianshi.common.errors import DomainError
+from mianshi.compliance.services import audit_read
 from mianshi.organisations.scoping import has_cap
 from mianshi.reviews.forms_offers import HireForm, OfferForm, ReturnForm
 from mianshi.reviews.models import OPEN_OFFER, OfferStatus
@@ -81,8 +82,11 @@ def _page(
 @login_required
 @require_GET
 def offer_page(request: AuthedHttpRequest, application_id: int) -> HttpResponse:
-    """The application's offers and what the reader may do with them."""
-    return _page(request, application_get(user=request.user, pk=application_id))
+    """The application's offers and what the reader may do with them (the read of the
+    candidate's name and terms is audited like the candidate's page)."""
+    application = application_get(user=request.user, pk=application_id)
+    audit_read(actor=request.user, action="offer.view", obj=application, detail={"page": "ui"})
+    return _page(request, application)
 
 
 def _refused(
@@ -170,4 +174,5 @@ def offer_hire(request: AuthedHttpRequest, offer_id: int) -> HttpResponse:
 def offers_to_approve(request: AuthedHttpRequest) -> HttpResponse:
     """The approver's inbox: offers naming the reader that wait for a decision."""
     offers = list(sel.offers_to_approve(user=request.user))
+    audit_read(actor=request.user, action="offer.list", ids=[o.pk for o in offers])
     return render(request, "reviews/offer_inbox.html", {"offers": offers})
