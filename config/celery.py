@@ -40,4 +40,6 @@ app.conf.beat_schedule = {
     "purge-idempotency": {"task": "common.idempotency_purge", "schedule": 3600.0},
     "sweep-transition-actions": {"task": "automation.sweep", "schedule": 60.0},
     "sweep-webhooks": {"task": "webhooks.sweep", "schedule": 30.0},
+    "sweep-connectors": {"task": "connectors.sweep", "schedule": 60.0},
+    "pull-connectors": {"task": "connectors.pull_due", "schedule": 60.0},
 }
