@@ -273,7 +273,10 @@ def sf_holds_the_scores(
     # The workbench shows one decimal, half up (4.55 → 4.6): the same score, shown shorter.
     assert abs(overall - shown["final"]) <= 0.05 + 1e-9, (overall, shown)
     names = {d["code"]: d["name"] for d in score.human_dimensions}
-    assert details == {names[code]: float(value) for code, value in rated.items()}
+    ai = {d["code"]: d.get("score") for d in score.ai_dimensions or []}
+    # Per dimension the final score by the job's policy, as the report and the baseline.
+    finals = {code: final_score(score.policy, ai.get(code), float(v)) for code, v in rated.items()}
+    assert details == {names[code]: round(value or 0, 2) for code, value in finals.items()}
     assert sum(sf.upserts.values()) == 2  # the order and the report, once each
 
 

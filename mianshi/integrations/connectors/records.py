@@ -33,6 +33,7 @@ from django.urls import reverse
 from mianshi.candidates.models import Application, Candidate
 from mianshi.interviews.models import InterviewSession
 from mianshi.reviews.models import InterviewScore
+from mianshi.reviews.services.scores import final_score
 
 IDENTIFIER_KEYS = ("name", "email", "phone")
 
@@ -109,8 +110,8 @@ def _latest_session(app: Application) -> InterviewSession | None:
 
 
 def _dimensions(score: InterviewScore | None) -> list[dict[str, Any]]:
-    """Per dimension the AI's and the raters' score; `final` is the raters' where they
-    rated it, else the AI's (the workbench's reading of a dimension)."""
+    """Per dimension the AI's and the raters' score, and `final` by the job's score policy
+    (reviews' one rule, the same the report and the employee baseline show)."""
     if score is None:
         return []
     human = {str(d.get("code")): d for d in score.human_dimensions or []}
@@ -125,7 +126,7 @@ def _dimensions(score: InterviewScore | None) -> list[dict[str, Any]]:
                 "name": name,
                 "ai": ai,
                 "human": hum,
-                "final": hum if hum is not None else ai,
+                "final": final_score(score.policy, ai, hum),
             }
         )
     rows += [
@@ -134,7 +135,7 @@ def _dimensions(score: InterviewScore | None) -> list[dict[str, Any]]:
             "name": d.get("name") or c,
             "ai": None,
             "human": d.get("score"),
-            "final": d.get("score"),
+            "final": final_score(score.policy, None, d.get("score")),
         }
         for c, d in human.items()
     ]

@@ -19,6 +19,7 @@ from mianshi.integrations.connectors.services.syncs import sync_send, syncs_swee
 from mianshi.integrations.connectors.tests.conftest import make_connector
 from mianshi.integrations.connectors.tests.fake_successfactors import FakeSF, new_private_key
 from mianshi.reviews.models import InterviewScore, Offer
+from mianshi.reviews.services.scores import final_score
 from mianshi.reviews.tests.factories import ReviewWorld
 from mianshi.reviews.tests.offer_world import EMAIL, approved, offered
 
@@ -55,8 +56,13 @@ def test_an_approved_offer_lands_in_successfactors_with_the_workbench_scores(
     score = InterviewScore.objects.get(application_id=offer.application_id)
     details = {d["scoreComponent"]: d["scoreValue"] for d in report["assessmentReportDetail"]}
     assert details.pop("overall") == str(round(score.final_total or 0, 2))
-    human = {d["name"]: d["score"] for d in score.human_dimensions}
-    assert details == {name: str(round(value, 2)) for name, value in human.items()}
+    # Per dimension the final score by the job's policy, as the report and the baseline.
+    ai = {d["code"]: d.get("score") for d in score.ai_dimensions or []}
+    finals = {
+        d["name"]: final_score(score.policy, ai.get(d["code"]), d["score"])
+        for d in score.human_dimensions
+    }
+    assert details == {name: str(round(value or 0, 2)) for name, value in finals.items()}
     assert sync.payload["candidate"]["value"] == EMAIL  # exactly what was sent, kept sealed
     assert EMAIL not in Sync.objects.values_list("payload_enc", flat=True).get(pk=sync.pk)
     assert external_refs_of(offer.application) == {"successfactors": "9001"}
