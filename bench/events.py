@@ -338,6 +338,18 @@ class Chaos(threading.Thread):
     def at(self, offset: float) -> None:
         time.sleep(max(0.0, self.t0 + offset - time.monotonic()))
 
+    def when_busy(self, patience: float = 10.0) -> dict[str, int]:
+        """Wait (a while) until the worker is mid-handling or mid-send: the kill must hit work."""
+        deadline = time.monotonic() + patience
+        while True:
+            busy = {
+                "handlings_running": Handling.objects.filter(status="running").count(),
+                "deliveries_sending": WebhookDelivery.objects.filter(status="sending").count(),
+            }
+            if any(busy.values()) or time.monotonic() > deadline:
+                return busy
+            time.sleep(0.002)
+
     def run(self) -> None:
         try:
             self.at(self.args.outage_at)
@@ -349,8 +361,9 @@ class Chaos(threading.Thread):
             self.log["receiver_killed_at_s"] = self.args.outage_at
             if self.args.kill_worker_at >= 0:
                 self.at(self.args.kill_worker_at)
+                self.log["worker_killed_during"] = self.when_busy()
                 self.worker.kill()
-                self.log["worker_killed_at_s"] = self.args.kill_worker_at
+                self.log["worker_killed_at_s"] = round(time.monotonic() - self.t0, 2)
                 self.log["after_worker_kill"] = give_back_dead_claims()
                 self.worker.start()
         finally:
