@@ -98,6 +98,8 @@ def file_import_check(
         _flush(importer, batch, report)
     except FileRefused as exc:
         report.add(0, [("", exc.message)])
+    if report.rows == 0 and report.ok:
+        report.add(0, [("", _("The file has no rows to import."))])
     report.problems.sort(key=lambda p: p.row)
     return report
 

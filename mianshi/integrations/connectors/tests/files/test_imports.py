@@ -276,3 +276,13 @@ def test_another_branch_cannot_import_into_this_one(org: Any, files_world: Any) 
     )
     assert [(p.row, p.field) for p in report.errors] == [(2, "org_unit"), (3, "job_id")]
     assert Candidate.objects.count() == 0
+
+
+def test_a_file_with_a_header_only_is_refused(org: Any, files_world: Any) -> None:
+    report = file_import_run(
+        actor=files_world.hr_sh,
+        spec=ImportSpec(kind="candidate", fmt="csv"),
+        source=csv_bytes([HEADER]),
+        unit=org.sh,
+    )
+    assert not report.committed and [p.row for p in report.errors] == [0]
