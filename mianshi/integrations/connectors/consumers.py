@@ -21,6 +21,7 @@ OBJECT_KEYS = {
     "application": "application_id",
     "candidate": "candidate_id",
     "employee": "employee_id",
+    "hire": "application_id",
 }
 
 

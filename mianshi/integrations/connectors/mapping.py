@@ -57,7 +57,7 @@ __all__ = [
     "mapping_validate",
 ]
 
-KINDS = ("assessment", "candidate", "application", "employee", "post_hire")
+KINDS = ("assessment", "candidate", "application", "employee", "post_hire", "hire")
 MAX_TEMPLATE_BYTES = 64 * 1024
 
 

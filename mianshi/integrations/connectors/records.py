@@ -17,7 +17,8 @@ candidate   {"kind", "candidate_id", "org_unit_id", "name", "email", "phone", "g
 application {"kind", "application_id", "candidate_id", "job_id", "job_title", "job_code",
              "org_unit_id", "stage", "overall_score", "created_at", "candidate": {…},
              "external_refs"}
-employee    the employee app's own record (see `_employee`), when that app provides one.
+employee    the employee archive's record (`mianshi.employees.records.employee_record`).
+hire        the approved offer's terms, the person and the interview baseline (`hire.py`).
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 
 from mianshi.candidates.models import Application, Candidate
+from mianshi.employees.records import employee_record
 from mianshi.interviews.models import InterviewSession
 from mianshi.reviews.models import InterviewScore
 from mianshi.reviews.services.scores import final_score
@@ -176,17 +177,17 @@ def _assessment(pk: int) -> dict[str, Any]:
 
 
 def _employee(pk: int) -> dict[str, Any]:
-    """Built by the employees app when it offers `employee_record(pk)`; its shape is its own."""
-    if not apps.is_installed("mianshi.employees"):
-        raise RecordMissing(pk)
-    try:
-        from mianshi.employees import records as employee_records  # type: ignore[attr-defined]
-    except ImportError:
-        raise RecordMissing(pk) from None
-    record = employee_records.employee_record(pk)
+    """Built by the employee archive (below us in the layers); its shape is its own."""
+    record = employee_record(pk)
     if record is None:
         raise RecordMissing(pk)
     return {"kind": "employee", **record}
+
+
+def _hire(pk: int) -> dict[str, Any]:
+    from mianshi.integrations.connectors.hire import hire_record  # it reads this module
+
+    return hire_record(pk)
 
 
 BUILDERS: dict[str, Callable[[int], dict[str, Any]]] = {
@@ -194,6 +195,7 @@ BUILDERS: dict[str, Callable[[int], dict[str, Any]]] = {
     "candidate": _candidate,
     "application": _application,
     "employee": _employee,
+    "hire": _hire,
 }
 
 

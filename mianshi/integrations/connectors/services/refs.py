@@ -26,6 +26,7 @@ KIND_MODELS = {
     "application": "candidates.Application",
     "candidate": "candidates.Candidate",
     "employee": "employees.Employee",
+    "hire": "candidates.Application",
 }
 
 

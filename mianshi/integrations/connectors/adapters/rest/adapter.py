@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from mianshi.integrations.connectors.adapters.rest import auth, client, http
 from mianshi.integrations.connectors.protocol import Context, Field, Page, PushResult
 
-KINDS = frozenset({"assessment", "candidate", "employee", "application", "post_hire"})
+KINDS = frozenset({"assessment", "candidate", "employee", "application", "post_hire", "hire"})
 METHODS = ("POST", "PUT", "PATCH")
 
 
