@@ -91,6 +91,9 @@ class Server(ThreadingHTTPServer):
 
 
 def main() -> None:
+    if len(sys.argv) == 1:  # `make bench` runs every bench/*.py: this one is only a helper
+        print("bench/events_receiver.py is started by bench/events.py; run that.")
+        return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--secret", required=True)
