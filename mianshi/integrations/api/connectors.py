@@ -13,6 +13,7 @@ from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.compliance.services import audit_read
 from mianshi.integrations.connectors import selectors as sel
+from mianshi.integrations.connectors.moka_services import moka_webhook_receive
 from mianshi.integrations.connectors.preview import preview_build
 from mianshi.integrations.connectors.protocol import adapters_all
 from mianshi.integrations.connectors.schemas import (
@@ -20,6 +21,7 @@ from mianshi.integrations.connectors.schemas import (
     ConnectorIn,
     ConnectorOut,
     ConnectorPatch,
+    MokaWebhookOut,
     PreviewIn,
     PreviewOut,
     SyncDetailOut,
@@ -166,3 +168,9 @@ def get_sync(request: ApiRequest, sync_id: int) -> Any:
 def retry_sync(request: ApiRequest, sync_id: int) -> Any:
     require_scope(request, WRITE)
     return sync_retry(actor=request.user, sync=sel.sync_get(user=request.user, pk=sync_id))
+
+
+@router.post("/{int:connector_id}/moka-webhook", response=MokaWebhookOut, auth=None)
+def moka_webhook(request: Any, connector_id: int, sign: str = "") -> Any:
+    """Moka's push (no API key: `sign`, Moka's HMAC of the body, authenticates; 401 else)."""
+    return moka_webhook_receive(connector_id=connector_id, body=request.body, sign=sign)

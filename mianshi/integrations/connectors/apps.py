@@ -6,3 +6,7 @@ class ConnectorsConfig(AppConfig):
     name = "mianshi.integrations.connectors"
     label = "connectors"
     verbose_name = _("EHR connectors")
+
+    def ready(self) -> None:
+        # pulled applications need their importer registered before the first pull
+        from mianshi.integrations.connectors import pull_importers  # noqa: F401

@@ -167,3 +167,10 @@ def masked_payload(sync: Sync) -> dict[str, Any]:
         identifiers = {}
     masked: dict[str, Any] = mask_payload(sync.payload, identifiers)
     return masked
+
+
+class MokaWebhookOut(Schema):
+    """What a Moka webhook did: applications created, and the records refused (ref: why)."""
+
+    imported: int
+    refused: list[str]

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from mianshi.integrations.connectors import moka_views
 from mianshi.integrations.connectors.views import connectors, syncs, templates
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
         templates.connector_preview,
         name="connector_preview",
     ),
+    path("<int:pk>/moka/bind/", moka_views.moka_bind, name="connector_moka_bind"),
+    path("moka/callback/", moka_views.moka_callback, name="connector_moka_callback"),
     path("syncs/<int:pk>/", syncs.sync_detail, name="sync_detail"),
     path("syncs/<int:pk>/retry/", syncs.sync_retry_view, name="sync_retry"),
 ]

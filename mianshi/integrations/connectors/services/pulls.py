@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -29,7 +30,18 @@ from mianshi.integrations.connectors.services.syncs import template_current
 
 logger = logging.getLogger(__name__)
 MAX_PAGES = 50
-PullHandler = Callable[[Connector, list[dict[str, Any]]], int]
+
+
+@dataclass
+class PullResult:
+    """What an importer made of a page: how many it imported, and the records it refused
+    (each "ref: why"), which the health page shows instead of stopping the pull on them."""
+
+    imported: int
+    refused: list[str] = field(default_factory=list)
+
+
+PullHandler = Callable[[Connector, list[dict[str, Any]]], "int | PullResult"]
 _HANDLERS: dict[str, PullHandler] = {}
 
 
@@ -68,6 +80,7 @@ def connector_pull(*, connector_id: int, max_pages: int = MAX_PAGES) -> dict[str
     connector = Connector.objects.get(pk=connector_id)
     handler = _HANDLERS.get(connector.pull_kind)
     outcome: dict[str, Any] = {"at": timezone.now().isoformat(), "records": 0, "error": ""}
+    refused: list[str] = []
     try:
         if handler is None:
             raise AdapterError(
@@ -75,15 +88,25 @@ def connector_pull(*, connector_id: int, max_pages: int = MAX_PAGES) -> dict[str
             )
         for _page in range(max_pages):
             page = _page_fetch(connector)
-            outcome["records"] += handler(connector, _mapped(connector, page.records))
+            got = handler(connector, _mapped(connector, page.records))
+            got = got if isinstance(got, PullResult) else PullResult(got)
+            outcome["records"] += got.imported
+            refused += got.refused
             _cursor_save(connector, page.next_cursor)
             if not page.next_cursor:
                 break
     except (AdapterError, MappingError) as exc:
         outcome["error"] = getattr(exc, "message", str(exc))[:500]
         logger.warning("connector %s: pull stopped (%s)", connector.pk, type(exc).__name__)
+    if refused and not outcome["error"]:
+        outcome["error"] = _refused_message(refused)
     _state_update(connector, {"last_pull": outcome})
     return outcome
+
+
+def _refused_message(refused: list[str]) -> str:
+    head = _("%(n)s records were refused:") % {"n": len(refused)}
+    return f"{head} {'; '.join(refused[:5])}"[:500]
 
 
 def _page_fetch(connector: Connector) -> Page:

@@ -79,17 +79,19 @@ def template_current(connector_id: int, kind: str) -> MappingTemplate | None:
     )
 
 
-_COMPILED: dict[int, Compiled] = {}
+_COMPILED: dict[tuple[int, str], Compiled] = {}
 
 
 def _compiled(template: MappingTemplate) -> Compiled:
-    """A version never changes, so its compiled form is kept by id (a bulk sync maps
-    thousands of records with one version)."""
-    found = _COMPILED.get(template.pk)
+    """A version never changes, so its compiled form is kept (a bulk sync maps thousands
+    of records with one version) — by id and creation time, since SQLite hands a deleted
+    row's id to the next template."""
+    key = (template.pk, template.created_at.isoformat())
+    found = _COMPILED.get(key)
     if found is None:
         if len(_COMPILED) > 256:
             _COMPILED.clear()
-        found = _COMPILED[template.pk] = mapping_compile(template.body, kind=template.kind)
+        found = _COMPILED[key] = mapping_compile(template.body, kind=template.kind)
     return found
 
 
