@@ -143,3 +143,8 @@ def _write_secrets(made: DemoIntegrations) -> None:
     os.fchmod(fd, 0o600)  # an older file may have been made with other permissions
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(values, out)
+
+
+def loaded() -> bool:
+    """Whether the demo's webhook exists (load_demo says how to get it when not)."""
+    return WebhookEndpoint.objects.filter(description=WEBHOOK_DESCRIPTION).exists()

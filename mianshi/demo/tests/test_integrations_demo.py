@@ -16,11 +16,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
 
 from mianshi.accounts.models import User
 from mianshi.accounts.roles import Role
@@ -175,3 +177,15 @@ def test_the_receiver_refuses_bad_signatures_and_tokens(receiver: Receiver, tmp_
     assert receiver.entries("ehr") == []
     assert _post(ehr, b"{}", {"Authorization": "Bearer tok"})[0] == 200
     assert [e["id"] for e in receiver.entries("ehr")] == ["EHR-9"]
+
+
+@pytest.mark.django_db
+def test_load_demo_wires_the_integrations_and_says_where_to_look(tmp_path: Path) -> None:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.owner is not None and endpoint.owner.username == "admin"
+    assert Connector.objects.get().triggers[0]["event"] == "offer.approved"
+    printed = out.getvalue()
+    assert "/events/" in printed and "/integrations/connectors/health/" in printed
+    assert str(tmp_path / demo.LOG_FILE) in printed

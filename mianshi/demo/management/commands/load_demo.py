@@ -8,8 +8,10 @@ from collections import deque
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 
 from mianshi.accounts.models import User
 from mianshi.accounts.services import user_create
@@ -25,6 +27,7 @@ from mianshi.candidates.services import (
 from mianshi.demo import automation as demo_automation
 from mianshi.demo import data as D
 from mianshi.demo import employees as demo_employees
+from mianshi.demo import integrations as demo_integrations
 from mianshi.invitations.models import Invitation
 from mianshi.invitations.services import invitation_create_send, invitation_link, invitation_token
 from mianshi.jobs.models import Job
@@ -56,6 +59,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.print_logins()
         self.print_links()
+        self.print_integrations()
 
     def print_links(self) -> None:
         """The candidates' links of the open demo invitations: try the interview yourself."""
@@ -64,6 +68,19 @@ class Command(BaseCommand):
             link = invitation_link(invitation, invitation_token(invitation))
             who = invitation.application.candidate.name
             self.stdout.write(f"  {who:<6} {invitation.application.job.title:<8} {link}")
+
+    def print_integrations(self) -> None:
+        """Where the events, the syncs and what the stand-in EHR received can be seen."""
+        base, data = settings.PUBLIC_URL, settings.DATA_DIR
+        self.stdout.write("\nIntegrations (the demo hire's sync and events go to a stand-in EHR):")
+        self.stdout.write(f"  event catalogue     {base}{reverse('events:catalogue')}")
+        self.stdout.write(f"  integrations health {base}{reverse('integrations:health')}")
+        self.stdout.write(f"  receiver log        {data}/{demo_integrations.LOG_FILE}")
+        if not demo_integrations.loaded():
+            # loopback is refused unless allow-listed, and the demo loads only once
+            self.stdout.write(
+                "  (no demo webhook: load a new data folder with MIANSHI_WEBHOOK_ALLOW=127.0.0.1)"
+            )
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {D.DEMO_PASSWORD}):")
@@ -91,6 +108,8 @@ def load() -> None:
     _candidates(jobs, users)
     # After the candidates are placed, so their histories stay as the demo wrote them.
     demo_automation.load(unit=units["hq"])
+    # Before the hire, so its events and its HR-JSON sync go out to the stand-in EHR.
+    demo_integrations.load(unit=units["hq"], owner=users["admin"])
     demo_employees.load()
 
 
