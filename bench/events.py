@@ -11,11 +11,12 @@ does; its commit time is taken by an on_commit hook registered before the outbox
    the last event's first processing at the receiver → events/s (goal ≥ 500).
 2. latency: events at a steady rate (default 100/s for 30 s); per event, commit →
    first arrival at the receiver: p50/p95/p99 (goal p99 ≤ 2 s).
-3. chaos: 10,000 events at a steady rate; the receiver is SIGKILLed for a few seconds (shorter
+3. chaos: 10,000 events at a steady rate; the receiver is SIGKILLed while a delivery is being
+   sent (it may have processed it: then it comes again) and stays down a few seconds (shorter
    than the first retry, 5 s −10 % jitter, so the real schedule brings everything back without
-   waiting 5 minutes) and the worker is SIGKILLed once and started again. Once the worker
+   waiting 5 minutes); the worker is SIGKILLed once mid-work and started again. Once the worker
    is dead the bench gives back its claims at once (what the periodic sweeps do after their
-   stale timeouts, 90 s / 10 min), and while the phase runs it sends `events.sweep` and
+   stale timeouts, 90 s / 10 min), and from then on it sends `events.sweep` and
    `webhooks.sweep` every --beat seconds, as `celery beat` would: they find the messages
    the killed worker took with it (its reserved tasks, its retries held for a countdown).
    At the end: 0 lost, 0 processed twice; redeliveries (same webhook-id again) are counted.
@@ -329,23 +330,23 @@ def give_back_dead_claims() -> dict[str, Any]:
 class Chaos(threading.Thread):
     """The failures of the chaos phase, on their own clock beside the emitting loop."""
 
-    def __init__(self, receiver: ReceiverProcess, worker: Worker, args: argparse.Namespace):
+    def __init__(self, receiver: ReceiverProcess, worker: Worker, args: argparse.Namespace) -> None:
         super().__init__(daemon=True)
         self.receiver, self.worker, self.args = receiver, worker, args
+        self.stop = threading.Event()
         self.t0 = time.monotonic()
         self.log: dict[str, Any] = {}
 
     def at(self, offset: float) -> None:
         time.sleep(max(0.0, self.t0 + offset - time.monotonic()))
 
-    def when_busy(self, patience: float = 10.0) -> dict[str, int]:
-        """Wait (a while) until the worker is mid-handling or mid-send: the kill must hit work."""
+    def when_busy(self, *, sending_only: bool, patience: float = 10.0) -> dict[str, int]:
+        """Wait (a while) until the worker is mid-send (or mid-handling): a kill must hit work."""
         deadline = time.monotonic() + patience
         while True:
-            busy = {
-                "handlings_running": Handling.objects.filter(status="running").count(),
-                "deliveries_sending": WebhookDelivery.objects.filter(status="sending").count(),
-            }
+            busy = {"deliveries_sending": WebhookDelivery.objects.filter(status="sending").count()}
+            if not sending_only:
+                busy["handlings_running"] = Handling.objects.filter(status="running").count()
             if any(busy.values()) or time.monotonic() > deadline:
                 return busy
             time.sleep(0.002)
@@ -353,19 +354,23 @@ class Chaos(threading.Thread):
     def run(self) -> None:
         try:
             self.at(self.args.outage_at)
+            self.log["receiver_killed_during"] = self.when_busy(sending_only=True)
             down = time.monotonic()
             self.receiver.kill()
             time.sleep(self.args.outage)
             self.receiver.start()
+            self.log["receiver_killed_at_s"] = round(down - self.t0, 2)
             self.log["receiver_down_s"] = round(time.monotonic() - down, 2)
-            self.log["receiver_killed_at_s"] = self.args.outage_at
             if self.args.kill_worker_at >= 0:
                 self.at(self.args.kill_worker_at)
-                self.log["worker_killed_during"] = self.when_busy()
+                self.log["worker_killed_during"] = self.when_busy(sending_only=False)
                 self.worker.kill()
                 self.log["worker_killed_at_s"] = round(time.monotonic() - self.t0, 2)
                 self.log["after_worker_kill"] = give_back_dead_claims()
                 self.worker.start()
+            # Only now: a sweep running 1000 handlings inline holds the solo worker for
+            # seconds, and the outage above must meet deliveries, not a busy worker.
+            every(self.stop, self.args.beat, beat)
         finally:
             connection.close()
 
@@ -373,14 +378,12 @@ class Chaos(threading.Thread):
 def chaos(setup: Setup, worker: Worker, args: argparse.Namespace) -> dict[str, Any]:
     """Receiver killed and restarted, worker SIGKILLed once: 0 lost, 0 processed twice."""
     unit, receiver, endpoint_id = setup.phase("chaos")
-    stop = threading.Event()
-    every(stop, args.beat, beat)
     script = Chaos(receiver, worker, args)
     script.start()
     commits, emit_s = emit_paced(unit.pk, args.chaos, args.chaos_rate)
     script.join()
     completed = wait_processed(receiver, len(commits), args.timeout)
-    stop.set()
+    script.stop.set()
     seconds = time.monotonic() - script.t0
     receiver.kill()
     return {
@@ -401,7 +404,7 @@ def arguments() -> argparse.Namespace:
     add("--seconds", type=float, default=5.0, help="length of the latency phase (0: skip)")
     add("--chaos", type=int, default=1000, help="events of the chaos phase (0: skip)")
     add("--chaos-rate", type=float, default=20.0, help="events/s emitted in the chaos phase")
-    add("--outage-at", type=float, default=8.0, help="s into chaos: receiver SIGKILLed")
+    add("--outage-at", type=float, default=8.0, help="s into chaos: receiver SIGKILLed mid-send")
     add("--outage", type=float, default=3.0, help="s the receiver stays down (< 4.5 s)")
     add(
         "--kill-worker-at", type=float, default=20.0, help="s into chaos: worker SIGKILLed (<0: no)"
