@@ -354,7 +354,7 @@ class Chaos(threading.Thread):
     def run(self) -> None:
         try:
             self.at(self.args.outage_at)
-            self.log["receiver_killed_during"] = self.when_busy(sending_only=True)
+            self.log["receiver_killed_during"] = self.when_busy(sending_only=True, patience=60)
             down = time.monotonic()
             self.receiver.kill()
             time.sleep(self.args.outage)
