@@ -428,13 +428,15 @@ def main() -> None:
         "broker": "sqlite, WAL + synchronous=NORMAL" if args.broker_wal else "sqlite, default",
         "load_avg_before": [round(x, 2) for x in load_before],
     }
-    if args.throughput:
-        report["throughput"] = throughput(setup, args.throughput, args.timeout)
-    if args.seconds:
-        report["latency"] = latency(setup, args.rate, args.seconds, args.timeout)
-    if args.chaos:
-        report["chaos"] = chaos(setup, worker, args)
-    worker.kill()
+    try:  # the worker never outlives the bench, whatever fails
+        if args.throughput:
+            report["throughput"] = throughput(setup, args.throughput, args.timeout)
+        if args.seconds:
+            report["latency"] = latency(setup, args.rate, args.seconds, args.timeout)
+        if args.chaos:
+            report["chaos"] = chaos(setup, worker, args)
+    finally:
+        worker.kill()
     report["worker_tasks"] = worker.task_stats()
     report["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
     report["cpus"] = os.cpu_count()
