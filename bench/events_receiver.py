@@ -14,6 +14,7 @@ survives a SIGKILL (the OS keeps what was written), like a real receiver's datab
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import signal
 import socket
@@ -130,6 +131,7 @@ class ReceiverProcess:
         command = [sys.executable, __file__, "--port", str(self.port)]
         command += ["--secret", self.secret, "--db", str(self.db)]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE)
+        atexit.register(self.kill)  # never outlives the bench, even one that failed
         assert self.process.stdout is not None
         if self.process.stdout.readline().strip() != b"ready":
             raise RuntimeError(f"receiver on port {self.port} did not start")
