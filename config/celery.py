@@ -1,7 +1,10 @@
 """The Celery application; tasks live in each app's tasks.py."""
 
 import os
+import sqlite3
+from typing import Any
 
+import sqlalchemy
 from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -27,6 +30,18 @@ def _time_limits() -> dict[str, dict[str, int]]:
 
 
 app.conf.task_annotations = _time_limits()
+
+
+@sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, "connect")
+def _broker_wal(connection: Any, _record: Any) -> None:
+    """The embedded broker is a SQLite file through SQLAlchemy (the only SQLAlchemy engine
+    here). In its default rollback journal with full sync, each publish or fetch cost
+    33 ms on our disks against 0.19 ms in WAL with synchronous=NORMAL (bench/events.py),
+    and every event passes through it four times; the database already runs this way."""
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+
 
 # Housekeeping that must happen even when no request triggers it (the worker runs with -B
 # in the demo; a deployment runs one `celery beat`): lost deliveries and feedback e-mails,
