@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from mianshi.events.dispatcher import event_dispatch, events_sweep
+from mianshi.events.dispatcher import event_dispatch, events_go_on, events_sweep
 
 
 @shared_task(name="events.dispatch_event", ignore_result=True)
 def dispatch_event(event_id: int) -> dict[str, int]:
-    return event_dispatch(event_id=event_id)
+    counts = event_dispatch(event_id=event_id)
+    for outcome, n in events_go_on().items():  # a burst: the next events' handlings too
+        counts[outcome] = counts.get(outcome, 0) + n
+    return counts
 
 
 @shared_task(name="events.sweep", ignore_result=True)

@@ -99,7 +99,9 @@ def _claim(delivery_id: int, now: datetime) -> bool:
 def _send_one(delivery_id: int) -> tuple[str, int | None]:
     """Claim and try one delivery: (outcome, its endpoint's id when it was claimed)."""
     now = timezone.now()
-    if not _claim(delivery_id, now):
+    # Cheap first: a drain usually settled this one already; the claim's EXISTS is dear.
+    due = WebhookDelivery.objects.filter(pk=delivery_id, status=S.PENDING, next_attempt_at__lte=now)
+    if not due.exists() or not _claim(delivery_id, now):
         return "skipped", None
     delivery = (
         WebhookDelivery.objects.select_related("endpoint", "event").filter(pk=delivery_id).first()
