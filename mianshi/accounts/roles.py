@@ -54,8 +54,9 @@ ROLE_CAPS: dict[Role, frozenset[Cap]] = {
     Role.INTERVIEWER: frozenset({Cap.JOBS_VIEW, Cap.CANDIDATES_VIEW}),
     Role.AUDITOR: frozenset({Cap.AUDIT_VIEW}),
     Role.SECURITY_ADMIN: frozenset({Cap.ORG_VIEW, Cap.ORG_MANAGE, Cap.AUDIT_VIEW}),
-    # Configures integrations (endpoints, connectors) but reads no candidate data.
-    Role.SYSTEM_ADMIN: frozenset({Cap.ORG_VIEW, Cap.ORG_MANAGE, Cap.INTEGRATIONS_MANAGE}),
+    # No integrations: connector previews, sync payloads and mapping records carry candidate
+    # data, which the system admin never reads (三员分立); the HR admin configures them.
+    Role.SYSTEM_ADMIN: frozenset({Cap.ORG_VIEW, Cap.ORG_MANAGE}),
 }
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from celery.app.backends import by_url
 from celery.backends.base import Backend
-from celery.result import AsyncResult
+from celery.result import AsyncResult, allow_join_result
 from django.conf import settings
 
 from config.celery import app
@@ -98,9 +98,13 @@ def test_real_worker_consumes_ping_from_the_configured_broker(
     log = tmp_path / "worker.log"
     worker = start_worker(worker_env, queue_name, log)
     try:
-        answer = AsyncResult(sent.id, backend=results, app=app).get(
-            timeout=WORKER_START_TIMEOUT, interval=0.2
-        )
+        # Celery's "a task is joining another" flag is one per process, not per thread: an
+        # eager task still running on a server thread an earlier test left behind would
+        # make this plain wait look like a join from inside a task.
+        with allow_join_result():
+            answer = AsyncResult(sent.id, backend=results, app=app).get(
+                timeout=WORKER_START_TIMEOUT, interval=0.2
+            )
     except Exception as exc:
         stop(worker)
         tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
