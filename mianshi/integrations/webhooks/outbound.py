@@ -158,28 +158,46 @@ class Reply:
     latency_ms: int
 
 
+def pinned_session(target: Target) -> requests.Session:
+    """A session that connects to the checked address (TLS checks the host's certificate);
+    kept alive only for this target: another host or address needs its own."""
+    session = requests.Session()
+    session.trust_env = False  # a proxy from the environment would bypass the check
+    session.verify = ca_bundle()
+    session.mount(f"{target.url.scheme}://", _PinnedAdapter(target.host))
+    return session
+
+
 def pinned_post(
-    target: Target, *, body: bytes, headers: dict[str, str], timeout: float, keep: int
+    target: Target,
+    *,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: float,
+    keep: int,
+    session: requests.Session | None = None,
 ) -> Reply:
     """POST to the checked address, never following a redirect; only the first `keep`
-    bytes of the answer are read (a receiver's page of HTML is not our business)."""
-    with requests.Session() as session:
-        session.trust_env = False  # a proxy from the environment would bypass the check
-        session.verify = ca_bundle()
-        session.mount(f"{target.url.scheme}://", _PinnedAdapter(target.host))
-        started = time.monotonic()
-        with session.post(
-            _pinned_url(target),
-            data=body,
-            headers={**headers, "Host": target.url.netloc},
-            timeout=(timeout, timeout),
-            allow_redirects=False,
-            stream=True,
-        ) as response:
-            latency = int((time.monotonic() - started) * 1000)
-            excerpt = _read_some(response.raw, keep, time.monotonic() + timeout)
-            lowered = {k.lower(): v for k, v in response.headers.items()}
-            return Reply(response.status_code, lowered, excerpt, latency)
+    bytes of the answer are read (a receiver's page of HTML is not our business). A
+    `session` from `pinned_session(target)` keeps its connection for the next POST."""
+    if session is None:
+        with pinned_session(target) as own:
+            return pinned_post(
+                target, body=body, headers=headers, timeout=timeout, keep=keep, session=own
+            )
+    started = time.monotonic()
+    with session.post(
+        _pinned_url(target),
+        data=body,
+        headers={**headers, "Host": target.url.netloc},
+        timeout=(timeout, timeout),
+        allow_redirects=False,
+        stream=True,
+    ) as response:
+        latency = int((time.monotonic() - started) * 1000)
+        excerpt = _read_some(response.raw, keep, time.monotonic() + timeout)
+        lowered = {k.lower(): v for k, v in response.headers.items()}
+        return Reply(response.status_code, lowered, excerpt, latency)
 
 
 def _read_some(raw: Any, keep: int, deadline: float) -> bytes:

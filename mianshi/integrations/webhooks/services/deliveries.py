@@ -35,7 +35,7 @@ from mianshi.integrations.webhooks.models import (
 from mianshi.integrations.webhooks.retry import next_delay
 from mianshi.integrations.webhooks.services.endpoints import TEST_TYPE
 from mianshi.integrations.webhooks.services.gone import webhook_gone
-from mianshi.integrations.webhooks.services.sending import Outcome, attempt
+from mianshi.integrations.webhooks.services.sending import Outcome, Sessions, attempt
 
 S = DeliveryStatus
 # Retries this soon go to the broker with a countdown; later ones are found by the sweep
@@ -96,7 +96,7 @@ def _claim(delivery_id: int, now: datetime) -> bool:
     return claim(ready, pk=delivery_id, expect=expect, to=to, count="attempts")
 
 
-def _send_one(delivery_id: int) -> tuple[str, int | None]:
+def _send_one(delivery_id: int, sessions: Sessions) -> tuple[str, int | None]:
     """Claim and try one delivery: (outcome, its endpoint's id when it was claimed)."""
     now = timezone.now()
     # Cheap first: a drain usually settled this one already; the claim's EXISTS is dear.
@@ -110,7 +110,7 @@ def _send_one(delivery_id: int) -> tuple[str, int | None]:
         return "deleted", None  # its endpoint was deleted after the claim
     if not delivery.endpoint.enabled:
         return _finish(delivery, now, S.FAILED, "stopped"), delivery.endpoint_id
-    outcome = attempt(delivery.endpoint, delivery.event)
+    outcome = attempt(delivery.endpoint, delivery.event, sessions)
     return _settle(delivery, now, outcome), delivery.endpoint_id
 
 
@@ -118,9 +118,10 @@ def delivery_send(*, delivery_id: int) -> str:
     """Claim one due delivery and try it once, then go on with the endpoint's next due ones
     (see `_drain`): "succeeded", "retry", "given_up", "gone", "stopped", or "skipped" (not
     due, taken, or waiting for an earlier event's turn)."""
-    result, endpoint_id = _send_one(delivery_id)
-    if endpoint_id is not None:
-        _drain(endpoint_id)
+    with Sessions() as sessions:  # one keep-alive connection for the whole drain
+        result, endpoint_id = _send_one(delivery_id, sessions)
+        if endpoint_id is not None:
+            _drain(endpoint_id, sessions)
     return result
 
 
@@ -131,7 +132,7 @@ def _next_due(endpoint_id: int) -> int | None:
     return due.order_by("event_id", "id").values_list("pk", flat=True).first()
 
 
-def _drain(endpoint_id: int) -> None:
+def _drain(endpoint_id: int, sessions: Sessions) -> None:
     """Send the endpoint's due deliveries one after the other, oldest event first, in this
     task: a backlog (a receiver back after an outage) costs no broker round trip per
     message and keeps its order. After DRAIN_SECONDS the rest goes to a new task, so one
@@ -141,7 +142,7 @@ def _drain(endpoint_id: int) -> None:
         if time.monotonic() > deadline:
             enqueue(following)
             return
-        if _send_one(following)[0] == "skipped":
+        if _send_one(following, sessions)[0] == "skipped":
             return
 
 

@@ -10,7 +10,8 @@ refuse a timestamp older than five minutes, and a retry comes hours later.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import TracebackType
 
 import requests
 from django.conf import settings
@@ -20,7 +21,13 @@ from mianshi.common import stdwebhooks
 from mianshi.common.crypto import DecryptionError
 from mianshi.events.models import Event
 from mianshi.integrations.webhooks.models import EXCERPT_BYTES, WebhookEndpoint
-from mianshi.integrations.webhooks.outbound import OutboundRefused, check_url, pinned_post
+from mianshi.integrations.webhooks.outbound import (
+    OutboundRefused,
+    Target,
+    check_url,
+    pinned_post,
+    pinned_session,
+)
 from mianshi.integrations.webhooks.services.endpoints import signing_secrets
 
 USER_AGENT = "Mianshi-Webhooks/1.0"
@@ -45,6 +52,29 @@ class Outcome:
         return self.status_code == 410
 
 
+@dataclass
+class Sessions:
+    """Keep-alive sessions for one task run (a drain): one per checked target, so a backlog
+    to one receiver reuses its connection, and a host whose address changed between two
+    sends gets a new session pinned to the new checked address."""
+
+    open: dict[tuple[str, str, str, int | None], requests.Session] = field(default_factory=dict)
+
+    def for_target(self, target: Target) -> requests.Session:
+        key = (target.url.scheme, target.host, str(target.address), target.url.port)
+        if key not in self.open:
+            self.open[key] = pinned_session(target)
+        return self.open[key]
+
+    def __enter__(self) -> Sessions:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        for session in self.open.values():
+            session.close()
+        self.open.clear()
+
+
 def body_of(event: Event) -> bytes:
     """The envelope as compact UTF-8 JSON: exactly the bytes that are signed."""
     envelope = event.envelope()
@@ -66,8 +96,9 @@ def _error(exc: requests.RequestException) -> str:
     return _("The request failed: %(kind)s.") % {"kind": type(exc).__name__}
 
 
-def attempt(endpoint: WebhookEndpoint, event: Event) -> Outcome:
-    """POST the event to the endpoint once: only 2xx is success, a redirect is a failure."""
+def attempt(endpoint: WebhookEndpoint, event: Event, sessions: Sessions | None = None) -> Outcome:
+    """POST the event to the endpoint once: only 2xx is success, a redirect is a failure.
+    The URL is checked again on every attempt; `sessions` keeps connections of one run."""
     try:
         target = check_url(endpoint.url)
     except OutboundRefused as exc:
@@ -82,9 +113,15 @@ def attempt(endpoint: WebhookEndpoint, event: Event) -> Outcome:
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
     }
+    session = sessions.for_target(target) if sessions is not None else None
     try:
         reply = pinned_post(
-            target, body=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT, keep=EXCERPT_BYTES
+            target,
+            body=body,
+            headers=headers,
+            timeout=settings.WEBHOOK_TIMEOUT,
+            keep=EXCERPT_BYTES,
+            session=session,
         )
     except requests.RequestException as exc:
         return Outcome(error=_error(exc))
