@@ -115,6 +115,10 @@ ALL_SCOPES = [
     "candidates:read",
     "candidates:write",
     "audit:read",
+    "integrations:read",
+    "integrations:write",
+    "employees:read",
+    "employees:write",
 ]
 
 

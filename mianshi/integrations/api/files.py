@@ -70,6 +70,12 @@ class TemplateProblemsOut(Schema):
     problems: list[dict[str, str]]
 
 
+class InvalidOut(Schema):
+    """A request refused before any row was read (a field missing or of the wrong type)."""
+
+    detail: Any
+
+
 class ExportQuery(Schema):
     kind: str
     format: str = "csv"
@@ -90,7 +96,8 @@ def _refused(exc: TemplateRefused) -> Any:
 
 
 @router.post(
-    "/import", response={200: ReportOut, 201: ReportOut, 422: ReportOut | TemplateProblemsOut}
+    "/import",
+    response={200: ReportOut, 201: ReportOut, 422: ReportOut | TemplateProblemsOut | InvalidOut},
 )
 def import_file(request: ApiRequest, payload: Form[ImportIn], file: File[UploadedFile]) -> Any:
     _kind_scope(request, payload.kind, write=True)
@@ -113,7 +120,7 @@ def import_file(request: ApiRequest, payload: Form[ImportIn], file: File[Uploade
     return Status(status, sel.report_dict(report))
 
 
-@router.get("/export", response={200: None, 422: TemplateProblemsOut})
+@router.get("/export", response={200: None, 422: TemplateProblemsOut | InvalidOut})
 def export_file(request: ApiRequest, query: Query[ExportQuery]) -> Any:
     _kind_scope(request, query.kind, write=False)
     template = sel.template_choice(request.user, query.kind, "", query.template_id, view=True)
