@@ -96,12 +96,15 @@ def _claim(delivery_id: int, now: datetime) -> bool:
     return claim(ready, pk=delivery_id, expect=expect, to=to, count="attempts")
 
 
-def _send_one(delivery_id: int, sessions: Sessions) -> tuple[str, int | None]:
-    """Claim and try one delivery: (outcome, its endpoint's id when it was claimed)."""
+def _send_one(
+    delivery_id: int, sessions: Sessions, *, seen_due: bool = False
+) -> tuple[str, int | None]:
+    """Claim and try one delivery: (outcome, its endpoint's id when it was claimed).
+    `seen_due`: the caller has just read it due (the drain), so the pre-check is skipped."""
     now = timezone.now()
     # Cheap first: a drain usually settled this one already; the claim's EXISTS is dear.
     due = WebhookDelivery.objects.filter(pk=delivery_id, status=S.PENDING, next_attempt_at__lte=now)
-    if not due.exists() or not _claim(delivery_id, now):
+    if not (seen_due or due.exists()) or not _claim(delivery_id, now):
         return "skipped", None
     delivery = (
         WebhookDelivery.objects.select_related("endpoint", "event").filter(pk=delivery_id).first()
@@ -142,7 +145,7 @@ def _drain(endpoint_id: int, sessions: Sessions) -> None:
         if time.monotonic() > deadline:
             enqueue(following)
             return
-        if _send_one(following, sessions)[0] == "skipped":
+        if _send_one(following, sessions, seen_due=True)[0] == "skipped":
             return
 
 
