@@ -22,6 +22,7 @@ from mianshi.candidates.pipeline import Stage, can_move, label
 from mianshi.candidates.services.applications import application_advance, application_assign
 from mianshi.candidates.services.candidates import candidate_tag_add
 from mianshi.common.errors import Conflict
+from mianshi.common.spreadsheet import formula_safe
 from mianshi.compliance.services import audit_record
 
 MAX_ITEMS = 1000
@@ -132,9 +133,8 @@ EXPORT_HEADER = [
 
 
 def _cell(value: Any) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in exported text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+    """Exported text that never runs as a spreadsheet formula (CSV injection)."""
+    return formula_safe("" if value is None else str(value))
 
 
 @transaction.atomic

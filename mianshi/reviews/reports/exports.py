@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mianshi.accounts.actor import Actor
+from mianshi.common.spreadsheet import formula_safe
 from mianshi.compliance.services import audit_record
 from mianshi.jobs.models import Job
 from mianshi.reviews.selectors.ranking import (
@@ -29,16 +30,13 @@ from mianshi.reviews.selectors.ranking import (
 
 FORMATS = ("csv", "xlsx")
 CSV_BATCH = 500  # rows per streamed piece: few enough writes, small enough pieces
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | int | float | None
 
 
 def guard(value: Any) -> Any:
     """Text a spreadsheet would evaluate, made inert; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return formula_safe(value) if isinstance(value, str) else value
 
 
 def header(columns: list[Column]) -> list[str]:

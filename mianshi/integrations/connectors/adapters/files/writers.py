@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
+from mianshi.common.spreadsheet import formula_safe
 from mianshi.integrations.connectors.adapters.files.xmlread import FIELD_TAG
 
 CONTENT_TYPES = {
@@ -24,7 +25,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "xml": "application/xml; charset=utf-8",
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot carry at all (and openpyxl refuses): dropped from cells.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XML_NAME = re.compile(r"^[^\W\d][\w.-]*$")
@@ -37,8 +37,7 @@ def cell_text(value: Any) -> str:
 
 
 def csv_safe(value: Any) -> str:
-    text = cell_text(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return formula_safe(cell_text(value))
 
 
 def csv_stream(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
