@@ -66,6 +66,10 @@ class Store:
 
 def handler(store: Store, hook: Webhook) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # Keep-alive, as a real receiver behind any web server offers (every answer has a
+        # Content-Length), so the sender's per-endpoint session is measured too.
+        protocol_version = "HTTP/1.1"
+
         def do_POST(self) -> None:
             at = time.time()
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
