@@ -11,6 +11,7 @@ import json
 import sys
 import threading
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -60,7 +61,7 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class FakeServer:
+class FakeServer(ABC):
     """Subclasses answer in `respond`; `busy` answers that many requests with
     `busy_status` (429, or 503 for a partner down for maintenance) and Retry-After."""
 
@@ -78,8 +79,9 @@ class FakeServer:
         assert self._server is not None
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
+    @abstractmethod
     def respond(self, req: Received) -> Reply:
-        raise NotImplementedError
+        """The partner's answer to one request (each fake speaks its own protocol)."""
 
     def paths(self) -> list[str]:
         return [r.path for r in self.received]
