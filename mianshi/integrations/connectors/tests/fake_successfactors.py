@@ -13,6 +13,14 @@ the bench: real HTTP, the real OAuth handshake and OData shapes, its error codes
 - `POST /odata/v2/upsert?$format=json`: entities with `__metadata.uri` "Entity(key)",
   answering `{"d": [{"key", "status": "OK", "editStatus": "UPSERTED", "message": null,
   "index", "httpCode": 200, "inlineResults": null}]}`; an unknown entity is an ERROR row.
+- `JobApplication(<id>L)` (or `(applicationId=<id>)`) upserts update an existing
+  application only, as SAP's KBAs describe: `appStatusSetItemId` should be an item of the
+  status set of the application's requisition (one of another set is taken: SAP warns it
+  makes a data issue; an id of no set is refused, modelled), and a system status is
+  refused with SF's "You are not allowed to change the candidate application status";
+  `status`, `candidateId`, `jobReqId` are not upsertable ([COE0030]); a property the
+  fake's data dictionary lacks is refused ([COE0021], modelled), as is a date that is not
+  `/Date(ms)/` ([COE0019]). A refused row changes nothing.
 - `throttle(every=n, retry_after=s)`: every n-th OData call answers 429 with Retry-After.
 Everything received is kept (`upserts`, `entities`, `calls`) for the tests' assertions.
 """
@@ -43,6 +51,16 @@ UPSERTABLE = {
     "JobApplicationAssessmentReportDetail",
 }
 URI = re.compile(r"^(\w+)\((.+)\)$")
+APPLICATION_KEY = re.compile(r"^(?:applicationId=)?(\d+)L?$")
+# The fake tenant's data dictionary for JobApplication: what an upsert may set.
+APPLICATION_UPSERTABLE = {"appStatusSetItemId", "jobStartDate", "firstName", "lastName"}
+APPLICATION_READ_ONLY = {"status", "candidateId", "jobReqId", "applicationId"}
+APPLICATION_DATES = {"jobStartDate"}
+ODATA_DATE = re.compile(r"^/Date\(-?\d+([+-]\d{4})?\)/$")
+SYSTEM_STATUSES = {"Forwarded", "Invited to Apply", "Auto Disqualified", "Withdrawn by Candidate"}
+# The "Standard Status Set" of SAP's examples: item id → status name.
+STANDARD_STATUS_SET = {"1": "Default", "11": "Interview", "13": "Offer", "14": "Hired",
+                       "20": "Forwarded"}  # fmt: skip
 CLAUSE = re.compile(r"^\s*(\w+)\s+eq\s+(?:'((?:[^']|'')*)'|(-?\d+))\s*$")
 
 
@@ -73,6 +91,8 @@ class FakeSF:
     page_size: int = 1000
     candidates: list[dict[str, Any]] = field(default_factory=list)
     applications: list[dict[str, Any]] = field(default_factory=list)
+    # jobReqId → its template's status set (item id → name); the standard set otherwise
+    status_sets: dict[int, dict[str, str]] = field(default_factory=dict)
     entities: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     upserts: Counter[tuple[str, str]] = field(default_factory=Counter)
     calls: list[tuple[str, str, int]] = field(default_factory=list)
@@ -95,8 +115,12 @@ class FakeSF:
     ) -> None:
         self.candidates.append({"candidateId": candidate_id, "primaryEmail": email})
         self.applications.append(
-            {"applicationId": application_id, "candidateId": candidate_id, "jobReqId": job_req}
-        )
+            {"applicationId": application_id, "candidateId": candidate_id, "jobReqId": job_req,
+             "appStatusSetItemId": "1", "status": "Open"}
+        )  # fmt: skip
+
+    def application(self, application_id: int) -> dict[str, Any] | None:
+        return next((a for a in self.applications if a["applicationId"] == application_id), None)
 
     def revoke_tokens(self) -> None:
         self.tokens.clear()
@@ -264,14 +288,57 @@ class _Handler(BaseHTTPRequestHandler):
     def _upsert_one(self, index: int, item: Any) -> dict[str, Any]:
         uri = item.get("__metadata", {}).get("uri", "") if isinstance(item, dict) else ""
         found = URI.match(uri)
+        fields = {k: v for k, v in item.items() if k != "__metadata"} if found else {}
+        if found and found[1] == "JobApplication":
+            return self._application_upsert(index, found[2], fields)
         if not found or found[1] not in UPSERTABLE:
             return _row(None, "ERROR", index, 400, f"Invalid entity {uri!r}")
         key = (found[1], found[2])
-        fields = {k: v for k, v in item.items() if k != "__metadata"}
         with self.sf.lock:
             self.sf.entities[key] = fields
             self.sf.upserts[key] += 1
         return _row(f"{found[1]}/id={found[2]}", "OK", index, 200, None)
+
+    def _application_upsert(self, index: int, key: str, fields: dict[str, Any]) -> dict[str, Any]:
+        found = APPLICATION_KEY.match(key)
+        with self.sf.lock:
+            row = self.sf.application(int(found[1])) if found else None
+            problem = _application_problem(self.sf, row, fields)
+            if row is None or problem:
+                return _row(None, "ERROR", index, 400 if row else 404, problem or "Not found")
+            row.update(fields)
+            self.sf.upserts[("JobApplication", str(row["applicationId"]))] += 1
+        return _row(f"JobApplication/applicationId={row['applicationId']}", "OK", index, 200, None)
+
+
+def _application_problem(sf: FakeSF, row: Any, fields: dict[str, Any]) -> str:
+    """What SuccessFactors would refuse in a JobApplication upsert ("" when nothing)."""
+    if row is None:
+        return "JobApplication not found"
+    for name in fields:
+        if name in APPLICATION_READ_ONLY:
+            return f"[COE0030]Property {name} is not upsertable."
+        if name not in APPLICATION_UPSERTABLE:
+            return f"[COE0021]Invalid property names: JobApplication/{name}."
+    for name in APPLICATION_DATES & fields.keys():
+        if not ODATA_DATE.match(str(fields[name])):
+            return f"[COE0019]Invalid property value. Property name:{name}."
+    if "appStatusSetItemId" not in fields:
+        return ""
+    # An item of another requisition's set is taken (SAP: "you will generate a data issue");
+    # an id of no set at all is refused (modelled).
+    item = str(fields["appStatusSetItemId"])
+    own = sf.status_sets.get(int(row["jobReqId"]), STANDARD_STATUS_SET)
+    known = [own, STANDARD_STATUS_SET, *sf.status_sets.values()]
+    status = next((s[item] for s in known if item in s), None)
+    if status is None:
+        return "[COE0019]Invalid property value. Property name:appStatusSetItemId."
+    if status in SYSTEM_STATUSES:
+        return (
+            "JobApplication: UPSERTBATCH failed for the row with key: . Reason: You are not "
+            "allowed to change the candidate application status."
+        )
+    return ""
 
 
 def _row(

@@ -1,4 +1,5 @@
-"""The SAP SuccessFactors adapter: interview results into Recruiting's assessment entities.
+"""The SAP SuccessFactors adapter: interview results into Recruiting's assessment entities,
+and the hire (待入职) as the JobApplication's move to the "Hired" status (see hire.py).
 
 What the mapping template must produce for an `assessment` (see EXAMPLE_TEMPLATE):
 
@@ -25,8 +26,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mianshi.integrations.connectors.adapters.successfactors import client
-from mianshi.integrations.connectors.adapters.successfactors.example import EXAMPLE_TEMPLATE
+from mianshi.integrations.connectors.adapters.successfactors import client, lookup
+from mianshi.integrations.connectors.adapters.successfactors.example import (
+    EXAMPLE_TEMPLATE,
+    HIRE_TEMPLATE,
+)
+from mianshi.integrations.connectors.adapters.successfactors.hire import STATUS_SETTING, hire_push
+from mianshi.integrations.connectors.adapters.successfactors.lookup import need
 from mianshi.integrations.connectors.protocol import (
     AdapterError,
     Context,
@@ -35,47 +41,6 @@ from mianshi.integrations.connectors.protocol import (
     PushResult,
     register_adapter,
 )
-
-
-def _quote(value: Any) -> str:
-    """An OData v2 string literal: single quotes, an inner quote doubled."""
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _need(payload: dict[str, Any], key: str) -> dict[str, Any]:
-    part = payload.get(key)
-    if not isinstance(part, dict):
-        msg = _("The mapped payload has no “%(key)s” object (check the mapping template).")
-        raise AdapterError(msg % {"key": key}, retryable=False, code="payload")
-    return part
-
-
-def _candidate_id(ctx: Context, lookup: dict[str, Any]) -> Any:
-    field, value = str(lookup.get("field") or "primaryEmail"), lookup.get("value")
-    if not value or not field.isidentifier():
-        raise AdapterError(
-            _("The payload does not say how to find the candidate."),
-            retryable=False,
-            code="payload",
-        )
-    params = {"$filter": f"{field} eq {_quote(value)}", "$select": "candidateId", "$format": "json"}
-    rows = client.results_all(ctx, client.entity_url(ctx, "Candidate"), params)
-    if not rows:
-        msg = _("SuccessFactors has no candidate with that %(field)s.")
-        raise AdapterError(msg % {"field": field}, retryable=False, code="candidate_not_found")
-    return rows[0]["candidateId"]
-
-
-def _application_id(ctx: Context, candidate_id: Any, order: dict[str, Any]) -> Any:
-    where = f"candidateId eq {int(candidate_id)}"
-    if order.get("jobReqId") not in (None, ""):
-        where += f" and jobReqId eq {int(order['jobReqId'])}"
-    params = {"$filter": where, "$select": "applicationId", "$format": "json"}
-    rows = client.results_all(ctx, client.entity_url(ctx, "JobApplication"), params)
-    if not rows:
-        msg = _("The candidate has no job application in SuccessFactors.")
-        raise AdapterError(msg, retryable=False, code="application_not_found")
-    return max(int(r["applicationId"]) for r in rows)
 
 
 def _details(payload: dict[str, Any], report_id: Any) -> list[dict[str, Any]]:
@@ -96,8 +61,8 @@ def _details(payload: dict[str, Any], report_id: Any) -> list[dict[str, Any]]:
 
 def assessment_entities(payload: dict[str, Any], application_id: Any) -> list[dict[str, Any]]:
     """The upsert body: the order, then the report with its details inside."""
-    order = {**_need(payload, "order"), "applicationId": application_id}
-    report = dict(_need(payload, "report"))
+    order = {**need(payload, "order"), "applicationId": application_id}
+    report = dict(need(payload, "report"))
     report.setdefault("orderId", order.get("id"))
     if order.get("id") is None or report.get("id") is None:
         raise AdapterError(
@@ -112,7 +77,7 @@ def assessment_entities(payload: dict[str, Any], application_id: Any) -> list[di
 
 
 class SuccessFactorsAdapter:
-    """OData v2 with OAuth 2.0 (SAML bearer); pushes assessments, pulls candidates."""
+    """OData v2 with OAuth 2.0 (SAML bearer); pushes assessments and hires, pulls candidates."""
 
     key = "successfactors"
     label: str | Promise = gettext_lazy("SAP SuccessFactors (OData v2)")
@@ -120,14 +85,19 @@ class SuccessFactorsAdapter:
         Field("base_url", gettext_lazy("API server (e.g. https://api4.successfactors.com)")),
         Field("company_id", gettext_lazy("Company ID")),
         Field("user_id", gettext_lazy("API user ID")),
+        Field(
+            STATUS_SETTING,
+            gettext_lazy("Hires: ID of the “Hired” status in the requisition's status set"),
+            required=False,
+        ),
     ]
     credential_fields = [
         Field("client_id", gettext_lazy("OAuth client API key"), secret=True),
         Field("private_key", gettext_lazy("Private key (base64, as registered)"), secret=True),
     ]
-    push_kinds = frozenset({"assessment"})
+    push_kinds = frozenset({"assessment", "hire"})
     pull_kinds = frozenset({"candidate"})
-    example_templates = {"assessment": EXAMPLE_TEMPLATE}
+    example_templates = {"assessment": EXAMPLE_TEMPLATE, "hire": HIRE_TEMPLATE}
 
     def check(self, ctx: Context) -> None:
         client.token_fetch(ctx)
@@ -138,11 +108,14 @@ class SuccessFactorsAdapter:
     def push(self, ctx: Context, kind: str, payload: dict[str, Any]) -> PushResult:
         if kind not in self.push_kinds:
             raise AdapterError(
-                _("SuccessFactors takes assessments only."), retryable=False, code="kind"
+                _("SuccessFactors takes assessments and hires only."), retryable=False, code="kind"
             )
-        candidate = _candidate_id(ctx, _need(payload, "candidate"))
-        application = payload["order"].get("applicationId") or _application_id(
-            ctx, candidate, _need(payload, "order")
+        if kind == "hire":
+            return hire_push(ctx, payload)
+        candidate = lookup.candidate_id(ctx, need(payload, "candidate"))
+        order = need(payload, "order")
+        application = order.get("applicationId") or lookup.application_id(
+            ctx, candidate, order.get("jobReqId")
         )
         results = client.upsert(ctx, assessment_entities(payload, application))
         return PushResult(
