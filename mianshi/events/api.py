@@ -1,6 +1,7 @@
 """/api/events: the event catalogue (public, like the OpenAPI document: it describes the
 contract and holds no data) and the event feed a receiver that was down catches up from
-(scope integrations:read, the caller's units only). Thin: parse, call a selector, answer."""
+(scope integrations:read, the caller's units only; each page served is audited). Thin:
+parse, call a selector, record the read, answer."""
 
 from typing import Any
 
@@ -11,6 +12,7 @@ from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.events import selectors
 from mianshi.events.publishing import public_types
+from mianshi.events.read_audit import api_key_id, event_feed_audit
 from mianshi.events.schemas import EventTypeOut, FeedOut, FeedQuery
 
 router = Router(tags=["events"])
@@ -24,7 +26,12 @@ def event_types(request: HttpRequest) -> Any:
 @router.get("", response=FeedOut)
 def event_feed(request: ApiRequest, filters: Query[FeedQuery]) -> Any:
     require_scope(request, "integrations:read")
-    return selectors.event_feed(
+    page = selectors.event_feed(
         user=request.user, types=filters.type, since=filters.since, after=filters.after,
         limit=filters.limit,
     )  # fmt: skip
+    event_feed_audit(
+        actor=request.user, page=page, key_id=api_key_id(request.headers["Authorization"]),
+        after=filters.after, since=filters.since,
+    )  # fmt: skip
+    return page
