@@ -13,9 +13,13 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from mianshi.accounts.api_auth import ApiKeyAuth
+from mianshi.accounts.models import User
+from mianshi.accounts.services.users import home_unit
 from mianshi.common.errors import DomainError
+from mianshi.common.idempotency import Replay
 from mianshi.common.idempotency_api import idempotency_install
 from mianshi.common.inputguard import out_of_range_message
+from mianshi.compliance.services import audit_record
 from mianshi.events.openapi import add_event_schemas
 
 api = NinjaAPI(
@@ -29,7 +33,33 @@ api = NinjaAPI(
     auth=ApiKeyAuth(),
     urls_namespace="api",
 )
-idempotency_install(api)  # Idempotency-Key on every POST (issue 12)
+
+
+def audit_replay(request: HttpRequest, replay: Replay) -> None:
+    """A replay serves a stored answer again, which can hold personal data: one entry on
+    the audit trail, naming the key by its hash only, filed under the caller's unit
+    (common cannot import compliance, so the hook is passed from here, where both meet)."""
+    user = request.user if isinstance(request.user, User) else None
+    audit_record(
+        actor=user or "anonymous",
+        action="api.idempotent_replay",
+        object_type="common.idempotencyrecord",
+        object_id=replay.record_id,
+        org_unit_id=home_unit(user) if user else None,
+        detail={"key": replay.key_digest, "method": request.method, "path": _path_of(request),
+                "status": replay.status},
+    )  # fmt: skip
+
+
+def _path_of(request: HttpRequest) -> str:
+    # Audit details hold short codes (at most 80 characters; the longest route is 61): a
+    # longer path, only possible with absurd ids, is named by its route, which holds none.
+    match = request.resolver_match
+    path = request.path if len(request.path) <= 80 or match is None else match.route
+    return path[:80]
+
+
+idempotency_install(api, on_replay=audit_replay)  # Idempotency-Key on every POST (issue 12)
 _build_schema = api.get_openapi_schema
 
 

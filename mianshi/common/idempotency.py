@@ -5,13 +5,20 @@ key claims it by inserting a unique row (scope, key) before the work starts, so 
 concurrent duplicates exactly one inserts and the other is told 409, never a race. The
 response is stored and replayed to a retry whose method, path and body are the same; the
 same key with another body is the client's mistake: 422. Answers that invite a retry (5xx,
-408, 409, 425, 429) are not stored: the claim is dropped and a retry runs again.
+408, 409, 425, 429) are not stored: the claim is dropped and a retry runs again. Nor is a
+refusal of the caller's rights (401, 403, e.g. a key without the scope): it did nothing,
+the rights may be granted before the retry, which is checked again, not answered from store.
 
 A key belongs to the API key that sent it (`scope` is an HMAC of the Authorization header),
 so two integrations can never collide or read each other's answers. Bodies are sealed
 (they can hold personal data) and kept IDEMPOTENCY_TTL_HOURS, then purged by
 `idempotency_purge`. Limit: a process killed after the work committed but before the
 answer was stored leaves the claim in flight; after LEASE a retry runs the work again.
+
+A replay serves a stored answer again, which can hold personal data, so it is audited:
+`Replay` carries what the audit names (the row, the first answer's status and the key as a
+keyed hash, never the key: a client may put anything in it). This bottom layer cannot
+write the audit trail itself; the API that installs the guard passes the hook that does.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ MAX_KEY_LENGTH = 255
 # belongs to a process that died, and a retry may take it over.
 LEASE = dt.timedelta(minutes=10)
 RETRY_STATUSES = frozenset({408, 409, 425, 429})
+RECHECKED_STATUSES = frozenset({401, 403})
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Location", "Cache-Control", "Link")
 State = IdempotencyRecord.State
 
@@ -66,6 +74,16 @@ class KeyInFlight(Conflict):
 
 
 @dataclass(frozen=True)
+class Replay:
+    """The stored first response to serve again, and what an audit of serving it names."""
+
+    response: HttpResponse
+    record_id: int
+    status: int  # the first answer's
+    key_digest: str
+
+
+@dataclass(frozen=True)
 class Claim:
     """A key this request holds: the row and the claim time that proves it still does."""
 
@@ -84,6 +102,12 @@ def key_parse(raw: str) -> str:
     return key
 
 
+def key_digest(key: str) -> str:
+    """What the audit trail names a key by: a keyed hash (an unkeyed one of a guessable key
+    would give the key away)."""
+    return salted_hmac("mianshi.idempotency.key", key, algorithm="sha256").hexdigest()
+
+
 def scope_of(authorization: str) -> str:
     """Whose keyspace a request uses: an HMAC of its credentials, never the credentials."""
     return salted_hmac("mianshi.idempotency.scope", authorization).hexdigest()
@@ -97,7 +121,7 @@ def fingerprint(method: str, path: str, parts: list[bytes]) -> str:
     return mac.hexdigest()
 
 
-def idempotency_begin(*, scope: str, key: str, fingerprint: str) -> Claim | HttpResponse:
+def idempotency_begin(*, scope: str, key: str, fingerprint: str) -> Claim | Replay:
     """Claim the key for this request, or the stored first response to replay; refuses a
     key in flight (409) or first used for another request (422)."""
     for _attempt in range(2):
@@ -116,7 +140,7 @@ def idempotency_begin(*, scope: str, key: str, fingerprint: str) -> Claim | Http
     raise KeyInFlight(_("A request with this Idempotency-Key is still being processed."))
 
 
-def _existing(scope: str, key: str, digest: str, now: dt.datetime) -> Claim | HttpResponse | None:
+def _existing(scope: str, key: str, digest: str, now: dt.datetime) -> Claim | Replay | None:
     """What the row holding the key means for this request; None: it expired and is gone."""
     row = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
     if row is None or row.expires_at <= now:
@@ -127,7 +151,7 @@ def _existing(scope: str, key: str, digest: str, now: dt.datetime) -> Claim | Ht
             _("This Idempotency-Key was already used for a different request. Use a new key.")
         )
     if row.state == State.DONE:
-        return replay(row)
+        return Replay(replay(row), row.pk, row.status or 200, key_digest(key))
     lease_over = row.claimed_at <= now - LEASE
     to = {"claimed_at": now}
     if lease_over and claim(IdempotencyRecord.objects, pk=row.pk, expect=_held(row), to=to):
@@ -150,9 +174,11 @@ def replay(row: IdempotencyRecord) -> HttpResponse:
 
 
 def storable(response: HttpResponseBase) -> bool:
-    """Whether a retry must get this answer again (not a stream, not an invitation to retry)."""
+    """Whether a retry must get this answer again (not a stream, not an invitation to retry,
+    not a refusal of rights that a retry must check again)."""
     status = response.status_code
-    return not response.streaming and status < 500 and status not in RETRY_STATUSES
+    kept = status < 500 and status not in RETRY_STATUSES | RECHECKED_STATUSES
+    return kept and not response.streaming
 
 
 def idempotency_finish(*, held: Claim, response: HttpResponseBase) -> None:

@@ -6,6 +6,11 @@ API-wide decorators, not as a middleware: a replay must come after the API key i
 inner one runs after authentication and validation, claims the key or answers the replay;
 the outer one sees the rendered response and stores it. The OpenAPI document lists the
 header on every POST (`add_idempotency_header`).
+
+A replay is shown to `on_replay` before it is served, so the API that installs the guard
+audits it (common sits below compliance and cannot); if the hook fails, the stored answer
+is not served. A request refused on the way (422 for another body, 409 in flight) is no
+replay and never reaches the hook.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, RawPostDataException
+from django.http import HttpRequest, RawPostDataException
 from django.http.response import HttpResponseBase
 from ninja import NinjaAPI
 
@@ -24,6 +29,7 @@ from mianshi.common.idempotency import (
     HEADER,
     MAX_KEY_LENGTH,
     Claim,
+    Replay,
     fingerprint,
     idempotency_begin,
     idempotency_finish,
@@ -33,6 +39,7 @@ from mianshi.common.idempotency import (
 )
 
 logger = logging.getLogger(__name__)
+ReplayHook = Callable[[HttpRequest, Replay], None]
 ATTR = "_mianshi_idempotency"
 CHUNK = 64 * 1024
 PARAMETER = {
@@ -64,7 +71,7 @@ def _body_parts(request: HttpRequest) -> list[bytes]:
     return parts
 
 
-def _claim_or_replay(request: HttpRequest, authorization: str, raw: str) -> HttpResponse | None:
+def _claim_or_replay(request: HttpRequest, authorization: str, raw: str) -> Replay | None:
     path = request.get_full_path()
     digest = fingerprint(request.method or "POST", path, _body_parts(request))
     outcome = idempotency_begin(
@@ -76,20 +83,25 @@ def _claim_or_replay(request: HttpRequest, authorization: str, raw: str) -> Http
     return outcome
 
 
-def guard(view_func: Callable[..., Any]) -> Callable[..., Any]:
-    """Operation decorator (after auth): claim the key, or answer the stored response."""
+def guard(on_replay: ReplayHook) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Operation decorator (after auth): claim the key, or answer the stored response once
+    `on_replay` has recorded it."""
 
-    @functools.wraps(view_func)
-    def run(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        raw = request.headers.get(HEADER)
-        authorization = request.headers.get("Authorization", "")
-        if request.method == "POST" and raw is not None and authorization:
-            replayed = _claim_or_replay(request, authorization, raw)
-            if replayed is not None:
-                return replayed
-        return view_func(request, *args, **kwargs)
+    def decorate(view_func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view_func)
+        def run(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            raw = request.headers.get(HEADER)
+            authorization = request.headers.get("Authorization", "")
+            if request.method == "POST" and raw is not None and authorization:
+                replayed = _claim_or_replay(request, authorization, raw)
+                if replayed is not None:
+                    on_replay(request, replayed)
+                    return replayed.response
+            return view_func(request, *args, **kwargs)
 
-    return run
+        return run
+
+    return decorate
 
 
 def keep(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -134,10 +146,11 @@ def add_idempotency_header(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def idempotency_install(api: NinjaAPI) -> None:
-    """Guard every POST of `api` and document the header (call before its urls are built)."""
+def idempotency_install(api: NinjaAPI, *, on_replay: ReplayHook) -> None:
+    """Guard every POST of `api` and document the header (call before its urls are built);
+    `on_replay(request, replay)` audits each stored answer served again."""
     api.add_decorator(keep, mode="view")
-    api.add_decorator(guard, mode="operation")
+    api.add_decorator(guard(on_replay), mode="operation")
     original = api.get_openapi_schema
 
     @functools.wraps(original)
