@@ -1,15 +1,20 @@
 """File import and export through the API (thin: parse, call one service, answer).
 
 Mounted at /api/integrations/files. An import is a multipart upload: `dry_run=true`
-answers the per-row report and writes nothing; otherwise every row is imported (201) or
-none (422, with the same report). The scopes are those of the records concerned
-(candidates:write to import candidates, candidates:read to export them).
+answers the per-row report and writes nothing; otherwise the file is queued as a job (202,
+with its id, status and links) that a worker checks and imports, every row or none, and
+`GET /imports/{id}` answers its status, progress and, once ended, the same per-row report
+(status done, or refused with nothing written). A template or unit that cannot serve is
+refused before the job is made (422 / 404). The scopes are those of the records concerned
+(candidates:write to import candidates and follow the import, candidates:read to export).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -20,13 +25,9 @@ from mianshi.integrations.connectors.adapters.files.readers import ReadOptions
 from mianshi.integrations.connectors.files import selectors as sel
 from mianshi.integrations.connectors.files.defaults import export_template, import_template
 from mianshi.integrations.connectors.files.exports import file_export
-from mianshi.integrations.connectors.files.imports import (
-    ImportSpec,
-    file_import_check,
-    file_import_run,
-)
+from mianshi.integrations.connectors.files.imports import ImportSpec, file_import_check
+from mianshi.integrations.connectors.files.jobs import import_job_create
 from mianshi.integrations.connectors.files.kinds import kind_get
-from mianshi.integrations.connectors.files.report import ImportReport
 from mianshi.integrations.connectors.files.responses import download
 from mianshi.integrations.connectors.files.templates import TemplateRefused
 from mianshi.integrations.connectors.files.uploads import check_size, format_for
@@ -64,6 +65,25 @@ class ReportOut(Schema):
     problems: list[ProblemOut]
 
 
+class JobOut(Schema):
+    """An import job: `report` is set once it has ended (done, refused or failed)."""
+
+    id: int
+    kind: str
+    format: str
+    status: str
+    unit_id: int | None
+    rows: int
+    progress: int
+    created: int
+    error_count: int
+    warning_count: int
+    created_at: datetime
+    finished_at: datetime | None
+    report: ReportOut | None
+    links: dict[str, str]
+
+
 class TemplateProblemsOut(Schema):
     detail: str
     code: str
@@ -97,7 +117,7 @@ def _refused(exc: TemplateRefused) -> Any:
 
 @router.post(
     "/import",
-    response={200: ReportOut, 201: ReportOut, 422: ReportOut | TemplateProblemsOut | InvalidOut},
+    response={200: ReportOut, 202: JobOut, 422: ReportOut | TemplateProblemsOut | InvalidOut},
 )
 def import_file(request: ApiRequest, payload: Form[ImportIn], file: File[UploadedFile]) -> Any:
     _kind_scope(request, payload.kind, write=True)
@@ -111,13 +131,29 @@ def import_file(request: ApiRequest, payload: Form[ImportIn], file: File[Uploade
         options=ReadOptions(encoding=payload.encoding, sheet=payload.sheet, record=payload.record),
     )
     unit = sel.import_unit(request.user, payload.kind, payload.unit_id)
-    service = file_import_check if payload.dry_run else file_import_run
     try:
-        report: ImportReport = service(actor=request.user, spec=spec, source=file, unit=unit)
+        if payload.dry_run:
+            report = file_import_check(actor=request.user, spec=spec, source=file, unit=unit)
+            return Status(200 if report.ok else 422, sel.report_dict(report))
+        job = import_job_create(actor=request.user, spec=spec, upload=file, unit=unit)
     except TemplateRefused as exc:
         return _refused(exc)
-    status = 200 if payload.dry_run and report.ok else 201 if report.committed else 422
-    return Status(status, sel.report_dict(report))
+    return Status(202, sel.job_dict(job, _links(job.pk)))
+
+
+@router.get("/imports/{job_id}", response=JobOut)
+def import_status(request: ApiRequest, job_id: int) -> Any:
+    """An import job's status and progress, and its per-row report once it has ended."""
+    job = sel.import_job_get(request.user, job_id)
+    _kind_scope(request, job.kind, write=True)
+    return sel.job_dict(job, _links(job.pk))
+
+
+def _links(job_id: int) -> dict[str, str]:
+    return {
+        "self": f"/api/integrations/files/imports/{job_id}",
+        "page": reverse("integrations:files_import_job", args=[job_id]),
+    }
 
 
 @router.get("/export", response={200: None, 422: TemplateProblemsOut | InvalidOut})

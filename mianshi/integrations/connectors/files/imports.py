@@ -3,21 +3,24 @@
 Pass one streams the file through the mapping template and the kind's checks and collects a
 report (row, field, translated message; see report.py); it writes nothing, so it is also
 the dry run HR sees before confirming. Pass two runs only when pass one found no error: it
-streams the file again and writes each row through the services (so audit events and
-domain events are written as for a form), inside one transaction — should a service still
-refuse a row (a rule the check does not know, a concurrent insert), the whole import rolls
-back and the report names that row. Memory stays flat: rows are read one at a time, and
-only the duplicate keys seen so far (8 bytes of blind index per row) are kept.
+streams the file again and writes the rows a batch at a time through the kind's writer,
+inside one transaction — should a service still refuse a row (a rule the check does not
+know, a concurrent insert), the whole import rolls back and the report names that row.
+Memory stays flat: rows are read one at a time, a batch of BATCH cleaned rows is held while
+it is written, and only the duplicate keys seen so far (8 bytes of blind index per row) are
+kept. A background job (jobs.py) passes `progress` (called between batches of the check)
+and `settle` (called inside the write transaction, so a job that lost its claim rolls the
+whole write back).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from mianshi.accounts.actor import Actor
@@ -32,10 +35,13 @@ from mianshi.integrations.connectors.adapters.files.readers import (
 from mianshi.integrations.connectors.files.kinds import kind_get
 from mianshi.integrations.connectors.files.kinds.base import (
     BATCH,
+    RACED,
     ImportContext,
     Importer,
     Kind,
+    RowRefused,
     field_problems,
+    written_detail,
 )
 from mianshi.integrations.connectors.files.report import ImportReport
 from mianshi.integrations.connectors.files.templates import import_compiled
@@ -66,7 +72,8 @@ class _RowFailed(Exception):
         self.row, self.problems = row, problems
 
 
-def _kind(actor: Actor, spec: ImportSpec, unit: OrgUnit | None) -> Kind:
+def check_kind(actor: Actor, spec: ImportSpec, unit: OrgUnit | None) -> Kind:
+    """The kind of `spec`, if the actor may import it (into `unit` when given)."""
     kind = kind_get(spec.kind)
     if kind is None:
         raise ValidationError({"kind": _("Files cannot import this kind of record.")})
@@ -77,12 +84,21 @@ def _kind(actor: Actor, spec: ImportSpec, unit: OrgUnit | None) -> Kind:
     return kind
 
 
+Progress = Callable[[int], None]
+Settle = Callable[[ImportReport], None]
+
+
 def file_import_check(
-    *, actor: Actor, spec: ImportSpec, source: IO[bytes], unit: OrgUnit | None = None
+    *,
+    actor: Actor,
+    spec: ImportSpec,
+    source: IO[bytes],
+    unit: OrgUnit | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """The dry run: every row checked, the report returned, nothing written (except the
     audit of an out-of-scope ID number clash, as when it is typed into the form)."""
-    kind = _kind(actor, spec, unit)
+    kind = check_kind(actor, spec, unit)
     compiled = import_compiled(spec.kind, spec.template)
     importer: Importer = kind.importer(ImportContext(actor=actor, unit=unit))
     report = ImportReport(kind=spec.kind)
@@ -95,6 +111,8 @@ def file_import_check(
                 batch.append((row.number, cleaned))
             if len(batch) >= BATCH:
                 _flush(importer, batch, report)
+                if progress is not None:
+                    progress(report.rows)
         _flush(importer, batch, report)
     except FileRefused as exc:
         report.add(0, [("", exc.message)])
@@ -142,10 +160,24 @@ def file_import_run(
 ) -> ImportReport:
     """Check, then import every row or none; the report says which (`committed`)."""
     report = file_import_check(actor=actor, spec=spec, source=source, unit=unit)
-    if not report.ok:
-        return report
+    if report.ok:
+        file_import_write(actor=actor, spec=spec, source=source, unit=unit, report=report)
+    return report
+
+
+def file_import_write(
+    *,
+    actor: Actor,
+    spec: ImportSpec,
+    source: IO[bytes],
+    report: ImportReport,
+    unit: OrgUnit | None = None,
+    settle: Settle | None = None,
+) -> ImportReport:
+    """Pass two of a file `report` found clean: every row written, or none (the report then
+    names the row a service refused). `settle` runs last inside the transaction."""
     try:
-        report.created = _write_all(actor, spec, source, unit)
+        _write_all(actor, spec, source, unit, report, settle)
     except _RowFailed as exc:
         report.add(exc.row, exc.problems)
         return report
@@ -154,25 +186,57 @@ def file_import_run(
 
 
 @transaction.atomic
-def _write_all(actor: Actor, spec: ImportSpec, source: IO[bytes], unit: OrgUnit | None) -> int:
+def _write_all(
+    actor: Actor,
+    spec: ImportSpec,
+    source: IO[bytes],
+    unit: OrgUnit | None,
+    report: ImportReport,
+    settle: Settle | None,
+) -> None:
     compiled = import_compiled(spec.kind, spec.template)
-    importer: Importer = _kind(actor, spec, unit).importer(ImportContext(actor=actor, unit=unit))
+    kind = check_kind(actor, spec, unit)
+    importer: Importer = kind.importer(ImportContext(actor=actor, unit=unit))
     created = rows = 0
+    batch: list[tuple[int, Any]] = []
     for row in _rows_again(spec, source):
         rows += 1
         cleaned, problems = _cleaned(compiled, importer, row)
         if problems:
             raise _RowFailed(row.number, problems)
-        try:
-            created += importer.write(cleaned)
-        except (ValidationError, DomainError, PermissionDenied) as exc:
-            raise _RowFailed(row.number, _service_problems(exc)) from exc
+        batch.append((row.number, cleaned))
+        if len(batch) >= BATCH:
+            created += _write_batch(importer, batch)
+    created += _write_batch(importer, batch)
+    detail = {"rows": rows, "created": created, "format": spec.fmt}
     audit_record(
         actor=actor, action=f"{spec.kind}.import", object_type="files.import",
-        org_unit_id=unit.pk if unit else None,
-        detail={"rows": rows, "created": created, "format": spec.fmt},
+        org_unit_id=unit.pk if unit else None, detail=detail | written_detail(importer),
     )  # fmt: skip
-    return created
+    report.created = created
+    if settle is not None:
+        settle(report)
+
+
+def _write_batch(importer: Importer, batch: list[tuple[int, Any]]) -> int:
+    """The batch through the kind's batch writer when it has one, else row by row."""
+    try:
+        many = getattr(importer, "write_many", None)
+        if many is not None:
+            return int(many(batch))
+        created = 0
+        for number, cleaned in batch:
+            try:
+                created += importer.write(cleaned)
+            except (ValidationError, DomainError, PermissionDenied) as exc:
+                raise _RowFailed(number, _service_problems(exc)) from exc
+        return created
+    except RowRefused as exc:
+        raise _RowFailed(exc.row, _service_problems(exc.cause)) from exc
+    except IntegrityError as exc:  # a record the check passed was added meanwhile
+        raise _RowFailed(0, [("", str(RACED))]) from exc
+    finally:
+        batch.clear()
 
 
 def _rows_again(spec: ImportSpec, source: IO[bytes]) -> Iterator[SourceRow]:

@@ -1,17 +1,21 @@
-"""Reads for the file import/export pages and API: units, templates, the report's shape."""
+"""Reads for the file import/export pages and API: units, templates, the report's shape,
+and the import jobs a user may follow."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from mianshi.accounts.actor import Actor
-from mianshi.integrations.connectors.files.kinds import Kind, kind_get
-from mianshi.integrations.connectors.files.report import ImportReport
+from mianshi.integrations.connectors.files.kinds import KINDS, Kind, kind_get
+from mianshi.integrations.connectors.files.models import ImportJob, ImportStatus
+from mianshi.integrations.connectors.files.report import ImportReport, RowProblem
 from mianshi.integrations.connectors.files.templates import stored_template
 from mianshi.organisations.models import OrgUnit
+from mianshi.organisations.scoping import units_for
 from mianshi.organisations.selectors import orgunit_resolve, orgunits_usable
 
 
@@ -63,4 +67,47 @@ def report_dict(report: ImportReport) -> dict[str, Any]:
         "warning_count": report.warning_count, "created": report.created,
         "committed": report.committed, "truncated": report.truncated,
         "problems": [asdict(p) for p in report.problems],
+    }  # fmt: skip
+
+
+# --- import jobs ---------------------------------------------------------------------------
+
+
+def import_jobs_visible(user: Actor) -> QuerySet[ImportJob]:
+    """The jobs a user may follow: their own, and those into units where they manage the
+    job's kind (a colleague's import into one's own branch); never another branch's."""
+    mine = Q(created_by=user)
+    for key, kind in KINDS.items():
+        mine |= Q(kind=key, org_unit_id__in=units_for(user, kind.manage_cap))
+    return ImportJob.objects.filter(mine)
+
+
+def import_job_get(user: Actor, pk: int) -> ImportJob:
+    """Job `pk` if the user may follow it, else 404 (missing and hidden alike)."""
+    found = import_jobs_visible(user).select_related("org_unit").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def job_report(job: ImportJob) -> ImportReport:
+    """The job's report in the shape the import page renders."""
+    report = ImportReport(
+        kind=job.kind, rows=job.rows, error_count=job.error_count,
+        warning_count=job.warning_count, created=job.created,
+        committed=job.status == ImportStatus.DONE,
+    )  # fmt: skip
+    report.problems = [RowProblem(**p) for p in (job.report or {}).get("problems", [])]
+    return report
+
+
+def job_dict(job: ImportJob, links: dict[str, str]) -> dict[str, Any]:
+    """The job as the API answers it: status, counts, the report once checked, links."""
+    report = report_dict(job_report(job)) if job.finished else None
+    return {
+        "id": job.pk, "kind": job.kind, "format": job.fmt, "status": job.status,
+        "unit_id": job.org_unit.pk if job.org_unit else None, "rows": job.rows,
+        "progress": job.progress, "created": job.created, "error_count": job.error_count,
+        "warning_count": job.warning_count, "created_at": job.created_at,
+        "finished_at": job.finished_at, "report": report, "links": links,
     }  # fmt: skip

@@ -2,9 +2,9 @@
 
 The import form has two buttons: "Check" posts through htmx and shows the per-row report
 below the form while the chosen file stays selected, so HR fixes the file or the template
-and checks again; "Import" posts the whole page and either imports every row (then
-redirects with a message) or nothing (then shows the report). Without JavaScript both
-buttons work as plain posts.
+and checks again; "Import" posts the whole page, which queues the file as a job and
+redirects to its progress page (job_views.py): a worker imports every row or none. Without
+JavaScript both buttons work as plain posts.
 """
 
 from __future__ import annotations
@@ -29,12 +29,10 @@ from mianshi.integrations.connectors.files import selectors as sel
 from mianshi.integrations.connectors.files.defaults import import_template
 from mianshi.integrations.connectors.files.exports import file_export
 from mianshi.integrations.connectors.files.forms import ExportForm, ImportForm
-from mianshi.integrations.connectors.files.imports import (
-    ImportSpec,
-    file_import_check,
-    file_import_run,
-)
+from mianshi.integrations.connectors.files.imports import ImportSpec, file_import_check
+from mianshi.integrations.connectors.files.jobs import import_job_create
 from mianshi.integrations.connectors.files.kinds import KINDS
+from mianshi.integrations.connectors.files.models import ImportJob
 from mianshi.integrations.connectors.files.report import ImportReport
 from mianshi.integrations.connectors.files.responses import download
 from mianshi.integrations.connectors.files.templates import TemplateRefused, stored_templates
@@ -73,9 +71,10 @@ def files_import(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        report = _run(request, form) if form.is_valid() else None
-        if report is not None and report.committed:
-            return _imported(request, report)
+        outcome = _run(request, form) if form.is_valid() else None
+        if isinstance(outcome, ImportJob):
+            return _queued(request, outcome)
+        report = outcome
     export_form = ExportForm(units=sel.export_units(request.user, kind), initial={"kind": kind})
     context = {
         "form": form, "report": report, "kind": KINDS[kind], "export_form": export_form,
@@ -85,7 +84,8 @@ def files_import(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, page, context, status=422 if report and not report.ok else 200)
 
 
-def _run(request: AuthedHttpRequest, form: ImportForm) -> ImportReport | None:
+def _run(request: AuthedHttpRequest, form: ImportForm) -> ImportReport | ImportJob | None:
+    """The check's report, the queued job, or None with the form's errors added."""
     data: dict[str, Any] = form.cleaned_data
     upload = data["file"]
     try:
@@ -99,8 +99,9 @@ def _run(request: AuthedHttpRequest, form: ImportForm) -> ImportReport | None:
             options=ReadOptions(record=data["record"]),
         )
         unit = sel.import_unit(request.user, data["kind"], data["unit"])
-        service = file_import_run if request.POST.get("action") == "import" else file_import_check
-        return service(actor=request.user, spec=spec, source=upload, unit=unit)
+        if request.POST.get("action") == "import":
+            return import_job_create(actor=request.user, spec=spec, upload=upload, unit=unit)
+        return file_import_check(actor=request.user, spec=spec, source=upload, unit=unit)
     except ValidationError as exc:
         form_errors(form, exc)
     except TemplateRefused as exc:
@@ -112,12 +113,8 @@ def _run(request: AuthedHttpRequest, form: ImportForm) -> ImportReport | None:
     return None
 
 
-def _imported(request: AuthedHttpRequest, report: ImportReport) -> HttpResponse:
-    done = _("Imported %(n)d records.") % {"n": report.created}
-    if report.warning_count:
-        done += " " + _("%(n)d warnings (possible duplicates).") % {"n": report.warning_count}
-    messages.success(request, done)
-    url = reverse("integrations:files_import") + f"?kind={report.kind}"
+def _queued(request: AuthedHttpRequest, job: ImportJob) -> HttpResponse:
+    url = reverse("integrations:files_import_job", args=[job.pk])
     return HttpResponseClientRedirect(url) if _htmx(request) else redirect(url)
 
 

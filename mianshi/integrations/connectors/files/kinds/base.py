@@ -1,7 +1,8 @@
 """What each importable / exportable kind of record provides to the file import and export.
 
 An import reads every row twice: first `clean` + `duplicates` + `check_batch` for the
-report (nothing written), then `clean` + `write` inside one transaction. `clean` turns the
+report (nothing written), then `clean` + `write` inside one transaction (or `write_many`,
+a batch at a time, where rows can be inserted together: candidates). `clean` turns the
 template's output (the service's arguments as text) into typed arguments with the same
 rules the services apply; the service checks them again when writing, so a rule missed
 here still refuses the whole import instead of saving a bad row.
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
@@ -24,6 +26,27 @@ from mianshi.organisations.models import OrgUnit
 
 Problems = list[tuple[str, str]]
 BATCH = 500
+# A unique key the check passed was taken by another write before this one committed.
+RACED = gettext_lazy(
+    "A record of this file was added by someone else meanwhile: check the file again."
+)
+
+
+class RowRefused(Exception):
+    """A batch writer's service refused row `row` (`cause`: its ValidationError, DomainError
+    or PermissionDenied); the whole import is undone and the report names the row."""
+
+    def __init__(self, row: int, cause: Exception) -> None:
+        super().__init__(row)
+        self.row, self.cause = row, cause
+
+
+def written_detail(importer: object) -> dict[str, Any]:
+    """What a kind adds to the import's one audit event (the ids it created), if anything."""
+    detail = getattr(importer, "audit_detail", None)
+    return dict(detail()) if callable(detail) else {}
+
+
 _LIST_SPLIT = re.compile(r"[,，;；、|]")
 
 

@@ -1,4 +1,7 @@
-"""Fixtures of the file import/export tests: valid keys, two branches with HR, open jobs."""
+"""Fixtures of the file import/export tests: valid keys, two branches with HR, open jobs.
+
+The import job's model and tasks are imported here too: until connectors/models.py and
+connectors/tasks.py import them (lead), this is what registers them in the test process."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ import pytest
 from mianshi.accounts.models import User
 from mianshi.accounts.roles import Role
 from mianshi.candidates.tests.factories import make_job
+from mianshi.integrations.connectors.files import models as _job_models  # noqa: F401
+from mianshi.integrations.connectors.files import tasks as _job_tasks  # noqa: F401
 from mianshi.jobs.models import Job
 
 KEY = "f1:" + base64.b64encode(b"f" * 32).decode()

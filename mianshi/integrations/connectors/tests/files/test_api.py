@@ -31,29 +31,36 @@ def _post(api: Any, **data: Any) -> Any:
     return api.client.post(f"{URL}/import", data)
 
 
-def test_a_dry_run_then_the_import(org: Any, files_world: Any, api_for: Any) -> None:
+def test_a_dry_run_then_the_import(
+    org: Any, files_world: Any, api_for: Any, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
     api = api_for(files_world.hr_sh, SCOPES)
     rows = _people(3)
     answer = _post(api, kind="candidate", unit_id=org.sh.pk, dry_run="true", file=_csv(rows))
     assert answer.status_code == 200, answer.content
     assert answer.json()["rows"] == 3 and answer.json()["committed"] is False
     assert Candidate.objects.count() == 0
-    answer = _post(api, kind="candidate", unit_id=org.sh.pk, file=_csv(rows))
-    assert answer.status_code == 201
-    assert answer.json()["created"] == 3 and Candidate.objects.count() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = _post(api, kind="candidate", unit_id=org.sh.pk, file=_csv(rows))
+    assert answer.status_code == 202
+    status = api.get(answer.json()["links"]["self"].removeprefix("/api")).json()
+    assert status["status"] == "done" and status["report"]["created"] == 3
+    assert Candidate.objects.count() == 3
 
 
-def test_a_bad_row_answers_422_with_the_report_and_writes_nothing(
-    org: Any, files_world: Any, api_for: Any
+def test_a_bad_row_refuses_the_job_with_the_report_and_writes_nothing(
+    org: Any, files_world: Any, api_for: Any, eager: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     api = api_for(files_world.hr_sh, SCOPES)
     rows = _people(10)
     rows[6][2] = "12345"
-    answer = _post(api, kind="candidate", unit_id=org.sh.pk, file=_csv(rows))
-    assert answer.status_code == 422
-    body = answer.json()
-    assert body["error_count"] == 1 and body["committed"] is False
-    assert [(p["row"], p["field"]) for p in body["problems"]] == [(7, "phone")]
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = _post(api, kind="candidate", unit_id=org.sh.pk, file=_csv(rows))
+    assert answer.status_code == 202
+    body = api.get(f"/integrations/files/imports/{answer.json()['id']}").json()
+    assert body["status"] == "refused"
+    assert body["report"]["error_count"] == 1 and body["report"]["committed"] is False
+    assert [(p["row"], p["field"]) for p in body["report"]["problems"]] == [(7, "phone")]
     assert Candidate.objects.count() == 0
 
 

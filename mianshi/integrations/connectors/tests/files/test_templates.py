@@ -38,17 +38,23 @@ def _layout(org: Any, make_user: Any) -> Any:
 
 
 def test_a_layout_kept_at_headquarters_serves_a_branch(
-    org: Any, files_world: Any, make_user: Any, api_for: Any
+    org: Any,
+    files_world: Any,
+    make_user: Any,
+    api_for: Any,
+    eager: None,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     template = _layout(org, make_user)
     rows = [["姓名", "手机"], ["韩梅梅", phone()]]
     upload = SimpleUploadedFile("名单.csv", csv_bytes(rows).getvalue())
     api = api_for(files_world.hr_sh, ["candidates:write"])
-    answer = api.client.post(
-        "/api/integrations/files/import",
-        {"kind": "candidate", "unit_id": org.sh.pk, "template_id": template.pk, "file": upload},
-    )
-    assert answer.status_code == 201, answer.content
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api.client.post(
+            "/api/integrations/files/import",
+            {"kind": "candidate", "unit_id": org.sh.pk, "template_id": template.pk, "file": upload},
+        )
+    assert answer.status_code == 202, answer.content
     created = Candidate.objects.get(name="韩梅梅")
     assert [t.name for t in created.tags.all()] == ["导入"]
 

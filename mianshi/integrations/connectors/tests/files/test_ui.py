@@ -43,20 +43,32 @@ def test_a_check_through_htmx_lists_the_bad_row_and_saves_nothing(
     assert Candidate.objects.count() == 0
 
 
-def test_an_import_writes_every_row_and_redirects(org: Any, files_world: Any, login: Any) -> None:
+def test_an_import_writes_every_row_and_redirects(
+    org: Any, files_world: Any, login: Any, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
     data = {"kind": "candidate", "unit": org.sh.pk, "action": "import", "file": _upload(_people(4))}
-    answer = login(files_world.hr_sh).post(reverse(PAGE), data)
+    client = login(files_world.hr_sh)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(reverse(PAGE), data)
     assert answer.status_code == 302
+    assert answer["Location"].startswith(reverse(PAGE) + "imports/")
     assert Candidate.objects.filter(org_unit=org.sh).count() == 4
+    page = client.get(answer["Location"])
+    assert b'data-status="done"' in page.content and b"data-import-done" in page.content
 
 
-def test_an_import_with_a_bad_row_writes_nothing(org: Any, files_world: Any, login: Any) -> None:
+def test_an_import_with_a_bad_row_writes_nothing(
+    org: Any, files_world: Any, login: Any, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
     rows = _people(4)
     rows[2][2] = "not a phone"
     data = {"kind": "candidate", "unit": org.sh.pk, "action": "import", "file": _upload(rows)}
-    answer = login(files_world.hr_sh).post(reverse(PAGE), data)
-    assert answer.status_code == 422
-    assert b'data-row="3"' in answer.content
+    client = login(files_world.hr_sh)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(reverse(PAGE), data)
+    page = client.get(answer["Location"])
+    assert b'data-status="refused"' in page.content
+    assert b'data-row="3"' in page.content
     assert Candidate.objects.count() == 0
 
 
