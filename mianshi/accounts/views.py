@@ -26,9 +26,10 @@ from mianshi.accounts.forms import (
     UserEditForm,
     UserFilterForm,
 )
-from mianshi.accounts.models import User
+from mianshi.accounts.models import ApiKey, User
 from mianshi.accounts.services.login import totp_secret_of
 from mianshi.common.errors import DomainError
+from mianshi.common.once import secret_once_render
 from mianshi.organisations.forms import add_service_errors
 from mianshi.organisations.selectors import orgunit_choices
 
@@ -188,6 +189,13 @@ def grant_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user_detail", pk=grant.user_id)
 
 
+def _key_shown_once(
+    request: AuthedHttpRequest, target: User, key: ApiKey, raw: str
+) -> HttpResponse:
+    context = {"target": target, "key": key}
+    return secret_once_render(request, "accounts/apikey_created.html", context, secret=raw)
+
+
 @login_required
 @require_POST
 def apikey_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
@@ -199,9 +207,7 @@ def apikey_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         except Refusal as exc:
             add_service_errors(form, exc)
         else:
-            return render(
-                request, "accounts/apikey_created.html", {"target": target, "key": key, "raw": raw}
-            )
+            return _key_shown_once(request, target, key, raw)
     return _detail(request, target, key_form=form)
 
 
@@ -227,8 +233,7 @@ def my_api_keys(request: AuthedHttpRequest) -> HttpResponse:
         except Refusal as exc:
             add_service_errors(form, exc)
         else:
-            context = {"target": user, "key": key, "raw": raw}
-            return render(request, "accounts/apikey_created.html", context)
+            return _key_shown_once(request, user, key, raw)
     keys = selectors.my_api_keys(user=user)
     return render(request, "accounts/my_api_keys.html", {"keys": keys, "key_form": form})
 

@@ -9,11 +9,11 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
+from mianshi.common.once import secret_once_render
 from mianshi.employees import selectors as sel
 from mianshi.employees.forms import ScaleForm, SourceForm
 from mianshi.employees.services.inbound import inbound_source_create
@@ -82,8 +82,9 @@ def archive_settings(request: AuthedHttpRequest) -> HttpResponse:
     secret = _save_source(request, source_form) if which == "source" else ""
     failed = bool(which) and not (saved or secret)
     context = {
-        "scale_form": scale_form, "source_form": source_form, "saved": saved, "secret": secret,
+        "scale_form": scale_form, "source_form": source_form, "saved": saved,
         "scales": sel.scales_visible(user=request.user),
         "sources": sel.sources_visible(user=request.user).select_related("org_unit"),
     }  # fmt: skip
-    return render(request, "employees/settings.html", context, status=400 if failed else 200)
+    page, status = "employees/settings.html", 400 if failed else 200
+    return secret_once_render(request, page, context, secret=secret, status=status)

@@ -177,7 +177,7 @@ def test_api_key_is_shown_once_and_works(
         {"name": "EHR", "scopes": ["org:read", "jobs:read"]},
     )
     assert response.status_code == 200
-    raw = re.search(r'id="raw-key">([^<]+)<', response.content.decode()).group(1)  # type: ignore[union-attr]
+    raw = re.search(r'id="raw-key" value="([^"]+)"', response.content.decode()).group(1)  # type: ignore[union-attr]
     me = ApiClient(raw).get("/accounts/me")
     assert me.status_code == 200 and me.json()["user"]["username"] == "sh-admin"
     detail = client.get(f"/accounts/users/{sh_admin.pk}/").content.decode()

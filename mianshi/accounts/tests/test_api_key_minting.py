@@ -35,7 +35,7 @@ def hq_admin(org: Any, make_user: Any) -> User:
 
 
 def raw_key_in(html: str) -> str:
-    found = re.search(r'id="raw-key">([^<]+)<', html)
+    found = re.search(r'id="raw-key" value="([^"]+)"', html)
     assert found, html
     return found.group(1)
 

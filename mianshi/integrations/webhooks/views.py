@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
 from mianshi.common.errors import DomainError
+from mianshi.common.once import secret_once_render
 from mianshi.integrations.webhooks import selectors as sel
 from mianshi.integrations.webhooks import services as svc
 from mianshi.integrations.webhooks.forms import WebhookForm
@@ -42,8 +43,11 @@ def webhook_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "webhooks/webhook_list.html", {"rows": endpoints})
 
 
-def _secret_page(request: AuthedHttpRequest, endpoint: WebhookEndpoint, secret: str) -> Any:
-    return render(request, "webhooks/webhook_secret.html", {"endpoint": endpoint, "secret": secret})
+def _secret_page(
+    request: AuthedHttpRequest, endpoint: WebhookEndpoint, secret: str
+) -> HttpResponse:
+    context = {"endpoint": endpoint}
+    return secret_once_render(request, "webhooks/webhook_secret.html", context, secret=secret)
 
 
 @login_required
