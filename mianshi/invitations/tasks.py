@@ -6,24 +6,16 @@ from typing import Any
 
 from celery import shared_task
 
+from mianshi.common.retry import MAX_RETRIES, attempt_or_retry
 from mianshi.invitations.services import deliveries_maintain, delivery_attempt
-
-MAX_RETRIES = 3
-
-
-def backoff(retries: int) -> int:
-    """Seconds before the next try: 1 min, 5 min, 25 min."""
-    return 60 * 5**retries
 
 
 @shared_task(name="invitations.deliver", bind=True, max_retries=MAX_RETRIES)
 def deliver(self: Any, delivery_id: int) -> str:
     """Send one Delivery; a temporary failure (e.g. SMTP 4xx) is retried with backoff."""
-    final = self.request.retries >= MAX_RETRIES
-    outcome = delivery_attempt(delivery_id=delivery_id, final=final)
-    if outcome == "retry":
-        raise self.retry(countdown=backoff(self.request.retries))
-    return outcome
+    return attempt_or_retry(
+        self, lambda final: delivery_attempt(delivery_id=delivery_id, final=final)
+    )
 
 
 @shared_task(name="invitations.maintain_deliveries")

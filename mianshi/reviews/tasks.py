@@ -6,24 +6,16 @@ from typing import Any
 
 from celery import shared_task
 
+from mianshi.common.retry import MAX_RETRIES, attempt_or_retry
 from mianshi.reviews.services.feedback import feedback_attempt, feedback_maintain
-
-MAX_RETRIES = 3
-
-
-def backoff(retries: int) -> int:
-    """Seconds before the next try: 1 min, 5 min, 25 min (as invitations.deliver)."""
-    return 60 * 5**retries
 
 
 @shared_task(name="reviews.send_feedback", bind=True, max_retries=MAX_RETRIES)
 def send_feedback(self: Any, decision_id: int) -> str:
     """E-mail one decision's message; a temporary failure (e.g. SMTP 4xx) is retried."""
-    final = self.request.retries >= MAX_RETRIES
-    outcome = feedback_attempt(decision_id=decision_id, final=final)
-    if outcome == "retry":
-        raise self.retry(countdown=backoff(self.request.retries))
-    return outcome
+    return attempt_or_retry(
+        self, lambda final: feedback_attempt(decision_id=decision_id, final=final)
+    )
 
 
 @shared_task(name="reviews.maintain_feedback")
