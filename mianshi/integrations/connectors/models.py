@@ -153,3 +153,57 @@ class Sync(models.Model):
     @property
     def payload(self) -> dict[str, Any]:
         return open_json(self.payload_enc, context=PAYLOAD_CONTEXT)
+
+
+class RefusalReason(models.TextChoices):
+    """Why an inbound (Moka) webhook was refused: the health page says which."""
+
+    BAD_SIGNATURE = "bad_signature", _("Signature not valid")
+    UNKNOWN_BINDING = "unknown_binding", _("No Moka binding with that number")
+    BINDING_DISABLED = "binding_disabled", _("The connector is disabled")
+    NO_WEBHOOK_KEY = "no_webhook_key", _("No webhook signing key is set")
+    NOT_JSON = "not_json", _("The body is not JSON")
+    NO_RECORDS = "no_records", _("The message carries no application records")
+    TOO_MANY = "too_many", _("More than 100 records in one message")
+    ENCRYPTED = "encrypted", _("The data is encrypted (not supported)")
+    MAPPING = "mapping", _("The application template cannot map the records")
+
+
+class WebhookRefusal(models.Model):
+    """Inbound webhooks refused for one binding (`connector`; none: for no known binding):
+    how many, the last reason and when. Never the refused body: forged or not, it may
+    carry candidates' data we were not given. `accepted_at` is the last webhook of the
+    binding accepted since, so a fixed key clears the health page's alarm."""
+
+    key = models.CharField(max_length=40, unique=True)  # "connector:<id>", or UNBOUND
+    connector = models.ForeignKey(
+        Connector, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    count = models.PositiveIntegerField(_("refused"), default=0)
+    last_code = models.CharField(_("last reason"), max_length=40)  # a RefusalReason
+    last_detail = models.CharField(max_length=200, blank=True)
+    last_at = models.DateTimeField(_("last refused"))
+    accepted_at = models.DateTimeField(_("last accepted"), null=True, blank=True)
+
+    UNBOUND = "unbound"
+
+    class Meta:
+        verbose_name = _("refused webhooks")
+        verbose_name_plural = _("refused webhooks")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} ({self.last_code})"
+
+    @property
+    def reason(self) -> str:
+        """The last reason in the reader's language (choices left off the field: a
+        reworded label needs no migration)."""
+        try:
+            return str(RefusalReason(self.last_code).label)
+        except ValueError:
+            return self.last_code
+
+    @property
+    def unresolved(self) -> bool:
+        """Refused more recently than anything was accepted: a person should look."""
+        return self.accepted_at is None or self.accepted_at < self.last_at

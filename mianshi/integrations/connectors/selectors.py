@@ -13,9 +13,15 @@ from django.shortcuts import get_object_or_404
 
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
-from mianshi.integrations.connectors.models import Connector, MappingTemplate, Sync, SyncStatus
+from mianshi.integrations.connectors.models import (
+    Connector,
+    MappingTemplate,
+    Sync,
+    SyncStatus,
+    WebhookRefusal,
+)
 from mianshi.organisations.models import OrgUnit
-from mianshi.organisations.scoping import scope
+from mianshi.organisations.scoping import scope, units_for
 from mianshi.organisations.selectors import orgunit_resolve
 
 S = SyncStatus
@@ -68,10 +74,12 @@ class ConnectorHealth:
     pending: int
     failing: int  # needs attention or given up
     attention: list[Sync] = field(default_factory=list)
+    refusals: WebhookRefusal | None = None  # its inbound webhooks refused, if any
 
     @property
     def needs_attention(self) -> bool:
-        return self.failing > 0 or bool((self.last_pull or {}).get("error"))
+        refused = self.refusals is not None and self.refusals.unresolved
+        return self.failing > 0 or refused or bool((self.last_pull or {}).get("error"))
 
     @property
     def last_pull(self) -> dict[str, Any] | None:
@@ -91,12 +99,24 @@ def connector_health(*, user: Actor, rows: int = 5) -> list[ConnectorHealth]:
         failing=Count("syncs", filter=Q(syncs__status__in=ATTENTION)),
     )
     out = [ConnectorHealth(c, c.last_ok, c.pending, c.failing) for c in qs]  # type: ignore[attr-defined]
+    refused = WebhookRefusal.objects.filter(connector__in=[row.connector for row in out])
+    by_connector = {r.connector_id: r for r in refused}
     for row in out:
+        row.refusals = by_connector.get(row.connector.pk)
         if row.failing:
             row.attention = list(
                 row.connector.syncs.filter(status__in=ATTENTION).order_by("-updated_at")[:rows]
             )
     return out
+
+
+def webhook_refusals_unbound(*, user: Actor) -> WebhookRefusal | None:
+    """Webhooks refused for no known binding: they belong to no unit, so only someone who
+    manages integrations from a root unit (the whole organisation) sees them."""
+    units = units_for(user, Cap.INTEGRATIONS_MANAGE)
+    if not units or not OrgUnit.objects.filter(pk__in=units, parent__isnull=True).exists():
+        return None
+    return WebhookRefusal.objects.filter(key=WebhookRefusal.UNBOUND).first()
 
 
 def webhook_health(*, user: Actor) -> list[Any]:

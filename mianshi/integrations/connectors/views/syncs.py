@@ -56,5 +56,6 @@ def health(request: AuthedHttpRequest) -> HttpResponse:
     context = {
         "connectors": sel.connector_health(user=request.user),
         "endpoints": sel.webhook_health(user=request.user),
+        "unbound_refusals": sel.webhook_refusals_unbound(user=request.user),
     }
     return render(request, "connectors/health.html", context)
