@@ -54,7 +54,8 @@ from mianshi.organisations.scoping import require_cap
 
 MOKA = "moka"
 MAX_RECORDS = 100
-HEX = re.compile(r"[0-9a-fA-F]+")
+# AES-CBC ciphertext in hex: whole 16-byte blocks, 32 hex digits each
+CIPHER_HEX = re.compile(r"(?:[0-9a-fA-F]{32})+")
 
 
 class SignatureRefused(DomainError):
@@ -126,7 +127,7 @@ def _records(connector: Connector, body: bytes) -> list[dict[str, Any]]:
     except ValueError:
         raise _body_refused(connector, R.NOT_JSON, "body", _("The body is not JSON.")) from None
     data = document.get("data", document) if isinstance(document, dict) else None
-    if isinstance(data, str) and HEX.fullmatch(data):
+    if isinstance(data, str) and CIPHER_HEX.fullmatch(data):
         msg = _("Moka sent the data encrypted, which Mianshi cannot read: ask Moka for clear data.")
         raise _body_refused(connector, R.ENCRYPTED, "data", msg)
     records = [data] if isinstance(data, dict) else data

@@ -109,8 +109,8 @@ def test_a_bad_sign_is_counted_with_its_reason_and_time_on_the_health_page(
         (b"not json {", "not_json"),
         (json.dumps({"data": "x"}).encode(), "no_records"),
         (json.dumps({"data": [record(i) for i in range(101)]}).encode(), "too_many"),
-        (json.dumps({"data": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822c"}).encode(),
-         "encrypted"),
+        (json.dumps({"data": "9f86d081884c7d659a2feaa0c55ad015" * 2}).encode(), "encrypted"),
+        (json.dumps({"data": "a1b2c3"}).encode(), "no_records"),  # not whole AES blocks
         (json.dumps({"data": {"candidate": {"name": SECRET_NAME}}}).encode(), "mapping"),
     ],
 )  # fmt: skip
