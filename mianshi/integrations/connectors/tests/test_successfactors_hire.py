@@ -6,6 +6,7 @@ upsert set leave SuccessFactors' application as it was."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -163,3 +164,25 @@ def test_an_unknown_status_or_application_is_refused(sf: FakeSF) -> None:
             ADAPTER.push(_ctx(sf), "hire", payload)
         assert caught.value.code == "upsert_refused" and caught.value.retryable is False
     assert sf.upserts == {}
+
+
+def test_the_template_editor_starts_from_the_hire_example_and_previews_it_masked(
+    admin: User, org: Any, world: ReviewWorld, sf: FakeSF, login: Any
+) -> None:
+    from django.urls import reverse
+
+    connector = connector_create(
+        actor=admin, org_unit_id=org.sh.pk, adapter="successfactors",
+        data={"name": "SF", "settings": {"base_url": sf.url, "company_id": "ACME",
+              "user_id": "sfapi"}, "credentials": {"client_id": "api-key-1", "private_key": KEY}},
+    )  # fmt: skip
+    web = login(admin)
+    page = web.get(reverse("integrations:connector_template", args=[connector.pk, "hire"]))
+    assert page.status_code == 200 and "jobStartDate" in page.content.decode()
+    offer = approved(world, offered(world))
+    url = reverse("integrations:connector_preview", args=[connector.pk, "hire"])
+    body = json.dumps(HIRE_TEMPLATE)
+    shown = web.post(url, {"object_id": offer.application_id, "body": body}).content.decode()
+    assert START in shown
+    assert "l***@example.com" in shown and EMAIL not in shown
+    assert sf.calls == []  # a preview sends nothing
