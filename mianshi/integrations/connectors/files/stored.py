@@ -21,7 +21,7 @@ from typing import IO
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from mianshi.common.crypto import DecryptionError, decrypt_bytes, encrypt_bytes
+from mianshi.common.crypto import DecryptionError, decrypt_bytes, encrypt_bytes, key_id_of
 
 logger = logging.getLogger(__name__)
 
@@ -96,3 +96,20 @@ def upload_delete(name: str) -> None:
         default_storage.delete(name)
     except OSError:
         logger.warning("could not delete stored import file %s", name)
+
+
+def upload_key_id(name: str) -> str:
+    """The key id that sealed a stored upload (that of its first block; "" if unreadable)."""
+    try:
+        with default_storage.open(name, "rb") as stored:
+            head = stored.read(len(MAGIC) + _LEN.size + 64)
+    except OSError:
+        return ""
+    return key_id_of(head[len(MAGIC) + _LEN.size :])
+
+
+def upload_reseal(name: str, token: str) -> tuple[str, str]:
+    """The upload sealed again under the current key, as a new object: (name, token)."""
+    with upload_open(name, token) as plain:
+        stored, fresh, _size = upload_seal(plain)
+    return stored, fresh

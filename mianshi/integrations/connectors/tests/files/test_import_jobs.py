@@ -3,6 +3,7 @@ the sweep, who may follow a job, the API's 202 and status, the progress page."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from datetime import timedelta
@@ -276,3 +277,19 @@ def test_the_template_is_a_snapshot(org: Any, files_world: Any) -> None:
     assert _job(job.pk).template["fields"]["name"]["path"] == "$['姓名']"
     assert jobs.import_job_run(job_id=job.pk) == "done"
     assert Candidate.objects.get().name == "韩梅梅"
+
+
+def test_key_rotation_reseals_a_waiting_upload(org: Any, files_world: Any, settings: Any) -> None:
+    from mianshi.integrations.connectors.files.sealed_kind import IMPORT_UPLOADS
+    from mianshi.integrations.connectors.files.stored import upload_key_id
+
+    job = _queue(files_world.hr_sh, org.sh, _people(2))
+    old = settings.ENCRYPTION_KEYS[0]
+    settings.ENCRYPTION_KEYS = ["r2:" + base64.b64encode(b"r" * 32).decode(), old]
+    assert IMPORT_UPLOADS.remaining() == 1
+    assert IMPORT_UPLOADS.rotate(100) == 1 and IMPORT_UPLOADS.remaining() == 0
+    resealed = _job(job.pk)
+    assert upload_key_id(resealed.file_name) == "r2" and not default_storage.exists(job.file_name)
+    settings.ENCRYPTION_KEYS = settings.ENCRYPTION_KEYS[:1]  # the old key is gone
+    assert jobs.import_job_run(job_id=job.pk) == "done"
+    assert Candidate.objects.count() == 2
