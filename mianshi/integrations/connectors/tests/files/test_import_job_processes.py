@@ -101,3 +101,35 @@ def test_a_worker_killed_mid_write_loses_nothing_and_a_rerun_finishes(
     assert (done.status, done.created, done.claims) == ("done", rows, 2)
     assert Candidate.objects.count() == rows
     assert not default_storage.exists(killed.file_name)
+
+
+def _worker_knows_imports() -> bool:
+    """Whether a Celery worker registers the import task (connectors/tasks.py importing
+    files.tasks: the lead's line); until then the real-worker test below is skipped."""
+    from mianshi.integrations.connectors import tasks as connector_tasks
+
+    return hasattr(connector_tasks, "run_import_job")
+
+
+@pytest.mark.skipif(not _worker_knows_imports(), reason="connectors/tasks.py lacks the import")
+@pytest.mark.django_db(transaction=True)
+def test_a_real_celery_worker_runs_the_uploaded_import(
+    org: Any, files_world: Any, real_workers: Any, api_for: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    real_workers.start()
+    api = api_for(files_world.hr_sh, ["candidates:write"])
+    upload = SimpleUploadedFile("people.csv", csv_bytes(_people(20)).getvalue())
+    answer = api.client.post(
+        "/api/integrations/files/import",
+        {"kind": "candidate", "unit_id": org.sh.pk, "file": upload},
+    )
+    assert answer.status_code == 202
+    path = f"/integrations/files/imports/{answer.json()['id']}"
+    done = real_workers.wait_until(
+        lambda: (body := api.get(path).json())["status"] == "done" and body,
+        what="the worker to import the file",
+        timeout=120,
+    )
+    assert done["created"] == 20 and Candidate.objects.count() == 20

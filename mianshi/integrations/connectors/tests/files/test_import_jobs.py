@@ -274,7 +274,8 @@ def test_the_template_is_a_snapshot(org: Any, files_world: Any) -> None:
     spec = ImportSpec(kind="candidate", fmt="csv", template=template)
     source = io.BytesIO(csv_bytes([["姓名", "手机"], ["韩梅梅", phone()]]).getvalue())
     job = jobs.import_job_create(actor=files_world.hr_sh, spec=spec, upload=source, unit=org.sh)
-    assert _job(job.pk).template["fields"]["name"]["path"] == "$['姓名']"
+    snapshot = _job(job.pk).template
+    assert snapshot is not None and snapshot["fields"]["name"]["path"] == "$['姓名']"
     assert jobs.import_job_run(job_id=job.pk) == "done"
     assert Candidate.objects.get().name == "韩梅梅"
 
