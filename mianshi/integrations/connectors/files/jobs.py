@@ -115,8 +115,12 @@ def import_job_run(*, job_id: int) -> str:
         # The whole job refused at run time (rights revoked meanwhile): no retry helps.
         return _end(job, claimed_at, S.FAILED, _problem_report(job, _message(exc)))
     except Exception:
-        # Give the claim back so the retry (or the sweep's re-send) can take it again.
-        _claimed(job_id, claimed_at).update(status=S.QUEUED, claimed_at=None)
+        # Give the claim back so the sweep's re-send can take it again; a job that failed
+        # like this MAX_CLAIMS times (an unreadable upload) is given up, not re-run forever.
+        if job.claims >= MAX_CLAIMS:
+            _end(job, claimed_at, S.FAILED, _problem_report(job, _given_up()["message"]))
+        else:
+            _claimed(job_id, claimed_at).update(status=S.QUEUED, claimed_at=None)
         raise
 
 

@@ -152,6 +152,24 @@ def test_the_sweep_gives_stale_claims_back_then_gives_up(org: Any, files_world: 
     assert failed.file_name == "" and not default_storage.exists(job.file_name)
 
 
+def test_a_job_that_keeps_crashing_is_given_up(
+    org: Any, files_world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = _queue(files_world.hr_sh, org.sh, _people(2))
+
+    def unreadable(name: str, token: str) -> Any:
+        raise OSError("the storage is unreachable")
+
+    monkeypatch.setattr(jobs, "upload_open", unreadable)
+    for _attempt in range(jobs.MAX_CLAIMS):
+        assert _job(job.pk).status == ImportStatus.QUEUED
+        with pytest.raises(OSError):
+            jobs.import_job_run(job_id=job.pk)
+    failed = _job(job.pk)
+    assert failed.status == ImportStatus.FAILED and failed.error_count == 1
+    assert jobs.import_job_run(job_id=job.pk) == "not_claimed"
+
+
 def test_who_may_not_import_stores_nothing(
     org: Any, files_world: Any, make_user: Any, settings: Any
 ) -> None:
