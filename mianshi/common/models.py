@@ -87,3 +87,14 @@ class ExternalRef(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"
+
+
+class Doorbell(models.Model):
+    """A wake-up that is sent once, not once per change (common/doorbell.py): rung when work
+    appears and no run has been woken yet, silenced by the run that starts on it."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    rung_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({'rung' if self.rung_at else 'quiet'})"

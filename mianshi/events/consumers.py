@@ -8,12 +8,18 @@ the commit sends again (at least once). Raising makes the dispatcher retry with 
 
     @consumer("analysis.enqueue", types=["answer.checked"])
     def enqueue(event: Event) -> None: ...
+
+A consumer whose per-event work is mostly fixed cost (the webhooks fan-out: look up the
+endpoints, write rows, wake the sender) registers with `batch=True` and takes a list of
+events, oldest first: a burst is handled in one transaction. Should a batch raise, each of
+its events is tried again on its own, so one bad event holds back no other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.utils.module_loading import autodiscover_modules
 
@@ -21,6 +27,8 @@ from mianshi.events.catalogue import EVENT_TYPES, PUBLIC_TYPES
 from mianshi.events.models import Event
 
 Handler = Callable[[Event], None]
+BatchHandler = Callable[[list[Event]], None]
+H = TypeVar("H", Handler, BatchHandler)
 ALL_PUBLIC = "*"
 
 
@@ -30,8 +38,17 @@ class Consumer:
 
     name: str
     types: frozenset[str]
-    handle: Handler
+    handle: Handler | BatchHandler
     max_attempts: int
+    batch: bool = False
+
+    def handle_many(self, events: list[Event]) -> None:
+        """Handle `events` (oldest first) in the caller's transaction."""
+        if self.batch:
+            self.handle(events)  # type: ignore[arg-type]
+        else:
+            for event in events:
+                self.handle(event)  # type: ignore[arg-type]
 
 
 _CONSUMERS: dict[str, Consumer] = {}
@@ -48,12 +65,13 @@ def _types(types: Iterable[str]) -> frozenset[str]:
 
 
 def consumer(
-    name: str, *, types: Iterable[str], max_attempts: int = 10
-) -> Callable[[Handler], Handler]:
-    """Register `handle` as consumer `name` of `types` ("*" = every public type)."""
+    name: str, *, types: Iterable[str], max_attempts: int = 10, batch: bool = False
+) -> Callable[[H], H]:
+    """Register `handle` as consumer `name` of `types` ("*" = every public type); with
+    `batch`, `handle` takes a list of events."""
 
-    def register(handle: Handler) -> Handler:
-        _CONSUMERS[name] = Consumer(name, _types(types), handle, max_attempts)
+    def register(handle: H) -> H:
+        _CONSUMERS[name] = Consumer(name, _types(types), handle, max_attempts, batch)
         return handle
 
     return register

@@ -1,8 +1,11 @@
 """Turning committed events into work: each handling is claimed, run once, retried on error.
 
-The dispatch task of one event runs right after its commit; a periodic sweep catches what a
-lost message, a dead worker or a retry left due (ARCHITECTURE rule 4: claim with a
-conditional UPDATE, give back on crash, give up after a consumer's max attempts).
+A commit that wrote events rings the dispatcher's doorbell (common/doorbell.py), which wakes
+one run; the run claims the oldest due handlings a batch at a time and runs them, grouped
+by consumer (one transaction for a consumer that takes batches), until nothing is due. A
+periodic sweep catches what a lost message, a dead worker or a retry left due (ARCHITECTURE
+rule 4: claim with a conditional UPDATE, give back on crash, give up after a consumer's max
+attempts). `event_dispatch` / `handling_run` run one event / one handling by id.
 """
 
 from __future__ import annotations
@@ -10,21 +13,25 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mianshi.common.claims import claim, claims_sweep
+from mianshi.common.doorbell import bell_silence
 from mianshi.events.consumers import consumer_named
 from mianshi.events.models import Handling, HandlingStatus
 
 logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=10)
-# How long one dispatch task goes on with other due handlings after its own event's: a
-# burst of events costs one broker round trip per second, not one per event.
-GO_ON_SECONDS = 1.0
+# How long one woken run goes on with batch after batch before handing over to a new run.
+GO_ON_SECONDS = 5.0
+# Handlings claimed and run together: a burst costs a few transactions, not one per event.
+BATCH = 200
+BELL = "events.dispatch"
 MAX_BACKOFF = 3600.0
 ERROR_EXCERPT = 2000
 H = HandlingStatus
@@ -51,10 +58,15 @@ def _run(handling: Handling, claimed_at: datetime) -> None:
     if found is None:
         raise LookupError(f"no consumer named {handling.consumer!r}")
     with transaction.atomic():
-        found.handle(handling.event)
-        done = Handling.objects.filter(pk=handling.pk, status=H.RUNNING, claimed_at=claimed_at)
-        if done.update(status=H.DONE, done_at=timezone.now(), last_error="") != 1:
-            raise _Lost
+        found.handle_many([handling.event])
+        _mark_done([handling.pk], claimed_at)
+
+
+def _mark_done(pks: list[int], claimed_at: datetime) -> None:
+    """Inside the consumer's transaction: all still ours, or the work is undone (_Lost)."""
+    done = Handling.objects.filter(pk__in=pks, status=H.RUNNING, claimed_at=claimed_at)
+    if done.update(status=H.DONE, done_at=timezone.now(), last_error="") != len(pks):
+        raise _Lost
 
 
 def _fail(handling: Handling, exc: Exception) -> float | None:
@@ -72,14 +84,10 @@ def _fail(handling: Handling, exc: Exception) -> float | None:
     return delay if status == H.PENDING else None
 
 
-def handling_run(*, handling_id: int) -> str:
-    """Run one handling if it is still due and nobody else has it: done, retry, failed…"""
-    now = timezone.now()
-    if not _claim(handling_id, now):
-        return "taken"
-    handling = Handling.objects.select_related("event").get(pk=handling_id)
+def _execute(handling: Handling, claimed_at: datetime) -> str:
+    """Run one claimed handling: "done", "lost", "retry" or "failed"."""
     try:
-        _run(handling, now)
+        _run(handling, claimed_at)
     except _Lost:
         return "lost"
     except Exception as exc:  # any consumer error is retried later, never lost
@@ -88,6 +96,14 @@ def handling_run(*, handling_id: int) -> str:
             _retry_later(handling.event_id, delay)
         return "retry" if delay is not None else "failed"
     return "done"
+
+
+def handling_run(*, handling_id: int) -> str:
+    """Run one handling if it is still due and nobody else has it: done, retry, failed…"""
+    now = timezone.now()
+    if not _claim(handling_id, now):
+        return "taken"
+    return _execute(Handling.objects.select_related("event").get(pk=handling_id), now)
 
 
 def _retry_later(event_id: int, delay: float) -> None:
@@ -104,22 +120,72 @@ def event_dispatch(*, event_id: int) -> dict[str, int]:
     return _tally(handling_run(handling_id=pk) for pk in list(due))
 
 
-def events_go_on(*, seconds: float = GO_ON_SECONDS) -> dict[str, int]:
-    """After an event's own dispatch: run other due handlings, oldest event first, until
-    none is left or `seconds` have passed; their own dispatch tasks then find nothing."""
+def _claim_batch(now: datetime, limit: int) -> list[Handling]:
+    """Claim the oldest due handlings, up to `limit`, in one short transaction (skipping
+    rows another dispatcher holds on PostgreSQL; SQLite's writer lock serialises anyway)."""
+    with transaction.atomic():
+        due = Handling.objects.filter(status=H.PENDING, due_at__lte=now)
+        due = due.select_for_update(skip_locked=True).order_by("event_id", "id")
+        pks = list(due.values_list("pk", flat=True)[:limit])
+        Handling.objects.filter(pk__in=pks).update(
+            status=H.RUNNING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    found = Handling.objects.filter(pk__in=pks).select_related("event")
+    return sorted(found, key=lambda h: (h.event_id, h.pk))
+
+
+def _by_consumer(handlings: list[Handling]) -> dict[str, list[Handling]]:
+    groups: dict[str, list[Handling]] = {}
+    for handling in handlings:
+        groups.setdefault(handling.consumer, []).append(handling)
+    return groups
+
+
+def _run_group(name: str, handlings: list[Handling], claimed_at: datetime) -> Iterator[str]:
+    """One consumer's share of a batch: in one transaction when it takes batches; when that
+    fails (or it does not), each handling on its own, so errors stay per event."""
+    found = consumer_named(name)
+    if found is not None and found.batch and len(handlings) > 1:
+        try:
+            with transaction.atomic():
+                found.handle_many([h.event for h in handlings])
+                _mark_done([h.pk for h in handlings], claimed_at)
+            yield from ["done"] * len(handlings)
+            return
+        except Exception:  # each is tried again on its own just below
+            logger.info("batch of %s failed; handling its events one by one", name)
+    for handling in handlings:
+        yield _execute(handling, claimed_at)
+
+
+def events_batch(*, limit: int | None = None) -> dict[str, int]:
+    """Claim and run one batch of due handlings, oldest event first; counts per outcome."""
+    now = timezone.now()
+    groups = _by_consumer(_claim_batch(now, limit or BATCH))
+    return _tally(o for name, group in groups.items() for o in _run_group(name, group, now))
+
+
+def events_drain(*, seconds: float = GO_ON_SECONDS) -> dict[str, int]:
+    """The woken run (common/doorbell.py): batch after batch until nothing is due; after
+    `seconds` the rest goes to a new run, so a flood cannot hold a worker for long."""
     deadline = time.monotonic() + seconds
     counts: dict[str, int] = {}
-    while time.monotonic() < deadline:
-        due = Handling.objects.filter(status=H.PENDING, due_at__lte=timezone.now())
-        ids = list(due.order_by("event_id", "id").values_list("pk", flat=True)[:20])
-        if not ids:
-            break
-        for pk in ids:
-            outcome = handling_run(handling_id=pk)
-            counts[outcome] = counts.get(outcome, 0) + 1
-            if time.monotonic() >= deadline:
-                break
-    return counts
+    while True:
+        bell_silence(BELL)
+        done = events_batch()
+        for outcome, n in done.items():
+            counts[outcome] = counts.get(outcome, 0) + n
+        if not done:
+            return counts
+        if time.monotonic() >= deadline:
+            wake_dispatcher()  # the bell is silent and work is left: wake the next run now
+            return counts
+
+
+def wake_dispatcher() -> None:
+    from mianshi.events.tasks import dispatch
+
+    dispatch.delay()
 
 
 def _tally(outcomes: Iterable[str]) -> dict[str, int]:
@@ -140,6 +206,9 @@ def events_sweep(*, limit: int = 1000, stale_after: timedelta = STALE_AFTER) -> 
         give_up={"status": H.FAILED, "last_error": "worker lost, gave up"},
         give_back={"status": H.PENDING, "due_at": timezone.now()},
     )
-    due = Handling.objects.filter(status=H.PENDING, due_at__lte=timezone.now())
-    ids = list(due.order_by("event_id", "id").values_list("pk", flat=True)[:limit])
-    return _tally(handling_run(handling_id=pk) for pk in ids)
+    counts: dict[str, int] = {}
+    while limit > 0 and (done := events_batch(limit=min(limit, BATCH))):
+        limit -= sum(done.values())
+        for outcome, n in done.items():
+            counts[outcome] = counts.get(outcome, 0) + n
+    return counts

@@ -9,8 +9,10 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from mianshi.common.doorbell import ring_on_commit
 from mianshi.events.catalogue import event_type
 from mianshi.events.consumers import consumers_of
+from mianshi.events.dispatcher import BELL, wake_dispatcher
 from mianshi.events.models import Event, Handling
 
 
@@ -20,12 +22,6 @@ def _org_path(org_unit_id: int | None) -> str:
     # Looked up by name: the outbox sits below the organisations app and imports nothing of it.
     unit = apps.get_model("organisations", "OrgUnit")
     return unit.objects.filter(pk=org_unit_id).values_list("path", flat=True).first() or ""
-
-
-def _dispatch_on_commit(event_id: int) -> None:
-    from mianshi.events.tasks import dispatch_event
-
-    transaction.on_commit(lambda: dispatch_event.delay(event_id), robust=True)
 
 
 def event_emit(
@@ -39,6 +35,7 @@ def event_emit(
     transaction, with a handling per registered consumer; dispatched after commit."""
     checked = event_type(type).data.model_validate(data).model_dump(mode="json")
     now = occurred_at or timezone.now()
+    consumers = consumers_of(type)
     with transaction.atomic():
         event = Event.objects.create(
             type=type,
@@ -48,7 +45,8 @@ def event_emit(
             data=checked,
         )
         Handling.objects.bulk_create(
-            Handling(event=event, consumer=c.name, due_at=now) for c in consumers_of(type)
+            Handling(event=event, consumer=c.name, due_at=now) for c in consumers
         )
-    _dispatch_on_commit(event.pk)
+    if consumers:  # one wake-up per transaction and burst, not per event (common/doorbell.py)
+        ring_on_commit(BELL, wake_dispatcher)
     return event

@@ -32,19 +32,32 @@ def _wants(trigger: dict[str, Any], event: Event) -> bool:
     return not stage or event.data.get("to_stage") == stage
 
 
-def connectors_for(event: Event) -> list[Connector]:
-    """Enabled connectors whose unit's subtree holds the event."""
+def connectors_for(event: Event, enabled: list[Connector] | None = None) -> list[Connector]:
+    """Enabled connectors whose unit's subtree holds the event (of `enabled`, if given)."""
     if not event.org_path:
         return []
-    found = Connector.objects.filter(enabled=True).select_related("org_unit").order_by("pk")
-    return [c for c in found if c.org_unit.path and event.org_path.startswith(c.org_unit.path)]
+    if enabled is None:
+        enabled = list(Connector.objects.filter(enabled=True).select_related("org_unit"))
+    return [
+        c
+        for c in sorted(enabled, key=lambda c: c.pk)
+        if c.org_unit.path and event.org_path.startswith(c.org_unit.path)
+    ]
 
 
-@consumer("connectors.trigger", types=[ALL_PUBLIC])
-def trigger(event: Event) -> None:
-    if not Connector.objects.filter(enabled=True).exists():
-        return  # the usual case: no connector at all, one cheap query per event
-    for connector in connectors_for(event):
+@consumer("connectors.trigger", types=[ALL_PUBLIC], batch=True)
+def trigger(events: list[Event]) -> None:
+    """A batch of events, oldest first: the enabled connectors are read once for all (the
+    usual case, no connector at all, costs one query per batch)."""
+    enabled = list(Connector.objects.filter(enabled=True).select_related("org_unit"))
+    if not enabled:
+        return
+    for event in events:
+        _trigger(event, enabled)
+
+
+def _trigger(event: Event, enabled: list[Connector]) -> None:
+    for connector in connectors_for(event, enabled):
         for item in connector.triggers:
             key = OBJECT_KEYS.get(str(item.get("kind")))
             object_id = event.data.get(key) if key else None

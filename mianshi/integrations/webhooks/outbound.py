@@ -7,23 +7,18 @@ are refused, since they reach this machine or its cloud credentials, unless list
 settings.WEBHOOK_ALLOW (host names and CIDR ranges). Private RFC 1918 ranges are allowed:
 an on-prem EHR lives there. The host is resolved at creation AND at send time (DNS can
 change, "DNS rebinding"), and the request then connects to the address that was checked,
-not to whatever a second lookup returns (`pinned_post`).
+not to whatever a second lookup returns (pinned.py).
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
-import time
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
-from requests.adapters import HTTPAdapter
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -119,94 +114,3 @@ def check_url(url: str) -> Target:
                     % {"address": address}
                 )
     return Target(url=parts, host=host, address=addresses[0])
-
-
-class _PinnedAdapter(HTTPAdapter):
-    """Connects to the checked address while TLS still checks the certificate of the host."""
-
-    def __init__(self, host: str) -> None:
-        self._host = host
-        super().__init__(max_retries=0)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        # Ignored by plain HTTP pools (urllib3 drops the TLS keywords there).
-        kwargs["server_hostname"] = self._host
-        kwargs["assert_hostname"] = self._host
-        super().init_poolmanager(*args, **kwargs)
-
-
-def _pinned_url(target: Target) -> str:
-    address = str(target.address)
-    literal = f"[{address}]" if target.address.version == 6 else address
-    netloc = f"{literal}:{target.url.port}" if target.url.port else literal
-    return target.url._replace(netloc=netloc).geturl()
-
-
-def ca_bundle() -> str | bool:
-    """The CA bundle requests would take from the environment (an on-prem EHR's private
-    CA), read by hand: the session ignores the environment for the proxies' sake."""
-    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What came back: status, headers, the first bytes of the body, time to the headers."""
-
-    status: int
-    headers: dict[str, str]
-    excerpt: bytes
-    latency_ms: int
-
-
-def pinned_session(target: Target) -> requests.Session:
-    """A session that connects to the checked address (TLS checks the host's certificate);
-    kept alive only for this target: another host or address needs its own."""
-    session = requests.Session()
-    session.trust_env = False  # a proxy from the environment would bypass the check
-    session.verify = ca_bundle()
-    session.mount(f"{target.url.scheme}://", _PinnedAdapter(target.host))
-    return session
-
-
-def pinned_post(
-    target: Target,
-    *,
-    body: bytes,
-    headers: dict[str, str],
-    timeout: float,
-    keep: int,
-    session: requests.Session | None = None,
-) -> Reply:
-    """POST to the checked address, never following a redirect; only the first `keep`
-    bytes of the answer are read (a receiver's page of HTML is not our business). A
-    `session` from `pinned_session(target)` keeps its connection for the next POST."""
-    if session is None:
-        with pinned_session(target) as own:
-            return pinned_post(
-                target, body=body, headers=headers, timeout=timeout, keep=keep, session=own
-            )
-    started = time.monotonic()
-    with session.post(
-        _pinned_url(target),
-        data=body,
-        headers={**headers, "Host": target.url.netloc},
-        timeout=(timeout, timeout),
-        allow_redirects=False,
-        stream=True,
-    ) as response:
-        latency = int((time.monotonic() - started) * 1000)
-        excerpt = _read_some(response.raw, keep, time.monotonic() + timeout)
-        lowered = {k.lower(): v for k, v in response.headers.items()}
-        return Reply(response.status_code, lowered, excerpt, latency)
-
-
-def _read_some(raw: Any, keep: int, deadline: float) -> bytes:
-    """Up to `keep` bytes of the body, within the deadline: a receiver trickling a byte at a
-    time (each under the socket timeout) cannot hold the worker for long."""
-    data = b""
-    while len(data) < keep and time.monotonic() < deadline:
-        chunk = raw.read1(keep - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return data

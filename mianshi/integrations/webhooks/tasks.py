@@ -1,4 +1,5 @@
-"""Background work of webhooks: one send per delivery, the sweep, the owner's mail."""
+"""Background work of webhooks: an endpoint's backlog, one delivery's retry, the sweep, the
+owner's mail."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from mianshi.common.mail import DeliveryError
 from mianshi.integrations.webhooks.services import (
     deliveries_sweep,
     delivery_send,
+    endpoint_drain,
     webhook_gone_notify,
 )
 
@@ -17,6 +19,11 @@ from mianshi.integrations.webhooks.services import (
 @shared_task(name="webhooks.deliver", ignore_result=True)
 def deliver(delivery_id: int) -> str:
     return delivery_send(delivery_id=delivery_id)
+
+
+@shared_task(name="webhooks.drain", ignore_result=True)
+def drain(endpoint_id: int) -> dict[str, int]:
+    return endpoint_drain(endpoint_id=endpoint_id)
 
 
 @shared_task(name="webhooks.sweep", ignore_result=True)

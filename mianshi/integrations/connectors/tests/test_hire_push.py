@@ -109,7 +109,7 @@ def test_the_hire_goes_once_though_the_event_is_handled_again(
     approved(world, offered(world))
     event = Event.objects.get(type="application.stage_changed", data__to_stage="pending_onboarding")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        trigger(event)
+        trigger([event])
     assert Sync.objects.filter(kind="hire").count() == 1
     assert [r.path for r in ehr.received if r.path.startswith("/api/hires/")] == [
         f"/api/hires/{event.data['application_id']}"

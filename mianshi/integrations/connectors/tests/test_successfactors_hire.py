@@ -82,7 +82,7 @@ def test_the_hire_goes_once_though_the_event_is_handled_again(
     hire(world, sf)
     event = Event.objects.get(type="application.stage_changed", data__to_stage="pending_onboarding")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        trigger(event)
+        trigger([event])
     assert Sync.objects.filter(kind="hire").count() == 1
     assert sf.upserts == {("JobApplication", "9001"): 1}
 

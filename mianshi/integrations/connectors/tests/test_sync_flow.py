@@ -77,7 +77,7 @@ def test_an_event_handled_twice_syncs_once(
     _hire(world, sf)
     event = Event.objects.get(type="offer.approved")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        trigger(event)
+        trigger([event])
     assert Sync.objects.filter(connector=connector).count() == 1
     assert sf.upserts[("JobApplicationAssessmentReport", str(event.data["application_id"]))] == 1
 

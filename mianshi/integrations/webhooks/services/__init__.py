@@ -1,6 +1,7 @@
 """Writes of the webhooks app: endpoints (admin actions) and deliveries (the engine)."""
 
-from mianshi.integrations.webhooks.services.deliveries import deliveries_fanout, delivery_send
+from mianshi.integrations.webhooks.services.deliveries import deliveries_fanout
+from mianshi.integrations.webhooks.services.drain import delivery_send, endpoint_drain
 from mianshi.integrations.webhooks.services.endpoints import (
     signing_secrets,
     subscribable_types,
@@ -20,6 +21,7 @@ __all__ = [
     "deliveries_sweep",
     "delivery_replay",
     "delivery_send",
+    "endpoint_drain",
     "signing_secrets",
     "subscribable_types",
     "webhook_create",

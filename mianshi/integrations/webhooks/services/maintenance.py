@@ -18,9 +18,9 @@ from mianshi.compliance.services import audit_record
 from mianshi.integrations.webhooks.models import DeliveryStatus, WebhookDelivery
 from mianshi.integrations.webhooks.retry import MAX_ATTEMPTS
 from mianshi.integrations.webhooks.services.deliveries import (
-    enqueue,
     enqueue_on_commit,
     record_attempt,
+    wake_sender,
 )
 from mianshi.integrations.webhooks.services.endpoints import require_manage
 from mianshi.integrations.webhooks.services.sending import Outcome
@@ -71,26 +71,18 @@ def _give_back(delivery: WebhookDelivery) -> None:
 
 
 def deliveries_sweep(*, stale: timedelta | None = None, limit: int = 500) -> dict[str, int]:
-    """Give back claims of dead workers, then queue each endpoint's oldest due delivery."""
+    """Give back claims of dead workers, then wake the sender of each endpoint with due
+    deliveries (one message per endpoint: its run sends the backlog in order)."""
     cutoff = timezone.now() - (stale_after() if stale is None else stale)
     dead = WebhookDelivery.objects.filter(status=S.SENDING, claimed_at__lt=cutoff)
     given_back = list(dead[:limit])
     for delivery in given_back:
         _give_back(delivery)
-    heads = _due_heads(limit)
-    for pk in heads:
-        enqueue(pk)
-    return {"given_back": len(given_back), "queued": len(heads)}
-
-
-def _due_heads(limit: int) -> list[int]:
-    """Per endpoint with due deliveries, the one of its oldest event: its task drains the
-    rest in order, so a backlog of thousands costs one message, and a big backlog of one
-    endpoint cannot crowd the others out of a sweep."""
     due = WebhookDelivery.objects.filter(status=S.PENDING, next_attempt_at__lte=timezone.now())
-    firsts = due.values("endpoint_id").annotate(first=Min("event_id")).order_by("first")
-    heads = []
-    for row in firsts[:limit]:
-        mine = due.filter(endpoint_id=row["endpoint_id"], event_id=row["first"])
-        heads.append(mine.order_by("id").values_list("pk", flat=True)[0])
-    return heads
+    # The endpoints whose backlog waits longest first: one big backlog cannot crowd the
+    # others out of a sweep.
+    waiting = due.values("endpoint_id").annotate(first=Min("event_id")).order_by("first")
+    endpoints = [row["endpoint_id"] for row in waiting[:limit]]
+    for endpoint_id in endpoints:
+        wake_sender(endpoint_id)
+    return {"given_back": len(given_back), "queued": len(endpoints)}

@@ -9,11 +9,12 @@ refuse a timestamp older than five minutes, and a retry comes hours later.
 
 from __future__ import annotations
 
+import http.client
 import json
+import ssl
 from dataclasses import dataclass, field
 from types import TracebackType
 
-import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -21,13 +22,8 @@ from mianshi.common import stdwebhooks
 from mianshi.common.crypto import DecryptionError
 from mianshi.events.models import Event
 from mianshi.integrations.webhooks.models import EXCERPT_BYTES, WebhookEndpoint
-from mianshi.integrations.webhooks.outbound import (
-    OutboundRefused,
-    Target,
-    check_url,
-    pinned_post,
-    pinned_session,
-)
+from mianshi.integrations.webhooks.outbound import OutboundRefused, Target, check_url
+from mianshi.integrations.webhooks.pinned import PinnedConnection, pinned_post, pinned_session
 from mianshi.integrations.webhooks.services.endpoints import signing_secrets
 
 USER_AGENT = "Mianshi-Webhooks/1.0"
@@ -58,9 +54,9 @@ class Sessions:
     to one receiver reuses its connection, and a host whose address changed between two
     sends gets a new session pinned to the new checked address."""
 
-    open: dict[tuple[str, str, str, int | None], requests.Session] = field(default_factory=dict)
+    open: dict[tuple[str, str, str, int | None], PinnedConnection] = field(default_factory=dict)
 
-    def for_target(self, target: Target) -> requests.Session:
+    def for_target(self, target: Target) -> PinnedConnection:
         key = (target.url.scheme, target.host, str(target.address), target.url.port)
         if key not in self.open:
             self.open[key] = pinned_session(target)
@@ -86,12 +82,12 @@ def _excerpt(raw: bytes) -> str:
     return raw[:EXCERPT_BYTES].decode("utf-8", "ignore").strip()
 
 
-def _error(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.Timeout):
+def _error(exc: OSError | http.client.HTTPException) -> str:
+    if isinstance(exc, TimeoutError):
         return _("No answer within %(s)s seconds.") % {"s": settings.WEBHOOK_TIMEOUT}
-    if isinstance(exc, requests.exceptions.SSLError):
+    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
         return _("The TLS handshake or the certificate check failed.")
-    if isinstance(exc, requests.ConnectionError):
+    if isinstance(exc, OSError | http.client.RemoteDisconnected):
         return _("The receiver could not be reached.")
     return _("The request failed: %(kind)s.") % {"kind": type(exc).__name__}
 
@@ -123,7 +119,7 @@ def attempt(endpoint: WebhookEndpoint, event: Event, sessions: Sessions | None =
             keep=EXCERPT_BYTES,
             session=session,
         )
-    except requests.RequestException as exc:
+    except (OSError, http.client.HTTPException) as exc:
         return Outcome(error=_error(exc))
     return Outcome(
         status_code=reply.status,

@@ -263,7 +263,7 @@ def test_a_test_event_goes_only_to_the_endpoint_it_tests(
 def test_the_fanout_running_twice_creates_each_delivery_once(hook: Hook, org: Org) -> None:
     hook()
     event = emit(org.sh)
-    deliveries_fanout(event=event)
+    deliveries_fanout(events=[event])
     event_dispatch(event_id=event.pk)
     assert WebhookDelivery.objects.filter(event=event).count() == 1
 

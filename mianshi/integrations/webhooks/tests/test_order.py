@@ -26,7 +26,7 @@ def two_deliveries(org: Org) -> tuple[WebhookDelivery, WebhookDelivery]:
         for n in (1, 2)
     ]
     for event in events:
-        deliveries_fanout(event=event)
+        deliveries_fanout(events=[event])
     first, second = WebhookDelivery.objects.order_by("event_id")
     return first, second
 

@@ -3,15 +3,16 @@ the allow-list opens, that the request goes to the checked address, how Retry-Af
 
 from __future__ import annotations
 
+import ssl
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
-from mianshi.integrations.webhooks.outbound import OutboundRefused, check_url, pinned_post
+from mianshi.integrations.webhooks.outbound import OutboundRefused, check_url
+from mianshi.integrations.webhooks.pinned import pinned_post
 from mianshi.integrations.webhooks.retry import SCHEDULE, next_delay, retry_after, retry_delay
 from mianshi.integrations.webhooks.tests.receiver import Receiver
 from mianshi.integrations.webhooks.tests.tls import self_signed
@@ -113,7 +114,7 @@ def test_https_to_the_pinned_address_still_checks_the_certificate_of_the_host_na
         if cert_for == "localhost":
             assert pinned_post(target, body=b"{}", headers={}, timeout=2, keep=10).status == 401
         else:
-            with pytest.raises(requests.exceptions.SSLError):
+            with pytest.raises(ssl.SSLError):
                 pinned_post(target, body=b"{}", headers={}, timeout=2, keep=10)
     finally:
         receiver.stop()
