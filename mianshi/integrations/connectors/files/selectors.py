@@ -82,6 +82,13 @@ def import_jobs_visible(user: Actor) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(mine)
 
 
+def import_jobs_recent(user: Actor, kind: str, limit: int = 10) -> list[ImportJob]:
+    """The latest jobs of `kind` the user may follow, newest first (the import page lists
+    them, so a job is found again after leaving its page)."""
+    jobs = import_jobs_visible(user).filter(kind=kind).select_related("created_by")
+    return list(jobs.order_by("-pk")[:limit])
+
+
 def import_job_get(user: Actor, pk: int) -> ImportJob:
     """Job `pk` if the user may follow it, else 404 (missing and hidden alike)."""
     found = import_jobs_visible(user).select_related("org_unit").filter(pk=pk).first()

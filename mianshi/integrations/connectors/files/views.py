@@ -79,6 +79,7 @@ def files_import(request: AuthedHttpRequest) -> HttpResponse:
     context = {
         "form": form, "report": report, "kind": KINDS[kind], "export_form": export_form,
         "layout": json.dumps(import_template(kind), ensure_ascii=False, indent=2),
+        "recent": sel.import_jobs_recent(request.user, kind) if may_import else [],
     }  # fmt: skip
     page = "connectors_files/_report.html" if _htmx(request) else "connectors_files/files.html"
     return render(request, page, context, status=422 if report and not report.ok else 200)

@@ -312,3 +312,12 @@ def test_key_rotation_reseals_a_waiting_upload(org: Any, files_world: Any, setti
     settings.ENCRYPTION_KEYS = settings.ENCRYPTION_KEYS[:1]  # the old key is gone
     assert jobs.import_job_run(job_id=job.pk) == "done"
     assert Candidate.objects.count() == 2
+
+
+def test_the_import_page_lists_the_recent_jobs_one_may_follow(
+    org: Any, files_world: Any, login: Any
+) -> None:
+    job = _queue(files_world.hr_sh, org.sh, _people(1))
+    marker = f'data-import-job="{job.pk}"'.encode()
+    assert marker in login(files_world.hr_sh).get(reverse("integrations:files_import")).content
+    assert marker not in login(files_world.hr_sz).get(reverse("integrations:files_import")).content
