@@ -27,11 +27,14 @@ STALE = timedelta(seconds=10)
 def bell_ring(name: str) -> bool:
     """Ring `name`; True when it was quiet (or stale), so the caller must send the wake-up."""
     now = timezone.now()
+    rung = Doorbell.objects.filter(name=name).values_list("rung_at", flat=True).first()
+    if rung is not None and rung >= now - STALE:
+        return False  # a run is woken already: a read, no writer lock (the usual case)
     quiet = Q(rung_at__isnull=True) | Q(rung_at__lt=now - STALE)
     if Doorbell.objects.filter(quiet, name=name).update(rung_at=now):
         return True
     if Doorbell.objects.filter(name=name).exists():
-        return False  # rung: a run is woken already
+        return False  # another writer rang it in between
     try:
         with transaction.atomic():
             Doorbell.objects.create(name=name, rung_at=now)
@@ -54,10 +57,9 @@ def ring_on_commit(name: str, wake: Callable[..., None], *args: object) -> None:
     hook = _Hook(name, wake, args)
     open_savepoints = set(connection.savepoint_ids)
     for registered in connection.run_on_commit:  # Django's (savepoint ids, func, robust)
-        func = registered[1]
-        if isinstance(func, _Hook) and func == hook and not func.fired:
-            if registered[0] <= open_savepoints:
-                return
+        sids, func = registered[0], registered[1]
+        if isinstance(func, _Hook) and func == hook and not func.fired and sids <= open_savepoints:
+            return
     # robust: a broker hiccup must not undo the caller's work; the sweeps find the rows.
     transaction.on_commit(hook, robust=True)
 

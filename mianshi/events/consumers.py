@@ -82,6 +82,11 @@ def consumers_of(event_type: str) -> list[Consumer]:
     return sorted((c for c in _CONSUMERS.values() if event_type in c.types), key=lambda c: c.name)
 
 
+def batched_names() -> list[str]:
+    """The consumers that take batches (one transaction for a burst)."""
+    return sorted(c.name for c in _CONSUMERS.values() if c.batch)
+
+
 def consumer_named(name: str) -> Consumer | None:
     return _CONSUMERS.get(name)
 

@@ -71,16 +71,19 @@ def test_one_bad_event_in_a_batch_holds_back_no_other(registry: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_a_claim_swept_away_mid_batch_is_not_marked_done(registry: Any) -> None:
+def test_a_batch_and_its_marking_done_are_one_transaction(registry: Any) -> None:
+    """A crash in the middle rolls both back: nothing is half done, nothing to give back."""
+
     @consumer("t.many", types=[TYPE], batch=True)
     def handle(events: list[Event]) -> None:
-        # Another run took one of them over meanwhile (its claim was given back as stale).
-        Handling.objects.filter(event__data__answer_id=1).update(claimed_at=timezone.now())
+        Event.objects.filter(pk__in=[e.pk for e in events]).update(type="seen")
+        raise KeyboardInterrupt  # not an error of the consumer: the process is going down
 
-    first, second = emit(1), emit(2)
-    assert events_batch() == {"lost": 1, "done": 1}
-    assert Handling.objects.get(event=first).status == HandlingStatus.RUNNING  # the other's
-    assert Handling.objects.get(event=second).status == HandlingStatus.DONE
+    [emit(n) for n in range(3)]
+    with pytest.raises(KeyboardInterrupt):
+        events_batch()
+    assert set(Handling.objects.values_list("status", "attempts")) == {("pending", 0)}
+    assert set(Event.objects.values_list("type", flat=True)) == {TYPE}
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from mianshi.common.doorbell import bell_silence
+from mianshi.common.doorbell import bell_ring, bell_silence
 from mianshi.integrations.webhooks.models import (
     DeliveryAttempt,
     DeliveryStatus,
@@ -38,10 +38,11 @@ from mianshi.integrations.webhooks.services.sending import Outcome, Sessions, at
 
 S = DeliveryStatus
 BATCH = 50
-# How long one run goes on with an endpoint's backlog before handing over to a new run,
-# and how long one batch may take before its untried rest is given back (far below the
-# sweep's stale claim, so a slow receiver never makes the sweep send twice).
-DRAIN_SECONDS = 30.0
+# How long one run goes on with an endpoint's backlog before handing over to a new run (the
+# messages queued meanwhile, e.g. the outbox's, get their turn on a solo worker), and how
+# long one batch may take before its untried rest is given back (far below the sweep's
+# stale claim, so a slow receiver never makes the sweep send twice).
+DRAIN_SECONDS = 0.5
 BATCH_SECONDS = 20.0
 
 
@@ -65,23 +66,29 @@ def endpoint_drain(*, endpoint_id: int) -> dict[str, int]:
 def _drain(endpoint_id: int, sessions: Sessions) -> dict[str, int]:
     deadline = time.monotonic() + DRAIN_SECONDS
     counts: dict[str, int] = {}
-    while True:
-        bell_silence(bell(endpoint_id))  # before the read: see common/doorbell.py
-        now = timezone.now()
-        batch = _claim_batch(endpoint_id, now)
-        if not batch:
-            return counts
-        for outcome in _send_batch(batch, now, sessions):
+    while batch := (_claim_batch(endpoint_id) or _last_look(endpoint_id)):
+        for outcome in _send_batch(batch, sessions):
             counts[outcome] = counts.get(outcome, 0) + 1
         if time.monotonic() > deadline:
             wake_sender(endpoint_id)  # the rest to a new run: one endpoint cannot hold a worker
-            return counts
+            break
+    return counts
 
 
-def _claim_batch(endpoint_id: int, now: datetime) -> list[WebhookDelivery]:
+def _last_look(endpoint_id: int) -> list[WebhookDelivery]:
+    """Nothing was due: silence the bell, then look once more (see common/doorbell.py)."""
+    bell_silence(bell(endpoint_id))
+    batch = _claim_batch(endpoint_id)
+    if batch:
+        bell_ring(bell(endpoint_id))  # still running: the fan-out need not wake another run
+    return batch
+
+
+def _claim_batch(endpoint_id: int) -> list[WebhookDelivery]:
     """The endpoint's oldest due deliveries, claimed, unless another run is sending: the
     endpoint's row lock (PostgreSQL) or the writer lock (SQLite) makes the check and the
     claim one step."""
+    now = timezone.now()
     with transaction.atomic():
         if not WebhookEndpoint.objects.select_for_update().filter(pk=endpoint_id).exists():
             return []
@@ -95,10 +102,10 @@ def _claim_batch(endpoint_id: int, now: datetime) -> list[WebhookDelivery]:
     return sorted(found, key=lambda d: (d.event_id, d.pk))
 
 
-def _send_batch(
-    batch: list[WebhookDelivery], claimed_at: datetime, sessions: Sessions
-) -> list[str]:
+def _send_batch(batch: list[WebhookDelivery], sessions: Sessions) -> list[str]:
     """Send in order; settle the successes together and each failure on its own."""
+    claimed_at = batch[0].claimed_at
+    assert claimed_at is not None  # the batch was claimed together, at one time
     ok: list[tuple[WebhookDelivery, Outcome]] = []
     outcomes: list[str] = []
     stop_at = time.monotonic() + BATCH_SECONDS
