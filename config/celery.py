@@ -66,5 +66,6 @@ app.conf.beat_schedule = {
     "sweep-webhooks": {"task": "webhooks.sweep", "schedule": 30.0},
     "sweep-connectors": {"task": "connectors.sweep", "schedule": 60.0},
     "pull-connectors": {"task": "connectors.pull_due", "schedule": 60.0},
+    "sweep-file-imports": {"task": "connectors.sweep_imports", "schedule": 300.0},
     "purge-broker": {"task": "common.broker_purge", "schedule": 3600.0},
 }

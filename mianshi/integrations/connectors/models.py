@@ -207,3 +207,8 @@ class WebhookRefusal(models.Model):
     def unresolved(self) -> bool:
         """Refused more recently than anything was accepted: a person should look."""
         return self.accepted_at is None or self.accepted_at < self.last_at
+
+
+# The file import jobs live beside their code (files/models.py); importing them here registers
+# them with the connectors app.
+from mianshi.integrations.connectors.files.models import ImportJob, ImportStatus  # noqa: E402,F401

@@ -2,6 +2,7 @@
 credentials, the adapters' state (tokens) and the mapped payloads of syncs."""
 
 from mianshi.common.sealed import register, sealed_text_field
+from mianshi.integrations.connectors.files.sealed_kind import IMPORT_UPLOADS
 from mianshi.integrations.connectors.models import (
     CREDENTIALS_CONTEXT,
     PAYLOAD_CONTEXT,
@@ -28,3 +29,4 @@ register(
         name="connectors.payload", model=Sync, field="payload_enc", context=PAYLOAD_CONTEXT
     )
 )
+register(IMPORT_UPLOADS)  # file imports waiting in storage

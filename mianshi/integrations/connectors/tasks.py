@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import shared_task
 
+from mianshi.integrations.connectors.files.tasks import run_import_job, sweep_import_jobs  # noqa: F401 (registers them)
 from mianshi.integrations.connectors.services.pulls import connector_pull, pulls_due
 from mianshi.integrations.connectors.services.syncs import sync_send, syncs_sweep
 

@@ -103,15 +103,6 @@ def test_a_worker_killed_mid_write_loses_nothing_and_a_rerun_finishes(
     assert not default_storage.exists(killed.file_name)
 
 
-def _worker_knows_imports() -> bool:
-    """Whether a Celery worker registers the import task (connectors/tasks.py importing
-    files.tasks: the lead's line); until then the real-worker test below is skipped."""
-    from mianshi.integrations.connectors import tasks as connector_tasks
-
-    return hasattr(connector_tasks, "run_import_job")
-
-
-@pytest.mark.skipif(not _worker_knows_imports(), reason="connectors/tasks.py lacks the import")
 @pytest.mark.django_db(transaction=True)
 def test_a_real_celery_worker_runs_the_uploaded_import(
     org: Any, files_world: Any, real_workers: Any, api_for: Any
