@@ -41,3 +41,4 @@ class ApiRequest(AuthedHttpRequest):
     """A request `ApiKeyAuth` let through: the key's user and the scopes it grants."""
 
     api_scopes: frozenset[str]
+    api_key_id: int

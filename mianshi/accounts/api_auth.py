@@ -61,6 +61,7 @@ class ApiKeyAuth(HttpBearer):
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
         request.user = key.user
         request.api_scopes = frozenset(key.scopes)  # type: ignore[attr-defined]
+        request.api_key_id = key.pk  # type: ignore[attr-defined]
         return key.user
 
 

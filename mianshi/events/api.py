@@ -12,7 +12,7 @@ from mianshi.accounts.actor import ApiRequest
 from mianshi.accounts.api_auth import require_scope
 from mianshi.events import selectors
 from mianshi.events.publishing import public_types
-from mianshi.events.read_audit import api_key_id, event_feed_audit
+from mianshi.events.read_audit import event_feed_audit
 from mianshi.events.schemas import EventTypeOut, FeedOut, FeedQuery
 
 router = Router(tags=["events"])
@@ -31,7 +31,7 @@ def event_feed(request: ApiRequest, filters: Query[FeedQuery]) -> Any:
         limit=filters.limit,
     )  # fmt: skip
     event_feed_audit(
-        actor=request.user, page=page, key_id=api_key_id(request.headers["Authorization"]),
+        actor=request.user, page=page, key_id=request.api_key_id,
         after=filters.after, since=filters.since,
     )  # fmt: skip
     return page

@@ -18,20 +18,12 @@ from collections.abc import Collection
 from datetime import datetime
 
 from mianshi.accounts.actor import Actor
-from mianshi.accounts.api_auth import hash_key
-from mianshi.accounts.models import ApiKey
 from mianshi.accounts.services.users import home_unit
 from mianshi.compliance.services import audit_read
 from mianshi.events.selectors import FeedPage
 from mianshi.organisations.models import OrgUnit
 
 ACTION = "event.list"
-
-
-def api_key_id(authorization: str) -> int | None:
-    """The id of the key in a `Bearer …` header ApiKeyAuth accepted (only its hash is kept)."""
-    token = authorization.partition(" ")[2]  # as HttpBearer splits it
-    return ApiKey.objects.filter(key_hash=hash_key(token)).values_list("pk", flat=True).first()
 
 
 def common_unit(unit_ids: Collection[int]) -> int | None:
