@@ -92,7 +92,7 @@ def test_a_crash_mid_write_loses_nothing_and_the_rerun_finishes(
 ) -> None:
     job = _queue(files_world.hr_sh, org.sh, _people(1200))  # three write batches
     calls = {"n": 0}
-    real_emit = candidate_rows.event_emit
+    real_emit = candidate_rows.event_emit_many
 
     def emit_then_crash(**kwargs: Any) -> Any:
         calls["n"] += 1
@@ -100,7 +100,7 @@ def test_a_crash_mid_write_loses_nothing_and_the_rerun_finishes(
             raise RuntimeError("the worker's machine lost power")
         return real_emit(**kwargs)
 
-    monkeypatch.setattr(candidate_rows, "event_emit", emit_then_crash)
+    monkeypatch.setattr(candidate_rows, "event_emit_many", emit_then_crash)
     with pytest.raises(RuntimeError):
         jobs.import_job_run(job_id=job.pk)
     crashed = _job(job.pk)
@@ -109,7 +109,7 @@ def test_a_crash_mid_write_loses_nothing_and_the_rerun_finishes(
     assert not AuditEvent.objects.filter(action="candidate.import").exists()
     assert default_storage.exists(job.file_name)  # the upload is still there
 
-    monkeypatch.setattr(candidate_rows, "event_emit", real_emit)
+    monkeypatch.setattr(candidate_rows, "event_emit_many", real_emit)
     assert jobs.import_job_run(job_id=job.pk) == "done"
     assert Candidate.objects.count() == 1200 and _job(job.pk).claims == 2
 
