@@ -13,6 +13,13 @@ from typing import Any, Protocol
 
 from django.utils.functional import Promise
 
+# The trigger of a hire push, whatever the protocol: on entering 待入职 (F-72).
+HIRE_TRIGGER = {
+    "event": "application.stage_changed",
+    "to_stage": "pending_onboarding",
+    "kind": "hire",
+}
+
 
 @dataclass(frozen=True)
 class Field:

@@ -12,8 +12,9 @@ import pytest
 from mianshi.accounts.models import User
 from mianshi.candidates.pipeline import Stage
 from mianshi.employees.models import Employee
-from mianshi.integrations.connectors.adapters.rest.example import HIRE_TEMPLATE, HIRE_TRIGGER
+from mianshi.integrations.connectors.adapters.rest.example import HIRE_TEMPLATE
 from mianshi.integrations.connectors.models import Connector, Sync, SyncStatus
+from mianshi.integrations.connectors.protocol import HIRE_TRIGGER
 from mianshi.integrations.connectors.services.connectors import connector_create, template_create
 from mianshi.integrations.connectors.tests.adapters import fake_rest as f
 from mianshi.reviews.models import InterviewScore

@@ -15,12 +15,9 @@ from django.test import TestCase
 from mianshi.accounts.models import User
 from mianshi.common.external_refs import external_refs_of
 from mianshi.integrations.connectors.adapters.successfactors.adapter import ADAPTER
-from mianshi.integrations.connectors.adapters.successfactors.example import (
-    HIRE_TEMPLATE,
-    HIRE_TRIGGER,
-)
+from mianshi.integrations.connectors.adapters.successfactors.example import HIRE_TEMPLATE
 from mianshi.integrations.connectors.models import Connector, Sync, SyncStatus
-from mianshi.integrations.connectors.protocol import AdapterError, Context
+from mianshi.integrations.connectors.protocol import HIRE_TRIGGER, AdapterError, Context
 from mianshi.integrations.connectors.services.connectors import connector_create, template_create
 from mianshi.integrations.connectors.tests.conftest import KEY
 from mianshi.integrations.connectors.tests.fake_successfactors import FakeSF, new_private_key

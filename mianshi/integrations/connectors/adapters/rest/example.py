@@ -8,12 +8,6 @@ onboarding invitation needs an address, and the interview baseline per dimension
 
 from typing import Any
 
-HIRE_TRIGGER = {
-    "event": "application.stage_changed",
-    "to_stage": "pending_onboarding",
-    "kind": "hire",
-}
-
 HIRE_TEMPLATE: dict[str, Any] = {
     "version": 1,
     "kind": "hire",

@@ -5,7 +5,7 @@ and ours are stable), the report's status is COMPLETED once the final score exis
 every competency dimension becomes a report detail with the final score as text
 (scoreValue is an Edm.String in SuccessFactors).
 
-The hire (sent on entering 待入职, see HIRE_TRIGGER): the candidate found by e-mail, or the
+The hire (sent on entering 待入职, see protocol.HIRE_TRIGGER): the candidate found by e-mail, or the
 application directly when it came from SuccessFactors (its id is then one of our external
 refs); the status is the connector's "Hired" status setting; `jobStartDate` is the offer's
 start date as an OData date. That field id is the one SAP's Onboarding guide shows for the
@@ -42,12 +42,6 @@ EXAMPLE_TEMPLATE: dict[str, Any] = {
     },
 }
 
-
-HIRE_TRIGGER = {
-    "event": "application.stage_changed",
-    "to_stage": "pending_onboarding",
-    "kind": "hire",
-}
 
 HIRE_TEMPLATE: dict[str, Any] = {
     "version": 1,
