@@ -334,7 +334,7 @@ def beat() -> None:
 def give_back_dead_claims() -> dict[str, Any]:
     """The worker is known dead: its claims are stale now, not in 90 s / 10 min."""
     running = Handling.objects.filter(status="running").count()
-    events_sweep(stale_after=timedelta(0), limit=0)  # gives back only, runs nothing here
+    events_sweep(stale_after=timedelta(0), run=False)  # gives back only, runs nothing here
     return {"handlings_given_back": running, "deliveries": deliveries_sweep(stale=timedelta(0))}
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy
 from celery import Celery
+from celery.signals import worker_ready
 from kombu.transport import sqlalchemy as kombu_sqlalchemy
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -50,6 +51,14 @@ def _broker_wal(connection: Any, _record: Any) -> None:
 # 1 s would be half the outbox's latency budget. Its transport options all go to SQLAlchemy's
 # create_engine, which refuses this one, hence the class attribute.
 kombu_sqlalchemy.Transport.polling_interval = 0.1
+
+
+@worker_ready.connect
+def _catch_up(**_: Any) -> None:
+    """Work committed while no worker ran, or whose wake-up went to a queue nobody reads,
+    starts when a worker does, not at the next beat sweep (the outbox, webhook senders)."""
+    app.send_task("events.sweep")
+    app.send_task("webhooks.sweep")
 
 
 # Housekeeping that must happen even when no request triggers it (the worker runs with -B

@@ -227,8 +227,10 @@ def _tally(outcomes: Iterable[str], counts: dict[str, int] | None = None) -> dic
     return counts
 
 
-def events_sweep(*, limit: int = 1000, stale_after: timedelta = STALE_AFTER) -> dict[str, int]:
-    """Give back claims of dead workers, then run what is due, oldest event first."""
+def events_sweep(*, run: bool = True, stale_after: timedelta = STALE_AFTER) -> dict[str, int]:
+    """Give back claims of dead workers, then (`run`) drain what is due as a woken run does,
+    ending with its bell silenced: a wake-up that was lost (a broker restart, a queue no
+    worker reads) leaves the bell rung, and writers would wake nobody until it goes stale."""
     cutoff = timezone.now() - stale_after
     stale = Handling.objects.filter(status=H.RUNNING, claimed_at__lt=cutoff)
     claims_sweep(
@@ -238,9 +240,4 @@ def events_sweep(*, limit: int = 1000, stale_after: timedelta = STALE_AFTER) -> 
         give_up={"status": H.FAILED, "last_error": "worker lost, gave up"},
         give_back={"status": H.PENDING, "due_at": timezone.now()},
     )
-    counts: dict[str, int] = {}
-    while limit > 0 and (done := events_batch(limit=min(limit, BATCH))):
-        limit -= sum(done.values())
-        for outcome, n in done.items():
-            counts[outcome] = counts.get(outcome, 0) + n
-    return counts
+    return events_drain() if run else {}

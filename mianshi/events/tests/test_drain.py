@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from mianshi.common.doorbell import bell_ring
 from mianshi.events import dispatcher
 from mianshi.events.consumers import consumer
-from mianshi.events.dispatcher import events_batch, events_drain
+from mianshi.events.dispatcher import events_batch, events_drain, events_sweep
 from mianshi.events.models import Event, Handling, HandlingStatus
 from mianshi.events.services import event_emit
 from mianshi.events.tasks import dispatch_event
@@ -101,3 +102,19 @@ def test_a_run_past_its_time_hands_the_rest_to_a_new_run(registry: Any, monkeypa
     assert woken == [True]
     assert events_drain() == {"done": 1}
     assert woken == [True]  # nothing was left: no further wake-up
+
+
+@pytest.mark.django_db
+def test_a_lost_wake_up_is_caught_by_the_sweep_which_silences_the_bell(registry: Any) -> None:
+    """The bell was rung but its message went nowhere (a broker restart, a queue nobody
+    reads): writers then wake nobody, until the sweep (at worker start and every 30 s)."""
+
+    @consumer("t.count", types=[TYPE])
+    def handle(event: Event) -> None:
+        pass
+
+    assert bell_ring(dispatcher.BELL) is True  # …and the message is lost
+    emit(1)
+    assert bell_ring(dispatcher.BELL) is False  # a writer now would wake nobody
+    assert events_sweep() == {"done": 1}
+    assert bell_ring(dispatcher.BELL) is True  # silenced again: the next writer wakes a run

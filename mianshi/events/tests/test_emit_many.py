@@ -36,7 +36,10 @@ def test_many_events_are_written_in_order_with_their_handlings(
 
 @pytest.mark.django_db
 def test_one_refused_payload_writes_nothing(registry: Any) -> None:
-    items = [({"answer_id": 1, "session_id": 1}, None), ({"answer_id": "x"}, None)]
+    items: list[tuple[dict[str, Any], int | None]] = [
+        ({"answer_id": 1, "session_id": 1}, None),
+        ({"answer_id": "x"}, None),
+    ]
     with pytest.raises(ValidationError):
         event_emit_many(type=TYPE, items=items)
     assert not Event.objects.exists() and not Handling.objects.exists()
