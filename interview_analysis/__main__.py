@@ -14,7 +14,7 @@ COMMANDS = {
     "models": "interview_analysis.cli_models",
     "analyse": "interview_analysis.cli_analyse",
     "score": "interview_analysis.cli_score",
-    "eval": "interview_analysis.cli_score",
+    "eval": "interview_analysis.cli_eval",
 }
 USAGE = "usage: python -m interview_analysis {models,analyse,score,eval} ...\n"
 

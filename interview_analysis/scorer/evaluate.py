@@ -1,0 +1,92 @@
+"""Leave-one-question-out evaluation of the general scorer: ρ and level accuracy per language
+and overall, and the calibration (ECE, reliability table) of its confidence on predictions for
+questions the model never saw. Features are extracted once; only the small model is refitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from interview_analysis.errors import AnalysisError
+from interview_analysis.scorer import fit, model, signals
+from interview_analysis.scoring import Answer, load_answers, load_questions, spearman
+from interview_analysis.types import Question
+
+Item = tuple[str, dict[str, float], float, int]
+
+
+def load_eval_dir(folder: Path) -> tuple[dict[str, Question], list[Answer]]:
+    """Every questions*.json and answers-*.jsonl of an eval folder, merged."""
+    questions: dict[str, Question] = {}
+    for path in sorted(folder.glob("questions*.json")):
+        questions.update(load_questions(path))
+    answers = [
+        a for p in sorted(folder.glob("answers-*.jsonl")) for a in load_answers(p, questions)
+    ]
+    if not answers:
+        raise AnalysisError(f"{folder}: no answers-*.jsonl")
+    return questions, answers
+
+
+def labelled(answers: Sequence[Answer]) -> list[Answer]:
+    """Answers with both expert labels."""
+    return [a for a in answers if a.score is not None and a.level is not None]
+
+
+def extract_all(questions: dict[str, Question], answers: Sequence[Answer]) -> list[signals.Signals]:
+    """The features of every answer (the slow part: embeddings)."""
+    return [signals.extract(questions[a.question_id], a.transcript.text) for a in answers]
+
+
+def feature_items(questions: dict[str, Question], answers: Sequence[Answer]) -> list[Item]:
+    """(question id, features, expert score, expert level) per labelled answer."""
+    done = labelled(answers)
+    sigs = extract_all(questions, done)
+    return [
+        (a.question_id, s.values, a.score or 0.0, a.level or 0)
+        for a, s in zip(done, sigs, strict=True)
+    ]
+
+
+def loqo_report(questions: dict[str, Question], answers: Sequence[Answer]) -> dict[str, Any]:
+    """The LOQO figures: overall, per language, per question, and calibration."""
+    done = labelled(answers)
+    sigs = extract_all(questions, done)
+    items = [
+        (a.question_id, s.values, a.score or 0.0, a.level or 0)
+        for a, s in zip(done, sigs, strict=True)
+    ]
+    rows: list[dict[str, Any]] = []
+    for qid in sorted({a.question_id for a in done}):
+        params = fit.fit_all([i for i in items if i[0] != qid], signals.FEATURES)
+        for a, sig in zip(done, sigs, strict=True):
+            if a.question_id != qid:
+                continue
+            score = fit.predict(sig.values, params)
+            level = fit.level_of(score, params.cuts)
+            conf = model.confidence(sig, a.transcript, score, params)
+            rows.append({"answer": a, "score": score, "level": level, "confidence": conf.value})
+    out = _figures(rows)
+    for lang in ("zh", "en"):
+        out[lang] = _figures(
+            [r for r in rows if questions[r["answer"].question_id].language == lang]
+        )
+    out["per_question"] = {
+        q: _figures([r for r in rows if r["answer"].question_id == q])
+        for q in sorted({a.question_id for a in done})
+    }
+    hits = [r["level"] == r["answer"].level for r in rows]
+    out["calibration"] = fit.reliability([r["confidence"] for r in rows], hits)
+    return out
+
+
+def _figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    gold = [float(r["answer"].score) for r in rows]
+    hits = sum(1 for r in rows if r["level"] == r["answer"].level)
+    return {
+        "n": len(rows),
+        "spearman": round(spearman([r["score"] for r in rows], gold), 4),
+        "level_accuracy": round(hits / len(rows), 4) if rows else 0.0,
+    }

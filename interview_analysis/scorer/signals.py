@@ -1,0 +1,279 @@
+"""General features of one answer to one question (each 0–1, more is better).
+
+Only three things are read: discourse markers of the language (cues.py), the question's own
+text, rubric and keywords, and the offline embedding model. The question's words are cut
+out of the answer first, so an answer that reads the question back has nothing left to score.
+Keywords and rubric terms count only inside *grounded* sentences — ones with the speaker as
+subject, a step of a plan, or a concrete fact — so a list of buzzwords earns nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from interview_analysis import text as tx
+from interview_analysis.scorer import cues, semantic
+from interview_analysis.scorer.features import term_spans
+from interview_analysis.types import Language, Question
+
+FEATURES = (
+    "level_contrast",  # embedding: closer to the top rubric level than to the bottom one
+    "clause_contrast",  # embedding: answer sentences that match the top level's clauses
+    "keywords",  # HR's keywords (stems) said in grounded sentences
+    "rubric_terms",  # the top level's own content words said in grounded sentences
+    "structure",  # STAR (behavioural) or a stepwise plan (situational) complete
+    "episode",  # own past actions (behavioural) or plan steps (situational)
+    "specificity",  # numbers with units, dates, named entities
+    "agency",  # "I" rather than "we" as the one who acts
+    "measured_result",  # a result, with a number in the same sentence
+    "reflection",  # a lesson drawn
+    "concrete",  # share of sentences with a concrete fact or own action
+    "no_hypothetical",  # behavioural answered with a past episode, not "I would …"
+    "not_weak",  # few sentences whose nearest rubric clause is a bottom-level one
+    "on_topic",  # embedding: the answer is about what was asked
+    "length",  # enough said (saturates: length alone cannot carry a score)
+)
+FULL_LENGTH: dict[Language, int] = {"zh": 150, "en": 90}  # characters / words
+_ECHO_MIN: dict[Language, int] = {"zh": 5, "en": 4}  # characters / words copied in a row
+_RUBRIC_SPLIT = re.compile(r"[；;。]|(?<=[a-z)])\.(?:\s|$)")
+_ENTITY_POS = ("nr", "ns", "nt", "nz", "eng")
+_EN_ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z]+|\b[A-Z]{2,}\b")
+_DATE = {
+    "zh": re.compile(
+        r"[0-9一二两三四五六七八九十]+(?:年|月份|月|号|日|周|季度)|星期.|周[一二三四五六日]"
+    ),
+    "en": re.compile(
+        r"\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|"
+        r"october|november|december|monday|tuesday|wednesday|thursday|friday|weekend|q[1-4])\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+@dataclass
+class Signals:
+    """Feature values, where each was seen (character spans) and facts for confidence."""
+
+    values: dict[str, float]
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    units: int = 0
+    echo_share: float = 0.0
+    language_match: float = 1.0
+    on_topic: float = 0.5
+    semantic: bool = True
+
+
+def extract(question: Question, answer: str) -> Signals:
+    """All features of `answer` for `question`."""
+    lang = question.language
+    own = _without_echo(answer, question.text, lang)
+    sentences = tx.split_sentences(own) or [tx.Sentence(own, 0, len(own))]
+    sig = Signals(values={}, units=_units(own, lang), language_match=_language_match(answer, lang))
+    sig.echo_share = 1.0 - sig.units / max(1, _units(answer, lang))
+    marks = {role: cues.find(role, own, lang) for role in cues.MARKERS}
+    facts = _facts(own, lang)
+    past = [m.span() for m in cues.PAST_ACTION[lang].finditer(own)]
+    grounded = [s for s in sentences if _grounded(s, own, lang, facts + past, marks)]
+    v = sig.values
+    _semantic(question, sentences, sig)
+    v["keywords"] = _coverage(question.keywords, grounded, own, lang, sig, "keywords", 0.6)
+    v["rubric_terms"] = _coverage(
+        _rubric_terms(question), grounded, own, lang, sig, "rubric_terms", 0.4
+    )
+    _form(question, sentences, marks, past, facts, sig)
+    v["length"] = min(1.0, sig.units / FULL_LENGTH[lang])
+    return sig
+
+
+def _form(
+    question: Question,
+    sentences: list[tx.Sentence],
+    marks: dict[str, list[tuple[int, int]]],
+    past: list[tuple[int, int]],
+    facts: list[tuple[int, int]],
+    sig: Signals,
+) -> None:
+    v, lang, behavioural = sig.values, question.language, question.type != "situational"
+    own_acts = past if behavioural else past + marks["hypothetical"] + marks["sequence"]
+    parts = (
+        [marks["situation"] or facts, marks["task"] or past, marks["result"], marks["reflection"]]
+        if behavioural
+        else [
+            marks["sequence"],
+            marks["contingency"],
+            own_acts,
+            marks["reflection"] + marks["result"],
+        ]
+    )
+    v["structure"] = sum(1 for p in parts if p) / len(parts)
+    we_past = [m.span() for m in cues.WE_PAST[lang].finditer(" ".join(s.text for s in sentences))]
+    steps = len(past) + 0.5 * len(we_past) if behavioural else len(marks["sequence"])
+    v["episode"] = min(1.0, steps / 3)
+    v["specificity"] = min(1.0, len(facts) / 4)
+    me = len(cues.SELF[lang].findall(" ".join(s.text for s in sentences)))
+    we = len(cues.WE[lang].findall(" ".join(s.text for s in sentences)))
+    v["agency"] = me / (me + we) * min(1.0, me / 3) if me + we else 0.0
+    results = [s for s in sentences if _inside(s, marks["result"])]
+    measured = [s for s in results if _inside(s, facts)]
+    v["measured_result"] = 1.0 if measured else 0.4 if results else 0.0
+    v["reflection"] = 1.0 if marks["reflection"] else 0.0
+    concrete = [s for s in sentences if _inside(s, facts + past)]
+    v["concrete"] = len(concrete) / len(sentences)
+    hyp = [s for s in sentences if _inside(s, marks["hypothetical"]) and not _inside(s, past)]
+    v["no_hypothetical"] = 1.0 - len(hyp) / len(sentences) if behavioural else 1.0
+    sig.spans.update(
+        situation=marks["situation"][:1],
+        episode=past[:2],
+        specificity=facts[:3],
+        measured_result=[(s.start, s.end) for s in (measured or results)][-1:],
+        reflection=marks["reflection"][-1:],
+        sequence=marks["sequence"][:1],
+        hypothetical=[(s.start, s.end) for s in hyp][:1],
+    )
+
+
+def _semantic(question: Question, sentences: list[tx.Sentence], sig: Signals) -> None:
+    """Embedding features; neutral 0.5 without the model."""
+    levels = sorted(question.rubric, key=lambda r: r.level)
+    v = sig.values
+    v["level_contrast"] = v["clause_contrast"] = v["not_weak"] = v["on_topic"] = 0.5
+    if len(levels) < 2 or not semantic.available():
+        sig.semantic = semantic.available()
+        return
+    top, bottom = levels[-1].description, levels[0].description
+    whole = " ".join(s.text for s in sentences)
+    m = semantic.similarity_matrix([top, bottom, question.text], [whole])
+    if m is None:
+        return
+    v["level_contrast"] = semantic.squash(float(m[0, 0] - m[1, 0]))
+    sig.on_topic = float(m[2, 0])
+    clauses = [c.strip() for c in _RUBRIC_SPLIT.split(top) if len(c.strip()) > 3]
+    worst = [c.strip() for c in _RUBRIC_SPLIT.split(bottom) if len(c.strip()) > 3] or [bottom]
+    texts = [s.text for s in sentences if s.text.strip()]
+    grid = semantic.similarity_matrix(clauses + worst, texts)
+    if grid is None or not clauses:
+        return
+    best_top = grid[: len(clauses)].max(axis=1).mean()
+    best_bottom = grid[len(clauses) :].max(axis=1).mean()
+    v["clause_contrast"] = semantic.squash(float(best_top - best_bottom))
+    nearest_top = grid[: len(clauses)].max(axis=0)
+    nearest_bottom = grid[len(clauses) :].max(axis=0)
+    v["not_weak"] = 1.0 - float((nearest_bottom > nearest_top).mean())
+    v["on_topic"] = semantic.squash(sig.on_topic - 0.82)
+    j = int(grid[: len(clauses)].max(axis=0).argmax())
+    sig.spans["clause_contrast"] = (
+        [(sentences[j].start, sentences[j].end)] if j < len(sentences) else []
+    )
+
+
+def _coverage(
+    terms: tuple[str, ...],
+    grounded: list[tx.Sentence],
+    text: str,
+    lang: Language,
+    sig: Signals,
+    name: str,
+    full_share: float,
+) -> float:
+    """Share of `terms` said inside grounded sentences; `full_share` of them is a full answer."""
+    if not terms:
+        return 0.0
+    words = [(m.group().lower(), m.start(), m.end()) for m in re.finditer(r"[A-Za-z]+", text)]
+    hits = []
+    for term in terms:
+        spans = [sp for sp in term_spans(term, text, words, lang) if _inside_any(sp, grounded)]
+        hits += spans[:1]
+    sig.spans[name] = hits[:3]
+    return min(1.0, len(hits) / max(1.0, full_share * len(terms)))
+
+
+def _rubric_terms(question: Question) -> tuple[str, ...]:
+    """Content words of the top rubric level that the question itself does not use."""
+    if not question.rubric:
+        return ()
+    lang = question.language
+    top = max(question.rubric, key=lambda r: r.level).description
+    asked = {t.lower() for t in tx.content_terms(question.text, lang)}
+    out = [
+        t.lower()
+        for t in tx.content_terms(top, lang)
+        if t.lower() not in asked and len(t) >= (2 if lang == "zh" else 4)
+    ]
+    return tuple(dict.fromkeys(out))
+
+
+def _facts(text: str, lang: Language) -> list[tuple[int, int]]:
+    """Numbers with units, dates and named entities (jieba POS for zh, capitals for en)."""
+    spans = tx.numbers(text, lang) + [m.span() for m in _DATE[lang].finditer(text)]
+    if lang == "en":
+        spans += [m.span() for m in _EN_ENTITY.finditer(text) if m.group() not in ("I", "I'm")]
+    else:
+        spans += _zh_entities(text)
+    return sorted(set(spans))
+
+
+def _zh_entities(text: str) -> list[tuple[int, int]]:
+    import jieba.posseg as pseg
+
+    out, pos = [], 0
+    for word, flag in pseg.cut(text):
+        at = text.find(word, pos)
+        if at < 0:
+            continue
+        pos = at + len(word)
+        if flag in _ENTITY_POS and len(word) >= 2:
+            out.append((at, pos))
+    return out
+
+
+def _grounded(
+    s: tx.Sentence,
+    text: str,
+    lang: Language,
+    concrete: list[tuple[int, int]],
+    marks: dict[str, list[tuple[int, int]]],
+) -> bool:
+    if _inside(s, concrete + marks["sequence"] + marks["hypothetical"]):
+        return True
+    return bool(cues.SELF[lang].search(s.text)) and len(s.text) >= (8 if lang == "zh" else 30)
+
+
+def _without_echo(answer: str, question: str, lang: Language) -> str:
+    """The answer with every run copied from the question (≥ 5 characters / 4 words) blanked."""
+    n = _ECHO_MIN[lang]
+    if lang == "zh":
+        grams = {question[i : i + n] for i in range(len(question) - n + 1)}
+        keep = [True] * len(answer)
+        for i in range(len(answer) - n + 1):
+            if answer[i : i + n] in grams:
+                keep[i : i + n] = [False] * n
+        return "".join(c if k else " " for c, k in zip(answer, keep, strict=True))
+    qwords = [w.lower() for w in re.findall(r"[A-Za-z']+", question)]
+    word_grams = {tuple(qwords[i : i + n]) for i in range(len(qwords) - n + 1)}
+    found = list(re.finditer(r"[A-Za-z']+", answer))
+    out = list(answer)
+    for i in range(len(found) - n + 1):
+        if tuple(m.group().lower() for m in found[i : i + n]) in word_grams:
+            for m in found[i : i + n]:
+                out[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(out)
+
+
+def _units(text: str, lang: Language) -> int:
+    if lang == "zh":
+        return len(re.findall(r"[\u4e00-\u9fff]", text)) + len(re.findall(r"[A-Za-z]+", text))
+    return len(re.findall(r"[A-Za-z0-9]+", text))
+
+
+def _language_match(text: str, lang: Language) -> float:
+    ratio = tx.cjk_ratio(text)
+    return ratio if lang == "zh" else 1.0 - ratio
+
+
+def _inside(s: tx.Sentence, spans: list[tuple[int, int]]) -> bool:
+    return any(s.start <= a < s.end for a, _ in spans)
+
+
+def _inside_any(span: tuple[int, int], sentences: list[tx.Sentence]) -> bool:
+    return any(s.start <= span[0] < s.end for s in sentences)
