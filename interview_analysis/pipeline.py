@@ -11,6 +11,7 @@ recordings by a reload is measured segment by segment and stitched into one
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -129,13 +130,22 @@ def review_reasons(
     return reasons
 
 
+def _transcribe(asr: Transcriber, audio: np.ndarray, question: Question) -> Transcript:
+    """The answer in the question's language; a transcriber that takes a vocabulary gets the
+    job's keywords as spelling hints (the Transcriber port does not require it)."""
+    language = question.language
+    if question.keywords and "vocabulary" in inspect.signature(asr.transcribe).parameters:
+        return asr.transcribe(audio, language=language, vocabulary=question.keywords)  # type: ignore[call-arg]
+    return asr.transcribe(audio, language=language)
+
+
 def _speech(
     audio: np.ndarray, question: Question, asr: Transcriber | None, timer: _Timer
 ) -> tuple[Transcript, SpeechFeatures]:
     """Transcript and delivery features of the answer's audio."""
     chosen = asr or default_transcriber()
     language = question.language
-    transcript = timer.run("transcribe", lambda: chosen.transcribe(audio, language=language))
+    transcript = timer.run("transcribe", lambda: _transcribe(chosen, audio, question))
     features = timer.run(
         "speech", lambda: speech.speech_features(audio, transcript, language=language)
     )

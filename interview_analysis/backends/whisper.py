@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import re
 import zlib
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,42 +14,79 @@ import numpy as np
 
 from interview_analysis import models
 from interview_analysis.speech import speech_segments
+from interview_analysis.text import _jieba
 from interview_analysis.types import Language, Segment, Transcript, Word
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
 
-# Whisper tends to drop hesitations; a prompt written with them nudges it to keep them
-# (OpenAI's prompting guide). English only: on Mandarin the same trick made Whisper base skip
-# whole stretches of speech (measured on espeak-ng Mandarin), so zh runs without a prompt.
+# Prompting is measured off by default (bench/asr.py, December 2026, Whisper base, beam 5):
+# - a filler prompt raised English WER 0.082 → 0.110 (a name became "currently") and Mandarin
+#   CER 0.087 → 0.119 at 3× the decoding time; Whisper keeps a clear "um" unprompted;
+# - the job's vocabulary as the prompt spelled "Kubernetes" right but cost other words
+#   (WER 0.082 → 0.089, CER 0.087 → 0.100, 3× slower on Mandarin); faster-whisper's hotwords
+#   did the same (CER 0.114).
+# So the vocabulary is applied after decoding instead (spell_terms: same sounds, the term's
+# spelling), and the prompt stays available (prompt=True) for models that take it better.
 FILLER_PROMPTS: dict[str, str] = {
     "en": "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking.",
+    "zh": "嗯，呃，我想想……那个，就是说，嗯。",
 }
+VOCABULARY_INTRO: dict[str, str] = {"en": "Terms: ", "zh": "相关术语："}
+MAX_VOCABULARY = 24  # the prompt is at most 223 tokens; a long list crowds out the fillers
 MISSED_SPEECH_S = 1.5
 TAIL_MIN_PROBABILITY = 0.1
+# A prompt term written with a mean word probability below this is treated as an echo of the
+# prompt rather than something heard, and the answer is decoded again without the prompt.
+PROMPT_TERM_MIN_PROBABILITY = 0.5
+BEAM_SIZE = 5
+# Whisper's own fallback schedule (openai/whisper transcribe.py): a window whose text
+# compresses like a loop (> 2.4) or whose mean log-probability is below -1 is decoded again
+# at the next temperature; a window below the no-speech threshold is dropped.
+TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# Silero VAD: pad every speech stretch by 400 ms and merge across gaps shorter than 1 s, so
+# a soft first consonant or a trailing syllable is never cut off (test_asr_decoding proves it
+# on a clip whose first and last words touch the edges). speech.py keeps its own tight VAD
+# for pause timing; this one only decides what Whisper hears.
+VAD_PARAMETERS: dict[str, Any] = {
+    "threshold": 0.5,
+    "min_speech_duration_ms": 0,
+    "min_silence_duration_ms": 1000,
+    "speech_pad_ms": 400,
+}
 DECODE_OPTIONS: dict[str, Any] = {
     "task": "transcribe",
     "word_timestamps": True,
     "vad_filter": True,
+    "vad_parameters": VAD_PARAMETERS,
     # Conditioning on earlier windows spread loops ("这些东西,这些东西,…") from window to window.
     "condition_on_previous_text": False,
-    "temperature": (0.0, 0.4),
+    "temperature": TEMPERATURES,
+    "compression_ratio_threshold": 2.4,
+    "log_prob_threshold": -1.0,
+    "no_speech_threshold": 0.6,
     "hallucination_silence_threshold": 1.0,
 }
-# Measured on espeak-ng Mandarin: temperature fallback looped and cost 3-10x the time; greedy
-# decoding with a mild repetition penalty was fastest and most accurate (90 s: 11 s, best
-# CER). On English the same penalty cost words (WER 0 → 0.2), so it is Mandarin only.
-# The penalty alone still let one clip loop on another CPU ("通责通责…", CER 0.93); banning
-# repeated 4-token runs ended the loop (0.41) and cut the mean CER over 178 s of seven
-# espeak-ng answers from 0.62 to 0.54 without raising any clip's error (8.7 s vs 10.3 s).
-LANGUAGE_OPTIONS: dict[str, dict[str, Any]] = {
-    "zh": {"temperature": 0.0, "repetition_penalty": 1.1, "no_repeat_ngram_size": 4},
-}
+LANGUAGE_OPTIONS: dict[str, dict[str, Any]] = {}
 
 
 def decode_options(language: Language) -> dict[str, Any]:
     """faster-whisper keyword arguments used for this language (the bench reuses them)."""
     return {**DECODE_OPTIONS, **LANGUAGE_OPTIONS.get(language, {})}
+
+
+def initial_prompt(
+    language: Language, vocabulary: Sequence[str] = (), *, fillers: bool = True
+) -> str | None:
+    """The decoding prompt: hesitations (to keep them) then the job's terms (to spell them)."""
+    parts = [FILLER_PROMPTS.get(language, "")] if fillers else []
+    terms = list(dict.fromkeys(t.strip() for t in vocabulary if t.strip()))[:MAX_VOCABULARY]
+    if terms:
+        sep = "、" if language == "zh" else ", "
+        end = "。" if language == "zh" else "."
+        parts.append(VOCABULARY_INTRO.get(language, "") + sep.join(terms) + end)
+    prompt = " ".join(p for p in parts if p)
+    return prompt or None
 
 
 @functools.lru_cache(maxsize=2)
@@ -83,10 +123,11 @@ class FasterWhisperTranscriber:
         self,
         model: str | Path | None = None,
         *,
-        beam_size: int = 1,
+        beam_size: int = BEAM_SIZE,
         cpu_threads: int = 2,
         compute_type: str = "int8",
         keep_fillers: bool = True,
+        prompt: bool = False,
     ) -> None:
         path = (
             Path(model)
@@ -99,21 +140,33 @@ class FasterWhisperTranscriber:
         self.cpu_threads = cpu_threads
         self.compute_type = compute_type
         self.keep_fillers = keep_fillers
+        self.prompt = prompt
 
     def model(self) -> WhisperModel:
         """The loaded (cached) CTranslate2 model."""
         return _load_model(self.path, self.cpu_threads, self.compute_type)
 
-    def transcribe(self, audio: np.ndarray, *, language: Language) -> Transcript:
-        """Transcribe 16 kHz mono float32 audio in the given language."""
+    def transcribe(
+        self, audio: np.ndarray, *, language: Language, vocabulary: Sequence[str] = ()
+    ) -> Transcript:
+        """Transcribe 16 kHz mono float32 audio in the given language; `vocabulary` holds the
+        job's terms (spelling hints only: a term Whisper echoes without hearing it is refused)."""
         audio = np.ascontiguousarray(audio, dtype=np.float32)
-        prompt = FILLER_PROMPTS.get(language) if self.keep_fillers else None
+        prompt = (
+            initial_prompt(language, vocabulary, fillers=self.keep_fillers) if self.prompt else None
+        )
         segments = self._segments(audio, language, prompt)
-        if prompt and _drops_speech(segments, speech_segments(audio)):
-            # A prompt makes Whisper write long timestamp-less segments, and greedy decoding
-            # then sometimes ends a 30 s window early, losing the rest: fillers are not worth
-            # losing content, so decode again without it.
+        if prompt and (
+            _drops_speech(segments, speech_segments(audio))
+            or _prompt_leaked(segments, vocabulary, language)
+        ):
+            # A prompt can make Whisper end a 30 s window early (losing the rest) or write a
+            # term it only read in the prompt: neither spelling nor fillers are worth that, so
+            # decode again without it.
             segments = self._segments(audio, language, None)
+        segments = tuple(
+            replace(s, text=spell_terms(s.text, vocabulary, language)) for s in segments
+        )
         sep = "" if language == "zh" else " "
         text = sep.join(s.text for s in segments)
         return Transcript(language=language, text=text, segments=segments, model=self.name)
@@ -140,6 +193,72 @@ def _drops_speech(segments: tuple[Segment, ...], speech: list[tuple[float, float
     for start, end in speech:
         if end - start >= MISSED_SPEECH_S and not any(a < end and b > start for a, b in words):
             return True
+    return False
+
+
+def spell_terms(text: str, vocabulary: Sequence[str], language: Language) -> str:
+    """The job's terms spelled as the job writes them where the transcript has the same sounds.
+
+    Mandarin: a run of Han characters with exactly the term's toned pinyin that is not itself
+    a dictionary word ("供应恋" → "供应链", "计效" → "绩效"; "技校" is a word and stays).
+    Latin terms with capitals: case only ("kpi" → "KPI"). Nothing is added that was not
+    heard: only the spelling of sounds Whisper already wrote changes."""
+    for term in (t.strip() for t in vocabulary):
+        if not term:
+            continue
+        if language == "zh" and _HAN_TERM.fullmatch(term):
+            text = _respell_han(text, term)
+        elif _LATIN_TERM.fullmatch(term) and term != term.lower():
+            pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", re.I)
+            text = pattern.sub(term, text)
+    return text
+
+
+_HAN_TERM = re.compile(r"[\u4e00-\u9fff]{2,8}")
+_LATIN_TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .&/+-]*")
+
+
+def _respell_han(text: str, term: str) -> str:
+    """Same-sounding non-words replaced by the term (toned pinyin, pypinyin)."""
+    from pypinyin import Style, lazy_pinyin
+
+    size, wanted = len(term), lazy_pinyin(term, style=Style.TONE3)
+    jieba = _jieba()
+    out, i = [], 0
+    while i < len(text):
+        window = text[i : i + size]
+        if (
+            len(window) == size
+            and window != term
+            and _HAN_TERM.fullmatch(window)
+            and lazy_pinyin(window, style=Style.TONE3) == wanted
+            and not jieba.get_FREQ(window)
+        ):
+            out.append(term)
+            i += size
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _prompt_leaked(segments: tuple[Segment, ...], terms: Sequence[str], language: Language) -> bool:
+    """True when a prompt term appears in the text with a mean word probability under 0.5: an
+    echo of the prompt, not speech (a heard term scores ≥ 0.8 on clean audio)."""
+    wanted = [t.strip().lower() for t in terms if t.strip()]
+    sep = "" if language == "zh" else " "
+    for seg in segments:
+        spans: list[tuple[int, int, float]] = []
+        text = ""
+        for w in seg.words:
+            start = len(text)
+            text += w.text.lower() + sep
+            spans.append((start, len(text), w.probability))
+        for term in wanted:
+            for hit in re.finditer(re.escape(term), text):
+                probs = [p for a, b, p in spans if a < hit.end() and b > hit.start()]
+                if probs and sum(probs) / len(probs) < PROMPT_TERM_MIN_PROBABILITY:
+                    return True
     return False
 
 

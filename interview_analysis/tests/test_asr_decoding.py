@@ -1,0 +1,141 @@
+"""Decoding at the model's best: beam 5, temperature fallback, VAD padding that clips no word,
+and a vocabulary prompt that spells the job's terms but never puts one in a candidate's mouth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from interview_analysis import speech
+from interview_analysis.backends import whisper
+from interview_analysis.backends.whisper import FasterWhisperTranscriber, initial_prompt
+from interview_analysis.media import load_audio
+from interview_analysis.tests.mediagen import speech_wav
+from interview_analysis.tests.test_models import installed_models  # noqa: F401  (session fixture)
+from interview_analysis.types import Segment, Word
+
+SR = 16_000
+# Said by nobody in the clips below, yet in the prompt: none may appear in a transcript.
+EN_TERMS = ("KPI", "supply chain", "Kubernetes", "performance review", "OKR")
+ZH_TERMS = ("绩效", "KPI", "供应链", "库存周转", "复盘")
+EN_PLAIN = (
+    "I joined the design team two years ago. We rebuilt the booking page for a small hotel. "
+    "My task was to make it easier to use on phones, and the number of bookings grew."
+)
+ZH_PLAIN = (
+    "我们团队有五个人。我主要负责和客户沟通，了解他们的需求。后来我们按时完成了项目，客户很满意。"
+)
+
+
+@pytest.fixture(scope="module")
+def asr(installed_models: Path) -> FasterWhisperTranscriber:  # noqa: F811
+    return FasterWhisperTranscriber(installed_models / "whisper-base")
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["default", "prompted"])
+def any_asr(installed_models: Path, request: pytest.FixtureRequest) -> FasterWhisperTranscriber:  # noqa: F811
+    """The default (vocabulary applied after decoding) and the prompted variant."""
+    return FasterWhisperTranscriber(installed_models / "whisper-base", prompt=request.param)
+
+
+def _tight(audio: np.ndarray) -> np.ndarray:
+    """The clip cut to its first and last audible sample: no silence either side."""
+    loud = np.flatnonzero(np.abs(audio) > 0.02)
+    return audio[loud[0] : loud[-1] + 1]
+
+
+def test_defaults_are_beam_5_with_whisper_fallback(asr: FasterWhisperTranscriber) -> None:
+    options = whisper.decode_options("zh")
+    assert asr.beam_size == 5
+    assert options["temperature"] == (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    assert options["compression_ratio_threshold"] == 2.4
+    assert options["log_prob_threshold"] == -1.0
+    assert options["vad_parameters"]["speech_pad_ms"] >= 300
+
+
+def test_words_at_the_very_edges_are_kept(asr: FasterWhisperTranscriber, tmp_path: Path) -> None:
+    text = "Seventeen engineers shipped the release before Christmas"
+    audio = _tight(load_audio(speech_wav(text, "en", tmp_path / "edge.wav")))
+    transcript = asr.transcribe(audio, language="en")
+    words = [w.text.lower().strip(".,") for s in transcript.segments for w in s.words]
+    print(f"edge clip ({audio.size / SR:.2f} s): {transcript.text}")
+    assert words[0] in {"seventeen", "17"}
+    assert words[-1] == "christmas"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "terms"), [("en", EN_PLAIN, EN_TERMS), ("zh", ZH_PLAIN, ZH_TERMS)]
+)
+def test_prompt_puts_no_unspoken_term_in_the_transcript(
+    any_asr: FasterWhisperTranscriber,
+    tmp_path: Path,
+    language: str,
+    text: str,
+    terms: tuple[str, ...],
+) -> None:
+    audio = load_audio(speech_wav(text, language, tmp_path / f"{language}.wav"))
+    transcript = any_asr.transcribe(audio, language=language, vocabulary=terms)  # type: ignore[arg-type]
+    print(f"{language} prompt={any_asr.prompt} {terms}: {transcript.text}")
+    assert transcript.text  # something was heard
+    for term in terms:
+        assert term.lower() not in transcript.text.lower()
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_prompt_on_silence_and_noise_writes_nothing_of_it(
+    any_asr: FasterWhisperTranscriber, language: str
+) -> None:
+    rng = np.random.default_rng(7)
+    audio = np.concatenate([np.zeros(2 * SR), 0.01 * rng.standard_normal(3 * SR)])
+    terms = ZH_TERMS if language == "zh" else EN_TERMS
+    text = any_asr.transcribe(audio.astype(np.float32), language=language, vocabulary=terms).text  # type: ignore[arg-type]
+    assert not any(t.lower() in text.lower() for t in terms), text
+
+
+def test_filler_prompt_invents_no_filler(any_asr: FasterWhisperTranscriber, tmp_path: Path) -> None:
+    audio = load_audio(speech_wav(EN_PLAIN, "en", tmp_path / "plain.wav"))
+    transcript = any_asr.transcribe(audio, language="en", vocabulary=EN_TERMS)
+    assert speech.count_fillers(transcript.text, "en") == {}, transcript.text
+
+
+def test_a_term_said_is_kept(any_asr: FasterWhisperTranscriber, tmp_path: Path) -> None:
+    text = "Every quarter I reported one KPI to the board: orders delivered within two days."
+    audio = load_audio(speech_wav(text, "en", tmp_path / "said.wav"))
+    transcript = any_asr.transcribe(audio, language="en", vocabulary=EN_TERMS)
+    print(transcript.text)
+    assert "KPI" in transcript.text
+
+
+def test_terms_are_spelled_from_same_sounds_only() -> None:
+    heard = "我们把供应恋系统迁移了，计效指标是技校毕业生的比例，kpi 提高了"
+    spelled = whisper.spell_terms(heard, ZH_TERMS, "zh")
+    assert spelled == "我们把供应链系统迁移了，绩效指标是技校毕业生的比例，KPI 提高了"
+    # Different sounds stay as heard: 技巧 (ji4 qiao3) is not 绩效 (ji4 xiao4).
+    assert whisper.spell_terms("沟通技巧很重要", ZH_TERMS, "zh") == "沟通技巧很重要"
+    assert whisper.spell_terms("Supply chain work", EN_TERMS, "en") == "Supply chain work"
+
+
+def test_prompt_lists_fillers_then_unique_terms() -> None:
+    prompt = initial_prompt("zh", ["绩效", " KPI ", "绩效", ""])
+    assert (
+        prompt is not None and prompt.startswith("嗯") and prompt.endswith("相关术语：绩效、KPI。")
+    )
+    assert initial_prompt("en", (), fillers=False) is None
+    many = initial_prompt("en", [f"t{i}" for i in range(60)], fillers=False) or ""
+    assert many.startswith("Terms: t0, ") and len(many.split(", ")) == 24
+
+
+def _segment(*words: tuple[str, float]) -> Segment:
+    made = tuple(Word(t, i * 0.5, i * 0.5 + 0.4, p) for i, (t, p) in enumerate(words))
+    return Segment(0.0, len(words) * 0.5, " ".join(w.text for w in made), made)
+
+
+def test_an_unsure_prompt_term_counts_as_an_echo() -> None:
+    unsure = _segment(("We", 0.9), ("improved", 0.9), ("supply", 0.2), ("chain", 0.3))
+    heard = _segment(("We", 0.9), ("improved", 0.9), ("supply", 0.95), ("chain", 0.9))
+    assert whisper._prompt_leaked((unsure,), ["supply chain"], "en")
+    assert not whisper._prompt_leaked((heard,), ["supply chain"], "en")
+    zh = Segment(0.0, 1.0, "优化供应链", (Word("优化", 0, 0.5, 0.9), Word("供应链", 0.5, 1, 0.1)))
+    assert whisper._prompt_leaked((zh,), ["供应链"], "zh")
