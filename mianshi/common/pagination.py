@@ -1,13 +1,13 @@
-"""Page-number pagination with bounded inputs, for every list endpoint of the API.
+"""Pagination with bounded inputs, for every list endpoint of the API.
 
-Ninja's PageNumberPagination accepts any page number; a huge one overflows the database's
-64-bit OFFSET and answers 500. Bounds turn such input into a 422.
+Ninja's paginations accept any page number, limit or offset; a huge one overflows the
+database's 64-bit LIMIT/OFFSET and answers 500. Bounds turn such input into a 422.
 """
 
 from typing import Annotated
 
 from ninja import Field, Schema
-from ninja.pagination import PageNumberPagination
+from ninja.pagination import LimitOffsetPagination, PageNumberPagination
 
 MAX_PAGE = 1_000_000_000
 MAX_PAGE_SIZE = 100
@@ -20,6 +20,14 @@ class BoundedPageNumberPagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+
+
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    """LimitOffsetPagination whose limit and offset cannot overflow the query."""
+
+    class Input(Schema):
+        limit: int = Field(MAX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+        offset: int = Field(0, ge=0, le=MAX_PAGE * MAX_PAGE_SIZE)
 
 
 # Ids in request bodies and paths: anything larger cannot exist and would overflow the query.

@@ -181,3 +181,9 @@ def test_an_edit_audits_only_what_changed_and_new_credentials_drop_the_token(
     assert Connector.objects.get(pk=cid).state["access_token"]  # same credentials: kept
     api.patch(f"{BASE}/{cid}", {"credentials": {"private_key": KEY + "\n"}})
     assert Connector.objects.get(pk=cid).state == {}
+
+
+@pytest.mark.parametrize("query", ["limit=42855966292389637149163520", "offset=-1", "limit=0"])
+def test_list_bounds_refuse_what_would_overflow_the_query(api: Any, query: str) -> None:
+    assert api.get(f"{BASE}/?{query}").status_code == 422
+    assert api.get(f"{BASE}/syncs?{query}").status_code == 422

@@ -199,3 +199,13 @@ def test_refusals_count_up_on_one_row(binding: Connector) -> None:
     moka_refusal_record(connector=binding, reason="not_json")
     assert WebhookRefusal.objects.count() == 1
     assert (refusal(binding).count, refusal(binding).last_code) == (6, "not_json")
+
+
+def test_a_form_body_is_refused_like_any_unsigned_one(client: Any, binding: Connector) -> None:
+    """A form's bytes are parsed (and gone) before the view: refused, never a 500."""
+    answer = client.post(
+        f"/api/integrations/connectors/{binding.pk}/moka-webhook?sign=00",
+        data={"event": "x"},
+        headers={"Idempotency-Key": "k1", "Authorization": "Bearer ms_nothing"},
+    )
+    assert answer.status_code == 401
