@@ -1,9 +1,10 @@
 """`python -m interview_analysis eval [--dir EVAL_DIR | --questions Q.json --answers A.jsonl]`.
 
-Prints one JSON object: the shipped scorer's figures on the labelled answers (in sample, so
-optimistic) and the leave-one-question-out figures that matter — Spearman ρ and level accuracy
-overall and per language, per question, and the calibration of the confidence (ECE and the
-reliability table) on predictions for questions the model never saw. Default: every eval file
+Prints one JSON object: the shipped scorer's figures on the labelled answers at the top
+level (in sample, so optimistic) and under "leave_one_question_out" the figures that matter —
+Spearman ρ and level accuracy overall and per language, per question, and the calibration of
+the confidence (ECE and the reliability table) on predictions for questions the model never
+saw. Default: every eval file
 in interview_analysis/tests/data/eval (8 questions). Add `--llm` for the LLM-assisted scorer
 (in-sample figures only: an LLM has no weights to refit).
 """
@@ -35,8 +36,9 @@ def main(argv: list[str]) -> int:
     try:
         questions, answers = _load(args)
         scorer = make_scorer(args.llm)
-        out: dict[str, Any] = {"scorer": scorer.name}
-        out["in_sample"] = figures(score_all(scorer, questions, answers))
+        # In-sample figures stay at the top level (the shape callers of `eval` already read).
+        out: dict[str, Any] = figures(score_all(scorer, questions, answers))
+        out["scorer"] = scorer.name
         if not args.llm:
             from interview_analysis.scorer.evaluate import loqo_report
 

@@ -14,6 +14,8 @@ from interview_analysis.scorer import fit, model, signals
 from interview_analysis.scoring import Answer, load_answers, load_questions, spearman
 from interview_analysis.types import Question
 
+# Leaving one out must leave at least two to fit the calibration on (nested LOQO).
+MIN_QUESTIONS = 3
 Item = tuple[str, dict[str, float], float, int]
 
 
@@ -53,6 +55,8 @@ def feature_items(questions: dict[str, Question], answers: Sequence[Answer]) -> 
 def loqo_report(questions: dict[str, Question], answers: Sequence[Answer]) -> dict[str, Any]:
     """The LOQO figures: overall, per language, per question, and calibration."""
     done = labelled(answers)
+    if len({a.question_id for a in done}) < MIN_QUESTIONS:
+        return {"n": len(done), "error": f"needs labelled answers to {MIN_QUESTIONS}+ questions"}
     sigs = extract_all(questions, done)
     items = [
         (a.question_id, s.values, a.score or 0.0, a.level or 0)
@@ -64,7 +68,7 @@ def loqo_report(questions: dict[str, Question], answers: Sequence[Answer]) -> di
         for a, sig in zip(done, sigs, strict=True):
             if a.question_id != qid:
                 continue
-            score = fit.predict(sig.values, params)
+            score = model.final_score(sig, params)
             level = fit.level_of(score, params.cuts)
             conf = model.confidence(sig, a.transcript, score, params)
             rows.append({"answer": a, "score": score, "level": level, "confidence": conf.value})

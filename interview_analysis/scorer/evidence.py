@@ -33,6 +33,12 @@ LABELS: dict[str, dict[Language, str]] = {
     "on_topic": {"zh": "切题", "en": "on topic"},
     "length": {"zh": "篇幅", "en": "length"},
     "hypothetical": {"zh": "假设性回答", "en": "hypothetical answer"},
+    "hypothetical_only": {
+        "zh": "只有假设、没有真实经历",
+        "en": "only what would be done, no episode",
+    },
+    "no_example": {"zh": "没有具体事例", "en": "no concrete example"},
+    "keyword_stuffing": {"zh": "堆砌关键词", "en": "keyword list instead of an answer"},
 }
 # Missing feature → the advice.py suggestion that fixes it.
 _ADVICE_FOR = {
@@ -75,6 +81,9 @@ def explain(
     if hyp_sentence is not None and sig.values.get("no_hypothetical", 1.0) < 1.0:
         start, end = tx.time_span(offsets, hyp_sentence.start, hyp_sentence.end)
         out.append(Evidence(hyp_sentence.text, "-hypothetical", start, end))
+    for cap in sig.caps if sentences else []:
+        start, end = tx.time_span(offsets, sentences[0].start, sentences[0].end)
+        out.insert(0, Evidence(sentences[0].text, "-" + cap, start, end))
     return tuple(out[:MAX_EVIDENCE])
 
 

@@ -34,6 +34,8 @@ FEATURES = (
     "on_topic",  # embedding: the answer is about what was asked
     "length",  # enough said (saturates: length alone cannot carry a score)
 )
+STUFFED = 0.5  # share of phrases that are a bare keyword / rubric word: a list, not talk
+_PHRASE = re.compile(r"[^，,、。；;！？!?.\n]+")
 FULL_LENGTH: dict[Language, int] = {"zh": 150, "en": 90}  # characters / words
 _ECHO_MIN: dict[Language, int] = {"zh": 5, "en": 4}  # characters / words copied in a row
 _RUBRIC_SPLIT = re.compile(r"[；;。]|(?<=[a-z)])\.(?:\s|$)")
@@ -62,6 +64,9 @@ class Signals:
     language_match: float = 1.0
     on_topic: float = 0.5
     semantic: bool = True
+    # Rules that hold the answer in the bottom level whatever the features say (see caps()).
+    caps: list[str] = field(default_factory=list)
+    term_hits: list[tuple[int, int]] = field(default_factory=list)
 
 
 def extract(question: Question, answer: str) -> Signals:
@@ -73,7 +78,9 @@ def extract(question: Question, answer: str) -> Signals:
     sig.echo_share = 1.0 - sig.units / max(1, _units(answer, lang))
     marks = {role: cues.find(role, own, lang) for role in cues.MARKERS}
     facts = _facts(own, lang)
-    past = [m.span() for m in cues.PAST_ACTION[lang].finditer(own)]
+    past = [
+        m.span() for m in cues.PAST_ACTION[lang].finditer(own) if not _conditional(own, m.start())
+    ]
     grounded = [s for s in sentences if _grounded(s, own, lang, facts + past, marks)]
     v = sig.values
     _semantic(question, sentences, sig)
@@ -83,6 +90,7 @@ def extract(question: Question, answer: str) -> Signals:
     )
     _form(question, sentences, marks, past, facts, sig)
     v["length"] = min(1.0, sig.units / FULL_LENGTH[lang])
+    sig.caps = caps(question, sig, past, own)
     return sig
 
 
@@ -122,6 +130,7 @@ def _form(
     v["concrete"] = len(concrete) / len(sentences)
     hyp = [s for s in sentences if _inside(s, marks["hypothetical"]) and not _inside(s, past)]
     v["no_hypothetical"] = 1.0 - len(hyp) / len(sentences) if behavioural else 1.0
+    sig.spans["past"] = past
     sig.spans.update(
         situation=marks["situation"][:1],
         episode=past[:2],
@@ -131,6 +140,37 @@ def _form(
         sequence=marks["sequence"][:1],
         hypothetical=[(s.start, s.end) for s in hyp][:1],
     )
+
+
+def caps(question: Question, sig: Signals, past: list[tuple[int, int]], text: str) -> list[str]:
+    """Bottom-level rules: a list of the question's own keywords and rubric words instead of
+    sentences (most phrases are nothing but such a word), or a behavioural question answered
+    only with what the speaker *would* do — no past action at all and mostly hypotheticals
+    (the STAR method asks for an episode that happened), or no example at all — no action
+    anyone took and not one fact."""
+    out = []
+    if _stuffed(text, sig.term_hits):
+        out.append("keyword_stuffing")
+    behavioural = question.type != "situational"
+    if behavioural and not past and sig.values["no_hypothetical"] <= 0.5:
+        out.append("hypothetical_only")
+    elif behavioural and sig.values["episode"] == 0 and sig.values["specificity"] == 0:
+        out.append("no_example")
+    return out
+
+
+def _stuffed(text: str, hits: list[tuple[int, int]]) -> bool:
+    """At least 3 phrases, and at least STUFFED of them, are a bare keyword and nothing else."""
+    covered = [False] * len(text)
+    for s, e in hits:
+        covered[s:e] = [True] * (e - s)
+    phrases = [m for m in _PHRASE.finditer(text) if re.search(r"\w", m.group())]
+    bare = [
+        m
+        for m in phrases
+        if all(covered[i] for i in range(m.start(), m.end()) if text[i].isalnum())
+    ]
+    return len(bare) >= 3 and len(bare) >= STUFFED * len(phrases)
 
 
 def _semantic(question: Question, sentences: list[tx.Sentence], sig: Signals) -> None:
@@ -184,6 +224,7 @@ def _coverage(
     for term in terms:
         spans = [sp for sp in term_spans(term, text, words, lang) if _inside_any(sp, grounded)]
         hits += spans[:1]
+        sig.term_hits += term_spans(term, text, words, lang)
     sig.spans[name] = hits[:3]
     return min(1.0, len(hits) / max(1.0, full_share * len(terms)))
 
@@ -269,6 +310,12 @@ def _units(text: str, lang: Language) -> int:
 def _language_match(text: str, lang: Language) -> float:
     ratio = tx.cjk_ratio(text)
     return ratio if lang == "zh" else 1.0 - ratio
+
+
+def _conditional(text: str, at: int) -> bool:
+    """'If I wanted …' / '如果我…了': a condition, not a past action."""
+    before = text[max(0, at - 4) : at].lower()
+    return before.endswith(("if ", "如果", "假如", "要是"))
 
 
 def _inside(s: tx.Sentence, spans: list[tuple[int, int]]) -> bool:

@@ -1,0 +1,187 @@
+"""The general scorer (issue 13) on questions it was never fitted on: hostile answers stay in
+the bottom level, a short, specific, complete answer reaches the top, in Chinese and English;
+evidence names the feature and the time; confidence says when a person must look.
+
+Both questions are invented here (neither is in data/eval, which the weights were fitted on).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from interview_analysis.cli_score import score_line
+from interview_analysis.scorer import fit
+from interview_analysis.scorer.evaluate import loqo_report
+from interview_analysis.scorer.model import REVIEW_BELOW, GeneralScorer
+from interview_analysis.scoring import Answer, question_from_dict
+from interview_analysis.text import transcript_from_text
+from interview_analysis.types import Question, Segment, TextScore, Transcript
+
+ZH = question_from_dict(
+    "g-mistake-zh",
+    {
+        "lang": "zh",
+        "type": "behavioural",
+        "dimensions": {"责任心": 0.6, "问题解决": 0.4},
+        "text": "请讲一次你发现自己工作中出了差错、并及时补救的经历。你是怎么做的？结果如何？",
+        "rubric": {
+            "3": "情境具体（时间、工作内容、差错是什么）；主动承认并说明本人的补救行动"
+            "（及时上报、排查影响、纠正、通知相关方）；有明确结果（最好量化）；有反思与预防措施。",
+            "2": "有真实事例，但补救行动笼统，或缺少结果、反思。",
+            "1": "没有具体事例，只谈态度；或推卸责任、隐瞒差错；或只复述题目。",
+        },
+        "keywords": ["上报", "排查", "纠正", "通知", "结果", "反思", "预防"],
+    },
+)
+EN = question_from_dict(
+    "g-persuade-en",
+    {
+        "lang": "en",
+        "type": "behavioural",
+        "dimensions": {"influence": 0.5, "communication": 0.5},
+        "text": "Tell me about a time you persuaded your manager or a colleague to change a "
+        "decision. What did you do and what happened?",
+        "rubric": {
+            "3": "A specific situation and what the decision was; the candidate's own actions "
+            "(gathering evidence, understanding the other view, proposing an alternative, "
+            "testing it); a clear, ideally quantified outcome; reflection on what they learned.",
+            "2": "A real example but vague actions, or 'we' without the candidate's own part, "
+            "or no outcome.",
+            "1": "No concrete example: general claims about being persuasive, a hypothetical, "
+            "or pushing the decision through by pressure or going around people.",
+        },
+        "keywords": ["evidence", "data", "understand", "proposed", "pilot", "result", "learned"],
+    },
+)
+
+HOSTILE: dict[tuple[str, str], str] = {
+    (
+        "zh",
+        "keyword_stuffing",
+    ): "上报，排查，纠正，通知。结果，反思，预防。上报排查，纠正通知，结果反思预防。",
+    ("zh", "buzzwords"): "我认为工作中出现差错并不可怕，关键是要有责任担当和积极主动的态度。"
+    "我始终坚持严谨细致的工作作风，勇于承认错误，善于总结经验，不断提升自己。"
+    "只要心中有责任，就一定能够把每一件事情做好，给领导和同事交上满意的答卷。",
+    ("zh", "copied_question"): ZH.text,
+    ("zh", "hypothetical"): "如果我发现自己工作中出了差错，我会第一时间向领导上报。"
+    "然后我会认真排查影响范围，及时纠正，并通知相关同事。"
+    "最后我会总结反思，制定预防措施，避免以后再犯同样的错误。",
+    ("en", "keyword_stuffing"): "Evidence, data, understand, proposed. Pilot, result, learned. "
+    "Evidence data, pilot result, learned.",
+    ("en", "buzzwords"): "I am a naturally persuasive communicator and I believe in "
+    "data-driven decisions. Influence is all about building trust and alignment with "
+    "stakeholders. I always listen, stay open-minded and bring people along with a clear "
+    "vision, and that is why people tend to follow my recommendations.",
+    ("en", "copied_question"): EN.text,
+    ("en", "hypothetical"): "If I wanted my manager to change a decision, I would first "
+    "gather the data and try to understand their point of view. Then I would propose an "
+    "alternative and suggest a small pilot. I would make sure we measure the result, and I "
+    "would learn from the outcome either way.",
+}
+GOOD = {
+    "zh": "去年十月我在财务部做月度对账，发现自己把一笔八万元的付款录成了两次。"
+    "我当天就向主管上报，并排查了受影响的三张报表，两小时内改正了分录，通知了供应商和出纳。"
+    "结果没有多付一分钱，月报按时在五号提交。我的反思是录入后要做双人复核，之后再没出过同类差错。",
+    "en": "Last April my manager decided to move our support team to a new ticket tool "
+    "company-wide in one weekend. I pulled six months of ticket data and showed that 30% of "
+    "our tickets used a workflow the new tool did not support, then proposed a two-week pilot "
+    "with one team first. He agreed; the pilot found 4 blocking gaps, which we fixed before "
+    "the rollout, and first-week complaints fell from 120 to 15. I learned to bring data and "
+    "an option, not just an objection.",
+}
+
+
+def _score(question: Question, text: str) -> TextScore:
+    return GeneralScorer().score(question, transcript_from_text(text, question.language))
+
+
+@pytest.mark.parametrize(("lang", "kind"), sorted(HOSTILE))
+def test_hostile_answers_score_the_bottom_level(lang: str, kind: str) -> None:
+    question = ZH if lang == "zh" else EN
+    result = _score(question, HOSTILE[(lang, kind)])
+    good = _score(question, GOOD[lang])
+    assert result.level == 1, (kind, result.score, result.evidence)
+    assert result.score < good.score - 2
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_short_specific_complete_answer_scores_the_top_level(lang: str) -> None:
+    result = _score(ZH if lang == "zh" else EN, GOOD[lang])
+    assert result.level == 3, (result.score, result.missing)
+    assert result.confidence >= REVIEW_BELOW and not result.review_flags
+    codes = {e.element for e in result.evidence}
+    assert {"specificity", "reflection"} <= codes
+
+
+def test_the_rules_that_held_an_answer_down_are_quoted() -> None:
+    stuffed = _score(EN, HOSTILE[("en", "keyword_stuffing")])
+    hypothetical = _score(EN, HOSTILE[("en", "hypothetical")])
+    assert "-keyword_stuffing" in {e.element for e in stuffed.evidence}
+    assert "-hypothetical_only" in {e.element for e in hypothetical.evidence}
+
+
+def test_evidence_names_the_feature_with_quote_and_time() -> None:
+    sentences = [s + "。" for s in GOOD["zh"].split("。") if s]
+    segments, t = [], 0.0
+    for s in sentences:
+        segments.append(Segment(t, t + 20.0, s))
+        t += 20.0
+    transcript = Transcript("zh", "".join(sentences), tuple(segments))
+    result = GeneralScorer().score(ZH, transcript)
+    line = score_line("a", result, "zh")
+    reflection = next(x for x in line["explanations"] if x.startswith("反思: "))
+    assert "双人复核" in reflection and reflection.endswith("@1:00")  # the 4th segment
+    for dim in result.dimensions:
+        assert dim.evidence and all(e.quote in transcript.text for e in dim.evidence)
+
+
+def test_a_short_or_off_topic_answer_asks_for_a_person_and_says_why() -> None:
+    short = score_line("s", _score(EN, "I fixed it."), "en")
+    off = score_line(
+        "o",
+        _score(ZH, "今天的午饭是番茄炒蛋和米饭，味道很好，我吃得很饱，下午想去公园散步。"),
+        "zh",
+    )
+    assert short["needs_review"] and "short_answer" in short["review_reasons"]
+    assert short["confidence"] < REVIEW_BELOW
+    assert off["level"] == 1 and off["needs_review"] and "off_topic" in off["review_reasons"]
+
+
+def test_unsure_asr_lowers_confidence_and_is_named() -> None:
+    from interview_analysis.types import Word
+
+    words = tuple(Word(w, i, i + 0.5, 0.3) for i, w in enumerate(GOOD["en"].split()))
+    transcript = Transcript("en", GOOD["en"], (Segment(0.0, 60.0, GOOD["en"], words),))
+    sure = _score(EN, GOOD["en"])
+    unsure = GeneralScorer().score(EN, transcript)
+    assert unsure.confidence < sure.confidence
+    assert "score:asr_unsure" in unsure.review_flags
+
+
+def test_more_evidence_never_lowers_the_score() -> None:
+    # Monotone model: adding a measured result and a lesson can only add points.
+    bare = "Last April I showed my manager the ticket data and proposed a pilot first."
+    more = bare + " Complaints fell from 120 to 15. I learned to bring data and an option."
+    assert _score(EN, more).score >= _score(EN, bare).score
+
+
+def test_nonneg_ridge_keeps_weights_non_negative_and_finds_the_signal() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.random((60, 3))
+    y = 2 + 5 * x[:, 0] - 3 * x[:, 1] + rng.normal(0, 0.1, 60)
+    w, _ = fit.nonneg_ridge(x, y, ridge=0.1)
+    assert (w >= 0).all() and w[0] > 4 and w[1] == 0
+
+
+def test_reliability_of_a_calibrated_and_an_overconfident_model() -> None:
+    rng = np.random.default_rng(1)
+    conf = rng.random(4000)
+    hits = rng.random(4000) < conf
+    assert fit.reliability(conf.tolist(), hits.tolist())["ece"] < 0.05
+    assert fit.reliability([0.95] * 100, [i % 2 == 0 for i in range(100)])["ece"] > 0.4
+
+
+def test_loqo_needs_three_questions() -> None:
+    one = [Answer("a", EN.id, transcript_from_text(GOOD["en"], "en"), 3, 8.0)]
+    assert "error" in loqo_report({EN.id: EN}, one)
