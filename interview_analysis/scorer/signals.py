@@ -33,6 +33,9 @@ FEATURES = (
     "not_weak",  # few sentences whose nearest rubric clause is a bottom-level one
     "on_topic",  # embedding: the answer is about what was asked
     "length",  # enough said (saturates: length alone cannot carry a score)
+    # The question's type: each gets its own offset (plans and episodes are judged apart).
+    "behavioural_q",
+    "situational_q",
 )
 STUFFED = 0.5  # share of phrases that are a bare keyword / rubric word: a list, not talk
 _PHRASE = re.compile(r"[^，,、。；;！？!?.\n]+")
@@ -90,6 +93,8 @@ def extract(question: Question, answer: str) -> Signals:
     )
     _form(question, sentences, marks, past, facts, sig)
     v["length"] = min(1.0, sig.units / FULL_LENGTH[lang])
+    v["situational_q"] = 1.0 if question.type == "situational" else 0.0
+    v["behavioural_q"] = 1.0 - v["situational_q"]
     sig.caps = caps(question, sig, past, own)
     return sig
 
