@@ -59,7 +59,7 @@ def best_cuts(pred: Sequence[float], levels: Sequence[int]) -> tuple[float, floa
             got = 1 + (p >= lo).astype(int) + (p >= hi).astype(int)
             hits = int((got == lv).sum())
             if hits > best_hits:
-                best, best_hits = (float(lo), float(hi)), hits
+                best, best_hits = (round(float(lo), 2), round(float(hi), 2)), hits
     return best
 
 
