@@ -47,9 +47,11 @@ def _tight(audio: np.ndarray) -> np.ndarray:
 
 
 def test_defaults_are_beam_5_with_whisper_fallback(asr: FasterWhisperTranscriber) -> None:
-    options = whisper.decode_options("zh")
+    options = whisper.decode_options("en")
     assert asr.beam_size == 5
     assert options["temperature"] == (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    # Mandarin: temperature 0 first, the full schedule (with the loop ban) on a rejected window.
+    assert whisper.LOOP_RETRY_OPTIONS["zh"]["temperature"] == options["temperature"]
     assert options["compression_ratio_threshold"] == 2.4
     assert options["log_prob_threshold"] == -1.0
     assert options["vad_parameters"]["speech_pad_ms"] >= 300
@@ -139,3 +141,25 @@ def test_an_unsure_prompt_term_counts_as_an_echo() -> None:
     assert not whisper._prompt_leaked((heard,), ["supply chain"], "en")
     zh = Segment(0.0, 1.0, "优化供应链", (Word("优化", 0, 0.5, 0.9), Word("供应链", 0.5, 1, 0.1)))
     assert whisper._prompt_leaked((zh,), ["供应链"], "zh")
+
+
+def test_unclear_mandarin_is_decoded_again_reproducibly(
+    asr: FasterWhisperTranscriber, tmp_path: Path
+) -> None:
+    # Robotic pinyin speech makes Whisper base loop at temperature 0: the retry (loop ban,
+    # full temperature schedule, fixed seed) must end the loop and give the same text twice.
+    audio = load_audio(speech_wav(ZH_PLAIN, "zh", tmp_path / "robot.wav"))
+    first = asr.transcribe(audio, language="zh").text
+    assert asr.transcribe(audio, language="zh").text == first
+    assert not whisper._looping(first) and len(first) >= 20, first
+
+
+class _Raw:
+    def __init__(self, compression_ratio: float, avg_logprob: float) -> None:
+        self.compression_ratio, self.avg_logprob = compression_ratio, avg_logprob
+
+
+def test_whispers_own_rejection_rule() -> None:
+    assert whisper._rejected(_Raw(2.5, -0.2))
+    assert whisper._rejected(_Raw(1.4, -1.2))
+    assert not whisper._rejected(_Raw(1.4, -0.4))
