@@ -74,10 +74,11 @@ def default_transcriber() -> Transcriber:
 
 
 def default_scorer() -> TextScorer:
-    """The offline rubric scorer (no model, no network)."""
-    from interview_analysis.backends.rubric import RubricScorer
+    """The offline scorer (no network): general features, a calibrated confidence and
+    reasons for a person to look (scorer/model.py; `python -m interview_analysis eval`)."""
+    from interview_analysis.scorer.model import GeneralScorer
 
-    return RubricScorer()
+    return GeneralScorer()
 
 
 def _video(

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from interview_analysis import pipeline, stitch
-from interview_analysis.backends.rubric import RubricScorer
 from interview_analysis.tests import mediagen
 from interview_analysis.types import (
     IntegritySignal,
@@ -169,10 +168,12 @@ def test_two_segments_are_analysed_as_one_answer(halves: list[Path]) -> None:
     assert "too_short" in {i.code for i in alone.quality.issues}
     # ONE score over the whole transcript: what each half shows counts, at its own moment.
     score = report.score
-    assert score is not None and {"own_action", "result"} <= set(score.found)
-    contract = next(e for e in score.evidence if e.element == "keyword:contract")
-    assert contract.start is not None and contract.start > 3.0
-    halves_alone = [RubricScorer().score(QUESTION, transcript(h, 0.3, 2.5)) for h in HALVES]
+    assert score is not None and {"episode", "clause_contrast"} <= set(score.found)
+    action = next(e for e in score.evidence if e.element == "episode")
+    result = next(e for e in score.evidence if e.element == "clause_contrast")
+    assert action.start == 0.3 and result.start is not None and result.start > 3.0
+    scorer = pipeline.default_scorer()
+    halves_alone = [scorer.score(QUESTION, transcript(h, 0.3, 2.5)) for h in HALVES]
     assert score.score > max(s.score for s in halves_alone)
     assert report.video is not None and report.video.frames_analysed >= 10
     assert report.timings_s["segments"] == 2 and report.timings_s["total"] > 0

@@ -54,6 +54,14 @@ _REASONS = {
     "prompt_injection": gettext_noop(
         "The answer contains text addressed to the AI grader; its judgement was not used."
     ),
+    "score:needs_review": gettext_noop("The scorer is not confident about the level."),
+    "score:short_answer": gettext_noop("The answer is very short."),
+    "score:off_topic": gettext_noop("The answer seems off-topic."),
+    "score:wrong_language": gettext_noop("The answer is not in the question's language."),
+    "score:asr_unsure": gettext_noop("The speech recognition was unsure of the words."),
+    "score:features_disagree": gettext_noop(
+        "The answer's content and structure point different ways."
+    ),
 }
 
 

@@ -47,6 +47,23 @@ ELEMENTS = {
     "number": gettext_lazy("numbers"),
     "sequence": gettext_lazy("steps in order"),
     "timebound": gettext_lazy("time frame"),
+    # The general scorer's features (interview_analysis.scorer.evidence).
+    "level_contrast": gettext_lazy("matches the top rubric level"),
+    "clause_contrast": gettext_lazy("rubric point"),
+    "keywords": gettext_lazy("keywords"),
+    "rubric_terms": gettext_lazy("rubric terms"),
+    "structure": gettext_lazy("complete structure"),
+    "episode": gettext_lazy("own actions"),
+    "specificity": gettext_lazy("specific facts"),
+    "agency": gettext_lazy("own part"),
+    "measured_result": gettext_lazy("measured result"),
+    "concrete": gettext_lazy("concrete content"),
+    "no_hypothetical": gettext_lazy("a real episode"),
+    "not_weak": gettext_lazy("no bottom-level moves"),
+    "-hypothetical": gettext_lazy("hypothetical answer"),
+    "-hypothetical_only": gettext_lazy("only what would be done, no episode"),
+    "-keyword_stuffing": gettext_lazy("keyword list instead of an answer"),
+    "-no_example": gettext_lazy("no concrete example"),
 }
 SIGNALS = {
     "multiple_faces": gettext_lazy("More than one face"),
@@ -63,6 +80,14 @@ REVIEW_REASONS = {
     "no_audio_track": gettext_lazy("the recording has no sound"),
     "no_speech": gettext_lazy("no speech was heard"),
     "prompt_injection": gettext_lazy("the answer contains text addressed to the AI grader"),
+    "score:needs_review": gettext_lazy("the AI is not confident about the level"),
+    "score:short_answer": gettext_lazy("the answer is very short"),
+    "score:off_topic": gettext_lazy("the answer seems off-topic"),
+    "score:wrong_language": gettext_lazy("the answer is not in the question's language"),
+    "score:asr_unsure": gettext_lazy("the speech was hard to recognise"),
+    "score:features_disagree": gettext_lazy(
+        "the answer's content and structure point different ways"
+    ),
 }
 
 
