@@ -3,10 +3,10 @@
 A commit that wrote events rings the dispatcher's doorbell (common/doorbell.py), which wakes
 one run; the run works through the oldest due handlings a batch at a time until nothing is
 due: those of consumers that take batches in one transaction, the others each claimed and
-run in its own. A
-periodic sweep catches what a lost message, a dead worker or a retry left due (ARCHITECTURE
-rule 4: claim with a conditional UPDATE, give back on crash, give up after a consumer's max
-attempts). `event_dispatch` / `handling_run` run one event / one handling by id.
+run in its own. A periodic sweep catches what a lost message, a dead worker or a retry left
+due (ARCHITECTURE rule 4: claim with a conditional UPDATE, give back on crash, give up after
+a consumer's max attempts). `event_dispatch` / `handling_run` run one event / one handling
+by id.
 """
 
 from __future__ import annotations
