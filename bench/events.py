@@ -25,12 +25,12 @@ taken by an on_commit hook registered before the outbox's.
    the killed worker took with it (its reserved tasks, its retries held for a countdown).
    At the end: 0 lost, 0 processed twice; redeliveries (same webhook-id again) are counted.
 
-Figures (2 cores shared with other work, load average 1–5). Before the batching (one broker
-message per event and consumer step, requests per POST): 52 events/s, p99 15.1 s, chaos on
-1,000 events only. With the doorbell, batches and http.client: throughput 925 events/s
-(5,000 events in 5.4 s), p99 0.375 s at 100/s (p50 0.074 s), chaos 10,000 events at 199/s
-all processed in 54 s, 0 lost, 0 twice, 2 redeliveries; end to end one transaction each,
-170 events/s, where this writer managed 193 events/s.
+Figures. Before the batching (one broker message per event and consumer step, requests per
+POST): 52 events/s, p99 15.1 s, chaos on 1,000 events only. With the doorbell, batches and
+http.client, default sizes, load average 1.5: throughput 1,059 events/s (5,000 in 4.7 s);
+one transaction each 415 events/s (this writer: 423/s); at 100/s p50 0.27 s, p95 0.86 s,
+p99 1.07 s; chaos 10,000 events at 200/s all processed in 50 s, 0 lost, 0 twice. Under a
+load of 3–5 (other work on the cores): 925 events/s, p99 0.375–2.2 s depending on load.
 
 The exit status is 1 when an event was lost, processed twice, fanned out twice, or a request
 failed verification (the hard correctness part); speed goals are only reported.
