@@ -33,6 +33,7 @@ from interview_analysis import speech
 from interview_analysis.backends.whisper import FasterWhisperTranscriber, to_simplified
 from interview_analysis.media import load_audio
 from interview_analysis.synthetic import speech_wav, write_wav
+from interview_analysis.text import edit_distance
 from interview_analysis.types import Language
 
 SR = 16_000
@@ -120,16 +121,6 @@ def tokens(text: str, language: Language) -> list[str]:
     if language == "en":
         return re.findall(r"[a-z0-9']+", text.lower().replace(",", ""))
     return re.findall(r"[\u4e00-\u9fff]|[a-z0-9]+", normalise_zh(text).lower())
-
-
-def edit_distance(ref: list[str], hyp: list[str]) -> int:
-    """Levenshtein distance between two token lists."""
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        diagonal, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (r != h))
-    return row[-1]
 
 
 def error_rate(ref: str, hyp: str, language: Language) -> float:

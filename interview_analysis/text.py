@@ -186,3 +186,13 @@ def _time_at(entry: tuple[int, int, Segment], char: int, is_start: bool) -> floa
     share = min(1.0, max(0.0, (char - s) / max(1, e - s)))
     t = seg.start + share * (seg.end - seg.start)
     return round(t if is_start else max(t, seg.start), 2)
+
+
+def edit_distance(ref: list[str], hyp: list[str]) -> int:
+    """Levenshtein distance between two token lists (word/character error rates)."""
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        diagonal, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (r != h))
+    return row[-1]

@@ -136,8 +136,8 @@ def extract(question: Question, answer: str) -> Features:
     sentences = tx.split_sentences(answer) or [tx.Sentence(answer, 0, len(answer))]
     words = _en_words(answer)
     feats = Features(values={})
-    feats.units = _units(answer, lang)
-    feats.language_match = _language_match(answer, lang)
+    feats.units = answer_units(answer, lang)
+    feats.language_match = language_match(answer, lang)
     v = feats.values
     v["coverage"] = _coverage(question, answer, words, feats)
     v["keywords"] = _keywords(question, answer, words, feats)
@@ -179,13 +179,15 @@ def weak_moves(question: Question, values: dict[str, float]) -> list[str]:
     ]
 
 
-def _units(answer: str, lang: Language) -> int:
+def answer_units(answer: str, lang: Language) -> int:
+    """Han characters and Latin words (zh) or words (en): the scorers' length measure."""
     if lang == "zh":
         return len(re.findall(r"[\u4e00-\u9fff]", answer)) + len(re.findall(r"[A-Za-z]+", answer))
     return len(re.findall(r"[A-Za-z0-9]+", answer))
 
 
-def _language_match(answer: str, lang: Language) -> float:
+def language_match(answer: str, lang: Language) -> float:
+    """How much of the answer is in the question's language (0–1)."""
     ratio = tx.cjk_ratio(answer)
     return ratio if lang == "zh" else 1.0 - ratio
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from interview_analysis import text as tx
 from interview_analysis.scorer import cues, semantic
-from interview_analysis.scorer.features import term_spans
+from interview_analysis.scorer.features import answer_units, language_match, term_spans
 from interview_analysis.types import Language, Question
 
 FEATURES = (
@@ -77,8 +77,10 @@ def extract(question: Question, answer: str) -> Signals:
     lang = question.language
     own = _without_echo(answer, question.text, lang)
     sentences = tx.split_sentences(own) or [tx.Sentence(own, 0, len(own))]
-    sig = Signals(values={}, units=_units(own, lang), language_match=_language_match(answer, lang))
-    sig.echo_share = 1.0 - sig.units / max(1, _units(answer, lang))
+    sig = Signals(
+        values={}, units=answer_units(own, lang), language_match=language_match(answer, lang)
+    )
+    sig.echo_share = 1.0 - sig.units / max(1, answer_units(answer, lang))
     marks = {role: cues.find(role, own, lang) for role in cues.MARKERS}
     facts = _facts(own, lang)
     past = [
@@ -304,17 +306,6 @@ def _without_echo(answer: str, question: str, lang: Language) -> str:
             for m in found[i : i + n]:
                 out[m.start() : m.end()] = " " * (m.end() - m.start())
     return "".join(out)
-
-
-def _units(text: str, lang: Language) -> int:
-    if lang == "zh":
-        return len(re.findall(r"[\u4e00-\u9fff]", text)) + len(re.findall(r"[A-Za-z]+", text))
-    return len(re.findall(r"[A-Za-z0-9]+", text))
-
-
-def _language_match(text: str, lang: Language) -> float:
-    ratio = tx.cjk_ratio(text)
-    return ratio if lang == "zh" else 1.0 - ratio
 
 
 def _conditional(text: str, at: int) -> bool:

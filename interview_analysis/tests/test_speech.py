@@ -13,6 +13,7 @@ from interview_analysis.backends.whisper import FasterWhisperTranscriber, to_sim
 from interview_analysis.media import load_audio
 from interview_analysis.tests.mediagen import speech_wav
 from interview_analysis.tests.test_models import installed_models  # noqa: F401  (session fixture)
+from interview_analysis.text import edit_distance
 from interview_analysis.types import Transcript
 
 SR = 16_000
@@ -23,16 +24,6 @@ EN = (
 )
 ZH = "我们团队有五个人。我主要负责和客户沟通，了解他们的需求。后来我们按时完成了项目，客户很满意。"
 HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-def edit_distance(ref: list[str], hyp: list[str]) -> int:
-    """Levenshtein distance between two token lists."""
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        diagonal, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (r != h))
-    return row[-1]
 
 
 def word_error_rate(ref: str, hyp: str) -> float:
