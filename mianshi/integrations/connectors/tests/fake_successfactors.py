@@ -168,6 +168,9 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.sf
 
     def _answer(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        # Noted before the answer goes out: a client that has its answer finds the call kept.
+        with self.sf.lock:
+            self.sf.calls.append((self.command, urlparse(self.path).path, status))
         raw = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         self.send_response(status)
         self.send_header(
@@ -178,8 +181,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(raw)
-        with self.sf.lock:
-            self.sf.calls.append((self.command, urlparse(self.path).path, status))
 
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
