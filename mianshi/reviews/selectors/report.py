@@ -33,6 +33,7 @@ from mianshi.reviews.models import (
     RatingScore,
     RatingStatus,
 )
+from mianshi.reviews.selectors.ai_labels import ISSUE_LABELS, SIGNALS
 from mianshi.reviews.selectors.blind import score_hidden, visible_flags
 from mianshi.reviews.selectors.scores import (
     anomaly_text,
@@ -41,7 +42,7 @@ from mianshi.reviews.selectors.scores import (
     ratings_visible,
     session_for_user,
 )
-from mianshi.reviews.selectors.workbench_answers import element_label
+from mianshi.reviews.selectors.workbench_answers import quotes
 from mianshi.reviews.services.scores import final_score
 
 # Why the engine asked for a person (interview_analysis.pipeline.review_reasons codes).
@@ -63,6 +64,7 @@ _REASONS = {
         "The answer's content and structure point different ways."
     ),
 }
+SHOWN_QUOTES = 3  # per dimension in full; the rest in small print
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Evidence:
     position: int
     start: float | None
     end: float | None
+    rank: int = 0  # its place in the answer's evidence (0: worth most points)
 
     @property
     def span(self) -> str:
@@ -101,6 +104,15 @@ class DimensionLine:
     human: float | None
     final: float | None
     evidence: list[Evidence] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # why the AI's score needs a person
+
+    @property
+    def top(self) -> list[Evidence]:
+        return self.evidence[:SHOWN_QUOTES]
+
+    @property
+    def more(self) -> list[Evidence]:
+        return self.evidence[SHOWN_QUOTES:]
 
 
 @dataclass
@@ -235,7 +247,7 @@ def _dimensions(
     ai = _by_code(score.ai_dimensions) if score else {}
     human = _by_code(score.human_dimensions) if score and not hidden else {}
     policy = score.policy if score else ""
-    evidence = _evidence(results)
+    evidence, reasons = _evidence(results), _dimension_reasons(results)
     return [
         DimensionLine(
             code=d.code,
@@ -246,29 +258,43 @@ def _dimensions(
             # The total's policy applied per dimension, so the columns add up the same way.
             final=None if hidden else final_score(policy, ai.get(d.code), human.get(d.code)),
             evidence=evidence.get(d.code, []),
+            reasons=reasons.get(d.code, []),
         )
         for d in rating_dimensions(session)
     ]
 
 
 def _evidence(results: list[AnalysisResult]) -> dict[str, list[Evidence]]:
-    """code → the quotes of every current result scoring that dimension, by answer."""
+    """code → the quotes of every current result scoring that dimension, each sentence once;
+    the strongest quote of each answer first, then the second of each, and so on."""
     found: dict[str, list[Evidence]] = {}
     for result in sorted(results, key=lambda r: r.run.answer.position):
-        position = result.run.answer.position
-        for dim in (result.score or {}).get("dimensions") or []:
+        for dim in _dicts((result.score or {}).get("dimensions")):
             found.setdefault(str(dim.get("name")), []).extend(
-                Evidence(
-                    quote=str(ev.get("quote") or ""),
-                    element=element_label(str(ev.get("element") or "")),
-                    position=position,
-                    start=ev.get("start"),
-                    end=ev.get("end"),
-                )
-                for ev in dim.get("evidence") or []
-                if ev.get("quote")
+                Evidence(q.quote, q.label, q.position, q.start, q.end, q.rank)
+                for q in quotes(result.run.answer, dim.get("evidence"))
             )
-    return found
+    return {code: sorted(items, key=lambda e: e.rank) for code, items in found.items()}
+
+
+def _dimension_reasons(results: list[AnalysisResult]) -> dict[str, list[str]]:
+    """code → "Q2: The answer is very short." for each answer scoring it that needs review."""
+    out: dict[str, list[str]] = {}
+    for result in sorted(results, key=lambda r: r.run.answer.position):
+        texts = list(dict.fromkeys(reason_text(r) for r in result.review_reasons or []))
+        if not (result.needs_human_review and texts):
+            continue
+        line = _("Q%(n)s: %(reasons)s") % {
+            "n": result.run.answer.position,
+            "reasons": " ".join(texts),
+        }
+        for dim in _dicts((result.score or {}).get("dimensions")):
+            out.setdefault(str(dim.get("name")), []).append(line)
+    return out
+
+
+def _dicts(items: Any) -> list[dict[str, Any]]:
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
 def _answers(session: InterviewSession, results: list[AnalysisResult]) -> list[AnswerLine]:
@@ -289,19 +315,28 @@ def _answer_line(answer: Answer, result: AnalysisResult | None) -> AnswerLine:
         score=result.total if result else None,
         confidence=result.confidence if result else None,
         needs_review=bool(result and result.needs_human_review),
-        reasons=[reason_text(r) for r in (result.review_reasons if result else [])],
+        reasons=list(
+            dict.fromkeys(reason_text(r) for r in (result.review_reasons if result else []))
+        ),
         duration_s=answer.measured_ms / 1000 if answer.measured_ms else None,
     )
 
 
 def reason_text(code: str) -> str:
-    """A review reason code of the engine as a sentence in the reader's language."""
+    """A review reason code of the engine as a sentence in the reader's language; a code
+    added to the engine later reads as a generic sentence, never as the code."""
     kind, _sep, detail = str(code).partition(":")
     if kind == "quality" and detail:
-        return _("Recording quality: %(issue)s") % {"issue": detail}
+        issue = ISSUE_LABELS.get(detail) or _("a problem with the recording")
+        return _("Recording quality: %(issue)s") % {"issue": issue}
     if kind == "integrity" and detail:
-        return _("Integrity signal: %(signal)s") % {"signal": detail}
-    return _(_REASONS[code]) if code in _REASONS else str(code)
+        signal = SIGNALS.get(detail) or _("an integrity signal")
+        return _("Integrity signal: %(signal)s") % {"signal": signal}
+    return (
+        _(_REASONS[code])
+        if code in _REASONS
+        else _("Another check of the analysis asks for a person.")
+    )
 
 
 def _ratings(

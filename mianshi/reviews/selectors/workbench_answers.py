@@ -13,13 +13,13 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
 from mianshi.interviews.flow import spec_of
 from mianshi.interviews.models import Answer, EventKind, Recording, RecordingStatus
 from mianshi.interviews.selectors_board.quality import AnswerQuality, answer_quality
 from mianshi.jobs.models import RECORDED_TYPES, AnswerType
+from mianshi.reviews.selectors.ai_labels import JOIN, SIGNALS, element_label, reason_labels
 
 # The reason stored on a run HR started from the workbench (shown translated).
 RERUN_REASON = "re-run by HR"
@@ -36,81 +36,6 @@ INTEGRITY_EVENTS = frozenset(
         EventKind.OFFLINE,
     }
 )
-
-ELEMENTS = {
-    "situation": gettext_lazy("situation"),
-    "task": gettext_lazy("task"),
-    "action": pgettext_lazy("answer element", "action"),
-    "own_action": gettext_lazy("own action"),
-    "result": gettext_lazy("result"),
-    "reflection": gettext_lazy("reflection"),
-    "number": gettext_lazy("numbers"),
-    "sequence": gettext_lazy("steps in order"),
-    "timebound": gettext_lazy("time frame"),
-    # The general scorer's features (interview_analysis.scorer.evidence).
-    "level_contrast": gettext_lazy("matches the top rubric level"),
-    "clause_contrast": gettext_lazy("rubric point"),
-    "keywords": gettext_lazy("keywords"),
-    "rubric_terms": gettext_lazy("rubric terms"),
-    "structure": gettext_lazy("complete structure"),
-    "episode": gettext_lazy("own actions"),
-    "specificity": gettext_lazy("specific facts"),
-    "agency": gettext_lazy("own part"),
-    "measured_result": gettext_lazy("measured result"),
-    "concrete": gettext_lazy("concrete content"),
-    "no_hypothetical": gettext_lazy("a real episode"),
-    "not_weak": gettext_lazy("no bottom-level moves"),
-    "-hypothetical": gettext_lazy("hypothetical answer"),
-    "-hypothetical_only": gettext_lazy("only what would be done, no episode"),
-    "-keyword_stuffing": gettext_lazy("keyword list instead of an answer"),
-    "-no_example": gettext_lazy("no concrete example"),
-}
-SIGNALS = {
-    "multiple_faces": gettext_lazy("More than one face"),
-    "no_face": gettext_lazy("No face in view"),
-    "camera_covered": gettext_lazy("Camera covered or dark"),
-    "second_voice": gettext_lazy("A second voice"),
-}
-REVIEW_REASONS = {
-    "low_transcript_confidence": gettext_lazy("the speech was hard to recognise"),
-    "empty_transcript": gettext_lazy("no speech was recognised"),
-    "short_answer": gettext_lazy("the answer is very short"),
-    "low_score_confidence": gettext_lazy("the AI is not confident about the score"),
-    "low_confidence": gettext_lazy("the AI is not confident about the score"),
-    "no_audio_track": gettext_lazy("the recording has no sound"),
-    "no_speech": gettext_lazy("no speech was heard"),
-    "prompt_injection": gettext_lazy("the answer contains text addressed to the AI grader"),
-    "score:needs_review": gettext_lazy("the AI is not confident about the level"),
-    "score:short_answer": gettext_lazy("the answer is very short"),
-    "score:off_topic": gettext_lazy("the answer seems off-topic"),
-    "score:wrong_language": gettext_lazy("the answer is not in the question's language"),
-    "score:asr_unsure": gettext_lazy("the speech was hard to recognise"),
-    "score:features_disagree": gettext_lazy(
-        "the answer's content and structure point different ways"
-    ),
-}
-
-
-def element_label(code: str) -> str:
-    """A rubric element for people: the engine's codes translated, HR's own clauses as is."""
-    if code in ELEMENTS:
-        return str(ELEMENTS[code])
-    for prefix in ("keyword:", "llm:"):
-        if code.startswith(prefix):
-            return code[len(prefix) :]
-    return code
-
-
-def reason_label(code: str) -> str:
-    """Why the engine wants a person to look (quality:/integrity: codes keep their code)."""
-    if code in REVIEW_REASONS:
-        return str(REVIEW_REASONS[code])
-    kind, _sep, detail = code.partition(":")
-    if kind == "integrity":
-        return str(SIGNALS.get(detail, detail))
-    if kind == "quality":
-        return _("recording quality: %(code)s") % {"code": detail}
-    return code
 
 
 @dataclass(frozen=True)
@@ -144,6 +69,7 @@ class Quote:
     start: float | None
     end: float | None
     part: int = 1  # the recording part the times refer to
+    rank: int = 0  # its place in the answer's evidence (0: the feature worth most points)
 
 
 @dataclass(frozen=True)
@@ -192,6 +118,7 @@ class AnswerAI:
     needs_review: bool
     reasons: list[str]
     superseded: bool  # the result is from an older run; a newer one is pending or failed
+    dimensions: list[str] = field(default_factory=list)  # codes of the dimensions it scores
 
 
 @dataclass
@@ -338,19 +265,29 @@ def _float(value: Any) -> float | None:
 
 
 def quotes(answer: Answer, items: Any, part: int = 1) -> list[Quote]:
-    """Evidence dicts {quote, element, start, end} of one answer as Quotes (bad ones dropped)."""
-    out = []
+    """Evidence dicts {quote, element, start, end} of one answer as Quotes, each sentence
+    once with its elements merged (results stored before the engine merged them quote one
+    sentence per feature), bad ones dropped."""
+    merged: dict[tuple[str, float | None], dict[str, Any]] = {}
     for ev in items if isinstance(items, list) else []:
         if isinstance(ev, dict) and ev.get("quote"):
-            element = str(ev.get("element") or "")
-            out.append(
-                Quote(
-                    answer_id=answer.pk, position=answer.position, quote=str(ev["quote"]),
-                    element=element, label=element_label(element),
-                    start=_float(ev.get("start")), end=_float(ev.get("end")), part=part,
-                )
-            )  # fmt: skip
-    return out
+            key = (str(ev["quote"]), _float(ev.get("start")))
+            codes = str(ev.get("element") or "").split(JOIN)
+            merged.setdefault(key, {"codes": [], "end": _float(ev.get("end"))})["codes"] += codes
+    return [
+        _quote(answer, quote, start, item, rank=i, part=part)
+        for i, ((quote, start), item) in enumerate(merged.items())
+    ]
+
+
+def _quote(
+    answer: Answer, quote: str, start: float | None, item: dict[str, Any], *, rank: int, part: int
+) -> Quote:
+    element = JOIN.join(dict.fromkeys(c for c in item["codes"] if c))
+    return Quote(
+        answer_id=answer.pk, position=answer.position, quote=quote, element=element,
+        label=element_label(element), start=start, end=item["end"], part=part, rank=rank,
+    )  # fmt: skip
 
 
 def _ai(answer: Answer, result: AnalysisResult, part: int, *, superseded: bool) -> AnswerAI:
@@ -362,14 +299,23 @@ def _ai(answer: Answer, result: AnalysisResult, part: int, *, superseded: bool) 
         levels=len(rubric),
         total=result.total,
         confidence=result.confidence,
-        found=[element_label(str(e)) for e in score.get("found") or []],
-        missing=[element_label(str(e)) for e in score.get("missing") or []],
+        found=_labels(score.get("found")),
+        missing=_labels(score.get("missing")),
         suggestions=[str(s) for s in score.get("suggestions") or []],
         evidence=quotes(answer, score.get("evidence"), part),
         needs_review=result.needs_human_review or low,
-        reasons=[reason_label(str(r)) for r in result.review_reasons or []],
+        reasons=reason_labels(result.review_reasons),
         superseded=superseded,
+        dimensions=[str(d.get("name")) for d in _dicts(score.get("dimensions"))],
     )
+
+
+def _dicts(items: Any) -> list[dict[str, Any]]:
+    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def _labels(codes: Any) -> list[str]:
+    return list(dict.fromkeys(element_label(str(c)) for c in codes or []))
 
 
 def _event(event: Any, parts: list[Part]) -> Moment:
