@@ -153,15 +153,15 @@ def dimension_scores(
 
 def merge(quotes: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
     """One Evidence per quoted sentence, its features joined in the order given (most
-    points first): a sentence that shows four features is read once, not four times."""
-    merged: dict[tuple[str, float | None], Evidence] = {}
+    points first): a sentence that shows four features is read once, not four times; the
+    same words said again later are quoted once, at the first time given."""
+    merged: dict[str, Evidence] = {}
     for e in quotes:
-        key = (e.quote, e.start)
-        known = merged.get(key)
+        known = merged.get(e.quote)
         if known is None:
-            merged[key] = e
+            merged[e.quote] = e
         elif e.element not in known.element.split(JOIN):
-            merged[key] = replace(known, element=known.element + JOIN + e.element)
+            merged[e.quote] = replace(known, element=known.element + JOIN + e.element)
     return tuple(merged.values())
 
 

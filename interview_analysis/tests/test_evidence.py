@@ -158,6 +158,8 @@ def test_merge_keeps_the_order_of_points_and_each_feature_once() -> None:
         c,
     )
     assert line(merge((a, b))[0], "zh") == "结果、具体事实: 结果出库效率提高了百分之十二。 @1:42"
+    again = Evidence(a.quote, "reflection", 130.0, 134.0)  # the same words said again later
+    assert merge((a, again)) == (Evidence(a.quote, "measured_result+reflection", 102.0, 106.0),)
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

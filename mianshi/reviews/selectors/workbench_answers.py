@@ -266,27 +266,24 @@ def _float(value: Any) -> float | None:
 
 def quotes(answer: Answer, items: Any, part: int = 1) -> list[Quote]:
     """Evidence dicts {quote, element, start, end} of one answer as Quotes, each sentence
-    once with its elements merged (results stored before the engine merged them quote one
-    sentence per feature), bad ones dropped."""
-    merged: dict[tuple[str, float | None], dict[str, Any]] = {}
+    once (at its first time) with its elements merged — results stored before the engine
+    merged them quote a sentence per feature — bad ones dropped."""
+    merged: dict[str, dict[str, Any]] = {}
     for ev in items if isinstance(items, list) else []:
         if isinstance(ev, dict) and ev.get("quote"):
-            key = (str(ev["quote"]), _float(ev.get("start")))
-            codes = str(ev.get("element") or "").split(JOIN)
-            merged.setdefault(key, {"codes": [], "end": _float(ev.get("end"))})["codes"] += codes
+            first = merged.setdefault(str(ev["quote"]), {**ev, "codes": []})
+            first["codes"] += str(ev.get("element") or "").split(JOIN)
     return [
-        _quote(answer, quote, start, item, rank=i, part=part)
-        for i, ((quote, start), item) in enumerate(merged.items())
+        _quote(answer, quote, ev, rank=i, part=part) for i, (quote, ev) in enumerate(merged.items())
     ]
 
 
-def _quote(
-    answer: Answer, quote: str, start: float | None, item: dict[str, Any], *, rank: int, part: int
-) -> Quote:
-    element = JOIN.join(dict.fromkeys(c for c in item["codes"] if c))
+def _quote(answer: Answer, quote: str, ev: dict[str, Any], *, rank: int, part: int) -> Quote:
+    element = JOIN.join(dict.fromkeys(c for c in ev["codes"] if c))
     return Quote(
         answer_id=answer.pk, position=answer.position, quote=quote, element=element,
-        label=element_label(element), start=start, end=item["end"], part=part, rank=rank,
+        label=element_label(element), start=_float(ev.get("start")), end=_float(ev.get("end")),
+        part=part, rank=rank,
     )  # fmt: skip
 
 
