@@ -15,15 +15,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from interview_analysis import hesitation, voicing
 from interview_analysis.types import Language, SpeechFeatures, Transcript
 
 SAMPLE_RATE = 16_000
 PAUSE_S = 0.7
 _FRAME = 480  # 30 ms loudness frames
-_PITCH_FRAME = 640  # 40 ms: two periods of a 50 Hz voice
-_PITCH_HOP = 320
-_F0_MIN, _F0_MAX = 70.0, 400.0
 _SILENT_DBFS = -100.0
+# The fillers key of filled pauses found in the sound (hesitation.py) that Whisper did not
+# write: 嗯/呃/um/uh are mostly dropped from its text (MODELS.md).
+HESITATION = "hesitation"
+SAME_FILLER_S = 0.3
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 EN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
@@ -43,7 +45,7 @@ ZH_FILLERS: dict[str, re.Pattern[str]] = {
 EN_FILLERS: dict[str, re.Pattern[str]] = {
     "um": re.compile(r"\b(?:um+|umm+|hmm+|mm+)\b", re.IGNORECASE),
     "uh": re.compile(r"\buh+\b", re.IGNORECASE),
-    "er": re.compile(r"\b(?:er|erm|ah)\b", re.IGNORECASE),
+    "er": re.compile(r"\b(?:er+|er+m+|ah+)\b", re.IGNORECASE),  # Whisper writes "err", "erm"
     "like": re.compile(r"(?:^|,\s*)like(?=\s*,)|,\s*like\b", re.IGNORECASE),
     "you know": re.compile(r"(?:^|,\s*)you know(?=\s*[,.])", re.IGNORECASE),
 }
@@ -87,20 +89,53 @@ def count_fillers(text: str, language: Language) -> dict[str, int]:
     return {name: n for name, n in counts.items() if n}
 
 
+def filler_times(transcript: Transcript | None, language: Language) -> list[tuple[float, float]]:
+    """(start, end) of every filler the text counts, from the word timestamps of its words."""
+    words = [w for seg in transcript.segments for w in seg.words] if transcript else []
+    sep = "" if language == "zh" else " "
+    text, spans = "", []
+    for word in words:
+        spans.append((len(text), len(text) + len(word.text), word.start, word.end))
+        text += word.text + sep
+    patterns = ZH_FILLERS if language == "zh" else EN_FILLERS
+    hits = (m.span() for p in patterns.values() for m in p.finditer(text))
+    return [_time_of(a, b, spans) for a, b in hits if a < b]
+
+
+def _time_of(a: int, b: int, spans: list[tuple[int, int, float, float]]) -> tuple[float, float]:
+    times = [(start, end) for i, j, start, end in spans if i < b and j > a]
+    return (times[0][0], times[-1][1]) if times else (0.0, 0.0)
+
+
+def unsaid_hesitations(
+    audio: np.ndarray, transcript: Transcript | None, language: Language
+) -> list[hesitation.Hesitation]:
+    """Filled pauses heard in the audio where the text has no filler (so none counts twice).
+
+    Whisper's word times drift by up to ~0.3 s, so a sound that near a written filler is that
+    filler."""
+    said = filler_times(transcript, language)
+    return [
+        h
+        for h in hesitation.detect(audio)
+        if not any(h.start < end + SAME_FILLER_S and h.end > start - SAME_FILLER_S
+                   for start, end in said)
+    ]  # fmt: skip
+
+
+def fillers_of(
+    audio: np.ndarray, transcript: Transcript | None, language: Language
+) -> dict[str, int]:
+    """Fillers written in the transcript, plus "hesitation": filled pauses only heard."""
+    fillers = count_fillers(transcript.text if transcript else "", language)
+    heard = len(unsaid_hesitations(audio, transcript, language))
+    return {**fillers, HESITATION: heard} if heard else fillers
+
+
 def pauses(segments: Sequence[tuple[float, float]], minimum: float = PAUSE_S) -> list[float]:
     """Lengths of the silent gaps between speech stretches that last at least `minimum`."""
     gaps = (b[0] - a[1] for a, b in itertools.pairwise(segments))
     return [round(g, 3) for g in gaps if g >= minimum]
-
-
-def _frames(audio: np.ndarray, size: int, hop: int) -> np.ndarray:
-    """Overlapping frames as a 2-D view (no copy)."""
-    if audio.size < size:
-        return np.zeros((0, size), dtype=np.float32)
-    count = 1 + (audio.size - size) // hop
-    return np.lib.stride_tricks.as_strided(
-        audio, shape=(count, size), strides=(audio.strides[0] * hop, audio.strides[0])
-    )
 
 
 def _speech_mask(n_frames: int, hop: int, segments: Sequence[tuple[float, float]]) -> np.ndarray:
@@ -114,7 +149,7 @@ def _speech_mask(n_frames: int, hop: int, segments: Sequence[tuple[float, float]
 
 def loudness(audio: np.ndarray, segments: Sequence[tuple[float, float]]) -> tuple[float, float]:
     """Mean and standard deviation (dB) of the RMS level in dBFS over speech frames."""
-    frames = _frames(audio, _FRAME, _FRAME)
+    frames = voicing.frames(audio, _FRAME, _FRAME)
     speech = frames[_speech_mask(len(frames), _FRAME, segments)]
     if not len(speech):
         return _SILENT_DBFS, 0.0
@@ -128,40 +163,10 @@ def loudness(audio: np.ndarray, segments: Sequence[tuple[float, float]]) -> tupl
 
 def pitch_track(audio: np.ndarray, segments: Sequence[tuple[float, float]]) -> np.ndarray:
     """F0 in Hz of voiced speech frames, by normalised autocorrelation."""
-    frames = _frames(audio, _PITCH_FRAME, _PITCH_HOP)
-    frames = frames[_speech_mask(len(frames), _PITCH_HOP, segments)]
-    if not len(frames):
-        return np.zeros(0)
-    corr = _autocorrelation(frames)
-    low, high = int(SAMPLE_RATE / _F0_MAX), int(SAMPLE_RATE / _F0_MIN)
-    inner = corr[:, low:high]
-    peaks = (inner > corr[:, low - 1 : high - 1]) & (inner >= corr[:, low + 1 : high + 1])
-    best = np.where(peaks, inner, -1.0).max(axis=1)
-    # The first peak within 90 % of the best one avoids octave-low errors (subharmonics).
-    first = np.argmax(peaks & (inner >= 0.9 * best[:, None]), axis=1)
-    voiced = best > 0.45
-    rows, lags = np.nonzero(voiced)[0], first[voiced] + low
-    return SAMPLE_RATE / (lags + _parabolic_offset(corr, rows, lags))
-
-
-def _autocorrelation(frames: np.ndarray) -> np.ndarray:
-    """Autocorrelation per frame, normalised by lag 0 and by the window's own (Boersma 1993)."""
-    window = np.hanning(_PITCH_FRAME)
-    centred = (frames - frames.mean(axis=1, keepdims=True)) * window
-    size = 2 * _PITCH_FRAME
-    corr = np.fft.irfft(np.abs(np.fft.rfft(centred, n=size, axis=1)) ** 2, axis=1)
-    own = np.fft.irfft(np.abs(np.fft.rfft(window, n=size)) ** 2)[:_PITCH_FRAME]
-    corr = corr[:, :_PITCH_FRAME] / np.maximum(own / own[0], 1e-3)
-    energy = corr[:, :1]
-    return np.asarray(corr / np.where(energy > 1e-9, energy, np.inf))
-
-
-def _parabolic_offset(corr: np.ndarray, rows: np.ndarray, lags: np.ndarray) -> np.ndarray:
-    """Sub-sample peak position from the parabola through the peak and its neighbours."""
-    left, mid, right = corr[rows, lags - 1], corr[rows, lags], corr[rows, lags + 1]
-    denominator = left - 2 * mid + right
-    safe = np.where(np.abs(denominator) > 1e-12, denominator, 1.0)
-    return np.where(np.abs(denominator) > 1e-12, 0.5 * (left - right) / safe, 0.0)
+    frames = voicing.frames(audio, voicing.FRAME, voicing.HOP)
+    frames = frames[_speech_mask(len(frames), voicing.HOP, segments)]
+    _strength, f0 = voicing.periodicity(frames)
+    return f0[f0 > 0]
 
 
 def pitch(audio: np.ndarray, segments: Sequence[tuple[float, float]]) -> tuple[float, float]:
@@ -183,7 +188,7 @@ def speech_features(
     units = answer_units(text, language)
     span = segments[-1][1] - segments[0][0] if segments else 0.0
     gaps = pauses(segments)
-    fillers = count_fillers(text, language)
+    fillers = fillers_of(audio, transcript, language)
     level_mean, level_std = loudness(audio, segments)
     f0_median, f0_semitones = pitch(audio, segments)
     return SpeechFeatures(
