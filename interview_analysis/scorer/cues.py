@@ -192,6 +192,57 @@ MARKERS: dict[str, dict[Language, tuple[str, ...]]] = {
         "zh": ("如果", "要是", "万一", "假如", "否则", "不行的话"),
         "en": ("if ", "unless", "otherwise", "in case", "depending on"),
     },
+    # Beliefs, values and self-praise: talk about the competency instead of showing it.
+    "generic": {
+        "zh": (
+            "我认为",
+            "我觉得",
+            "我相信",
+            "我一直",
+            "我一向",
+            "理念",
+            "原则",
+            "始终",
+            "一定要",
+            "必须要",
+            "很重要",
+            "非常重要",
+            "关键是",
+            "关键在于",
+            "本质",
+            "其实就是",
+            "作为一名",
+            "我是一个",
+            "我这个人",
+            "我擅长",
+            "我的优势",
+            "要有",
+            "要能够",
+        ),
+        "en": (
+            "i believe",
+            "i think",
+            "i feel",
+            "i'm a ",
+            "i am a ",
+            "i'm someone",
+            "i am someone",
+            "i'm good at",
+            "i'm great at",
+            "my strength",
+            "strongest",
+            "passionate",
+            "it's important",
+            "it is important",
+            "the key is",
+            "is all about",
+            "really about",
+            "mindset",
+            "in general",
+            "generally",
+            "i always",
+        ),
+    },
     # "What I would do" instead of "what I did" — a non-answer to a behavioural question.
     "hypothetical": {
         "zh": (
@@ -220,6 +271,34 @@ MARKERS: dict[str, dict[Language, tuple[str, ...]]] = {
             "one should",
         ),
     },
+}
+
+# Negative indicators of any competency model (the behaviours a rubric's bottom level names):
+# blaming others or denying one's own part, bending the rules, confronting or threatening the
+# other side, giving up, hiding behind "the rules" instead of solving the problem. Patterns,
+# not phrases from answers: a subject (they / the company / the customer …) with a fault word.
+_OTHERS_ZH = "他们|他|她|公司|领导|上级|同事|队友|客户|对方|别人|团队|组员|下属|新人"
+RED_FLAGS: dict[Language, re.Pattern[str]] = {
+    "zh": re.compile(
+        rf"(?:怪|归咎于?|都是因为|主要是因为|是|还是|在于)(?:{_OTHERS_ZH})(?:的)?"
+        r"(?:问题|责任|错|不对)"
+        rf"|(?:{_OTHERS_ZH})(?:的)?(?:能力|态度|执行力|水平|标准|素质)[^，。；！？]{{0,4}}"
+        r"(?:有问题|太差|很差|不行)"
+        r"|(?:不是|不归|不在)我(?:的)?(?:问题|责任|错|事)|不关我|与我无关|跟我没(?:有)?关系"
+        r"|推给|甩锅|推卸|违规|破例|通融|睁一只眼|先办了再说|不按规定|规定就是规定"
+        r"|按规定(?:办|处理|来)|法律责任|后果自负|不管了|随他去|听天由命|没办法"
+    ),
+    "en": re.compile(
+        r"\b(?:their|his|her|the company's|management's|the client's) fault\b"
+        r"|\b(?:not|isn['’]?t|wasn['’]?t) (?:really )?my (?:fault|responsibility|problem|job)\b"
+        r"|\bblam(?:e|ed|ing) (?:them|him|her|the|my|management)\b|\bbecause of them\b"
+        r"|\b(?:they|he|she) (?:was|were|are|is) (?:lazy|useless|incompetent|the problem)\b"
+        r"|\b(?:bend|bent|break|broke) the rules?\b|\bcut corners\b|\bnobody would notice\b"
+        r"|\b(?:threaten(?:ed)? (?:him|her|them)|legal action|told (?:him|her|them) off)\b"
+        r"|\bnothing (?:I|we) could do\b|\bgave up on\b|\bwait and see\b"
+        r"|\bthat['’]?s (?:just )?the (?:rule|policy)\b",
+        re.IGNORECASE,
+    ),
 }
 
 # The collective subject: the answer hides the speaker's own part behind the group.

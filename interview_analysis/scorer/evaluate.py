@@ -47,7 +47,7 @@ def feature_items(questions: dict[str, Question], answers: Sequence[Answer]) -> 
     done = labelled(answers)
     sigs = extract_all(questions, done)
     return [
-        (a.question_id, s.values, a.score or 0.0, a.level or 0)
+        (a.question_id, fit.expand(s.values, s.kind), a.score or 0.0, a.level or 0)
         for a, s in zip(done, sigs, strict=True)
     ]
 
@@ -59,12 +59,12 @@ def loqo_report(questions: dict[str, Question], answers: Sequence[Answer]) -> di
         return {"n": len(done), "error": f"needs labelled answers to {MIN_QUESTIONS}+ questions"}
     sigs = extract_all(questions, done)
     items = [
-        (a.question_id, s.values, a.score or 0.0, a.level or 0)
+        (a.question_id, fit.expand(s.values, s.kind), a.score or 0.0, a.level or 0)
         for a, s in zip(done, sigs, strict=True)
     ]
     rows: list[dict[str, Any]] = []
     for qid in sorted({a.question_id for a in done}):
-        params = fit.fit_all([i for i in items if i[0] != qid], signals.FEATURES)
+        params = fit.fit_all([i for i in items if i[0] != qid], fit.expanded(signals.FEATURES))
         for a, sig in zip(done, sigs, strict=True):
             if a.question_id != qid:
                 continue

@@ -18,7 +18,8 @@ from interview_analysis.scorer.signals import Signals
 from interview_analysis.types import DimensionScore, Evidence, Language, Question, Transcript
 
 MIN_POINTS = 0.3  # a feature that added less than this to the score is not worth quoting
-MAX_EVIDENCE = 8
+MAX_EVIDENCE = 10
+PER_FEATURE = 2
 # Dimension names as the embedding model reads them best; chosen on 11 sentences of 4 invented
 # answers (argmax right for 11, against 10 for the bare name): names alone are one or two words.
 DIMENSION_QUERY = "competency: {}"
@@ -44,6 +45,12 @@ LABELS: dict[str, dict[Language, str]] = {
     "not_weak": {"zh": "无低分档表现", "en": "no bottom-level moves"},
     "on_topic": {"zh": "切题", "en": "on topic"},
     "length": {"zh": "篇幅", "en": "length"},
+    "not_generic": {"zh": "用实例而非空谈", "en": "examples rather than slogans"},
+    "no_red_flag": {"zh": "无推诿、违规或放弃", "en": "no blaming, rule-bending or giving up"},
+    "red_flag": {
+        "zh": "负面表现：推诿、违规或放弃",
+        "en": "red flag: blaming, bending rules or giving up",
+    },
     "hypothetical": {"zh": "假设性回答", "en": "hypothetical answer"},
     "hypothetical_only": {
         "zh": "只有假设、没有真实经历",
@@ -104,20 +111,26 @@ def explain(
         if weights[feature] * sig.values.get(feature, 0.0) < MIN_POINTS:
             continue
         spans = sig.spans.get(feature) or sig.spans.get(_FALLBACK.get(feature, ""), [])
-        sentence = next((s for a, _ in spans for s in sentences if s.start <= a < s.end), None)
-        if sentence is None:
-            continue
-        start, end = tx.time_span(offsets, sentence.start, sentence.end)
-        out.append(Evidence(sentence.text, feature, start, end))
-    hyp = sig.spans.get("hypothetical") or []
-    hyp_sentence = next((s for a, _ in hyp for s in sentences if s.start <= a < s.end), None)
-    if hyp_sentence is not None and sig.values.get("no_hypothetical", 1.0) < 1.0:
-        start, end = tx.time_span(offsets, hyp_sentence.start, hyp_sentence.end)
-        out.append(Evidence(hyp_sentence.text, "-hypothetical", start, end))
+        for sentence in _quoted(spans, sentences):
+            start, end = tx.time_span(offsets, sentence.start, sentence.end)
+            out.append(Evidence(sentence.text, feature, start, end))
+    against = {"hypothetical": "no_hypothetical", "red_flag": "no_red_flag"}
+    for code, feature in against.items():
+        if sig.values.get(feature, 1.0) < 1.0:
+            for sentence in _quoted(sig.spans.get(code, [])[:1], sentences):
+                start, end = tx.time_span(offsets, sentence.start, sentence.end)
+                out.append(Evidence(sentence.text, "-" + code, start, end))
     for cap in sig.caps if sentences else []:
         start, end = tx.time_span(offsets, sentences[0].start, sentences[0].end)
         out.insert(0, Evidence(sentences[0].text, "-" + cap, start, end))
     return tuple(out[:MAX_EVIDENCE])
+
+
+def _quoted(spans: list[tuple[int, int]], sentences: list[tx.Sentence]) -> list[tx.Sentence]:
+    """The first PER_FEATURE distinct sentences holding the spans: two sentences let the
+    dimensions a feature speaks to each find their own quote."""
+    found = [s for a, _ in spans for s in sentences if s.start <= a < s.end]
+    return list(dict.fromkeys(found))[:PER_FEATURE]
 
 
 _FALLBACK = {

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from interview_analysis import text as tx
-from interview_analysis.scorer import cues, semantic
+from interview_analysis.scorer import cues, fit, semantic
 from interview_analysis.scorer.features import answer_units, language_match, term_spans
 from interview_analysis.types import Language, Question
 
@@ -32,10 +32,9 @@ FEATURES = (
     "no_hypothetical",  # behavioural answered with a past episode, not "I would …"
     "not_weak",  # few sentences whose nearest rubric clause is a bottom-level one
     "on_topic",  # embedding: the answer is about what was asked
+    "not_generic",  # few sentences of beliefs or self-praise without anything concrete
+    "no_red_flag",  # no blaming others, bending rules, threatening, giving up
     "length",  # enough said (saturates: length alone cannot carry a score)
-    # The question's type: each gets its own offset (plans and episodes are judged apart).
-    "behavioural_q",
-    "situational_q",
 )
 STUFFED = 0.5  # share of phrases that are a bare keyword / rubric word: a list, not talk
 _PHRASE = re.compile(r"[^，,、。；;！？!?.\n]+")
@@ -61,6 +60,8 @@ class Signals:
     """Feature values, where each was seen (character spans) and facts for confidence."""
 
     values: dict[str, float]
+    # Which of the model's weight sets applies: plans and past episodes are judged apart.
+    kind: str = "behavioural"
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     units: int = 0
     echo_share: float = 0.0
@@ -78,7 +79,10 @@ def extract(question: Question, answer: str) -> Signals:
     own = _without_echo(answer, question.text, lang)
     sentences = tx.split_sentences(own) or [tx.Sentence(own, 0, len(own))]
     sig = Signals(
-        values={}, units=answer_units(own, lang), language_match=language_match(answer, lang)
+        values={},
+        kind=fit.kind_of(question.type),
+        units=answer_units(own, lang),
+        language_match=language_match(answer, lang),
     )
     sig.echo_share = 1.0 - sig.units / max(1, answer_units(answer, lang))
     marks = {role: cues.find(role, own, lang) for role in cues.MARKERS}
@@ -95,8 +99,9 @@ def extract(question: Question, answer: str) -> Signals:
     )
     _form(question, sentences, marks, past, facts, sig)
     v["length"] = min(1.0, sig.units / FULL_LENGTH[lang])
-    v["situational_q"] = 1.0 if question.type == "situational" else 0.0
-    v["behavioural_q"] = 1.0 - v["situational_q"]
+    flags = [m.span() for m in cues.RED_FLAGS[lang].finditer(own)]
+    v["no_red_flag"] = 0.0 if flags else 1.0
+    sig.spans["red_flag"] = flags[:2]
     sig.caps = caps(question, sig, past, own)
     return sig
 
@@ -135,18 +140,29 @@ def _form(
     v["reflection"] = 1.0 if marks["reflection"] else 0.0
     concrete = [s for s in sentences if _inside(s, facts + past)]
     v["concrete"] = len(concrete) / len(sentences)
+    acts = past + marks["sequence"] + (marks["hypothetical"] if not behavioural else [])
+    v["not_generic"] = 1.0 - _generic_share(sentences, marks["generic"], facts + acts)
     hyp = [s for s in sentences if _inside(s, marks["hypothetical"]) and not _inside(s, past)]
     v["no_hypothetical"] = 1.0 - len(hyp) / len(sentences) if behavioural else 1.0
     sig.spans["past"] = past
     sig.spans.update(
         situation=marks["situation"][:1],
-        episode=past[:2],
+        episode=past[:6],
         specificity=facts[:3],
         measured_result=[(s.start, s.end) for s in (measured or results)][-1:],
         reflection=marks["reflection"][-1:],
         sequence=marks["sequence"][:1],
         hypothetical=[(s.start, s.end) for s in hyp][:1],
     )
+
+
+def _generic_share(
+    sentences: list[tx.Sentence], generic: list[tuple[int, int]], concrete: list[tuple[int, int]]
+) -> float:
+    """Share of sentences that state a belief or praise oneself and hold nothing concrete (no
+    fact, no action taken, no step of a plan): talk about the competency, not evidence of it."""
+    talk = [s for s in sentences if _inside(s, generic) and not _inside(s, concrete)]
+    return len(talk) / len(sentences)
 
 
 def caps(question: Question, sig: Signals, past: list[tuple[int, int]], text: str) -> list[str]:

@@ -185,3 +185,27 @@ def test_reliability_of_a_calibrated_and_an_overconfident_model() -> None:
 def test_loqo_needs_three_questions() -> None:
     one = [Answer("a", EN.id, transcript_from_text(GOOD["en"], "en"), 3, 8.0)]
     assert "error" in loqo_report({EN.id: EN}, one)
+
+
+BLAME = {
+    "zh": (
+        "去年十月我做月度对账时，一笔八万元的付款被录了两次。",
+        "这主要是出纳的问题，不是我的责任，我只是按他给的单子录的。",
+    ),
+    "en": (
+        "Last April my manager moved our support team to a new ticket tool in one weekend, "
+        "and I pulled six months of ticket data to show him the gaps.",
+        "He ignored it, so the rollout failing was not my fault.",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_blaming_others_lowers_the_score_and_is_quoted(lang: str) -> None:
+    question = ZH if lang == "zh" else EN
+    episode, blame = BLAME[lang]
+    plain = _score(question, episode)
+    blamed = _score(question, episode + " " + blame)
+    assert blamed.score < plain.score
+    flagged = [e for e in blamed.evidence if e.element == "-red_flag"]
+    assert flagged and blame.split("，")[0].split(",")[0] in flagged[0].quote
