@@ -17,6 +17,7 @@ from interview_analysis.backends.rubric import level_for
 from interview_analysis.errors import LlmError
 from interview_analysis.injection import looks_like_instructions
 from interview_analysis.ports import Llm, TextScorer
+from interview_analysis.scorer.evidence import dimension_scores
 from interview_analysis.scorer.features import rubric_elements
 from interview_analysis.types import Evidence, Question, TextScore, Transcript
 
@@ -197,7 +198,7 @@ class LlmRubricScorer:
             return self._fallback(base, f"llm refused: {exc}")
         if looks_like_instructions(transcript.text):
             return self._injected(base)
-        return self._blend(base, judged, transcript, levels)
+        return self._blend(base, judged, transcript, question)
 
     def _fallback(self, base: TextScore, note: str) -> TextScore:
         return replace(
@@ -217,8 +218,14 @@ class LlmRubricScorer:
             scorer=f"{base.scorer} (llm ignored)",
         )
 
+    def _level(self, total: float, levels: int) -> int:
+        # The offline scorer's own level cuts when it has fitted ones (general-v2), so a
+        # blended score means the same level as an offline one.
+        own = getattr(self.offline, "level_of", None)
+        return int(own(total)) if callable(own) else level_for(total, levels)
+
     def _blend(
-        self, base: TextScore, judged: dict[str, Any], transcript: Transcript, levels: int
+        self, base: TextScore, judged: dict[str, Any], transcript: Transcript, question: Question
     ) -> TextScore:
         w = self.llm_weight
         total = round((1 - w) * base.score + w * judged["score"], 1)
@@ -236,11 +243,13 @@ class LlmRubricScorer:
             if at >= 0:  # an invented quote is never shown as evidence
                 start, end = tx.time_span(offsets, at, at + len(quote))
                 quotes.append(Evidence(quote, f"llm:{name}", start, end))
+        levels = max((r.level for r in question.rubric), default=3)
         return replace(
             base,
             score=total,
-            level=level_for(total, levels),
+            level=self._level(total, levels),
             confidence=round(conf, 2),
+            dimensions=dimension_scores(question, total, (*base.evidence, *quotes)),
             evidence=(*base.evidence, *quotes),
             found=tuple(dict.fromkeys(found)),
             missing=tuple(dict.fromkeys(m for m in missing if m not in found)),

@@ -98,6 +98,10 @@ class GeneralScorer:
     def __init__(self, params: fit.Params = PARAMS) -> None:
         self.params = params
 
+    def level_of(self, score: float) -> int:
+        """The rubric level of a 0–10 score under this model's fitted cuts."""
+        return fit.level_of(score, self.params.cuts)
+
     def score(self, question: Question, transcript: Transcript) -> TextScore:
         """Level, 0–10, confidence, evidence per dimension, suggestions, review flags."""
         sig = signals.extract(question, transcript.text)

@@ -281,3 +281,16 @@ def test_a_flagged_answer_needs_a_person_in_the_pipeline(
     no_issues: Any = SimpleNamespace(issues=())
     reasons = review_reasons(no_issues, None, None, [], score, "")
     assert "prompt_injection" in reasons and "low_score_confidence" in reasons
+
+
+def test_blending_with_the_general_scorer_keeps_its_cuts_and_dimensions(
+    server: str, mode: type[ChatHandler]
+) -> None:
+    from interview_analysis.scorer.model import GeneralScorer
+
+    scorer = GeneralScorer()
+    result = LlmRubricScorer(_llm(server), scorer).score(EN, transcript_from_text(GOOD, "en"))
+    assert result.level == scorer.level_of(result.score)
+    assert {d.score for d in result.dimensions} == {result.score}
+    quoted = {e.quote for d in result.dimensions for e in d.evidence}
+    assert REAL_QUOTE in quoted
