@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import zlib
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from interview_analysis import models
-from interview_analysis.speech import speech_segments
+from interview_analysis.speech import SAMPLE_RATE, speech_segments
 from interview_analysis.text import _jieba
 from interview_analysis.types import Language, Segment, Transcript, Word
 
@@ -72,12 +73,18 @@ DECODE_OPTIONS: dict[str, Any] = {
 # Banning repeated 4-token runs kept beam search out of the loop (3 s, CER 0.39), but on
 # natural speech it garbles real repeats ("第二季度的销售额是…第三季度的销售额是": CER 0.02 →
 # 0.12). So Mandarin decodes at temperature 0 first (as the bare model's first try) and only
-# an answer with a window Whisper itself would reject (compression ratio > 2.4 or mean
-# log-probability < -1) is decoded again with the ban and the full temperature schedule.
+# the stretch of a window Whisper itself would reject (compression ratio > 2.4 or mean
+# log-probability < -1) is decoded again with the ban and the full temperature schedule;
+# the accepted windows stay as decoded. Decoding the whole answer again cost robotic pinyin
+# Mandarin RTF 0.44 on a 3-minute answer for one rejected window in six.
+# In that retry, sampling at higher temperatures runs only for a window that still loops:
+# an unclear window's low log-probability was not helped by it (robotic pinyin 3-minute
+# answer, December 2026: CER 0.647 with or without the sampling, decoding RTF 0.22 → 0.18;
+# natural Mandarin had no rejected window, CER 0.042 either way).
 # A repetition penalty cost natural Mandarin (0.091 vs 0.087) and English words: not used.
 LANGUAGE_OPTIONS: dict[str, dict[str, Any]] = {"zh": {"temperature": 0.0}}
 LOOP_RETRY_OPTIONS: dict[str, dict[str, Any]] = {
-    "zh": {"temperature": TEMPERATURES, "no_repeat_ngram_size": 4},
+    "zh": {"temperature": TEMPERATURES, "no_repeat_ngram_size": 4, "log_prob_threshold": None},
 }
 # Fallback temperatures > 0 sample: a fixed seed makes the same audio give the same
 # transcript on every run (HR must be able to reproduce a score).
@@ -192,11 +199,30 @@ class FasterWhisperTranscriber:
         options = decode_options(language)
         raw = self._decode(audio, language, prompt, options)
         retry = LOOP_RETRY_OPTIONS.get(language)
-        if retry and any(_rejected(s) for s in raw):
-            raw = self._decode(audio, language, prompt, {**options, **retry})
+        if retry:
+            raw = self._retry_rejected(audio, language, prompt, raw, {**options, **retry})
         converted = (_segment(s, language) for s in raw)
         kept = tuple(s for s in converted if s.text and not _looping(s.text))
         return _trim_tail(kept, "" if language == "zh" else " ")
+
+    def _retry_rejected(
+        self,
+        audio: np.ndarray,
+        language: Language,
+        prompt: str | None,
+        raw: list[Any],
+        options: dict[str, Any],
+    ) -> list[Any]:
+        """Only the stretches of audio whose windows Whisper rejects, decoded again with
+        `options`; the accepted windows are kept as they are."""
+        out: list[Any] = []
+        for start, end, window in _stretches(raw, audio.size / SAMPLE_RATE):
+            if window is not None:
+                out += window
+                continue
+            piece = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+            out += [_shifted(s, start) for s in self._decode(piece, language, prompt, options)]
+        return out
 
     def _decode(
         self, audio: np.ndarray, language: Language, prompt: str | None, options: dict[str, Any]
@@ -209,6 +235,32 @@ class FasterWhisperTranscriber:
             audio, language=language, beam_size=self.beam_size, initial_prompt=prompt, **options
         )
         return list(segments)
+
+
+def _stretches(raw: list[Any], duration: float) -> list[tuple[float, float, list[Any] | None]]:
+    """The answer cut at window edges: (start, end, segments) for a window Whisper accepts,
+    (start, end, None) for a run of rejected windows, spanning from the end of the accepted
+    window before to the start of the one after (so no audio between them is lost)."""
+    windows = [list(w) for _seek, w in itertools.groupby(raw, key=lambda s: s.seek)]
+    out: list[tuple[float, float, list[Any] | None]] = []
+    for i, window in enumerate(windows):
+        if not _rejected(window[0]):
+            out.append((window[0].start, window[-1].end, window))
+        elif not out or out[-1][2] is not None:
+            before = out[-1][1] if out else 0.0
+            out.append((before, _next_accepted_start(windows, i, duration), None))
+    return out
+
+
+def _next_accepted_start(windows: list[list[Any]], i: int, duration: float) -> float:
+    later = (w[0].start for w in windows[i + 1 :] if not _rejected(w[0]))
+    return next(later, duration)
+
+
+def _shifted(segment: Any, offset: float) -> Any:
+    """A faster-whisper segment decoded from a slice, moved onto the answer's clock."""
+    words = [replace(w, start=w.start + offset, end=w.end + offset) for w in segment.words or ()]
+    return replace(segment, start=segment.start + offset, end=segment.end + offset, words=words)
 
 
 def _rejected(segment: Any) -> bool:

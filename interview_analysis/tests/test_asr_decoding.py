@@ -4,6 +4,7 @@ and a vocabulary prompt that spells the job's terms but never puts one in a cand
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -52,6 +53,7 @@ def test_defaults_are_beam_5_with_whisper_fallback(asr: FasterWhisperTranscriber
     assert options["temperature"] == (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
     # Mandarin: temperature 0 first, the full schedule (with the loop ban) on a rejected window.
     assert whisper.LOOP_RETRY_OPTIONS["zh"]["temperature"] == options["temperature"]
+    assert whisper.LOOP_RETRY_OPTIONS["zh"]["log_prob_threshold"] is None  # sampling: loops only
     assert options["compression_ratio_threshold"] == 2.4
     assert options["log_prob_threshold"] == -1.0
     assert options["vad_parameters"]["speech_pad_ms"] >= 300
@@ -159,8 +161,71 @@ def test_unclear_mandarin_is_decoded_again_reproducibly(
 
 
 class _Raw:
-    def __init__(self, compression_ratio: float, avg_logprob: float) -> None:
+    def __init__(
+        self,
+        compression_ratio: float,
+        avg_logprob: float,
+        seek: int = 0,
+        start: float = 0.0,
+        end: float = 0.0,
+    ) -> None:
         self.compression_ratio, self.avg_logprob = compression_ratio, avg_logprob
+        self.seek, self.start, self.end = seek, start, end
+
+
+def test_only_the_stretch_of_a_rejected_window_is_decoded_again() -> None:
+    good, loop, unsure = (1.3, -0.4), (3.9, -0.3), (1.2, -1.3)
+    raw = [
+        _Raw(*good, seek=0, start=0.0, end=12.0),
+        _Raw(*good, seek=0, start=12.5, end=28.0),
+        _Raw(*loop, seek=2800, start=28.4, end=40.0),  # two rejected windows in a row
+        _Raw(*unsure, seek=4000, start=41.0, end=58.0),
+        _Raw(*good, seek=5800, start=59.0, end=80.0),
+        _Raw(*loop, seek=8000, start=80.5, end=85.0),  # the last window
+    ]
+    stretches = whisper._stretches(raw, duration=90.0)
+    assert [(a, b, None if w is None else len(w)) for a, b, w in stretches] == [
+        (0.0, 28.0, 2),
+        (28.0, 59.0, None),  # from the accepted end before to the accepted start after
+        (59.0, 80.0, 1),
+        (80.0, 90.0, None),
+    ]
+    assert whisper._stretches([_Raw(*loop, start=0.5, end=9.0)], 10.0) == [(0.0, 10.0, None)]
+    assert whisper._stretches([], 10.0) == []
+
+
+class _Counting(FasterWhisperTranscriber):
+    """The real transcriber, noting how many seconds of audio each decoding pass gets."""
+
+    seconds: list[float]
+
+    def _decode(self, audio: np.ndarray, *args: Any) -> list[Any]:
+        self.seconds.append(audio.size / SR)
+        return super()._decode(audio, *args)
+
+
+def test_a_long_mandarin_answer_is_decoded_again_only_where_rejected(
+    installed_models: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    asr = _Counting(installed_models / "whisper-base")
+    asr.seconds = []
+    # 80 s of robotic pinyin: Whisper base accepts some windows at temperature 0 and rejects
+    # the one that ends in the clip it loops on (test above); only that stretch is retried.
+    text = "去年春天我负责带领一个小团队重建公司的订单系统。原来的系统速度很慢，"
+    text += "用户在付款的时候经常看到错误。"
+    speech = load_audio(speech_wav(text * 2, "zh", tmp_path / "long.wav"))
+    looping = load_audio(speech_wav(ZH_PLAIN, "zh", tmp_path / "plain.wav"))
+    gap = np.zeros(2 * SR, np.float32)
+    audio = np.concatenate([speech, gap, speech, gap, looping])
+    transcript = asr.transcribe(audio, language="zh")
+    total, *retried = asr.seconds
+    print(asr.seconds, transcript.text)
+    assert total == pytest.approx(audio.size / SR)
+    assert retried and sum(retried) < 0.75 * total
+    assert not any(whisper._looping(s.text) for s in transcript.segments)
+    starts = [w.start for s in transcript.segments for w in s.words]
+    assert starts == sorted(starts) and starts[-1] > 40.0  # on the answer's clock
 
 
 def test_whispers_own_rejection_rule() -> None:
