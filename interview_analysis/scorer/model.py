@@ -24,46 +24,46 @@ from interview_analysis.types import Question, TextScore, Transcript
 # README for the figures. Zero weights are kept: the fit found no independent signal in them
 # here, and a refit on more data may.
 WEIGHTS: dict[str, float] = {
-    "behavioural:level_contrast": 0.485,
-    "behavioural:clause_contrast": 0.474,
+    "behavioural:level_contrast": 0.492,
+    "behavioural:clause_contrast": 0.544,
     "behavioural:keywords": 0.0,
     "behavioural:rubric_terms": 0.0,
-    "behavioural:structure": 0.724,
-    "behavioural:episode": 0.957,
-    "behavioural:specificity": 1.838,
+    "behavioural:structure": 0.425,
+    "behavioural:episode": 1.527,
+    "behavioural:specificity": 1.836,
     "behavioural:agency": 0.0,
-    "behavioural:measured_result": 0.508,
-    "behavioural:reflection": 0.613,
-    "behavioural:concrete": 0.508,
-    "behavioural:no_hypothetical": 1.021,
-    "behavioural:not_weak": 0.569,
-    "behavioural:on_topic": 0.061,
-    "behavioural:not_generic": 1.548,
-    "behavioural:no_red_flag": 0.349,
+    "behavioural:measured_result": 0.521,
+    "behavioural:reflection": 0.377,
+    "behavioural:concrete": 0.403,
+    "behavioural:no_hypothetical": 1.035,
+    "behavioural:not_weak": 0.831,
+    "behavioural:on_topic": 0.045,
+    "behavioural:not_generic": 1.516,
+    "behavioural:no_red_flag": 0.447,
     "behavioural:length": 0.0,
-    "behavioural:offset": 0.349,
-    "situational:level_contrast": 0.614,
-    "situational:clause_contrast": 0.045,
-    "situational:keywords": 1.77,
-    "situational:rubric_terms": 1.417,
-    "situational:structure": 0.779,
-    "situational:episode": 1.626,
-    "situational:specificity": 0.119,
+    "behavioural:offset": 0.447,
+    "situational:level_contrast": 0.618,
+    "situational:clause_contrast": 0.0,
+    "situational:keywords": 1.958,
+    "situational:rubric_terms": 1.777,
+    "situational:structure": 1.124,
+    "situational:episode": 0.757,
+    "situational:specificity": 0.032,
     "situational:agency": 0.0,
-    "situational:measured_result": 0.037,
-    "situational:reflection": 1.237,
-    "situational:concrete": 0.254,
+    "situational:measured_result": 0.051,
+    "situational:reflection": 1.161,
+    "situational:concrete": 0.269,
     "situational:no_hypothetical": 0.0,
-    "situational:not_weak": 0.592,
+    "situational:not_weak": 0.671,
     "situational:on_topic": 0.0,
-    "situational:not_generic": 0.644,
-    "situational:no_red_flag": 1.83,
-    "situational:length": 0.058,
+    "situational:not_generic": 0.673,
+    "situational:no_red_flag": 1.863,
+    "situational:length": 0.446,
     "situational:offset": 0.0,
 }
-BIAS = -0.763
-CUTS = (3.4, 5.2)
-PLATT = (0.846, 0.0)
+BIAS = -1.183
+CUTS = (3.5, 5.0)
+PLATT = (0.53, 0.153)
 PARAMS = fit.Params(WEIGHTS, BIAS, CUTS, PLATT)
 
 # Below this calibrated probability the answer goes to a person (pipeline's threshold too).
@@ -76,9 +76,12 @@ SHORT_UNITS = {"zh": 25, "en": 15}
 # model are narrow, so the cosine alone cannot decide).
 OFF_TOPIC_COSINE = 0.86
 ASR_UNSURE = 0.6  # mean word probability
-# Each reason to look lowers the calibrated probability by this factor. Chosen on the LOQO
-# reliability table (ECE 0.11 at 0.6, 0.069 at 0.8, 0.082 at 1.0), so it is a fitted number.
-REASON_FACTOR = 0.8
+# A reason the calibration never saw (ALWAYS_REVIEW: short, off-topic, wrong language, ASR
+# unsure) lowers the calibrated probability by this factor: its effect cannot be measured on
+# text answers, so it errs towards doubt. Reasons the calibration data holds (features that
+# disagree) lower nothing: the probability already accounts for them (ECE 0.078 without, 0.10
+# with a factor of 0.8 on them too).
+UNSEEN_REASON_FACTOR = 0.8
 DISAGREE = 0.5  # content and form features this far apart
 
 
@@ -143,8 +146,8 @@ def confidence(
     """Calibrated P(level right), then lowered for what calibration never saw."""
     value = fit.calibrated(total, params)
     reasons = review_reasons(sig, transcript)
-    for _ in reasons:
-        value *= REASON_FACTOR
+    for _ in ALWAYS_REVIEW.intersection(reasons):
+        value *= UNSEEN_REASON_FACTOR
     return Confidence(round(min(0.99, max(0.01, value)), 2), reasons)
 
 

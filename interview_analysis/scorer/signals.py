@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from interview_analysis import text as tx
-from interview_analysis.scorer import cues, fit, semantic
+from interview_analysis.scorer import clauses, cues, fit, semantic
 from interview_analysis.scorer.features import answer_units, language_match, term_spans
 from interview_analysis.types import Language, Question
 
@@ -87,10 +87,10 @@ def extract(question: Question, answer: str) -> Signals:
     sig.echo_share = 1.0 - sig.units / max(1, answer_units(answer, lang))
     marks = {role: cues.find(role, own, lang) for role in cues.MARKERS}
     facts = _facts(own, lang)
-    past = [
-        m.span() for m in cues.PAST_ACTION[lang].finditer(own) if not _conditional(own, m.start())
-    ]
-    grounded = [s for s in sentences if _grounded(s, own, lang, facts + past, marks)]
+    anchored = bool(marks["situation"] or _DATE[lang].search(own))
+    past = _own_actions(own, lang, anchored)
+    steps = _step_clauses(own, lang)
+    grounded = [s for s in sentences if _grounded(s, own, lang, facts + past + steps, marks)]
     v = sig.values
     _semantic(question, sentences, sig)
     v["keywords"] = _coverage(question.keywords, grounded, own, lang, sig, "keywords", 0.6)
@@ -128,8 +128,12 @@ def _form(
     )
     v["structure"] = sum(1 for p in parts if p) / len(parts)
     we_past = [m.span() for m in cues.WE_PAST[lang].finditer(" ".join(s.text for s in sentences))]
-    steps = len(past) + 0.5 * len(we_past) if behavioural else len(marks["sequence"])
-    v["episode"] = min(1.0, steps / 3)
+    steps = (
+        len(past) + 0.5 * len(we_past)
+        if behavioural
+        else _plan_steps(" ".join(s.text for s in sentences), marks, lang)
+    )
+    v["episode"] = min(1.0, steps / 4)
     v["specificity"] = min(1.0, len(facts) / 4)
     me = len(cues.SELF[lang].findall(" ".join(s.text for s in sentences)))
     we = len(cues.WE[lang].findall(" ".join(s.text for s in sentences)))
@@ -322,6 +326,38 @@ def _without_echo(answer: str, question: str, lang: Language) -> str:
             for m in found[i : i + n]:
                 out[m.start() : m.end()] = " " * (m.end() - m.start())
     return "".join(out)
+
+
+def _step_clauses(text: str, lang: Language) -> list[tuple[int, int]]:
+    """Chinese clauses that plan or list an action (grounding for keywords said in them)."""
+    if lang != "zh":
+        return []
+    own = clauses.own_clauses(text)
+    return own.plans + own.steps
+
+
+def _plan_steps(text: str, marks: dict[str, list[tuple[int, int]]], lang: Language) -> int:
+    """Steps of a plan: its sequence markers, or in Chinese its action clauses when there are
+    more of them (a plan said as a list of actions has no "first … then")."""
+    if lang != "zh":
+        return len(marks["sequence"])
+    own = clauses.own_clauses(text)
+    return max(len(marks["sequence"]), len(own.plans) + len(own.steps) + len(own.acts))
+
+
+def _own_actions(text: str, lang: Language, anchored: bool) -> list[tuple[int, int]]:
+    """Spans of the speaker's own past actions: "I + past verb" in English; in Chinese any
+    我…了/过 and, when the answer is anchored in a past episode (a time or "那次"), every
+    clause with 我 acting (clauses.py) — Chinese has no tense, so without the anchor "我坚持…"
+    is a habit or a claim, not something that happened."""
+    found = [
+        m.span() for m in cues.PAST_ACTION[lang].finditer(text) if not _conditional(text, m.start())
+    ]
+    if lang != "zh" or not anchored:
+        return found
+    acts = clauses.own_clauses(text).acts
+    extra = [sp for sp in found if not any(a <= sp[0] < b for a, b in acts)]
+    return sorted(acts + extra)
 
 
 def _conditional(text: str, at: int) -> bool:
