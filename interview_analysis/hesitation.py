@@ -65,7 +65,23 @@ def detect(audio: np.ndarray) -> list[Hesitation]:
         return []
     steady = _steady_links(frames)
     runs = _join(_runs(steady), frames.semitones)
-    return _merge([h for run in runs if (h := _accept(run, frames)) is not None])
+    return _merge([h for run in runs for h in _accept_or_split(run, frames)])
+
+
+def _accept_or_split(group: list[tuple[int, int]], f: _Frames) -> list[Hesitation]:
+    """The group as one hesitation, else its two sides of its largest spectral jump: in noise
+    the vowel-to-nasal change of "um" no longer breaks the chain of steady frames."""
+    whole = _accept(group, f)
+    if whole is not None:
+        return [whole]
+    rows = np.concatenate([np.arange(a + 1, b + 1) for a, b in group])
+    if not len(rows):
+        return []
+    jumps = np.abs(f.envelope[rows] - f.envelope[rows - 1]).mean(axis=1)
+    cut = int(rows[np.argmax(jumps)])
+    before = [(a, min(b, cut - 1)) for a, b in group if a < cut]
+    after = [(max(a, cut), b) for a, b in group if b >= cut]
+    return [h for side in (before, after) if (h := _accept(side, f)) is not None]
 
 
 def _merge(found: list[Hesitation]) -> list[Hesitation]:

@@ -53,6 +53,19 @@ def test_spliced_hesitations_are_found_where_they_are(
     assert all(70 < h.f0_hz < 400 and 0.25 <= h.end - h.start <= 2.0 for h in found)
 
 
+@pytest.mark.parametrize("clip", ["english", "mandarin"])
+def test_hesitations_are_still_found_under_room_noise(
+    clip: str, request: pytest.FixtureRequest
+) -> None:
+    # White noise of RMS 0.01 under speech of ~0.1-0.3: about 20-30 dB SNR, a laptop fan.
+    # In noise the vowel-to-nasal change of "um" no longer breaks the steady stretch.
+    spliced: ha.Spliced = request.getfixturevalue(clip)
+    audio = spliced.audio + noise(spliced.audio.size / SR, amplitude=0.01, seed=9)
+    found = hesitation.detect(audio[: spliced.audio.size])
+    assert abs(len(found) - len(spliced.hesitations)) <= 1
+    assert _overlaps(found, spliced.hesitations) >= len(spliced.hesitations) - 1
+
+
 @pytest.mark.parametrize(("texts", "language"), [(EN, "en"), (ZH, "zh")])
 def test_clean_speech_has_no_hesitation(texts: list[str], language: str) -> None:
     clean = ha.answer(texts, language, [], seed=1)
