@@ -138,7 +138,6 @@ MARKERS: dict[str, dict[Language, tuple[str, ...]]] = {
             "经验",
             "如果重来",
             "现在我会",
-            "发现",
         ),
         "en": (
             "learned",
@@ -299,6 +298,12 @@ RED_FLAGS: dict[Language, re.Pattern[str]] = {
         r"|\bthat['’]?s (?:just )?the (?:rule|policy)\b",
         re.IGNORECASE,
     ),
+}
+
+# What a rubric's top level says when it asks for a lesson drawn ("有反思", "a lesson learned").
+REFLECTION_ASKED: dict[Language, re.Pattern[str]] = {
+    "zh": re.compile(r"反思|体会|收获|教训|总结经验"),
+    "en": re.compile(r"\breflect|\blesson|\blearn(?:ed|t) from|\bhindsight|differently", re.I),
 }
 
 # The collective subject: the answer hides the speaker's own part behind the group.

@@ -47,7 +47,7 @@ def feature_items(questions: dict[str, Question], answers: Sequence[Answer]) -> 
     done = labelled(answers)
     sigs = extract_all(questions, done)
     return [
-        (a.question_id, fit.expand(s.values, s.kind), a.score or 0.0, a.level or 0)
+        (a.question_id, fit.expand(s.values, s.kind, s.max_level), a.score or 0.0, a.level or 0)
         for a, s in zip(done, sigs, strict=True)
     ]
 
@@ -59,7 +59,7 @@ def loqo_report(questions: dict[str, Question], answers: Sequence[Answer]) -> di
         return {"n": len(done), "error": f"needs labelled answers to {MIN_QUESTIONS}+ questions"}
     sigs = extract_all(questions, done)
     items = [
-        (a.question_id, fit.expand(s.values, s.kind), a.score or 0.0, a.level or 0)
+        (a.question_id, fit.expand(s.values, s.kind, s.max_level), a.score or 0.0, a.level or 0)
         for a, s in zip(done, sigs, strict=True)
     ]
     rows: list[dict[str, Any]] = []

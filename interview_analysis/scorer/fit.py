@@ -30,6 +30,7 @@ BINS = 5
 # own actions), so each kind has its own weights and offset; the level cuts are shared,
 # because the expert's 0–10 means the same for both.
 KINDS = ("behavioural", "situational")
+MAX_LEVEL = "_max_level"
 # The calibration's slope is held toward 0 (the base rate): with ~70 answers a free slope
 # learned noise (ECE 0.13 at 0.1, 0.08 at 1.0 on LOQO predictions).
 PLATT_RIDGE = 1.0
@@ -50,9 +51,22 @@ def kind_of(question_type: str) -> str:
     return "situational" if question_type == "situational" else "behavioural"
 
 
-def expand(values: dict[str, float], kind: str) -> dict[str, float]:
-    """A feature row under its kind's names ("situational:keywords"), with the kind's offset."""
-    return {f"{kind}:{f}": v for f, v in values.items()} | {f"{kind}:offset": 1.0}
+def expand(values: dict[str, float], kind: str, max_level: int = 3) -> dict[str, float]:
+    """A feature row under its kind's names ("situational:keywords"), with the kind's offset
+    and the highest level the answer's rules allow (MAX_LEVEL, not a feature)."""
+    named = {f"{kind}:{f}": v for f, v in values.items()}
+    return named | {f"{kind}:offset": 1.0, MAX_LEVEL: float(max_level)}
+
+
+def held(score: float, cuts: Sequence[float], max_level: float) -> float:
+    """The score held just below the cut of the first level a rule does not allow."""
+    at = int(max_level)
+    return min(score, cuts[at - 1] - 0.1) if 0 < at <= len(cuts) else score
+
+
+def scored(row: dict[str, float], params: Params) -> float:
+    """A feature row's 0–10 score with its rules applied."""
+    return held(predict(row, params), params.cuts, row.get(MAX_LEVEL, 99))
 
 
 def expanded(features: Sequence[str]) -> list[str]:
@@ -82,14 +96,18 @@ def nonneg_ridge(x: np.ndarray, y: np.ndarray, ridge: float = RIDGE) -> tuple[np
     return w, float((y - x @ w).mean())
 
 
-def best_cuts(pred: Sequence[float], levels: Sequence[int]) -> tuple[float, float]:
-    """The two score cuts that put the most answers in their expert level (ties: widest band)."""
+def best_cuts(
+    pred: Sequence[float], levels: Sequence[int], highest: Sequence[float] = ()
+) -> tuple[float, float]:
+    """The two score cuts that put the most answers in their expert level, each answer held
+    at the highest level its rules allow (ties: the first found)."""
     grid = np.arange(0.5, 10.0, 0.1)
     best, best_hits = (3.5, 6.5), -1
     p, lv = np.asarray(pred), np.asarray(levels)
+    top = np.asarray(highest) if len(highest) else np.full(len(p), 99.0)
     for lo in grid:
         for hi in grid[grid > lo + 0.5]:
-            got = 1 + (p >= lo).astype(int) + (p >= hi).astype(int)
+            got = np.minimum(1 + (p >= lo).astype(int) + (p >= hi).astype(int), top)
             hits = int((got == lv).sum())
             if hits > best_hits:
                 best, best_hits = (round(float(lo), 2), round(float(hi), 2)), hits
@@ -108,7 +126,8 @@ def fit(
     w, b = nonneg_ridge(x, np.asarray(scores, dtype=float), ridge)
     weights = {f: round(float(v), 3) for f, v in zip(features, w, strict=True)}
     pred = [predict(r, Params(weights, b, ())) for r in rows]
-    return Params(weights, round(b, 3), best_cuts(pred, levels))
+    highest = [r.get(MAX_LEVEL, 99.0) for r in rows]
+    return Params(weights, round(b, 3), best_cuts(pred, levels, highest))
 
 
 def predict(row: dict[str, float], params: Params) -> float:
@@ -184,7 +203,7 @@ def loqo(
         params = fit_all(train, features, ridge)
         for n, (q, row, _, _) in enumerate(items):
             if q == qid:
-                s = predict(row, params)
+                s = scored(row, params)
                 out.append((n, s, level_of(s, params.cuts), calibrated(s, params)))
     return sorted(out)
 
@@ -206,7 +225,7 @@ def fit_all(
         )
         for q, row, _, level in items:
             if q == qid:
-                s = predict(row, inner)
+                s = scored(row, inner)
                 margins.append(margin(s, inner.cuts))
                 hits.append(level_of(s, inner.cuts) == level)
     return Params(params.weights, params.bias, params.cuts, platt(margins, hits))

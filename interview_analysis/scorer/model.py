@@ -24,46 +24,46 @@ from interview_analysis.types import Question, TextScore, Transcript
 # README for the figures. Zero weights are kept: the fit found no independent signal in them
 # here, and a refit on more data may.
 WEIGHTS: dict[str, float] = {
-    "behavioural:level_contrast": 0.492,
-    "behavioural:clause_contrast": 0.544,
+    "behavioural:level_contrast": 0.481,
+    "behavioural:clause_contrast": 0.535,
     "behavioural:keywords": 0.0,
     "behavioural:rubric_terms": 0.0,
-    "behavioural:structure": 0.425,
+    "behavioural:structure": 0.422,
     "behavioural:episode": 1.527,
     "behavioural:specificity": 1.836,
     "behavioural:agency": 0.0,
-    "behavioural:measured_result": 0.521,
-    "behavioural:reflection": 0.377,
+    "behavioural:measured_result": 0.524,
+    "behavioural:reflection": 0.378,
     "behavioural:concrete": 0.403,
-    "behavioural:no_hypothetical": 1.035,
-    "behavioural:not_weak": 0.831,
-    "behavioural:on_topic": 0.045,
-    "behavioural:not_generic": 1.516,
-    "behavioural:no_red_flag": 0.447,
+    "behavioural:no_hypothetical": 1.021,
+    "behavioural:not_weak": 0.826,
+    "behavioural:on_topic": 0.021,
+    "behavioural:not_generic": 1.504,
+    "behavioural:no_red_flag": 0.417,
     "behavioural:length": 0.0,
-    "behavioural:offset": 0.447,
-    "situational:level_contrast": 0.618,
-    "situational:clause_contrast": 0.0,
-    "situational:keywords": 1.958,
-    "situational:rubric_terms": 1.777,
-    "situational:structure": 1.124,
-    "situational:episode": 0.757,
-    "situational:specificity": 0.032,
+    "behavioural:offset": 0.417,
+    "situational:level_contrast": 0.63,
+    "situational:clause_contrast": 0.011,
+    "situational:keywords": 1.968,
+    "situational:rubric_terms": 1.775,
+    "situational:structure": 1.085,
+    "situational:episode": 0.878,
+    "situational:specificity": 0.047,
     "situational:agency": 0.0,
-    "situational:measured_result": 0.051,
-    "situational:reflection": 1.161,
-    "situational:concrete": 0.269,
+    "situational:measured_result": 0.0,
+    "situational:reflection": 1.117,
+    "situational:concrete": 0.276,
     "situational:no_hypothetical": 0.0,
-    "situational:not_weak": 0.671,
+    "situational:not_weak": 0.68,
     "situational:on_topic": 0.0,
-    "situational:not_generic": 0.673,
-    "situational:no_red_flag": 1.863,
-    "situational:length": 0.446,
+    "situational:not_generic": 0.698,
+    "situational:no_red_flag": 1.891,
+    "situational:length": 0.351,
     "situational:offset": 0.0,
 }
-BIAS = -1.183
-CUTS = (3.5, 5.0)
-PLATT = (0.53, 0.153)
+BIAS = -1.063
+CUTS = (3.5, 4.9)
+PLATT = (1.049, 0.087)
 PARAMS = fit.Params(WEIGHTS, BIAS, CUTS, PLATT)
 
 # Below this calibrated probability the answer goes to a person (pipeline's threshold too).
@@ -133,11 +133,9 @@ class GeneralScorer:
 
 
 def final_score(sig: signals.Signals, params: fit.Params) -> float:
-    """The model's score, held below the first cut when a bottom-level rule applies."""
-    score = fit.predict(fit.expand(sig.values, sig.kind), params)
-    if sig.caps and params.cuts:
-        return min(score, params.cuts[0] - 0.1)
-    return score
+    """The model's score, held below the first cut when a bottom-level rule applies and below
+    the last one when the rubric's top level asks for something the answer lacks."""
+    return fit.scored(fit.expand(sig.values, sig.kind, sig.max_level), params)
 
 
 def confidence(

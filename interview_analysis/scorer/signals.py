@@ -70,6 +70,14 @@ class Signals:
     semantic: bool = True
     # Rules that hold the answer in the bottom level whatever the features say (see caps()).
     caps: list[str] = field(default_factory=list)
+    # Rules that hold the answer below the top level (the top level asks for what is missing).
+    ceilings: list[str] = field(default_factory=list)
+
+    @property
+    def max_level(self) -> int:
+        """The highest rubric level the rules allow (3 when none applies)."""
+        return 1 if self.caps else 2 if self.ceilings else 3
+
     term_hits: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -103,6 +111,7 @@ def extract(question: Question, answer: str) -> Signals:
     v["no_red_flag"] = 0.0 if flags else 1.0
     sig.spans["red_flag"] = flags[:2]
     sig.caps = caps(question, sig, past, own)
+    sig.ceilings = ceilings(question, sig)
     return sig
 
 
@@ -133,7 +142,9 @@ def _form(
         if behavioural
         else _plan_steps(" ".join(s.text for s in sentences), marks, lang)
     )
-    v["episode"] = min(1.0, steps / 4)
+    # Full at four own actions of an episode, or eight steps of a plan (a top rubric level
+    # lists five to eight of them; fewer made every long answer's plan "complete").
+    v["episode"] = min(1.0, steps / (4 if behavioural else 8))
     v["specificity"] = min(1.0, len(facts) / 4)
     me = len(cues.SELF[lang].findall(" ".join(s.text for s in sentences)))
     we = len(cues.WE[lang].findall(" ".join(s.text for s in sentences)))
@@ -184,6 +195,16 @@ def caps(question: Question, sig: Signals, past: list[tuple[int, int]], text: st
     elif behavioural and sig.values["episode"] == 0 and sig.values["specificity"] == 0:
         out.append("no_example")
     return out
+
+
+def ceilings(question: Question, sig: Signals) -> list[str]:
+    """Top-level rules: a behavioural answer whose rubric's top level asks for a lesson drawn
+    (有反思 / a lesson learned) and that draws none cannot be at the top level, whatever else
+    it has — the rubric's own condition, read from the rubric, not from answers."""
+    if question.type == "situational" or not question.rubric or sig.values["reflection"] > 0:
+        return []
+    top = max(question.rubric, key=lambda r: r.level).description
+    return ["no_reflection"] if cues.REFLECTION_ASKED[question.language].search(top) else []
 
 
 def _stuffed(text: str, hits: list[tuple[int, int]]) -> bool:

@@ -189,13 +189,15 @@ def test_loqo_needs_three_questions() -> None:
 
 BLAME = {
     "zh": (
-        "去年十月我做月度对账时，一笔八万元的付款被录了两次。",
+        "去年十月我做月度对账时，一笔八万元的付款被录了两次，我当天改正了分录。",
         "这主要是出纳的问题，不是我的责任，我只是按他给的单子录的。",
+        "我的反思是录入后要做双人复核。",
     ),
     "en": (
         "Last April my manager moved our support team to a new ticket tool in one weekend, "
         "and I pulled six months of ticket data to show him the gaps.",
         "He ignored it, so the rollout failing was not my fault.",
+        "I learned to bring data and an option, not just an objection.",
     ),
 }
 
@@ -203,9 +205,22 @@ BLAME = {
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_blaming_others_lowers_the_score_and_is_quoted(lang: str) -> None:
     question = ZH if lang == "zh" else EN
-    episode, blame = BLAME[lang]
-    plain = _score(question, episode)
-    blamed = _score(question, episode + " " + blame)
+    episode, blame, lesson = BLAME[lang]
+    plain = _score(question, f"{episode} {lesson}")
+    blamed = _score(question, f"{episode} {blame} {lesson}")
     assert blamed.score < plain.score
     flagged = [e for e in blamed.evidence if e.element == "-red_flag"]
     assert flagged and blame.split("，")[0].split(",")[0] in flagged[0].quote
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_lesson_where_the_rubric_asks_for_one_holds_the_answer_below_the_top(
+    lang: str,
+) -> None:
+    question = ZH if lang == "zh" else EN
+    lesson = BLAME[lang][2]
+    without = GOOD[lang].replace(lesson, "") if lesson in GOOD[lang] else GOOD[lang]
+    without = without.split("我的反思")[0].split("I learned")[0]
+    result = _score(question, without)
+    assert result.level == 2 and "reflection" in result.missing
+    assert _score(question, GOOD[lang]).level == 3
