@@ -179,6 +179,7 @@ def measure(path: Path, language: Language) -> dict[str, Any]:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "stages_s": report.timings_s,
         "answer_units": report.speech.answer_units if report.speech else 0,
+        "fillers": report.speech.fillers if report.speech else {},  # none were spoken
         "transcript_head": report.transcript.text[:160] if report.transcript else "",
         "needs_human_review": report.needs_human_review,
         "review_reasons": list(report.review_reasons),
