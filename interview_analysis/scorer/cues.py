@@ -306,6 +306,12 @@ REFLECTION_ASKED: dict[Language, re.Pattern[str]] = {
     "en": re.compile(r"\breflect|\blesson|\blearn(?:ed|t) from|\bhindsight|differently", re.I),
 }
 
+# What a rubric's bottom level says when it names such behaviour ("推卸责任", "blames others").
+FLAGS_NAMED: dict[Language, re.Pattern[str]] = {
+    "zh": re.compile(r"推卸|推给|推诿|归咎|争辩|违规|威胁|按规定|回避"),
+    "en": re.compile(r"\bblam|\bresponsib|\bhides?\b|\bgives? up|\bcomplain|\bignor|\bargu", re.I),
+}
+
 # The collective subject: the answer hides the speaker's own part behind the group.
 WE: dict[Language, re.Pattern[str]] = {
     "zh": re.compile(r"我们|大家|团队一起|咱们"),

@@ -120,7 +120,7 @@ def explain(
             for sentence in _quoted(sig.spans.get(code, [])[:1], sentences):
                 start, end = tx.time_span(offsets, sentence.start, sentence.end)
                 out.append(Evidence(sentence.text, "-" + code, start, end))
-    for cap in sig.caps if sentences else []:
+    for cap in [c for c in sig.caps if c not in against] if sentences else []:
         start, end = tx.time_span(offsets, sentences[0].start, sentences[0].end)
         out.insert(0, Evidence(sentences[0].text, "-" + cap, start, end))
     return tuple(out[:MAX_EVIDENCE])

@@ -63,7 +63,7 @@ WEIGHTS: dict[str, float] = {
 }
 BIAS = -1.063
 CUTS = (3.5, 4.9)
-PLATT = (1.049, 0.087)
+PLATT = (1.055, 0.082)
 PARAMS = fit.Params(WEIGHTS, BIAS, CUTS, PLATT)
 
 # Below this calibrated probability the answer goes to a person (pipeline's threshold too).

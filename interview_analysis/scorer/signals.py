@@ -182,19 +182,31 @@ def _generic_share(
 
 def caps(question: Question, sig: Signals, past: list[tuple[int, int]], text: str) -> list[str]:
     """Bottom-level rules: a list of the question's own keywords and rubric words instead of
-    sentences (most phrases are nothing but such a word), or a behavioural question answered
+    sentences (most phrases are nothing but such a word), a red flag (blaming others, bending
+    the rules …) where the rubric's bottom level names such behaviour, or a behavioural
+    question answered
     only with what the speaker *would* do — no past action at all and mostly hypotheticals
     (the STAR method asks for an episode that happened), or no example at all — no action
     anyone took and not one fact."""
     out = []
     if _stuffed(text, sig.term_hits):
         out.append("keyword_stuffing")
+    if sig.values["no_red_flag"] == 0 and _named_at_bottom(question):
+        out.append("red_flag")
     behavioural = question.type != "situational"
     if behavioural and not past and sig.values["no_hypothetical"] <= 0.5:
         out.append("hypothetical_only")
     elif behavioural and sig.values["episode"] == 0 and sig.values["specificity"] == 0:
         out.append("no_example")
     return out
+
+
+def _named_at_bottom(question: Question) -> bool:
+    """The rubric's bottom level names blaming, rule-bending or the like as bottom-level."""
+    if not question.rubric:
+        return False
+    bottom = min(question.rubric, key=lambda r: r.level).description
+    return bool(cues.FLAGS_NAMED[question.language].search(bottom))
 
 
 def ceilings(question: Question, sig: Signals) -> list[str]:

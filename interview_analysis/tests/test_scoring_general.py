@@ -224,3 +224,24 @@ def test_no_lesson_where_the_rubric_asks_for_one_holds_the_answer_below_the_top(
     result = _score(question, without)
     assert result.level == 2 and "reflection" in result.missing
     assert _score(question, GOOD[lang]).level == 3
+
+
+TOP_ZH = max(ZH.rubric, key=lambda r: r.level).description
+
+
+def test_a_red_flag_the_rubric_names_holds_the_answer_at_the_bottom() -> None:
+    episode, blame, lesson = BLAME["zh"]
+    result = _score(ZH, f"{episode} {blame} {lesson}")
+    assert result.level == 1  # ZH's bottom level names 推卸责任
+    named_nowhere = question_from_dict(
+        "g-no-flags-zh",
+        {
+            "lang": "zh",
+            "type": "behavioural",
+            "dimensions": {"责任心": 1.0},
+            "text": ZH.text,
+            "rubric": {"3": TOP_ZH, "2": "有事例但较笼统。", "1": "没有事例。"},
+            "keywords": list(ZH.keywords),
+        },
+    )
+    assert _score(named_nowhere, f"{episode} {blame} {lesson}").level > 1
