@@ -99,6 +99,8 @@ class SpeechFeatures:
     pause_count: int  # pauses ≥ 0.7 s between speech
     longest_pause_s: float
     filler_count: int
+    # By filler ("嗯", "um" …); "hesitation" counts filled pauses heard in the sound but not
+    # written by the transcriber (hesitation.py), so nothing is counted twice.
     fillers: dict[str, int]
     loudness_dbfs_mean: float
     loudness_variation_db: float
