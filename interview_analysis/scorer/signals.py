@@ -155,7 +155,9 @@ def _form(
     v["reflection"] = 1.0 if marks["reflection"] else 0.0
     concrete = [s for s in sentences if _inside(s, facts + past)]
     v["concrete"] = len(concrete) / len(sentences)
-    acts = past + marks["sequence"] + (marks["hypothetical"] if not behavioural else [])
+    # A "first …" alone makes no step: "首先要树立…理念" is a slogan in a plan's clothes.
+    plans = _step_clauses(" ".join(s.text for s in sentences), lang) or marks["hypothetical"]
+    acts = past + (plans if not behavioural else [])
     v["not_generic"] = 1.0 - _generic_share(sentences, marks["generic"], facts + acts)
     hyp = [s for s in sentences if _inside(s, marks["hypothetical"]) and not _inside(s, past)]
     v["no_hypothetical"] = 1.0 - len(hyp) / len(sentences) if behavioural else 1.0
