@@ -312,6 +312,17 @@ FLAGS_NAMED: dict[Language, re.Pattern[str]] = {
     "en": re.compile(r"\bblam|\bresponsib|\bhides?\b|\bgives? up|\bcomplain|\bignor|\bargu", re.I),
 }
 
+# Following up or preventing a recurrence: said in a plan's answer ("换后回访", "check in
+# afterwards") and in a rubric's top level when it asks for it ("跟进回访", "follows up").
+FOLLOW_UP: dict[Language, re.Pattern[str]] = {
+    "zh": re.compile(r"回访|跟进|事后|复盘|改进|反馈给|后续|预防|下次|以后"),
+    "en": re.compile(
+        r"\bfollow(?:ed|s|ing)?[- ]up\b|\bafterwards\b|\bafter (?:the|it|that|this)\b|\bretro"
+        r"|\bprevent|\bnext time\b|\bgoing forward\b|\bcheck[- ]ins?\b|\bcheck back\b|\breview",
+        re.IGNORECASE,
+    ),
+}
+
 # The collective subject: the answer hides the speaker's own part behind the group.
 WE: dict[Language, re.Pattern[str]] = {
     "zh": re.compile(r"我们|大家|团队一起|咱们"),

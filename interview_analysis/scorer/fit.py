@@ -31,6 +31,9 @@ BINS = 5
 # because the expert's 0–10 means the same for both.
 KINDS = ("behavioural", "situational")
 MAX_LEVEL = "_max_level"
+# Where the expert's 0–10 changes level (level 1: 0–3, 2: 4–6, 3: 7–10 in the labels).
+SCALE_CUTS = (3.5, 6.5)
+HELD_BAND = 0.5  # points under a cut that a rule-held score is squeezed into
 # The calibration's slope is held toward 0 (the base rate): with ~70 answers a free slope
 # learned noise (ECE 0.13 at 0.1, 0.08 at 1.0 on LOQO predictions).
 PLATT_RIDGE = 1.0
@@ -59,9 +62,15 @@ def expand(values: dict[str, float], kind: str, max_level: int = 3) -> dict[str,
 
 
 def held(score: float, cuts: Sequence[float], max_level: float) -> float:
-    """The score held just below the cut of the first level a rule does not allow."""
+    """The score held below the cut of the first level a rule does not allow: scores from
+    HELD_BAND under that cut up to 10 are squeezed into the band, so held answers keep their
+    order among themselves (a clamp would tie them all)."""
     at = int(max_level)
-    return min(score, cuts[at - 1] - 0.1) if 0 < at <= len(cuts) else score
+    if not 0 < at <= len(cuts):
+        return score
+    top = cuts[at - 1] - 0.1
+    low = top - HELD_BAND
+    return score if score <= low else low + HELD_BAND * (score - low) / (10.0 - low)
 
 
 def scored(row: dict[str, float], params: Params) -> float:
@@ -134,6 +143,17 @@ def predict(row: dict[str, float], params: Params) -> float:
     """The 0–10 score of one feature row."""
     raw = params.bias + sum(w * row.get(f, 0.0) for f, w in params.weights.items())
     return min(10.0, max(0.0, raw))
+
+
+def on_scale(score: float, cuts: Sequence[float]) -> float:
+    """The model's score on the expert's 0–10 scale: each level's band of model scores is
+    mapped linearly onto that level's band of expert scores (SCALE_CUTS), so a top-level
+    answer reads 6.5–10 as a rater's would; the order and the level are unchanged."""
+    src = [0.0, *cuts, 10.0]
+    dst = [0.0, *SCALE_CUTS, 10.0]
+    if len(src) != len(dst):
+        return score
+    return float(np.interp(score, src, dst))
 
 
 def level_of(score: float, cuts: Sequence[float]) -> int:

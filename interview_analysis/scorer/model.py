@@ -62,8 +62,8 @@ WEIGHTS: dict[str, float] = {
     "situational:offset": 0.0,
 }
 BIAS = -1.164
-CUTS = (3.5, 4.9)
-PLATT = (0.921, 0.234)
+CUTS = (3.5, 4.1)
+PLATT = (0.828, 0.486)
 PARAMS = fit.Params(WEIGHTS, BIAS, CUTS, PLATT)
 
 # Below this calibrated probability the answer goes to a person (pipeline's threshold too).
@@ -77,10 +77,10 @@ SHORT_UNITS = {"zh": 25, "en": 15}
 OFF_TOPIC_COSINE = 0.86
 ASR_UNSURE = 0.6  # mean word probability
 # A reason the calibration never saw (ALWAYS_REVIEW: short, off-topic, wrong language, ASR
-# unsure) lowers the calibrated probability by this factor: its effect cannot be measured on
-# text answers, so it errs towards doubt. Reasons the calibration data holds (features that
-# disagree) lower nothing: the probability already accounts for them (ECE 0.078 without, 0.10
-# with a factor of 0.8 on them too).
+# unsure) lowers the calibrated probability by this factor and below the review threshold:
+# its effect cannot be measured on text answers, so the number errs towards doubt and sorts
+# the answer among those a person checks. Reasons the calibration data holds (features that
+# disagree) lower nothing: the probability already accounts for them.
 UNSEEN_REASON_FACTOR = 0.8
 DISAGREE = 0.5  # content and form features this far apart
 
@@ -102,15 +102,16 @@ class GeneralScorer:
         self.params = params
 
     def level_of(self, score: float) -> int:
-        """The rubric level of a 0–10 score under this model's fitted cuts."""
-        return fit.level_of(score, self.params.cuts)
+        """The rubric level of a 0–10 score as this scorer reports it (on the expert scale)."""
+        return fit.level_of(score, fit.SCALE_CUTS)
 
     def score(self, question: Question, transcript: Transcript) -> TextScore:
         """Level, 0–10, confidence, evidence per dimension, suggestions, review flags."""
         sig = signals.extract(question, transcript.text)
-        total = round(final_score(sig, self.params), 1)
-        level = fit.level_of(total, self.params.cuts)
-        conf = confidence(sig, transcript, total, self.params)
+        raw = final_score(sig, self.params)
+        level = fit.level_of(raw, self.params.cuts)
+        conf = confidence(sig, transcript, raw, self.params)
+        total = round(fit.on_scale(raw, self.params.cuts), 1)
         weights = fit.weights_for(self.params, sig.kind)
         quotes = explain(sig, weights, transcript, question.language)
         found = tuple(dict.fromkeys(e.element for e in quotes if not e.element.startswith("-")))
@@ -145,7 +146,7 @@ def confidence(
     value = fit.calibrated(total, params)
     reasons = review_reasons(sig, transcript)
     for _ in ALWAYS_REVIEW.intersection(reasons):
-        value *= UNSEEN_REASON_FACTOR
+        value = min(value * UNSEEN_REASON_FACTOR, REVIEW_BELOW - 0.01)
     return Confidence(round(min(0.99, max(0.01, value)), 2), reasons)
 
 

@@ -111,7 +111,7 @@ def extract(question: Question, answer: str) -> Signals:
     v["no_red_flag"] = 0.0 if flags else 1.0
     sig.spans["red_flag"] = flags[:2]
     sig.caps = caps(question, sig, past, own)
-    sig.ceilings = ceilings(question, sig)
+    sig.ceilings = ceilings(question, sig, own)
     return sig
 
 
@@ -211,14 +211,20 @@ def _named_at_bottom(question: Question) -> bool:
     return bool(cues.FLAGS_NAMED[question.language].search(bottom))
 
 
-def ceilings(question: Question, sig: Signals) -> list[str]:
-    """Top-level rules: a behavioural answer whose rubric's top level asks for a lesson drawn
-    (有反思 / a lesson learned) and that draws none cannot be at the top level, whatever else
-    it has — the rubric's own condition, read from the rubric, not from answers."""
-    if question.type == "situational" or not question.rubric or sig.values["reflection"] > 0:
+def ceilings(question: Question, sig: Signals, text: str) -> list[str]:
+    """Top-level rules, the rubric's own conditions read from the rubric, not from answers:
+    where the top level asks for a lesson drawn (有反思 / a lesson learned), a behavioural
+    answer that draws none, and where it asks for following up (跟进回访 / follows up
+    afterwards), a plan that never follows up, cannot be at the top level."""
+    if not question.rubric:
         return []
     top = max(question.rubric, key=lambda r: r.level).description
-    return ["no_reflection"] if cues.REFLECTION_ASKED[question.language].search(top) else []
+    lang = question.language
+    if question.type != "situational":
+        asked, said = cues.REFLECTION_ASKED[lang], sig.values["reflection"] > 0
+        return ["no_reflection"] if asked.search(top) and not said else []
+    asked_fu = cues.FOLLOW_UP[lang].search(top)
+    return ["no_follow_up"] if asked_fu and not cues.FOLLOW_UP[lang].search(text) else []
 
 
 def _stuffed(text: str, hits: list[tuple[int, int]]) -> bool:

@@ -245,3 +245,34 @@ def test_a_red_flag_the_rubric_names_holds_the_answer_at_the_bottom() -> None:
         },
     )
     assert _score(named_nowhere, f"{episode} {blame} {lesson}").level > 1
+
+
+PLAN_ZH = question_from_dict(
+    "g-delay-zh",
+    {
+        "lang": "zh",
+        "type": "situational",
+        "dimensions": {"客户导向": 1.0},
+        "text": "假设你负责的一批货物因为暴雨要晚两天送到客户手里，客户打电话来催。你会怎么处理？",
+        "rubric": {
+            "3": "先道歉并说明原因；核实货物位置和新的到货时间；给出补救方案（分批发货、"
+            "补偿运费）；送达后跟进回访，并改进预警流程。",
+            "2": "能道歉和说明，但方案不具体，或缺少跟进与改进。",
+            "1": "推卸责任给天气或物流公司，或与客户争辩。",
+        },
+        "keywords": ["道歉", "核实", "到货时间", "分批", "补偿", "回访", "预警"],
+    },
+)
+PLAN = (
+    "我会先向客户道歉，说明暴雨导致延误。然后马上联系物流核实货物位置，"
+    "确认新的到货时间是周四上午，并告诉客户。我会提出先分批发一部分急用的货，"
+    "这次的运费由我们补偿。"
+)
+FOLLOW_UP = "货送到后我会回访客户确认没有问题，再和同事一起改进雨季的预警流程。"
+
+
+def test_a_plan_that_never_follows_up_stays_below_the_top_where_the_rubric_asks() -> None:
+    without = _score(PLAN_ZH, PLAN)
+    with_follow_up = _score(PLAN_ZH, PLAN + FOLLOW_UP)
+    assert without.level <= 2
+    assert with_follow_up.level == 3 and with_follow_up.score > without.score
