@@ -313,6 +313,12 @@ FLAGS_NAMED: dict[Language, re.Pattern[str]] = {
     "en": re.compile(r"\bblam|\bresponsib|\bhides?\b|\bgives? up|\bcomplain|\bignor|\bargu", re.I),
 }
 
+# What a rubric's bottom level says when it names talk instead of action ("只讲口号").
+GENERIC_NAMED: dict[Language, re.Pattern[str]] = {
+    "zh": re.compile(r"口号|套话|理念|泛泛|空话|表态"),
+    "en": re.compile(r"\bslogans?\b|\bgeneric\b|\bclaims?\b|\bbuzzwords?\b|\bplatitudes?\b", re.I),
+}
+
 # Following up or preventing a recurrence: said in a plan's answer ("换后回访", "check in
 # afterwards") and in a rubric's top level when it asks for it ("跟进回访", "follows up").
 FOLLOW_UP: dict[Language, re.Pattern[str]] = {

@@ -57,6 +57,7 @@ LABELS: dict[str, dict[Language, str]] = {
         "en": "only what would be done, no episode",
     },
     "no_example": {"zh": "没有具体事例", "en": "no concrete example"},
+    "slogans_only": {"zh": "只有口号、没有具体做法", "en": "slogans instead of a plan"},
     "keyword_stuffing": {"zh": "堆砌关键词", "en": "keyword list instead of an answer"},
 }
 # A feature the scorer gained after LABELS was written still reads as words, never as a code.

@@ -62,8 +62,8 @@ WEIGHTS: dict[str, float] = {
     "situational:offset": 0.0,
 }
 BIAS = -1.278
-CUTS = (4.4, 5.0)
-PLATT = (0.741, 0.443)
+CUTS = (3.6, 4.2)
+PLATT = (0.795, 0.545)
 PARAMS = fit.Params(WEIGHTS, BIAS, CUTS, PLATT)
 
 # Below this calibrated probability the answer goes to a person (pipeline's threshold too).

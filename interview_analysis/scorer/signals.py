@@ -36,6 +36,8 @@ FEATURES = (
     "no_red_flag",  # no blaming others, bending rules, threatening, giving up
     "length",  # enough said (saturates: length alone cannot carry a score)
 )
+SLOGAN_STEPS = 1 / 8  # a plan's "episode" value for one step (eight make it full)
+SLOGAN_SHARE = 2 / 3  # at most this share of sentences free of slogans
 STUFFED = 0.5  # share of phrases that are a bare keyword / rubric word: a list, not talk
 _PHRASE = re.compile(r"[^，,、。；;！？!?.\n]+")
 FULL_LENGTH: dict[Language, int] = {"zh": 150, "en": 90}  # characters / words
@@ -200,7 +202,19 @@ def caps(question: Question, sig: Signals, past: list[tuple[int, int]], text: st
         out.append("hypothetical_only")
     elif behavioural and sig.values["episode"] == 0 and sig.values["specificity"] == 0:
         out.append("no_example")
+    elif not behavioural and _slogans_only(question, sig):
+        out.append("slogans_only")
     return out
+
+
+def _slogans_only(question: Question, sig: Signals) -> bool:
+    """A plan of at most one step where a third of the sentences or more are slogans, for a
+    rubric whose bottom level names slogans or generic talk (口号, 套话, generic …)."""
+    v = sig.values
+    if v["episode"] > SLOGAN_STEPS or v["not_generic"] > SLOGAN_SHARE or not question.rubric:
+        return False
+    bottom = min(question.rubric, key=lambda r: r.level).description
+    return bool(cues.GENERIC_NAMED[question.language].search(bottom))
 
 
 def _named_at_bottom(question: Question) -> bool:

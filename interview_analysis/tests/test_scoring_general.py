@@ -276,3 +276,32 @@ def test_a_plan_that_never_follows_up_stays_below_the_top_where_the_rubric_asks(
     with_follow_up = _score(PLAN_ZH, PLAN + FOLLOW_UP)
     assert without.level <= 2
     assert with_follow_up.level == 3 and with_follow_up.score > without.score
+
+
+SLOGAN_Q = question_from_dict(
+    "g-outage-en",
+    {
+        "lang": "en",
+        "type": "situational",
+        "dimensions": {"ownership": 1.0},
+        "text": "The system you support goes down an hour before payroll runs. What do you do?",
+        "rubric": {
+            "3": "Tells the payroll lead at once; checks what failed and restores service or "
+            "switches to the fallback; gives updates on a fixed schedule; follows up with a "
+            "review to prevent a repeat.",
+            "2": "Fixes the system but tells nobody, or no follow-up.",
+            "1": "Waits for someone else, or gives only generic slogans about ownership.",
+        },
+        "keywords": ["payroll lead", "fallback", "restore", "update", "review"],
+    },
+)
+
+
+def test_slogans_instead_of_a_plan_score_the_bottom_where_the_rubric_names_them() -> None:
+    slogans = _score(
+        SLOGAN_Q,
+        "For me ownership is all about mindset. I believe in a culture of accountability "
+        "and transparency. It's important that everyone feels responsible for the outcome.",
+    )
+    assert slogans.level == 1
+    assert "-slogans_only" in {e.element for e in slogans.evidence}

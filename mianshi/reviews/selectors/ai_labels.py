@@ -46,6 +46,7 @@ ELEMENTS = {
     "-hypothetical_only": gettext_lazy("only what would be done, no episode"),
     "-keyword_stuffing": gettext_lazy("keyword list instead of an answer"),
     "-no_example": gettext_lazy("no concrete example"),
+    "-slogans_only": gettext_lazy("slogans instead of a plan"),
 }
 SIGNALS = {
     "multiple_faces": gettext_lazy("More than one face"),
