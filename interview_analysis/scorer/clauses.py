@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
 # Verbs of being, having, thinking and feeling: the speaker describes, not acts.
@@ -87,8 +88,10 @@ class OwnClauses:
     steps: list[tuple[int, int]]
 
 
+@lru_cache(maxsize=256)
 def own_clauses(text: str) -> OwnClauses:
-    """The speaker's action and plan clauses of a Chinese text."""
+    """The speaker's action and plan clauses of a Chinese text (cached: several features read
+    them; callers must not change the lists)."""
     out = OwnClauses([], [], [])
     for m in _CLAUSE.finditer(text):
         kind = _kind(m.group())

@@ -74,13 +74,12 @@ class Signals:
     caps: list[str] = field(default_factory=list)
     # Rules that hold the answer below the top level (the top level asks for what is missing).
     ceilings: list[str] = field(default_factory=list)
+    term_hits: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def max_level(self) -> int:
         """The highest rubric level the rules allow (3 when none applies)."""
         return 1 if self.caps else 2 if self.ceilings else 3
-
-    term_hits: list[tuple[int, int]] = field(default_factory=list)
 
 
 def extract(question: Question, answer: str) -> Signals:
@@ -186,12 +185,11 @@ def _generic_share(
 
 def caps(question: Question, sig: Signals, past: list[tuple[int, int]], text: str) -> list[str]:
     """Bottom-level rules: a list of the question's own keywords and rubric words instead of
-    sentences (most phrases are nothing but such a word), a red flag (blaming others, bending
-    the rules …) where the rubric's bottom level names such behaviour, or a behavioural
-    question answered
-    only with what the speaker *would* do — no past action at all and mostly hypotheticals
-    (the STAR method asks for an episode that happened), or no example at all — no action
-    anyone took and not one fact."""
+    sentences (most phrases are nothing but such a word); a red flag (blaming others, bending
+    the rules …) where the rubric's bottom level names such behaviour; a behavioural question
+    answered only with what the speaker *would* do — no past action at all and mostly
+    hypotheticals (the STAR method asks for an episode that happened) — or with no example at
+    all — no action anyone took and not one fact; a plan that is slogans (_slogans_only)."""
     out = []
     if _stuffed(text, sig.term_hits):
         out.append("keyword_stuffing")
@@ -211,18 +209,22 @@ def _slogans_only(question: Question, sig: Signals) -> bool:
     """A plan of at most one step where a third of the sentences or more are slogans, for a
     rubric whose bottom level names slogans or generic talk (口号, 套话, generic …)."""
     v = sig.values
-    if v["episode"] > SLOGAN_STEPS or v["not_generic"] > SLOGAN_SHARE or not question.rubric:
+    if v["episode"] > SLOGAN_STEPS or v["not_generic"] > SLOGAN_SHARE:
         return False
-    bottom = min(question.rubric, key=lambda r: r.level).description
-    return bool(cues.GENERIC_NAMED[question.language].search(bottom))
+    return bool(cues.GENERIC_NAMED[question.language].search(_level_text(question, top=False)))
 
 
 def _named_at_bottom(question: Question) -> bool:
     """The rubric's bottom level names blaming, rule-bending or the like as bottom-level."""
+    return bool(cues.FLAGS_NAMED[question.language].search(_level_text(question, top=False)))
+
+
+def _level_text(question: Question, *, top: bool) -> str:
+    """The description of the rubric's top or bottom level ("" without a rubric)."""
     if not question.rubric:
-        return False
-    bottom = min(question.rubric, key=lambda r: r.level).description
-    return bool(cues.FLAGS_NAMED[question.language].search(bottom))
+        return ""
+    pick = max if top else min
+    return pick(question.rubric, key=lambda r: r.level).description
 
 
 def ceilings(question: Question, sig: Signals, text: str) -> list[str]:
@@ -230,10 +232,7 @@ def ceilings(question: Question, sig: Signals, text: str) -> list[str]:
     where the top level asks for a lesson drawn (有反思 / a lesson learned), a behavioural
     answer that draws none, and where it asks for following up (跟进回访 / follows up
     afterwards), a plan that never follows up, cannot be at the top level."""
-    if not question.rubric:
-        return []
-    top = max(question.rubric, key=lambda r: r.level).description
-    lang = question.language
+    top, lang = _level_text(question, top=True), question.language
     if question.type != "situational":
         asked, said = cues.REFLECTION_ASKED[lang], sig.values["reflection"] > 0
         return ["no_reflection"] if asked.search(top) and not said else []
