@@ -2,10 +2,13 @@
 monotone model whose few constants were fitted leave-one-question-out, and a confidence that
 is a calibrated probability that the level is right.
 
-score (0–10) = BIAS + Σ WEIGHTS[f] × feature f (each 0–1, more is better, weights ≥ 0);
-level = 1 + number of CUTS at or below the score; confidence = σ(a·distance to the nearest
-cut + b), lowered for reasons a reviewer should know (short, off-topic, ASR unsure, features
-that disagree). Refit with `python -m interview_analysis.scorer.fit`.
+raw = BIAS + Σ WEIGHTS[kind:f] × feature f (each 0–1, more is better, weights ≥ 0; one set
+for plans, one for past episodes), held under a cut when one of the rubric's own conditions
+applies (signals.caps, signals.ceilings); level = 1 + number of CUTS at or below raw;
+confidence = σ(a·distance to the nearest cut + b), kept under the review threshold for
+reasons the calibration never saw (short, off-topic, wrong language, ASR unsure); the score
+reported is raw on the rater's 0–10 scale (fit.on_scale). Refit with
+`python -m interview_analysis.scorer.fit`.
 """
 
 from __future__ import annotations
