@@ -106,7 +106,7 @@ def extract(question: Question, answer: str) -> Signals:
     v["rubric_terms"] = _coverage(
         _rubric_terms(question), grounded, own, lang, sig, "rubric_terms", 0.4
     )
-    _form(question, sentences, marks, past, facts, sig)
+    _form(question, sentences, marks, past, facts, steps, _plan_steps(own, marks, lang), sig)
     v["length"] = min(1.0, sig.units / FULL_LENGTH[lang])
     flags = [m.span() for m in cues.RED_FLAGS[lang].finditer(own)]
     v["no_red_flag"] = 0.0 if flags else 1.0
@@ -122,6 +122,8 @@ def _form(
     marks: dict[str, list[tuple[int, int]]],
     past: list[tuple[int, int]],
     facts: list[tuple[int, int]],
+    plan: list[tuple[int, int]],
+    plan_steps: int,
     sig: Signals,
 ) -> None:
     v, lang, behavioural = sig.values, question.language, question.type != "situational"
@@ -138,11 +140,7 @@ def _form(
     )
     v["structure"] = sum(1 for p in parts if p) / len(parts)
     we_past = [m.span() for m in cues.WE_PAST[lang].finditer(" ".join(s.text for s in sentences))]
-    steps = (
-        len(past) + 0.5 * len(we_past)
-        if behavioural
-        else _plan_steps(" ".join(s.text for s in sentences), marks, lang)
-    )
+    steps = len(past) + 0.5 * len(we_past) if behavioural else plan_steps
     # Full at four own actions of an episode, or eight steps of a plan (a top rubric level
     # lists five to eight of them; fewer made every long answer's plan "complete").
     v["episode"] = min(1.0, steps / (4 if behavioural else 8))
@@ -157,7 +155,7 @@ def _form(
     concrete = [s for s in sentences if _inside(s, facts + past)]
     v["concrete"] = len(concrete) / len(sentences)
     # A "first …" alone makes no step: "首先要树立…理念" is a slogan in a plan's clothes.
-    plans = _step_clauses(" ".join(s.text for s in sentences), lang) or marks["hypothetical"]
+    plans = plan or marks["hypothetical"]
     acts = past + (plans if not behavioural else [])
     v["not_generic"] = 1.0 - _generic_share(sentences, marks["generic"], facts + acts)
     hyp = [s for s in sentences if _inside(s, marks["hypothetical"]) and not _inside(s, past)]
