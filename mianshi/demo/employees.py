@@ -98,7 +98,7 @@ def _rate(session: InterviewSession, hr: User) -> None:
     ai = {str(d["code"]): float(d["score"]) for d in session.score.ai_dimensions}
     scores = {code: min(10, round(value) + 1) for code, value in ai.items()}
     rating_save(actor=hr, session=session, scores=scores, reasons={}, submit=True,
-                comment="Strong listener; wants coaching on closing.")  # fmt: skip
+                comment="善于倾听客户；成交环节还需辅导。")  # fmt: skip
 
 
 def _hire(job: Any, hr: User, manager: User) -> Application:

@@ -221,7 +221,7 @@ def rate(interview: DemoInterview) -> bool:
         return False
     scores = {code: max(1, min(10, round(value))) for code, value in ai.items()}
     reasons = {code: "" for code in scores}
-    comment = "演示评分：回答结构完整，结果可量化。/ Demo rating: a complete, measurable story."
+    comment = "回答结构完整，行动具体，结果可量化。"
     rating_save(
         actor=rater, session=session, scores=scores, reasons=reasons, comment=comment, submit=True
     )

@@ -21,7 +21,6 @@ from mianshi.candidates.services import (
     application_advance,
     application_assign,
     application_create,
-    application_update,
     candidate_create,
 )
 from mianshi.demo import automation as demo_automation
@@ -44,7 +43,13 @@ from mianshi.jobs.services import (
 from mianshi.organisations.models import OrgUnit
 from mianshi.organisations.services import orgunit_create
 
-SCORED = {"ai_scored", "second_round", "offer_approval", "pending_onboarding", "hired"}
+# Why HR moved a demo application, as a recruiter would write it (shown in its history).
+REASONS = {
+    "screening": "简历初筛",
+    "invited": "通过初筛，邀请视频面试",
+    "rejected": "与岗位要求不匹配",
+    "talent_pool": "暂无合适岗位，存入人才库",
+}
 
 
 class Command(BaseCommand):
@@ -190,10 +195,7 @@ def _candidates(jobs: dict[str, Job], users: dict[str, User]) -> None:
             # A real invitation (mailed to the outbox) so the link and the board can be tried.
             invitation_create_send(actor=hr, application=application, expires_hours=24 * 30)
         _move(hr, application, stage)
-        if stage in SCORED:
-            score = Decimal(55 + (n * 7) % 40) / 10
-            application_update(actor=hr, application=application, overall_score=score)
-        if job.org_unit.code.startswith("sh") and stage not in {"applied", "screening"}:
+        if job.org_unit.code.startswith("sh") and stage == "invited":
             interviewer = users["int_sh_1"] if job_title == "销售代表" else users["int_sh_2"]
             application_assign(actor=hr, application=application, interviewer=interviewer)
     _returning_candidate(jobs, users["hr_sh"])
@@ -220,7 +222,6 @@ def _returning_candidate(jobs: dict[str, Job], hr: User) -> None:
     candidate = candidate_create(actor=hr, org_unit=jobs["软件工程师"].org_unit, **_person(30))
     earlier = application_create(actor=hr, candidate=candidate, job=jobs["软件工程师"])
     _move(hr, earlier, "rejected")
-    application_update(actor=hr, application=earlier, overall_score=Decimal("6.2"))
     again = application_create(actor=hr, candidate=candidate, job=jobs["销售代表"])
     _move(hr, again, "screening")
 
@@ -229,7 +230,7 @@ def _move(actor: User, application: Application, target: str) -> None:
     """Walk the shortest allowed path to `target`, one recorded transition per step."""
     for stage in _path(application.stage, target):
         application_advance(
-            actor=actor, application=application, to_stage=stage, reason="演示数据 / demo data"
+            actor=actor, application=application, to_stage=stage, reason=REASONS.get(stage, "")
         )
 
 
