@@ -29,5 +29,11 @@ urlpatterns = [
     path("", include("mianshi.insights.urls")),
 ]
 
+# Translated pages in the product's frame instead of Django's bare English ones.
+handler400 = "mianshi.common.error_views.bad_request"
+handler403 = "mianshi.common.error_views.permission_denied"
+handler404 = "mianshi.common.error_views.page_not_found"
+handler500 = "mianshi.common.error_views.server_error"
+
 if settings.ADMIN_ENABLED:
     urlpatterns.insert(1, path("admin/", admin.site.urls))
