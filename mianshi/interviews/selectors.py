@@ -11,9 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mianshi.common.zoned import zoned
 from mianshi.interviews.consents import consents_latest
 from mianshi.interviews.errors import LinkClosed, LinkUnknown
 from mianshi.interviews.flow import CHUNK_MS, remaining_ms, retakes_left, spec_of
@@ -74,7 +75,7 @@ def _closed(invitation: Invitation, *, completed_ok: bool) -> LinkClosed | None:
             _("You have already completed this interview. Thank you!"), code="completed"
         )
     if invitation.is_expired:
-        when = formats.date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT")
+        when = zoned(invitation.expires_at)
         return LinkClosed(
             _("This invitation expired on %(date)s. Please contact the employer.") % {"date": when},
             code="expired",

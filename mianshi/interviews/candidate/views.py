@@ -37,6 +37,7 @@ def interview_page(request: HttpRequest, token: str) -> HttpResponse:
         "status_url": reverse("candidate:status", args=[token]),
         "job_title": bootstrap["invitation"]["job_title"],
         "org_name": bootstrap["invitation"]["org_name"],
+        "deadline": invitation.expires_at,
         "bootstrap": bootstrap,
     }
     response = render(request, "interviews/candidate/interview.html", context)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -13,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mianshi.common.mail import DeliveryError, mail_build, mail_send
+from mianshi.common.zoned import CANDIDATE_ZONE
 from mianshi.invitations.channels import ChannelError, Message
 
 log = logging.getLogger(__name__)
-# Deadlines are stated in China Standard Time whatever the server's zone.
-DEADLINE_ZONE = ZoneInfo("Asia/Shanghai")
+# Deadlines are stated in the candidate's zone (common/zoned.py) whatever the server's zone.
+DEADLINE_ZONE = CANDIDATE_ZONE
 LANGUAGES = ("zh-hans", "en")
 
 

@@ -13,8 +13,9 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 
+from mianshi.common.zoned import zoned
 from mianshi.invitations.services import organisation_label
 from mianshi.reviews.models import Decision, FeedbackStatus, Offer
 from mianshi.reviews.services import feedback as fb
@@ -60,7 +61,7 @@ def _render(notice: Notice, language: str, sections: int) -> tuple[str, str]:
 def _when(value: datetime | str | None) -> str:
     if not isinstance(value, datetime):
         return ""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return zoned(value)  # a candidate reads times with their zone (common/zoned.py)
 
 
 def offer_notice_compose(offer: Offer) -> tuple[str, str]:

@@ -12,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mianshi.accounts.actor import Actor
 from mianshi.candidates.models import Application, ApplicationTransition
 from mianshi.candidates.pipeline import label
 from mianshi.common.mail import mail_build, mail_send
+from mianshi.common.zoned import zoned
 from mianshi.integrations.automation.models import ActionKind, ActionRun, RecordKind
 from mianshi.integrations.automation.placeholders import fill
 from mianshi.integrations.connectors.models import Connector
@@ -38,7 +37,6 @@ from mianshi.invitations.services import (
 # Rules act as the system: the audit trail says "system" and names the rule. The
 # invitation services treat None as trusted system code (require_cap lets it through).
 SYSTEM = cast(Actor, None)
-DEADLINE_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 class Skip(Exception):
@@ -102,8 +100,7 @@ def notice_values(application: Application) -> dict[str, str]:
         "stage": label(application.stage),
     }
     if invitation is not None:
-        deadline = timezone.localtime(invitation.expires_at, DEADLINE_ZONE)
-        values["deadline"] = deadline.strftime("%Y-%m-%d %H:%M")
+        values["deadline"] = zoned(invitation.expires_at)  # with its zone, as in the invitation
         values["interview_link"] = invitation_link(invitation, invitation_token(invitation))
     return values
 

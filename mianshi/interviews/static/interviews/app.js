@@ -107,12 +107,7 @@ class App {
     const { invitation } = this.state;
     if (invitation.job_title) fill("job_title", invitation.job_title);
     if (invitation.org_name) fill("org_name", invitation.org_name);
-    const deadline = new Date(invitation.expires_at);
-    const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-      dateStyle: "long",
-      timeStyle: "short",
-    });
-    fill("deadline", Number.isNaN(deadline.getTime()) ? "" : format.format(deadline));
+    // The deadline is written by the server in the invitation's zone, as in the e-mail.
     fill("question_count", String(this.questions().length));
     fill("instructions", invitation.instructions || "");
     show("welcome-instructions", Boolean(invitation.instructions));
