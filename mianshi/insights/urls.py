@@ -1,6 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
-from mianshi.insights import views
+from mianshi.insights import board, views
 
 app_name = "insights"
-urlpatterns = [path("", views.home, name="dashboard")]
+urlpatterns = [
+    path("", views.home, name="dashboard"),
+    path("home/verify-trail/", views.verify_trail, name="verify_trail"),
+    path("jobs/<int:job_id>/pipeline/", include(board.urlpatterns)),
+]

@@ -1,0 +1,248 @@
+"""The pipeline board of one job (issue 14): its applications as cards in stage columns.
+
+Read cost is bounded by the cards shown, never by the job's size: one grouped count over the
+(job, stage, unit) index, per open column the newest CARDS_PER_COLUMN ids from that index,
+then the cards' details (score, last move, tags) for those ids only. At 100,000 candidates a
+job holds tens of thousands of applications; the rest of a column is one link away, in the
+candidate list filtered by job and stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery, prefetch_related_objects
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mianshi.accounts.actor import Actor
+from mianshi.accounts.roles import Cap
+from mianshi.candidates.models import Application, ApplicationTransition, Candidate
+from mianshi.candidates.pipeline import CLOSED_STAGES, Stage, allowed_targets
+from mianshi.candidates.selectors import visible_applications
+from mianshi.jobs.models import Job
+from mianshi.organisations.scoping import scope, units_for
+from mianshi.reviews.models import InterviewScore
+
+CARDS_PER_COLUMN = 50
+
+# AI levels over the 0–10 scale of InterviewScore.ai_total: the bands HR filters by. They
+# only sort attention; the score itself is a suggestion (the workbench says so).
+LEVELS = {
+    "high": (_("High"), 7.0, None),
+    "medium": (_("Medium"), 4.0, 7.0),
+    "low": (_("Low"), None, 4.0),
+}
+NO_SCORE = "none"
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """The board's query parameters, already parsed."""
+
+    stage: str = ""
+    level: str = ""
+    score_min: float | None = None
+    score_max: float | None = None
+    tag: str = ""
+    q: str = ""
+    # Closed columns (rejected, talent pool, hired) the user unfolded.
+    unfolded: frozenset[str] = frozenset()
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.stage
+            or self.level
+            or self.score_min is not None
+            or self.score_max is not None
+            or self.tag
+            or self.q
+        )
+
+
+@dataclass
+class Card:
+    """One application on the board."""
+
+    application_id: int
+    job_id: int
+    candidate_id: int
+    name: str
+    stage: str
+    ai_total: float | None
+    level: str
+    level_label: str
+    session_id: int | None
+    days_in_stage: int
+    tags: list[str]
+    allowed: list[tuple[str, str]]
+
+    @property
+    def allowed_codes(self) -> str:
+        return " ".join(code for code, _label in self.allowed)
+
+
+@dataclass
+class Column:
+    """One stage: its count under the filters and its first cards (none while folded)."""
+
+    stage: str
+    label: str
+    closed: bool
+    folded: bool
+    count: int
+    cards: list[Card] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - len(self.cards)) if not self.folded else 0
+
+
+@dataclass
+class Board:
+    job: Job
+    columns: list[Column]
+    filters: BoardFilters
+    can_manage: bool
+
+    @property
+    def cards(self) -> list[Card]:
+        return [card for column in self.columns for card in column.cards]
+
+
+def board_job(*, user: Actor, job_id: int) -> Job:
+    """A job on whose unit `user` may view candidates, or 404 (missing and hidden alike)."""
+    jobs = scope(Job.objects.select_related("org_unit"), user, Cap.CANDIDATES_VIEW)
+    return get_object_or_404(jobs, pk=job_id)
+
+
+def can_move_cards(*, user: Actor, job: Job) -> bool:
+    """Whether the board offers moves: the service decides each, this only hides controls."""
+    return job.org_unit_id in units_for(user, Cap.CANDIDATES_MANAGE)
+
+
+def level_of(ai_total: float | None) -> str:
+    """The level code of an AI score ("" without one)."""
+    if ai_total is None:
+        return ""
+    for code, (_label, low, high) in LEVELS.items():
+        if (low is None or ai_total >= low) and (high is None or ai_total < high):
+            return code
+    return ""
+
+
+def _latest_score() -> QuerySet[InterviewScore]:
+    # The newest interview's score stands for the application (a second round follows the first).
+    return InterviewScore.objects.filter(application=OuterRef("pk")).order_by("-pk")
+
+
+def _filtered(user: Actor, job: Job, f: BoardFilters) -> QuerySet[Application]:
+    qs = visible_applications(user).filter(job=job)
+    if f.q.strip():
+        names = Candidate.objects.filter(name__icontains=f.q.strip()).values("pk")
+        qs = qs.filter(candidate_id__in=names)
+    if f.tag:
+        tagged = Candidate.tags.through.objects.filter(tag__name=f.tag)
+        qs = qs.filter(candidate_id__in=tagged.values("candidate_id"))
+    return _score_filtered(qs, f)
+
+
+def _score_filtered(qs: QuerySet[Application], f: BoardFilters) -> QuerySet[Application]:
+    """Level and range filters on the latest AI score (only then is it computed per row)."""
+    if not (f.level or f.score_min is not None or f.score_max is not None):
+        return qs
+    qs = qs.annotate(ai=Subquery(_latest_score().values("ai_total")[:1]))
+    if f.level == NO_SCORE:
+        return qs.filter(ai__isnull=True)
+    if f.level in LEVELS:
+        _label, low, high = LEVELS[f.level]
+        qs = qs.filter(ai__gte=low) if low is not None else qs
+        qs = qs.filter(ai__lt=high) if high is not None else qs
+    if f.score_min is not None:
+        qs = qs.filter(ai__gte=f.score_min)
+    if f.score_max is not None:
+        qs = qs.filter(ai__lte=f.score_max)
+    return qs
+
+
+def _counts(qs: QuerySet[Application]) -> dict[str, int]:
+    # Grouped by (unit, stage) as application_stage_counts does: the index delivers the groups.
+    counts: dict[str, int] = {}
+    for _unit, stage, n in qs.order_by().values_list("org_unit_id", "stage").annotate(n=Count("*")):
+        counts[stage] = counts.get(stage, 0) + n
+    return counts
+
+
+def _shown_stages(f: BoardFilters) -> list[Stage]:
+    return [s for s in Stage if not f.stage or s == f.stage]
+
+
+def job_board(*, user: Actor, job: Job, filters: BoardFilters) -> Board:
+    """The job's columns in pipeline order with the first cards of each unfolded column."""
+    qs = _filtered(user, job, filters)
+    counts = _counts(qs)
+    columns = []
+    for stage in _shown_stages(filters):
+        closed = stage in CLOSED_STAGES
+        folded = closed and stage != filters.stage and stage not in filters.unfolded
+        columns.append(Column(stage, str(stage.label), closed, folded, counts.get(stage.value, 0)))
+    ids = {
+        c.stage: list(
+            qs.filter(stage=c.stage).order_by("-pk").values_list("pk", flat=True)[:CARDS_PER_COLUMN]
+        )
+        for c in columns
+        if c.count and not c.folded
+    }
+    cards = _cards([i for stage_ids in ids.values() for i in stage_ids])
+    for column in columns:
+        column.cards = [cards[i] for i in ids.get(column.stage, [])]
+    return Board(job, columns, filters, can_move_cards(user=user, job=job))
+
+
+def _cards(ids: list[int]) -> dict[int, Card]:
+    """Cards for already scoped ids: one query for the rows, one for the tags."""
+    if not ids:
+        return {}
+    moved = ApplicationTransition.objects.filter(application=OuterRef("pk")).order_by("-at", "-pk")
+    rows = list(
+        Application.objects.filter(pk__in=ids)
+        .select_related("candidate")
+        .annotate(
+            ai=Subquery(_latest_score().values("ai_total")[:1]),
+            session=Subquery(_latest_score().values("session_id")[:1]),
+            moved_at=Subquery(moved.values("at")[:1]),
+        )
+    )
+    prefetch_related_objects([a.candidate for a in rows], "tags")
+    now = timezone.now()
+    labels = {value: str(label) for value, label in Stage.choices}
+    return {a.pk: _card(a, now, labels) for a in rows}
+
+
+def _card(a: Application, now: datetime, labels: dict[str, str]) -> Card:
+    ai = a.ai  # type: ignore[attr-defined]
+    level = level_of(ai)
+    since = a.moved_at or a.created_at  # type: ignore[attr-defined]
+    return Card(
+        application_id=a.pk,
+        job_id=a.job_id,
+        candidate_id=a.candidate_id,
+        name=a.candidate.name,
+        stage=a.stage,
+        ai_total=ai,
+        level=level,
+        level_label=str(LEVELS[level][0]) if level else "",
+        session_id=a.session,  # type: ignore[attr-defined]
+        days_in_stage=max(0, (now - since).days),
+        tags=[t.name for t in a.candidate.tags.all()],
+        allowed=[(s.value, labels[s.value]) for s in allowed_targets(a.stage)],
+    )
+
+
+def board_card(*, user: Actor, application_id: int) -> Card | None:
+    """One card as it reads now (after a move), if `user` still sees the application."""
+    visible = visible_applications(user).filter(pk=application_id).values_list("pk", flat=True)
+    return _cards(list(visible)).get(application_id)
