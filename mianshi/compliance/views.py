@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
+from mianshi.compliance.actions import action_choices
 from mianshi.compliance.forms import EventFilterForm
 from mianshi.compliance.selectors import event_list as select_events
 from mianshi.compliance.services import audit_read
@@ -32,5 +33,10 @@ def event_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "compliance/event_list.html",
-        {"page": page, "filters": filters, "query": query.urlencode()},
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "action_choices": action_choices(),
+        },
     )

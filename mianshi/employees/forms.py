@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mianshi.common.widgets import IsoDateInput
 from mianshi.employees.models import LeaveType, PostHireKind, ProbationResult
 
 
@@ -19,9 +20,7 @@ class RecordForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=PostHireKind.choices)
     period = forms.CharField(label=_("Period"), max_length=20, required=False)
-    date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(label=_("Date"), required=False, widget=IsoDateInput())
     value = forms.CharField(label=_("Rating"), max_length=40, required=False)
     probation_result = forms.ChoiceField(
         label=_("Probation result"), choices=[("", "—"), *ProbationResult.choices], required=False

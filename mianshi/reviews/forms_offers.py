@@ -6,14 +6,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mianshi.common.widgets import IsoDateInput, IsoDateTimeInput
+
 
 class OfferForm(forms.Form):
     """What the proposer fills in."""
 
     position = forms.CharField(label=_("Position"), max_length=120)
-    start_date = forms.DateField(
-        label=_("Proposed start date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("Proposed start date"), widget=IsoDateInput())
     salary = forms.CharField(label=_("Salary or grade"), max_length=200, required=False)
     approver = forms.TypedChoiceField(label=_("Approver"), coerce=int)
     note = forms.CharField(
@@ -24,7 +24,7 @@ class OfferForm(forms.Form):
     )
     medical_at = forms.DateTimeField(
         label=_("Medical check: date and time"), required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=IsoDateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )  # fmt: skip
     medical_place = forms.CharField(label=_("Medical check: place"), max_length=200, required=False)
@@ -45,7 +45,5 @@ class ReturnForm(forms.Form):
 
 
 class HireForm(forms.Form):
-    hire_date = forms.DateField(
-        label=_("Hire date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    hire_date = forms.DateField(label=_("Hire date"), widget=IsoDateInput())
     employee_number = forms.CharField(label=_("Employee number"), max_length=40)

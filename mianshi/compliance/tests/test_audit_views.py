@@ -5,6 +5,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -49,7 +50,7 @@ def test_branch_auditor_sees_only_own_subtree(
         ).values_list("id", flat=True)
     )
     body = login(auditor).get("/audit/").content.decode()
-    assert "system.boot" not in body and "job.create" in body
+    assert 'data-action="system.boot"' not in body and 'data-action="job.create"' in body
 
 
 def test_root_auditor_sees_everything(org: Any, events: Any, make_user: Any, api_for: Any) -> None:
@@ -92,7 +93,7 @@ def test_filters(org: Any, events: Any, make_user: Any, api_for: Any, login: Any
     current = api.get("/audit/events", date_from=str(today), date_to=str(today)).json()
     assert current["count"] == AuditEvent.objects.count() - 1  # its own read comes after
     page = login(auditor).get("/audit/", {"action": "system"}).content.decode()
-    assert "system.boot" in page and "job.create" not in page
+    assert 'data-action="system.boot"' in page and 'data-action="job.create"' not in page
 
 
 def test_ui_paginates(org: Any, make_user: Any, login: Any) -> None:
@@ -101,8 +102,8 @@ def test_ui_paginates(org: Any, make_user: Any, login: Any) -> None:
     client = login(make_user("hq-aud", Role.AUDITOR, org.hq))
     first = client.get("/audit/", {"action": "bulk."}).content.decode()
     second = client.get("/audit/", {"action": "bulk.", "page": 2}).content.decode()
-    assert first.count("bulk.event") == 50
-    assert second.count("bulk.event") == 10
+    assert first.count('data-action="bulk.event"') == 50
+    assert second.count('data-action="bulk.event"') == 10
 
 
 def test_bad_date_filter_is_shown_not_500(
@@ -131,3 +132,14 @@ def test_audit_verify_detects_a_deleted_row(org: Any, events: Any) -> None:
     with pytest.raises(CommandError) as err:
         call_command("audit_verify", stdout=StringIO())
     assert f"id {events['sz'].pk}" in str(err.value)
+
+
+def test_actions_and_objects_show_by_their_labels(org: Any, make_user: Any, login: Any) -> None:
+    auditor = make_user("hq-aud", Role.AUDITOR, org.hq)
+    audit_record(actor=auditor, action="login.success", obj=auditor, changed_fields=["is_active"])
+    client = login(auditor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get("/audit/").content.decode()
+    assert '<td data-action="login.success">Signed in</td>' in body
+    assert ">user #" in body and ">active</span>" in body  # the model's and field's names
+    assert '<option value="login.success" label="Signed in">' in body  # the filter's list

@@ -1,0 +1,224 @@
+"""What each audit action code means, in words: one home for the trail's labels (issue 14).
+
+Services write short codes (`login.success`); people read "Signed in" / "登录成功" on the
+audit trail and wherever actions are listed. A code without a label here shows raw, so
+`tests/test_action_labels.py` collects every code the code base emits (from the calls of
+audit_record / audit_read and the API's audited pagination) and requires its label.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict[str, Promise] = {
+    "analysis.done": _("Analysis finished"),
+    "analysis.enqueue": _("Analysis queued"),
+    "analysis.failed": _("Analysis failed"),
+    "answer.quality_check": _("Answer quality checked"),
+    "answer.retake": _("Answer retaken"),
+    "answer.submit": _("Answer submitted"),
+    "answer_file.download": _("Answer file downloaded"),
+    "api.idempotent_replay": _("API request answered again (idempotency key)"),
+    "apikey.create": _("API key created"),
+    "apikey.revoke": _("API key revoked"),
+    "application.advance": _("Application moved to another stage"),
+    "application.assign": _("Interviewer assigned"),
+    "application.create": _("Application created"),
+    "application.delete": _("Application deleted"),
+    "application.export": _("Applications exported"),
+    "application.import": _("Applications imported"),
+    "application.list": _("Applications listed"),
+    "application.score": _("Application scored"),
+    "application.unassign": _("Interviewer unassigned"),
+    "application.update": _("Application changed"),
+    "application.view": _("Application viewed"),
+    "application_transition.list": _("Stage history viewed"),
+    "audit.list": _("Audit trail viewed"),
+    "audit.verified": _("Audit chain verified"),
+    "audit.view": _("Audit event viewed"),
+    "candidate.create": _("Candidate created"),
+    "candidate.delete": _("Candidate deleted"),
+    "candidate.erase": _("Candidate's personal data erased"),
+    "candidate.export": _("Candidates exported"),
+    "candidate.id_number_clash": _("Duplicate ID number refused"),
+    "candidate.import": _("Candidates imported"),
+    "candidate.list": _("Candidates listed"),
+    "candidate.note_add": _("Note added"),
+    "candidate.resume_delete": _("Résumé deleted"),
+    "candidate.resume_download": _("Résumé downloaded"),
+    "candidate.resume_upload": _("Résumé uploaded"),
+    "candidate.reveal": _("Identifier shown in clear"),
+    "candidate.tag_add": _("Tag added"),
+    "candidate.tag_remove": _("Tag removed"),
+    "candidate.update": _("Candidate changed"),
+    "candidate.view": _("Candidate viewed"),
+    "competency_model.create": _("Competency model created"),
+    "competency_model.delete": _("Competency model deleted"),
+    "competency_model.update": _("Competency model changed"),
+    "connector.create": _("Connector created"),
+    "connector.delete": _("Connector deleted"),
+    "connector.moka_bind": _("Moka account bound"),
+    "connector.preview": _("Connector mapping previewed"),
+    "connector.sync_request": _("Synchronisation requested"),
+    "connector.sync_retry": _("Synchronisation retried"),
+    "connector.sync_view": _("Synchronisation viewed"),
+    "connector.template_create": _("Mapping template created"),
+    "connector.test": _("Connector tested"),
+    "connector.update": _("Connector changed"),
+    "decision.feedback_failed": _("Feedback to the candidate failed"),
+    "decision.feedback_sent": _("Feedback sent to the candidate"),
+    "decision.list": _("Decisions listed"),
+    "decision.make": _("Decision made"),
+    "delivery.failed": _("Invitation delivery failed"),
+    "delivery.sent": _("Invitation delivered"),
+    "employee.baseline_report_download": _("Interview baseline report downloaded"),
+    "employee.baseline_view": _("Interview baseline viewed"),
+    "employee.create": _("Employee created"),
+    "employee.export": _("Employees exported"),
+    "employee.import": _("Employees imported"),
+    "employee.list": _("Employees listed"),
+    "employee.timeline_view": _("Employee timeline viewed"),
+    "employee.update": _("Employee changed"),
+    "employee.view": _("Employee viewed"),
+    "encryption.rotate": _("Encryption key rotated"),
+    "encryption.rotate_all": _("All data re-encrypted"),
+    "event.list": _("Event feed read"),
+    "inbound_source.create": _("Inbound source created"),
+    "interview_report.export": _("Interview report exported"),
+    "interview_session.consent": _("Candidate consent recorded"),
+    "interview_session.finish": _("Interview finished"),
+    "interview_session.list": _("Interviews listed"),
+    "interview_session.open": _("Interview link opened"),
+    "interview_session.start": _("Interview started"),
+    "interview_session.view": _("Interview viewed"),
+    "invitation.completed": _("Invitation completed"),
+    "invitation.create": _("Invitation created"),
+    "invitation.list": _("Invitations listed"),
+    "invitation.opened": _("Invitation opened"),
+    "invitation.resend": _("Invitation sent again"),
+    "invitation.revoke": _("Invitation withdrawn"),
+    "invitation.send": _("Invitation sent"),
+    "invitation.started": _("Invitation started"),
+    "invitation.supersede": _("Invitation replaced"),
+    "invitation.view": _("Invitation viewed"),
+    "job.create": _("Job created"),
+    "job.delete": _("Job deleted"),
+    "job.update": _("Job changed"),
+    "job_board.view": _("Job's live board viewed"),
+    "job_ranking.export": _("Job ranking exported"),
+    "job_ranking.view": _("Job ranking viewed"),
+    "login.failed": _("Sign-in failed"),
+    "login.failed_otp": _("Sign-in failed (second factor)"),
+    "login.failed_unknown_user": _("Sign-in with an unknown user name"),
+    "login.locked": _("Account locked after failed sign-ins"),
+    "login.refused_locked": _("Sign-in refused: account locked"),
+    "login.success": _("Signed in"),
+    "notice_template.create": _("Notice template created"),
+    "notice_template.delete": _("Notice template deleted"),
+    "notice_template.update": _("Notice template changed"),
+    "offer.approve": _("Offer approved"),
+    "offer.hire": _("Hired"),
+    "offer.list": _("Offers listed"),
+    "offer.propose": _("Offer proposed"),
+    "offer.return": _("Offer returned"),
+    "offer.view": _("Offer viewed"),
+    "orgunit.create": _("Organisational unit created"),
+    "orgunit.deactivate": _("Organisational unit deactivated"),
+    "orgunit.move": _("Organisational unit moved"),
+    "orgunit.reactivate": _("Organisational unit reactivated"),
+    "orgunit.update": _("Organisational unit changed"),
+    "performance_scale.set": _("Performance scale set"),
+    "pipeline_board.view": _("Pipeline board viewed"),
+    "post_hire.export": _("Post-hire data exported"),
+    "post_hire.import": _("Post-hire data imported"),
+    "post_hire.record": _("Post-hire data recorded"),
+    "question.create": _("Question created"),
+    "question.delete": _("Question deleted"),
+    "question.update": _("Question changed"),
+    "rating.decline": _("Rating declined"),
+    "rating.list": _("Ratings listed"),
+    "rating.save": _("Rating saved as draft"),
+    "rating.submit": _("Rating submitted"),
+    "recording.create": _("Recording created"),
+    "recording.discard": _("Recording discarded"),
+    "recording.download": _("Recording downloaded"),
+    "recording.remux": _("Recording re-packaged"),
+    "recording.terminate": _("Recording stopped"),
+    "recording.verify": _("Recording verified"),
+    "recording.view": _("Recording watched"),
+    "rolegrant.create": _("Role granted"),
+    "rolegrant.revoke": _("Role revoked"),
+    "template.create": _("Interview template created"),
+    "template.delete": _("Interview template deleted"),
+    "template.update": _("Interview template changed"),
+    "template_version.lock": _("Interview template version locked"),
+    "transition_action.done": _("Transition action done"),
+    "transition_action.failed": _("Transition action failed"),
+    "transition_action.retry": _("Transition action retried"),
+    "transition_action.skipped": _("Transition action skipped"),
+    "transition_rule.create": _("Transition action rule created"),
+    "transition_rule.delete": _("Transition action rule deleted"),
+    "transition_rule.update": _("Transition action rule changed"),
+    "user.activate": _("User reactivated"),
+    "user.change_own_password": _("Own password changed"),
+    "user.change_own_password_failed": _("Own password change failed"),
+    "user.create": _("User created"),
+    "user.deactivate": _("User deactivated"),
+    "user.set_password": _("Password set by an administrator"),
+    "user.totp_begin": _("Second factor set-up started"),
+    "user.totp_disable": _("Second factor turned off"),
+    "user.totp_enable": _("Second factor turned on"),
+    "user.unlock": _("User unlocked"),
+    "user.update": _("User changed"),
+    "webhook.create": _("Webhook created"),
+    "webhook.delete": _("Webhook deleted"),
+    "webhook.delivery_given_up": _("Webhook delivery given up"),
+    "webhook.delivery_replay": _("Webhook delivery replayed"),
+    "webhook.disable": _("Webhook disabled"),
+    "webhook.enable": _("Webhook enabled"),
+    "webhook.gone": _("Webhook receiver gone"),
+    "webhook.gone_notified": _("Webhook owners told the receiver is gone"),
+    "webhook.rotate_secret": _("Webhook secret rotated"),
+    "webhook.test": _("Webhook tested"),
+    "webhook.update": _("Webhook changed"),
+}
+
+
+def action_label(code: str) -> str:
+    """The action's label in the active language; an unknown code shows as itself."""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(code, label) of every known action, by label: the audit trail's filter offers them."""
+    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()),
+                  key=lambda pair: pair[1])  # fmt: skip
+
+
+def _model(code: str) -> type[Model] | None:
+    app_label, _dot, model = code.partition(".")
+    try:
+        return apps.get_model(app_label, model)
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_label(code: str) -> str:
+    """A model's code ("candidates.candidate") as its name ("候选人"); others as written."""
+    model = _model(code)
+    return str(model._meta.verbose_name) if model is not None else code
+
+
+def field_label(object_type: str, name: str) -> str:
+    """A changed field's name as its form shows it ("stage" → "阶段"), else as written."""
+    model = _model(object_type)
+    try:
+        found = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        found = None
+    return str(getattr(found, "verbose_name", name))
