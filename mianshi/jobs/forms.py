@@ -120,7 +120,17 @@ class CompetencyModelForm(UnitMixin, forms.Form):
             self.add_unit_field(user)
 
 
-class DimensionRowForm(forms.Form):
+class TableRowForm(forms.Form):
+    """A formset row shown as table cells: the column header is the only visible label, so
+    each input carries it as its accessible name (WCAG 1.3.1 / 4.1.2)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
+
+class DimensionRowForm(TableRowForm):
     name = forms.CharField(label=_("Name"), max_length=120, required=False)
     code = forms.CharField(label=_("Code"), max_length=60, required=False)
     weight = forms.DecimalField(
@@ -211,9 +221,14 @@ class QuestionForm(UnitMixin, forms.Form):
         )
         order = [*self.fields][: [*self.fields].index("answer_type") + 1]
         self.order_fields([*order, "choices"])
+        language = self.data.get("language") or self.initial.get("language")
+        if language:  # the text is in the question's language, not the UI's (WCAG 3.1.2)
+            for name in ("text", "reference_answer"):
+                if name in self.fields:
+                    self.fields[name].widget.attrs["lang"] = language
 
 
-class RubricRowForm(forms.Form):
+class RubricRowForm(TableRowForm):
     level = forms.IntegerField(label=_("Level"), min_value=1, max_value=10, required=False)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -288,6 +303,17 @@ class OrderedIdsField(forms.Field):
             raise ValidationError(_("Invalid question list.")) from exc
 
 
+class QuestionOptions(forms.SelectMultiple):
+    """Each question offered in its own language (lang=), as screen readers need it."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        question = getattr(option["value"], "instance", None)
+        if question is not None:
+            option["attrs"]["lang"] = question.language
+        return option
+
+
 class TemplateForm(UnitMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
@@ -300,6 +326,7 @@ class TemplateForm(UnitMixin, forms.Form):
         queryset=Question.objects.none(),
         required=False,
         label=_("Add questions"),
+        widget=QuestionOptions,
     )
 
     def __init__(self, *args: Any, user: Actor, creating: bool, **kwargs: Any) -> None:

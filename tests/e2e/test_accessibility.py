@@ -50,8 +50,10 @@ def test_no_wcag_violation_on_any_hr_page(
 ) -> None:
     axe = Axe()
     visited = walk_hr(browser, live_server.url, language, axe)
+    print("\n".join(visited))  # shown with -rP: which pages were checked
     assert len(visited) >= 20, visited  # the walk reached the product, not only a login page
-    assert not axe.found, f"{len(axe.found)} violations:\n{axe.report()}"
+    pages = f"{len(visited)} pages checked"
+    assert not axe.found, f"{len(axe.found)} violations ({pages}):\n{axe.report()}"
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

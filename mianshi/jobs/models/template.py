@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mianshi.jobs.models.question import QuestionType
+
 
 class InterviewTemplate(models.Model):
     """A named, versioned interview plan for a job; weights come from its competency model."""
@@ -108,3 +110,9 @@ class TemplateQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} #{self.position}"
+
+    @property
+    def type_label(self) -> str:
+        """The snapshot's question type as its translated label (the code if unknown)."""
+        code = str(self.snapshot.get("type", ""))
+        return str(QuestionType(code).label) if code in QuestionType.values else code

@@ -118,7 +118,12 @@ def _items(request: AuthedHttpRequest, form: TemplateForm, current: Any) -> list
         ids = getattr(form, "cleaned_data", {}).get("question") or []
         found = {q.pk: q for q in selectors.question_list_for(user=request.user).filter(pk__in=ids)}
         return [
-            {"id": i, "text": found[i].text, "type": found[i].get_type_display()}
+            {
+                "id": i,
+                "text": found[i].text,
+                "type": found[i].get_type_display(),
+                "language": found[i].language,
+            }
             for i in ids
             if i in found
         ]
@@ -129,6 +134,7 @@ def _items(request: AuthedHttpRequest, form: TemplateForm, current: Any) -> list
             "id": i.question_id,
             "text": i.snapshot.get("text", ""),
             "type": i.snapshot.get("type", ""),
+            "language": i.snapshot.get("language", "zh-hans"),
         }
         for i in current.items.all()
         if i.question_id
