@@ -10,7 +10,8 @@ jobs, tags, a few thousand finished interviews with analysis results and Intervi
 rows), runs collectstatic, starts gunicorn as scripts/demo.sh does (4 workers × 2
 threads, keep-alive 10 s) on a free loopback port, logs in as hr_sh (Shanghai branch)
 and admin (HR admin over the whole organisation) with requests.Session, and requests
-each page --requests times in turn after a warm-up (every worker has served it). Times
+each page --requests times in turn after a warm-up (every worker has served it); the
+interviewer int_sh_1 and the auditor then request their home page the same way. Times
 are client-side, request sent → whole body read. Prints one JSON object: per user and
 page p50/p95/max in milliseconds, the server's CPU per request (gunicorn master and
 workers from /proc; with SQLite that includes the database, with PostgreSQL it does not;
@@ -46,6 +47,8 @@ BIN = ROOT / ".venv" / "bin"
 MARK = "bench-pages-manifest.json"
 PASSWORD = "Mianshi-Demo-2026"  # mianshi/demo/data.py
 USERS = ("hr_sh", "admin")
+# The other roles' home pages (issue 14): the interviewer's to-rate list, the auditor's trail.
+HOME_USERS = ("int_sh_1", "auditor")
 WARMUP = 8  # ≥ 4 workers × 2 threads: template compilation and scope caches are not timed
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -73,6 +76,9 @@ def main() -> None:
         _wait(base)
         wanted = {k: v for k, v in _pages(manifest).items() if not args.only or k in args.only}
         pages = {user: _measure(base, user, wanted, args.requests, server.pid) for user in USERS}
+        homes = {k: v for k, v in wanted.items() if k == "home"}
+        for user in HOME_USERS if homes else ():
+            pages[user] = _measure(base, user, homes, args.requests, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -161,7 +167,9 @@ def _wait(base: str) -> None:
 def _pages(m: dict[str, Any]) -> dict[str, str]:
     job, session = m["sh_job"], m["analysed_sessions"]["销售代表"][0]
     return {
-        "dashboard": "/",
+        "home": "/",  # the role home page (to-do centre), issue 14
+        # The per-job pipeline board (issue 14) goes here once routed, e.g.
+        # "pipeline_board": f"/…/{job}/…",
         "candidates_page_1": "/candidates/",
         "candidates_name_search": "/candidates/?q=王伟",
         "candidates_phone_search": "/candidates/?q=13700054321",

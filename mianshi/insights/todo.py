@@ -1,0 +1,71 @@
+"""The read models of the home page: a to-do list (a count, the first few items, "see all").
+
+Each list is at most three queries whatever its size: the first `SHOWN` ids, those rows
+with what they display joined in, and the count when there are more. The home page is a
+summary that links on; the full lists live on their own pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+SHOWN = 5  # items per list: what waits first; "see all" opens the rest
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One thing that waits: what it is, where to act on it, and its date."""
+
+    title: str
+    detail: str
+    url: str
+    at: datetime | None = None
+    at_label: str = ""  # "due", "expires", "waiting since"…: says what the date means
+    late: bool = False  # past its due date or expiring within the day: shown as urgent
+    app_id: int | None = None  # the application shown, for the audit of the page's read
+
+
+@dataclass(frozen=True)
+class SeeAll:
+    """A link to the whole list on its own page."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class TodoList:
+    """One list of the home page."""
+
+    key: str  # stable id for tests and anchors
+    title: str
+    count: int
+    items: list[TodoItem]
+    more: list[SeeAll] = field(default_factory=list)
+    empty: str = ""
+
+
+def todo_list(
+    *,
+    key: str,
+    title: str,
+    qs: QuerySet[Any],
+    item: Callable[[Any], TodoItem],
+    more: Iterable[SeeAll] = (),
+    empty: str = "",
+) -> TodoList:
+    """The list over `qs` (already scoped, filtered, ordered and joined): count + first rows."""
+    # The first rows' ids alone, then those rows with their joins: ordered with the joins,
+    # SQLite starts from the joined table and sorts every match (300 ms against 12 ms for
+    # 60,000 waiting applications, bench/pages.py).
+    ids = list(qs.values_list("pk", flat=True)[:SHOWN])
+    found = {row.pk: row for row in qs.order_by().filter(pk__in=ids)} if ids else {}
+    rows = [item(found[pk]) for pk in ids if pk in found]
+    # A short first page is the whole list: no query to count it.
+    count = len(ids) if len(ids) < SHOWN else qs.order_by().count()
+    return TodoList(key, title, count, rows, list(more), empty)
