@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mianshi.candidates.models import Gender, Source
 from mianshi.candidates.pipeline import Stage
+from mianshi.candidates.services.identifiers import REVEALABLE, RevealReason
 from mianshi.candidates.validators import validate_id_number, validate_phone
+from mianshi.common.widgets import IsoDateInput
 from mianshi.jobs.models import Job
 from mianshi.organisations.models import OrgUnit
 
@@ -26,9 +28,7 @@ class CandidateForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, required=False)
-    birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=IsoDateInput())
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.OTHER)
     tags = forms.CharField(
         label=_("Tags"),
@@ -69,6 +69,13 @@ class TagForm(forms.Form):
 
 class ResumeForm(forms.Form):
     resume = forms.FileField(label=_("Résumé"))
+
+
+class RevealForm(forms.Form):
+    """Which masked identifier to show in full, and why (the audit records both codes)."""
+
+    field = forms.ChoiceField(choices=[(f, f) for f in REVEALABLE])
+    reason = forms.ChoiceField(label=_("Why do you need it?"), choices=RevealReason.choices)
 
 
 class ApplicationForm(forms.Form):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
+from mianshi.candidates import profile
 from mianshi.candidates import selectors as sel
 from mianshi.candidates import services as svc
 from mianshi.candidates.forms import (
@@ -26,6 +27,7 @@ from mianshi.candidates.forms import (
     CandidateForm,
     NoteForm,
     ResumeForm,
+    RevealForm,
     TagForm,
     TransitionForm,
     form_errors,
@@ -33,6 +35,8 @@ from mianshi.candidates.forms import (
 from mianshi.candidates.pipeline import Stage
 from mianshi.candidates.responses import attachment, csv_response
 from mianshi.candidates.services import erasure
+from mianshi.candidates.services.identifiers import candidate_identifier_reveal
+from mianshi.candidates.services.resumes import candidate_resume_delete
 from mianshi.common.errors import DomainError
 from mianshi.common.redirects import safe_next
 from mianshi.compliance.services import audit_read
@@ -190,16 +194,47 @@ def _lock_identity(form: CandidateForm) -> None:
 
 @login_required
 def candidate_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Identity, applications with pipeline history, notes, tags, duplicates."""
+    """The profile: a header (stages, best score, tags), the identity with identifiers
+    masked, tabs for applications, interviews, résumé, notes and history, a danger zone."""
     detail = sel.candidate_detail(user=request.user, pk=pk)
-    candidate = detail["candidate"]
-    _audit_view(request, candidate, full=detail["full_identifiers"], page="detail")
+    # Masked whoever reads: showing one in full is its own audited request (reveal).
+    _audit_view(request, detail["candidate"], full=False, page="detail")
+    return _profile(request, detail, revealed={})
+
+
+@login_required
+@require_POST
+def candidate_reveal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Show one identifier in full, for a stated reason (audited; 403 without the right)."""
+    candidate = sel.candidate_get(user=request.user, pk=pk)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose why you need to see it."))
+        return redirect(_back(pk))
+    field = form.cleaned_data["field"]
+    value = candidate_identifier_reveal(
+        actor=request.user, candidate=candidate, field=field, reason=form.cleaned_data["reason"]
+    )
+    detail = sel.candidate_detail(user=request.user, pk=pk)
+    return _profile(request, detail, revealed={field: value})
+
+
+def _profile(
+    request: AuthedHttpRequest, detail: dict[str, Any], revealed: dict[str, str]
+) -> HttpResponse:
+    candidate, apps = detail["candidate"], detail["applications"]
     return render(
         request,
         "candidates/candidate_detail.html",
         {
             **detail,
-            "ids": sel.identifiers(candidate=candidate, full=detail["full_identifiers"]),
+            "ids": {**sel.identifiers(candidate=candidate, full=False), **revealed},
+            "revealed": revealed,
+            "can_reveal": detail["full_identifiers"],
+            "reveal_form": RevealForm(),
+            "stages": profile.stage_badges(apps),
+            "best": profile.best_score(apps),
+            "history": profile.history(apps),
             "jobs": sel.jobs_for_applications(user=request.user).filter(status="open"),
             "interviewers": sel.interviewers_for(user=request.user),
             "can_erase": erasure.offers_erasure(request.user, candidate),
@@ -223,19 +258,44 @@ def _act(request: HttpRequest, back: str, action: Callable[[], Any], done: str) 
     return redirect(back)
 
 
-def _back(pk: int) -> str:
-    return reverse("candidates:candidate_detail", kwargs={"pk": pk})
+def _back(pk: int, tab: str = "") -> str:
+    """The candidate page, opened on `tab` (an anchor: the tabs work without JS)."""
+    url = reverse("candidates:candidate_detail", kwargs={"pk": pk})
+    return f"{url}#tab-{tab}" if tab else url
+
+
+def _confirm(request: HttpRequest, candidate: Any, kind: str) -> HttpResponse:
+    """The confirmation step of a danger-zone action (GET); the POST does it."""
+    return render(
+        request, "candidates/candidate_confirm.html", {"candidate": candidate, "kind": kind}
+    )
 
 
 @login_required
-@require_POST
 def candidate_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Delete a candidate entered by mistake: a confirmation page, then the POST."""
     candidate = sel.candidate_for_write(user=request.user, pk=pk)
+    if request.method != "POST":
+        return _confirm(request, candidate, "delete")
     return _act(
         request,
         reverse("candidates:candidate_list"),
         lambda: svc.candidate_delete(actor=request.user, candidate=candidate),
         _("Candidate deleted."),
+    )
+
+
+@login_required
+def resume_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Remove the résumé: a confirmation page, then the POST."""
+    candidate = sel.candidate_for_write(user=request.user, pk=pk)
+    if request.method != "POST":
+        return _confirm(request, candidate, "resume")
+    return _act(
+        request,
+        _back(pk, "resume"),
+        lambda: candidate_resume_delete(actor=request.user, candidate=candidate),
+        _("Résumé deleted."),
     )
 
 
@@ -277,11 +337,11 @@ def resume_upload(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = ResumeForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
-        return redirect(_back(pk))
+        return redirect(_back(pk, "resume"))
     upload = form.cleaned_data["resume"]
     return _act(
         request,
-        _back(pk),
+        _back(pk, "resume"),
         lambda: svc.candidate_resume_upload(
             actor=request.user,
             candidate=candidate,
@@ -300,7 +360,7 @@ def note_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     body = request.POST.get("body", "")
     return _act(
         request,
-        _back(pk),
+        _back(pk, "notes"),
         lambda: svc.candidate_note_add(actor=request.user, candidate=candidate, body=body),
         _("Note added."),
     )

@@ -154,6 +154,28 @@ def candidate_resume_upload(
     return candidate
 
 
+@transaction.atomic
+def candidate_resume_delete(*, actor: SystemActor, candidate: Candidate) -> None:
+    """Remove the résumé (a wrong file, or one the candidate withdrew); the stored file goes
+    after commit, so a rolled-back delete leaves it in place."""
+    require_candidate_manage(actor, candidate)
+    old = candidate.resume_path
+    if not old:
+        return
+    candidate.resume_path = candidate.resume_name_enc = candidate.resume_content_type = ""
+    candidate.resume_size, candidate.resume_key_id = 0, ""
+    candidate.save(
+        update_fields=[
+            "resume_path", "resume_name_enc", "resume_content_type", "resume_size",
+            "resume_key_id", "updated_at",
+        ]
+    )  # fmt: skip
+    transaction.on_commit(lambda: delete_stored_file(old))
+    audit_record(
+        actor=actor, action="candidate.resume_delete", obj=candidate, changed_fields=["resume"]
+    )
+
+
 def _save_or_discard(candidate: Candidate, path: str) -> None:
     """Save the row; if that fails the freshly stored file must not linger."""
     try:

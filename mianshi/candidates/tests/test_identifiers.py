@@ -1,6 +1,7 @@
 """One identifier rule (candidates/selectors.py): the detail page, the edit page, the API and
 the CSV export show the same identifiers to the same user — in full only with manage on the
-candidate's unit — and the PDF report never carries them in full."""
+candidate's unit (on the detail page after an audited reveal: it masks by default) — and the
+PDF report never carries them in full."""
 
 from __future__ import annotations
 
@@ -35,7 +36,15 @@ def _surfaces(user: Any, app: Application, login: Any, api_for: Any) -> list[str
     """The phone as the API, the export and the detail page show it to `user`."""
     api = api_for(user).get(f"/candidates/{app.candidate_id}").json()["phone"]
     row = dict(zip(*applications_export(actor=user, application_ids=[app.pk]), strict=True))
-    page = login(user).get(f"/candidates/{app.candidate_id}/").content.decode()
+    client = login(user)
+    # The page masks by default; who may read in full does so through the audited reveal.
+    revealed = client.post(
+        f"/candidates/{app.candidate_id}/reveal/", {"field": "phone", "reason": "contact"}
+    )
+    assert revealed.status_code in (200, 403)
+    page = (revealed if revealed.status_code == 200 else client.get(
+        f"/candidates/{app.candidate_id}/"
+    )).content.decode()  # fmt: skip
     shown = PHONE if PHONE in page else mask(PHONE, "phone") if mask(PHONE, "phone") in page else ""
     return [api, row["phone"], shown]
 

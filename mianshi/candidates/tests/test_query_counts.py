@@ -215,3 +215,76 @@ def test_count_stops_at_the_cap(
     with django_assert_max_num_queries(MAX_QUERIES):
         far = client.get("/candidates/?page=99999999999999999999")
     assert far.status_code == 200 and "No candidates match." in far.content.decode()
+
+
+# --- the candidate page ----------------------------------------------------------------------
+
+
+def _profile_world(world: Any, org: Any, candidate: Candidate, jobs: int) -> None:
+    """`jobs` more applications, each moved twice, assigned, with a note and a tag each."""
+    from mianshi.candidates.services import application_advance, candidate_note_add
+    from mianshi.candidates.tests.factories import make_application, make_job
+
+    start = candidate.applications.count()
+    for n in range(start, start + jobs):
+        application = make_application(world.hr_sh, candidate, make_job(org.sh_sales, f"岗位{n}"))
+        application_advance(actor=world.hr_sh, application=application, to_stage=Stage.SCREENING)
+        application_advance(actor=world.hr_sh, application=application, to_stage=Stage.INVITED)
+        application_assign(
+            actor=world.hr_sh, application=application, interviewer=world.interviewer_sh
+        )
+        application.overall_score = Decimal(n)
+        application.save(update_fields=["overall_score"])
+        candidate_note_add(actor=world.hr_sh, candidate=candidate, body=f"备注{n}")
+        candidate.tags.add(Tag.objects.get_or_create(name=f"标签{n}")[0])
+
+
+def _profile_counts(world: Any, org: Any, login: Any, assert_max: Any, user_of: Any) -> list[int]:
+    from mianshi.candidates.tests.factories import make_candidate
+
+    candidate = make_candidate(world.hr_sh, org.sh, name="赵六", email="zhao@example.com")
+    client, counts = login(user_of(world)), []
+    for jobs in (1, 5):  # 1, then 6 applications
+        _profile_world(world, org, candidate, jobs)
+        with assert_max(MAX_QUERIES + 5) as queries:
+            response = client.get(f"/candidates/{candidate.pk}/")
+        assert response.status_code == 200
+        counts.append(len(queries.captured_queries))
+    rows = re.findall(r'<section class="application" id="application-', response.content.decode())
+    assert len(rows) == 6
+    return counts
+
+
+@pytest.mark.parametrize(
+    "user_of", [lambda w: w.hr_sh, lambda w: w.interviewer_sh], ids=["hr", "interviewer"]
+)
+def test_candidate_page_queries_do_not_grow_with_applications(
+    world: Any, org: Any, login: Any, monkeypatch: Any, django_assert_max_num_queries: Any,
+    user_of: Any,
+) -> None:  # fmt: skip
+    """The profile's own reads (applications with history and interviewers, notes, tags,
+    duplicates, the header's summary) cost the same for 1 and 6 applications. The invite and
+    interview panels of the apps above are stubbed here: they query per application (see
+    the next test)."""
+    from mianshi.interviews.templatetags import interviews_hr
+    from mianshi.invitations.templatetags import invitation_tags
+
+    monkeypatch.setattr(invitation_tags, "latest_invitation", lambda **_: None)
+    monkeypatch.setattr(interviews_hr, "application_sessions", lambda **_: [])
+    small, large = _profile_counts(world, org, login, django_assert_max_num_queries, user_of)
+    assert small == large
+    assert small <= MAX_QUERIES
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="invitations' invitation_panel and interviews' interview_panel run one query each "
+    "per application (latest_invitation, application_sessions): 2 per application today",
+)
+def test_candidate_page_with_its_panels_costs_the_same_for_more_applications(
+    world: Any, org: Any, login: Any, django_assert_max_num_queries: Any
+) -> None:
+    small, large = _profile_counts(
+        world, org, login, django_assert_max_num_queries, lambda w: w.hr_sh
+    )
+    assert small == large

@@ -55,7 +55,7 @@ def test_create_edit_detail_delete(world: Any, org: Any, login: Any) -> None:
     client.post(f"/candidates/applications/{app.pk}/transition/", {"to_stage": "hired"})
     client.post(f"/candidates/{candidate.pk}/notes/", {"body": "备注一条"})
     page = client.get(f"/candidates/{candidate.pk}/").content.decode()
-    assert "学历符合" in page and "hr_sh" in page and "备注一条" in page and "13912345678" in page
+    assert "学历符合" in page and "hr_sh" in page and "备注一条" in page and "139****5678" in page
     assert Application.objects.get().stage == "screening"
     assert (
         client.get("/candidates/", {"q": "孙八"})
