@@ -73,7 +73,14 @@ echo "demo-smoke: logged in as $DEMO_USERS"
 pgrep -g "$GROUP" -f "celery -A config worker" >/dev/null || fail "no Celery worker running"
 
 # The printed candidate links open the interview page and its API without a login, and
-# the worker mails the demo invitations into the outbox.
+# the worker mails the demo invitations into the outbox. The summary with the links comes
+# last, once the demo interviews are analysed.
+summary_began=$SECONDS
+until grep -q "^Mianshi demo: " "$LOG"; do
+  kill -0 "$GROUP" 2>/dev/null || fail "make demo exited before printing its summary"
+  [ $((SECONDS - summary_began)) -lt "${DEMO_ANALYSIS_DEADLINE:-360}" ] || fail "no summary printed"
+  sleep 5
+done
 link=$(grep -o "$BASE/i/[A-Za-z0-9_-]*/" "$LOG" | head -n1)
 [ -n "$link" ] || fail "make demo printed no candidate interview link"
 [ "$(status "$link")" = 200 ] || fail "the candidate link $link is not 200"
