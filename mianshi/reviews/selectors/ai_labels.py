@@ -74,6 +74,8 @@ REVIEW_REASONS = {
 }
 # An engine code: lower-case words joined by "_" (HR's own clause text never looks like this).
 _CODE = re.compile(r"-?[a-z][a-z0-9_]*")
+# A prefixed element: a rubric keyword, an LLM's element or the scorer's copy of a clause.
+_PREFIXED = re.compile(r"(?:keyword|llm|rubric):.+")
 JOIN = "+"  # the engine's merged features of one quoted sentence: "measured_result+specificity"
 
 
@@ -81,7 +83,7 @@ def element_label(code: str) -> str:
     """A rubric element or scoring feature for people: the engine's codes translated (merged
     ones "a+b" each named once), HR's own clauses and keywords as they wrote them."""
     parts = code.split(JOIN)
-    if len(parts) < 2 or not all(_CODE.fullmatch(p) for p in parts):
+    if len(parts) < 2 or not all(_CODE.fullmatch(p) or _PREFIXED.fullmatch(p) for p in parts):
         return _element(code)
     return pgettext("list separator", ", ").join(dict.fromkeys(_element(p) for p in parts))
 
@@ -97,6 +99,60 @@ def _element(code: str) -> str:
     if code.startswith("-") and _CODE.fullmatch(code):
         return _("a rule that held the score down")
     return _("other scoring evidence") if _CODE.fullmatch(code) else code
+
+
+# Han characters: a Chinese word has at least one, an English one none.
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Where the scorer ends a rubric clause (its copy of one is cut at 60 characters).
+_CLAUSE_END = re.compile(r"[；;。]|\.(?:\s|$)")
+KEYWORD_KINDS = ("keyword", "llm")
+
+
+def is_code(code: str) -> bool:
+    """Whether an element is the engine's (translated for the reader) rather than HR's own
+    words: a rubric clause or keyword as HR wrote it."""
+    kind, sep, _detail = code.partition(":")
+    if sep and kind in (*KEYWORD_KINDS, "rubric"):
+        return kind == "rubric"  # "rubric:…" is the scorer's cut copy: "rubric point"
+    return code in ELEMENTS or bool(_CODE.fullmatch(code))
+
+
+def in_language(text: str, language: str) -> bool:
+    """Whether HR's words are in the question's language: a Chinese question's keywords
+    carry Han characters, an English question's carry none (a rubric that lists both shows
+    the reviewer the ones that fit the answer's language)."""
+    return bool(_HAN.search(text)) == language.lower().startswith("zh")
+
+
+def keyword_tags(codes: object, language: str) -> list[str]:
+    """The rubric keywords among an answer's elements ("keyword:方案"), in the question's
+    language, each once."""
+    items = codes if isinstance(codes, list | tuple) else []
+    words = (str(c).partition(":") for c in items)
+    found = (w for kind, sep, w in words if sep and kind in KEYWORD_KINDS and w)
+    return list(dict.fromkeys(w for w in found if in_language(w, language)))
+
+
+def clause_text(label: str, rubric: list[str]) -> str:
+    """HR's whole rubric clause for the scorer's copy of it, cut at 60 characters."""
+    for description in rubric:
+        at = description.find(label)
+        if at >= 0:
+            end = _CLAUSE_END.search(description, at + len(label))
+            return description[at : end.start() if end else len(description)].strip()
+    return label
+
+
+def element_tags(codes: object, language: str, rubric: list[str]) -> list[str]:
+    """An answer's found (or missing) elements for the reader: the engine's translated, HR's
+    rubric clauses whole and in the question's language; keywords are keyword_tags'."""
+    out = []
+    for code in (str(c) for c in (codes if isinstance(codes, list | tuple) else [])):
+        if is_code(code):
+            out.append(element_label(code))
+        elif code.partition(":")[0] not in KEYWORD_KINDS and in_language(code, language):
+            out.append(clause_text(code, rubric))
+    return list(dict.fromkeys(out))
 
 
 def reason_label(code: str) -> str:

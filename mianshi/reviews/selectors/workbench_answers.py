@@ -19,7 +19,14 @@ from mianshi.interviews.flow import spec_of
 from mianshi.interviews.models import Answer, EventKind, Recording, RecordingStatus
 from mianshi.interviews.selectors_board.quality import AnswerQuality, answer_quality
 from mianshi.jobs.models import RECORDED_TYPES, AnswerType
-from mianshi.reviews.selectors.ai_labels import JOIN, SIGNALS, element_label, reason_labels
+from mianshi.reviews.selectors.ai_labels import (
+    JOIN,
+    SIGNALS,
+    element_label,
+    element_tags,
+    keyword_tags,
+    reason_labels,
+)
 
 # The reason stored on a run HR started from the workbench (shown translated).
 RERUN_REASON = "re-run by HR"
@@ -111,7 +118,7 @@ class AnswerAI:
     levels: int
     total: float | None
     confidence: float | None
-    found: list[str]
+    found: list[str]  # the engine's elements, translated
     missing: list[str]
     suggestions: list[str]
     evidence: list[Quote]
@@ -119,6 +126,9 @@ class AnswerAI:
     reasons: list[str]
     superseded: bool  # the result is from an older run; a newer one is pending or failed
     dimensions: list[str] = field(default_factory=list)  # codes of the dimensions it scores
+    # HR's keywords and rubric points the answer shows / lacks, in the question's language.
+    keywords: list[str] = field(default_factory=list)
+    keywords_missing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -289,30 +299,38 @@ def _quote(answer: Answer, quote: str, ev: dict[str, Any], *, rank: int, part: i
 
 def _ai(answer: Answer, result: AnalysisResult, part: int, *, superseded: bool) -> AnswerAI:
     score = result.score if isinstance(result.score, dict) else {}
-    rubric = answer.template_question.snapshot.get("rubric") or []
+    snapshot = answer.template_question.snapshot
+    rubric = snapshot.get("rubric") or []
     low = result.confidence is not None and result.confidence < LOW_CONFIDENCE
+    # Tags in the question's language: the answer was scored against its rubric's words.
+    language = str(snapshot.get("language") or result.language or "zh")
+    clauses = [str(r.get("description") or "") for r in _dicts(rubric)]
+    hits = [*(score.get("found") or []), *_hit_elements(score.get("evidence"))]
     return AnswerAI(
         level=result.level,
         levels=len(rubric),
         total=result.total,
         confidence=result.confidence,
-        found=_labels(score.get("found")),
-        missing=_labels(score.get("missing")),
+        found=element_tags(score.get("found"), language, clauses),
+        missing=element_tags(score.get("missing"), language, clauses),
         suggestions=[str(s) for s in score.get("suggestions") or []],
         evidence=quotes(answer, score.get("evidence"), part),
         needs_review=result.needs_human_review or low,
         reasons=reason_labels(result.review_reasons),
         superseded=superseded,
         dimensions=[str(d.get("name")) for d in _dicts(score.get("dimensions"))],
+        keywords=keyword_tags(hits, language),
+        keywords_missing=keyword_tags(score.get("missing"), language),
     )
+
+
+def _hit_elements(evidence: Any) -> list[str]:
+    """The elements quoted as evidence, merged ones split ("keyword:客户+number")."""
+    return [c for ev in _dicts(evidence) for c in str(ev.get("element") or "").split(JOIN)]
 
 
 def _dicts(items: Any) -> list[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-
-
-def _labels(codes: Any) -> list[str]:
-    return list(dict.fromkeys(element_label(str(c)) for c in codes or []))
 
 
 def _event(event: Any, parts: list[Part]) -> Moment:

@@ -168,14 +168,80 @@ function onClick(event) {
 // Arrow keys, Home and End move between the answer tabs (the WAI-ARIA tabs pattern).
 function onKeydown(event) {
   const tab = event.target.closest?.('[role="tab"][data-tab]');
-  if (!tab) return;
+  if (!tab) {
+    onShortcut(event);
+    return;
+  }
   const all = tabs();
   const i = all.indexOf(tab);
   const moves = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: all.length - 1 };
-  if (!(event.key in moves)) return;
+  if (!(event.key in moves)) {
+    onShortcut(event);
+    return;
+  }
   event.preventDefault();
   const next = all[(moves[event.key] + all.length) % all.length];
   activate(next.dataset.tab, { focus: true });
+}
+
+// Shortcuts (listed in the page's "Keyboard shortcuts"): k or Space play/pause, n/p the
+// next/previous answer, d / Shift+d the next/previous competency, ? the list. They rest while
+// the reviewer types (a field, a select, an editable box) or holds Ctrl/Alt/Meta, and Space
+// leaves buttons, links and the player to do their own thing.
+const TYPING = "input, textarea, select, [contenteditable]:not([contenteditable=false])";
+const OWN_SPACE = "button, a[href], summary, [role=tab], video, audio, label";
+
+function currentAnswer() {
+  return tabs().find((t) => t.getAttribute("aria-selected") === "true")?.dataset.tab ?? null;
+}
+
+function togglePlay() {
+  const media = playerOf(currentAnswer());
+  if (!media) return;
+  if (media.paused) media.play().catch(() => {});
+  else media.pause();
+}
+
+function stepAnswer(by) {
+  const all = tabs();
+  if (!all.length) return;
+  const i = all.findIndex((t) => t.dataset.tab === currentAnswer());
+  const next = all[Math.min(all.length - 1, Math.max(0, i + by))];
+  activate(next.dataset.tab, { focus: true });
+}
+
+function stepDimension(by) {
+  const all = [...document.querySelectorAll("[data-dimension]")];
+  if (!all.length) return;
+  const i = all.indexOf(document.activeElement?.closest?.("[data-dimension]"));
+  const next = all[i < 0 ? (by > 0 ? 0 : all.length - 1) : (i + by + all.length) % all.length];
+  next.focus({ preventScroll: true });
+  next.scrollIntoView({ block: "start", behavior: "smooth" });
+}
+
+function toggleHelp() {
+  const help = document.querySelector("[data-shortcuts]");
+  if (help) help.open = !help.open;
+}
+
+const SHORTCUTS = {
+  k: togglePlay,
+  " ": togglePlay,
+  n: () => stepAnswer(1),
+  p: () => stepAnswer(-1),
+  d: () => stepDimension(1),
+  D: () => stepDimension(-1),
+  "?": toggleHelp,
+};
+
+function onShortcut(event) {
+  if (event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey) return;
+  const action = SHORTCUTS[event.key];
+  const target = event.target instanceof Element ? event.target : document.body;
+  if (!action || target.closest(TYPING) || event.isComposing) return;
+  if (event.key === " " && target.closest(OWN_SPACE)) return;
+  event.preventDefault();
+  action();
 }
 
 // The rating form: the slider mirrors the number, and the reason field appears (and is
