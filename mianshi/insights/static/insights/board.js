@@ -73,7 +73,7 @@ async function move(card, toStage, reason) {
   if (fresh && list) {
     list.prepend(fresh);
     wire(fresh);
-    fresh.querySelector("summary, a")?.focus();
+    (fresh.querySelector("summary") ?? fresh.querySelector("a"))?.focus();
   }
   bump(from, -1);
   bump(toStage, 1);
