@@ -89,6 +89,12 @@ def registry() -> dict[str, Channel]:
     return _load(tuple(settings.CHANNELS))
 
 
+def channel_label(name: str) -> str:
+    """A channel's display name ("email" → 电子邮箱); a channel no longer enabled keeps its name."""
+    channel = registry().get(name)
+    return str(channel.label) if channel is not None else name
+
+
 def channel_choices() -> list[tuple[str, str]]:
     """(name, label) of every enabled channel, for forms."""
     return [(name, str(ch.label)) for name, ch in registry().items()]

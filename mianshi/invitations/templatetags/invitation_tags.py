@@ -9,11 +9,18 @@ from django.utils.translation import gettext as _
 
 from mianshi.accounts.roles import Cap
 from mianshi.candidates.pipeline import Stage, can_move
+from mianshi.invitations.channels import channel_label as channel_name
 from mianshi.invitations.forms import InviteForm
 from mianshi.invitations.selectors import display_status, latest_invitation
 from mianshi.organisations.scoping import units_for
 
 register = template.Library()
+
+
+@register.filter
+def channel_label(name: str) -> str:
+    """`{{ delivery.channel|channel_label }}`: the channel's name in the user's language."""
+    return channel_name(name)
 
 
 def _invitable(application: Any) -> tuple[bool, str]:
