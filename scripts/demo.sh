@@ -56,11 +56,12 @@ $BIN/celery -A config worker -B --schedule="$DATA_DIR/celerybeat-schedule" --log
   --logfile="$DATA_DIR/worker.log" >>"$DATA_DIR/worker.log" 2>&1 &
 PIDS+=($!)
 # 4×2 with keep-alive beyond the recorder's chunk interval: the configuration bench/uploads.py measured.
-# The access log leaves out the path, query and referrer: candidate links carry their
+# Django's own log (errors with tracebacks) goes to the workers' stderr: into server.log
+# too. The access log leaves out the path, query and referrer: candidate links carry their
 # invitation token in the path (/i/<token>/), and a log must not hold working links.
 $BIN/gunicorn config.wsgi --bind "127.0.0.1:${PORT}" --workers 4 --threads 2 --keep-alive 10 \
   --access-logfile "$DATA_DIR/access.log" --error-logfile "$DATA_DIR/server.log" \
-  --access-logformat '%(h)s %(t)s "%(m)s" %(s)s %(b)s %(M)sms "%(a)s"' &
+  --access-logformat '%(h)s %(t)s "%(m)s" %(s)s %(b)s %(M)sms "%(a)s"' >>"$DATA_DIR/server.log" 2>&1 &
 SERVER=$!
 PIDS+=("$SERVER")
 echo "Mianshi is starting on ${MIANSHI_PUBLIC_URL}/ (logs in $DATA_DIR: server.log, access.log, worker.log)"

@@ -6,7 +6,7 @@ Run it with the demo's environment (the same MIANSHI_DATA_DIR as `make demo`): i
 which job, interview and invitation to show from the demo's database (read-only), then
 drives Debian's Chromium (never `playwright install`): HR home, the pipeline board, the
 workbench and the candidate profile as 上海HR 王敏 at 1366 px, and the candidate's question
-page on a phone (390 px) with a generated face as the camera. Stopping at the question's
+page on a phone (390 px at 2×) with a generated face as the camera. Stopping at the question's
 preparation countdown records nothing; the invitation shown is then an opened one, as
 when a candidate looks at the first question and leaves.
 
@@ -115,7 +115,7 @@ def hr_screens(browser: Browser, url: str, where: Targets) -> None:
 
 def candidate_screen(browser: Browser, url: str, where: Targets) -> None:
     context = browser.new_context(
-        base_url=url, locale="zh-CN", viewport=PHONE, device_scale_factor=1, is_mobile=True,
+        base_url=url, locale="zh-CN", viewport=PHONE, device_scale_factor=2, is_mobile=True,
         has_touch=True, permissions=["camera", "microphone"],
     )  # fmt: skip
     page = context.new_page()
