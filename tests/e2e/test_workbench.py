@@ -257,3 +257,23 @@ def test_keyboard_shortcuts_play_switch_answers_and_competencies(
     number.click()
     page.keyboard.press("n")
     expect(page.locator(f"#tab-{first}")).to_have_attribute("aria-selected", "true")
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # vendored for tests, never served
+AXE_RUN = """() => axe.run(document, {runOnly: {type: 'tag',
+    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})
+  .then(r => r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' '))))"""
+
+
+@pytest.mark.parametrize(("locale", "width"), [("zh-CN", 1366), ("en-US", 1366), ("zh-CN", 390)])
+def test_no_wcag_violation_with_every_fold_open(
+    new_page: NewPage, demo: Any, locale: str, width: int
+) -> None:
+    page = new_page(locale=locale)
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, demo.hr.username, PASSWORD)
+    page.goto(f"/reviews/interviews/{demo.sessions[0].pk}/")
+    expect(page.locator("html")).to_have_attribute("data-workbench-ready", "1")
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate(AXE_RUN) == []

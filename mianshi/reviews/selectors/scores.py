@@ -233,6 +233,8 @@ def _merge(spans: list[tuple[float, float]], end: float | None) -> list[tuple[fl
     for start, stop in sorted(spans):
         start, stop = max(0.0, start - PAD_S), stop + PAD_S
         stop = min(stop, end) if end else stop
+        if stop <= start:
+            continue  # a quote timed past the answer's measured end: nothing to watch there
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
         else:

@@ -130,3 +130,11 @@ def test_the_demo_workbench_has_a_fixed_query_count(
             workbench(client, session)
         counts.append(len(q))
     assert counts[0] == counts[1], counts
+
+
+def test_moments_worth_watching_never_end_before_they_start() -> None:
+    from mianshi.reviews.selectors.scores import _merge
+
+    # A quote timed after the answer's measured end (the speech ran shorter than the
+    # transcript's last segment) is dropped, not shown as "0:15–0:12".
+    assert _merge([(2.0, 4.0), (15.0, 16.0)], 12.0) == [(0.0, 7.0)]

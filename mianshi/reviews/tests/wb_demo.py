@@ -120,6 +120,9 @@ def _analyse(answer: Answer, said: str) -> None:
     score = GeneralScorer().score(engine_question(answer), transcript)
     codes = list(answer.template_question.snapshot.get("dimension_codes") or [])
     fields = result_fields(codes, {}, score.confidence)
+    seconds = segments[-1].end if segments else 0.0
+    fields["speech"] = {**fields["speech"], "duration_s": seconds, "speech_s": seconds * 0.9}
+    fields["quality"] = {**fields["quality"], "duration_s": seconds}
     fields.update(
         language="en", transcript=said, segments=[asdict(s) for s in segments],
         score=asdict(score), level=score.level, total=score.score,
