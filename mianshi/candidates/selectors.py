@@ -278,6 +278,13 @@ def candidate_detail(*, user: Actor, pk: int) -> dict[str, Any]:
     return candidate.detail
 
 
+def has_interview_records(*, candidate: Candidate) -> bool:
+    """Interviews, ratings or decisions on record: records to keep (F-101), whose media the
+    delete cascade never reaches, so such a candidate is erased, never simply deleted."""
+    interviewed = Q(interview_sessions__isnull=False) | Q(decisions__isnull=False)
+    return candidate.applications.filter(interviewed).exists()
+
+
 def duplicates_of(*, user: Actor, candidate: Candidate) -> list[Candidate]:
     """Visible candidates linked as possible duplicates (either direction), with applications."""
     anchor = candidate.duplicate_of_id or candidate.pk

@@ -25,10 +25,8 @@ from mianshi.candidates.forms import (
     AssignForm,
     BulkForm,
     CandidateForm,
-    NoteForm,
     ResumeForm,
     RevealForm,
-    TagForm,
     TransitionForm,
     form_errors,
 )
@@ -238,9 +236,10 @@ def _profile(
             "jobs": sel.jobs_for_applications(user=request.user).filter(status="open"),
             "interviewers": sel.interviewers_for(user=request.user),
             "can_erase": erasure.offers_erasure(request.user, candidate),
-            "note_form": NoteForm(),
-            "tag_form": TagForm(),
-            "resume_form": ResumeForm(),
+            # Only asked of those who see the danger zone: the delete it would refuse is
+            # not offered.
+            "deletable": detail["can_manage"]
+            and not sel.has_interview_records(candidate=candidate),
         },
     )
 

@@ -12,7 +12,6 @@ from typing import Any, ParamSpec, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +19,7 @@ from mianshi.accounts.actor import Actor, SystemActor
 from mianshi.accounts.models import User
 from mianshi.accounts.roles import Cap
 from mianshi.candidates.models import ENC_CONTEXT, Candidate, CandidateNote, Source, Tag
+from mianshi.candidates.selectors import has_interview_records
 from mianshi.candidates.validators import validate_id_number, validate_phone
 from mianshi.common.crypto import blind_index, encrypt_str, normalise_email
 from mianshi.common.errors import Conflict
@@ -335,8 +335,7 @@ def _refs_update(
 def _refuse_interviewed(candidate: Candidate) -> None:
     """Interviews, ratings and decisions are records to keep (F-101), and their media lies
     in storage the cascade never reaches (review M5): only the erasure path removes them."""
-    interviewed = Q(interview_sessions__isnull=False) | Q(decisions__isnull=False)
-    if candidate.applications.filter(interviewed).exists():
+    if has_interview_records(candidate=candidate):
         raise Conflict(
             _(
                 "This candidate has interviews on record (recordings, ratings or decisions), "

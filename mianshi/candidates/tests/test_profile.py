@@ -135,7 +135,11 @@ def test_the_header_shows_stages_best_score_and_tags(
     client.post(f"/candidates/{zhao.pk}/tags/", {"name": "校招"})
     page = _page(_en(client), zhao)
     header = page[page.index('class="card profile-head"') : page.index("profile-identity")]
-    assert 'data-best-score="8.50"' in header and "后端工程师" in header
+    assert (
+        'data-best-score="8.50"' in header
+        and "Best overall score" in header
+        and "后端工程师" in header
+    )
     assert re.findall(r'data-stage-badge="(\w+)"', header) == ["screening", "applied"]
     assert "校招" in header and "Remove tag 校招" in header
 
@@ -197,7 +201,7 @@ def test_destructive_actions_sit_in_the_danger_zone_behind_a_confirmation(
     )
     page = _page(_en(client), zhao)
     zone = page[page.index("data-danger-zone") :]
-    assert "data-resume-delete" in zone and "data-delete" in zone
+    assert "data-resume-delete" in zone and "data-delete>" in zone
     upload = page[page.index("data-file-upload") : page.index("data-danger-zone")]
     assert "delete" not in upload.lower()
     # A GET is only the question; nothing is deleted until the POST.
@@ -237,3 +241,15 @@ def test_an_interviewer_sees_the_profile_of_an_assigned_candidate(
     )
     page = _page(login(world.interviewer_sh), zhao)
     assert "139****5678" in page and "reveal-form" not in page and "data-danger-zone" not in page
+
+
+def test_a_delete_the_service_would_refuse_is_not_offered(
+    world: Any, zhao: Candidate, login: Any, monkeypatch: Any
+) -> None:
+    from mianshi.candidates import selectors
+
+    page = _page(login(world.hr_sh), zhao)
+    assert "data-delete>" in page and "data-delete-refused" not in page
+    monkeypatch.setattr(selectors, "has_interview_records", lambda **_: True)
+    page = _page(login(world.hr_sh), zhao)
+    assert "data-delete>" not in page and "data-delete-refused" in page
