@@ -87,8 +87,8 @@ def test_the_500_page_touches_neither_the_database_nor_the_user(
     production: None, django_assert_num_queries: Any
 ) -> None:
     request = RequestFactory().get("/jobs/")
-    request.user = SimpleLazyObject(_untouchable)  # type: ignore[attr-defined]
-    request.session = SimpleLazyObject(_untouchable)  # type: ignore[attr-defined]
+    request.user = SimpleLazyObject(_untouchable)  # type: ignore[assignment]
+    request.session = SimpleLazyObject(_untouchable)  # type: ignore[assignment]
     with translation.override("en"), django_assert_num_queries(0):
         response = server_error(request)
     assert response.status_code == 500

@@ -60,6 +60,7 @@ def test_welcome_page_status_page_and_email_show_the_same_deadline(
         expected = zoned(DEADLINE)
     assert expected.startswith("2026-12-10 08:34 ")
     (message,) = mail.outbox
+    assert isinstance(message, mail.EmailMultiAlternatives)
     html_body = str(message.alternatives[0][0])
     assert expected in message.body and expected in html_body
     assert _welcome_deadline(_page(f"/i/{token}/", language)) == expected
