@@ -237,6 +237,12 @@ class RubricRowForm(TableRowForm):
         label=_("Expected keywords"), required=False, help_text=_("Separated by ; or ；")
     )
 
+    def __init__(self, *args: Any, language: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if language:  # written in the question's language, not the UI's (WCAG 3.1.2)
+            for name in ("description", "keywords"):
+                self.fields[name].widget.attrs["lang"] = language
+
 
 RubricFormSet = formset_factory(RubricRowForm, extra=1)
 

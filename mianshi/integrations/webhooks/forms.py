@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from mianshi.events.catalogue import EVENT_TYPES
@@ -14,7 +15,11 @@ from mianshi.organisations.models import OrgUnit
 
 
 def type_choices() -> list[tuple[str, str]]:
-    return [(name, f"{name} — {EVENT_TYPES[name].description}") for name in subscribable_types()]
+    """Each type by its code (what integrators filter on, so shown as code) and meaning."""
+    return [
+        (name, format_html("<code>{}</code> — {}", name, EVENT_TYPES[name].description))
+        for name in subscribable_types()
+    ]
 
 
 class WebhookForm(forms.Form):

@@ -73,7 +73,13 @@ def _editor(request: AuthedHttpRequest, question: Any) -> HttpResponse:
     form = QuestionForm(
         request.POST or None, user=request.user, creating=question is None, initial=initial
     )
-    rubric = RubricFormSet(request.POST or None, prefix="rubric", initial=rubric_initial)
+    language = request.POST.get("language") or (question.language if question else "")
+    rubric = RubricFormSet(
+        request.POST or None,
+        prefix="rubric",
+        initial=rubric_initial,
+        form_kwargs={"language": language},
+    )
     if request.method == "POST" and form.is_valid() and rubric.is_valid():
         data = question_input_from_forms(form, rubric)
         try:
