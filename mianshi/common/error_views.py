@@ -8,19 +8,31 @@ so it must not read the session, the user or the navigation (all three query).
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.template import loader
 from django.template.response import TemplateResponse
 
 CANDIDATE_PREFIX = "/i/"
+# An API client gets JSON in the API's own shape ({"detail": …}), not a page.
+API_PREFIXES = ("/api/", "/i/api/")
+API_DETAIL = {400: "Bad request", 403: "Forbidden", 404: "Not Found", 500: "Server error"}
 
 
 def _base(request: HttpRequest) -> str:
     return "candidate_base.html" if request.path.startswith(CANDIDATE_PREFIX) else "base.html"
 
 
+def _api(request: HttpRequest, status: int) -> HttpResponse | None:
+    if not request.path.startswith(API_PREFIXES):
+        return None
+    return JsonResponse({"detail": API_DETAIL[status]}, status=status)
+
+
 def _page(request: HttpRequest, status: int) -> HttpResponse:
+    api = _api(request, status)
+    if api is not None:
+        return api
     context = {"base_template": _base(request), "candidate": _base(request) != "base.html"}
     return TemplateResponse(request, f"{status}.html", context, status=status).render()
 
@@ -40,6 +52,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     """No RequestContext: no user, session or navigation; the CSRF token is a cookie, not a
     query, so the language switch still works."""
+    api = _api(request, 500)
+    if api is not None:
+        return api
     context = {
         "base_template": _base(request),
         "candidate": _base(request) != "base.html",

@@ -93,3 +93,11 @@ def test_the_500_page_touches_neither_the_database_nor_the_user(
         response = server_error(request)
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/no-such-endpoint", "/i/api/no/such/endpoint"])
+def test_an_api_client_gets_json_not_a_page(production: None, path: str) -> None:
+    response = _get(path, "en")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
