@@ -129,5 +129,9 @@ def test_a_masked_phone_is_shown_for_a_reason_and_recorded(
     page.get_by_label("Why do you need it?").select_option("verify")
     phone.get_by_role("button", name="Show the Phone in full").click()
     expect(page.locator("dd[data-field=phone] .ident")).to_have_text(PHONE)
+    # htmx swapped the field in place: same page, the value focused, the rest still masked.
+    assert page.url.endswith(reverse("candidates:candidate_detail", args=[li.pk]))
+    expect(page.locator("dd[data-field=phone]")).to_be_focused()
+    expect(page.locator("#tab-applications")).to_be_visible()
     event = AuditEvent.objects.get(action="candidate.reveal")
     assert event.detail == {"field": "phone", "reason": "verify"}
