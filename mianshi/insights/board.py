@@ -4,7 +4,7 @@ Thin views: every move goes through candidates.services.application_advance (the
 table and its refusals), every bulk action through the bulk services and the invitations'
 bulk invite, so the board can never allow what the candidate page or the API refuses.
 A move answers JSON to the board's script (drag and drop, the "Move to…" menu) and a
-redirect with a message to a plain form post (the board works without JavaScript).
+redirect with a message to any other post.
 """
 
 from __future__ import annotations
@@ -31,9 +31,6 @@ from mianshi.common.redirects import safe_next
 from mianshi.compliance.services import audit_read
 from mianshi.insights import board_selectors as sel
 from mianshi.invitations.services import invitation_bulk_create_send
-
-# A rejection is final for the candidate: the board asks why, for the history and the audit.
-NEEDS_REASON = frozenset({Stage.REJECTED.value})
 
 
 def _number(value: str | None) -> float | None:
@@ -75,7 +72,7 @@ def pipeline(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
             "stages": Stage.choices,
             "levels": [(code, str(v[0])) for code, v in sel.LEVELS.items()],
             "tags": candidate_sel.tag_list(),
-            "needs_reason": sorted(NEEDS_REASON),
+            "needs_reason": sorted(sel.NEEDS_REASON),
             "here": request.get_full_path(),
         },
     )
@@ -92,18 +89,23 @@ def _refused(request: HttpRequest, back: str, message: str, status: int) -> Http
     return redirect(back)
 
 
+def _move_request(request: HttpRequest) -> tuple[int, str, str]:
+    """(application id, target stage, reason) of a move."""
+    pk = request.POST.get("application", "")
+    to_stage, reason = request.POST.get("to_stage", ""), request.POST.get("reason", "")
+    return (int(pk) if pk.isdigit() else 0), to_stage, reason.strip()
+
+
 @login_required
 @require_POST
 def pipeline_move(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     """Move one card; the service refuses what the pipeline does not allow, with its reason."""
     back = safe_next(request, reverse("insights:pipeline", args=[job_id]))
-    pk = request.POST.get("application", "")
-    application = candidate_sel.application_for_write(user=request.user, pk=int(pk or 0))
+    pk, to_stage, reason = _move_request(request)
+    application = candidate_sel.application_for_write(user=request.user, pk=pk)
     if application.job_id != job_id:
         raise Http404
-    to_stage = request.POST.get("to_stage", "")
-    reason = request.POST.get("reason", "").strip()
-    if to_stage in NEEDS_REASON and not reason:
+    if to_stage in sel.NEEDS_REASON and not reason:
         return _refused(request, back, _("Give a reason for the rejection."), 400)
     try:
         candidate_svc.application_advance(
@@ -120,21 +122,15 @@ def pipeline_move(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     if not _wants_json(request):
         messages.success(request, done)
         return redirect(back)
-    return JsonResponse(
-        {
-            "ok": True,
-            "message": done,
-            "stage": to_stage,
-            "card": _card_html(request, application.pk),
-        }
-    )
+    card = _card_html(request, application.pk)
+    return JsonResponse({"ok": True, "message": done, "stage": to_stage, "card": card})
 
 
 def _card_html(request: AuthedHttpRequest, application_id: int) -> str:
     card = sel.board_card(user=request.user, application_id=application_id)
     if card is None:
         return ""
-    context = {"card": card, "can_manage": True, "needs_reason": sorted(NEEDS_REASON)}
+    context = {"card": card, "can_manage": True}
     return render_to_string("insights/board_card.html", context, request=request)
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
@@ -26,7 +28,11 @@ from mianshi.jobs.models import Job
 from mianshi.organisations.scoping import scope, units_for
 from mianshi.reviews.models import InterviewScore
 
-CARDS_PER_COLUMN = 50
+# 20 cards × 9 open columns keep the page near the candidate list's 50 rows in rendering
+# time; the rest of a column is one link away.
+CARDS_PER_COLUMN = 20
+# A rejection is final for the candidate: the board asks why, for the history and the audit.
+NEEDS_REASON = frozenset({Stage.REJECTED})
 
 # AI levels over the 0–10 scale of InterviewScore.ai_total: the bands HR filters by. They
 # only sort attention; the score itself is a suggestion (the workbench says so).
@@ -63,6 +69,15 @@ class BoardFilters:
         )
 
 
+@dataclass(frozen=True)
+class Target:
+    """A stage a card may move to; `needs_reason` asks why first (a rejection)."""
+
+    stage: str
+    label: str
+    needs_reason: bool
+
+
 @dataclass
 class Card:
     """One application on the board."""
@@ -77,12 +92,13 @@ class Card:
     level_label: str
     session_id: int | None
     days_in_stage: int
+    days_label: str
     tags: list[str]
-    allowed: list[tuple[str, str]]
+    targets: list[Target]
 
     @property
     def allowed_codes(self) -> str:
-        return " ".join(code for code, _label in self.allowed)
+        return " ".join(t.stage for t in self.targets)
 
 
 @dataclass
@@ -94,6 +110,7 @@ class Column:
     closed: bool
     folded: bool
     count: int
+    targets: list[Target] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)
 
     @property
@@ -185,10 +202,12 @@ def job_board(*, user: Actor, job: Job, filters: BoardFilters) -> Board:
     qs = _filtered(user, job, filters)
     counts = _counts(qs)
     columns = []
+    targets = _targets()
     for stage in _shown_stages(filters):
         closed = stage in CLOSED_STAGES
         folded = closed and stage != filters.stage and stage not in filters.unfolded
-        columns.append(Column(stage, str(stage.label), closed, folded, counts.get(stage.value, 0)))
+        count = counts.get(stage.value, 0)
+        columns.append(Column(stage, str(stage.label), closed, folded, count, targets[stage]))
     ids = {
         c.stage: list(
             qs.filter(stage=c.stage).order_by("-pk").values_list("pk", flat=True)[:CARDS_PER_COLUMN]
@@ -203,42 +222,67 @@ def job_board(*, user: Actor, job: Job, filters: BoardFilters) -> Board:
 
 
 def _cards(ids: list[int]) -> dict[int, Card]:
-    """Cards for already scoped ids: one query for the rows, one for the tags."""
+    """Cards for already scoped ids: one query for the rows (values, not models: the wide
+    candidate rows with their encrypted columns are not needed), one for the tags."""
     if not ids:
         return {}
     moved = ApplicationTransition.objects.filter(application=OuterRef("pk")).order_by("-at", "-pk")
-    rows = list(
+    query = (
         Application.objects.filter(pk__in=ids)
-        .select_related("candidate")
         .annotate(
             ai=Subquery(_latest_score().values("ai_total")[:1]),
             session=Subquery(_latest_score().values("session_id")[:1]),
             moved_at=Subquery(moved.values("at")[:1]),
         )
+        .values("pk", "job_id", "candidate_id", "candidate__name", "stage", "created_at",
+                "ai", "session", "moved_at")
+    )  # fmt: skip
+    rows = list(query)
+    tags: dict[int, list[str]] = {}
+    through = Candidate.tags.through.objects.filter(
+        candidate_id__in={r["candidate_id"] for r in rows}
     )
-    prefetch_related_objects([a.candidate for a in rows], "tags")
+    for candidate_id, name in through.order_by("tag__name").values_list(
+        "candidate_id", "tag__name"
+    ):
+        tags.setdefault(candidate_id, []).append(name)
     now = timezone.now()
+    targets = _targets()
+    return {r["pk"]: _card(r, now, tags.get(r["candidate_id"], []), targets) for r in rows}
+
+
+def _targets() -> dict[str, list[Target]]:
+    """Per stage, the moves its cards offer (translated once per page, not per card)."""
     labels = {value: str(label) for value, label in Stage.choices}
-    return {a.pk: _card(a, now, labels) for a in rows}
+    return {
+        stage.value: [
+            Target(t.value, labels[t.value], t in NEEDS_REASON) for t in allowed_targets(stage)
+        ]
+        for stage in Stage
+    }
 
 
-def _card(a: Application, now: datetime, labels: dict[str, str]) -> Card:
-    ai = a.ai  # type: ignore[attr-defined]
+def _card(
+    row: dict[str, Any], now: datetime, tags: list[str], targets: dict[str, list[Target]]
+) -> Card:
+    ai = row["ai"]
     level = level_of(ai)
-    since = a.moved_at or a.created_at  # type: ignore[attr-defined]
+    days = max(0, (now - (row["moved_at"] or row["created_at"])).days)
     return Card(
-        application_id=a.pk,
-        job_id=a.job_id,
-        candidate_id=a.candidate_id,
-        name=a.candidate.name,
-        stage=a.stage,
+        application_id=row["pk"],
+        job_id=row["job_id"],
+        candidate_id=row["candidate_id"],
+        name=row["candidate__name"],
+        stage=row["stage"],
         ai_total=ai,
         level=level,
         level_label=str(LEVELS[level][0]) if level else "",
-        session_id=a.session,  # type: ignore[attr-defined]
-        days_in_stage=max(0, (now - since).days),
-        tags=[t.name for t in a.candidate.tags.all()],
-        allowed=[(s.value, labels[s.value]) for s in allowed_targets(a.stage)],
+        session_id=row["session"],
+        days_in_stage=days,
+        days_label=ngettext("%(days)s day in stage", "%(days)s days in stage", days)
+        % {"days": days},
+        tags=tags,
+        targets=targets[row["stage"]],
     )
 
 

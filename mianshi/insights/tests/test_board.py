@@ -105,9 +105,8 @@ def test_a_card_shows_the_ai_score_its_level_days_in_stage_tags_and_links(
     assert '<span class="tag">校招</span>' in text
     assert reverse("reviews:workbench", args=[session.pk]) in text
     assert reverse("candidates:candidate_detail", args=[candidate.pk]) in text
-    # The menu offers exactly the pipeline's targets, in pipeline order.
-    targets = re.findall(r'data-target="(\w+)"', text)
-    assert targets == ["second_round", "offer_approval", "rejected", "talent_pool"]
+    # The drag targets are exactly the pipeline's, in pipeline order.
+    assert 'data-allowed="second_round offer_approval rejected talent_pool"' in text
 
 
 def test_a_move_goes_through_the_service_and_answers_the_new_card(world: ReviewWorld) -> None:
@@ -116,7 +115,8 @@ def test_a_move_goes_through_the_service_and_answers_the_new_card(world: ReviewW
     body = response.json()
     assert response.status_code == 200 and body["ok"] and body["stage"] == "screening"
     assert body["message"] == "甲 moved to “Screening”."
-    assert 'data-stage="screening"' in body["card"] and 'data-target="invited"' in body["card"]
+    assert 'data-stage="screening"' in body["card"]
+    assert 'data-allowed="invited rejected talent_pool"' in body["card"]
     application.refresh_from_db()
     assert application.stage == Stage.SCREENING
     last = ApplicationTransition.objects.filter(application=application).last()
@@ -147,17 +147,35 @@ def test_a_rejection_needs_a_reason_which_the_history_keeps(world: ReviewWorld) 
     assert last and last.to_stage == Stage.REJECTED and last.reason == "经验不足"
 
 
-def test_without_javascript_a_move_redirects_back_with_the_message(world: ReviewWorld) -> None:
+def test_a_plain_post_redirects_back_with_the_message(world: ReviewWorld) -> None:
     application = _apply(world, "甲")
     client = _client(world.hr)
     url = reverse("insights:pipeline_move", args=[world.job.pk])
-    response = client.post(url, {"application": application.pk, "to_stage": "hired"}, follow=True)
+    data = {"application": application.pk, "to_stage": "hired"}
+    response = client.post(url, data, follow=True)
     assert response.redirect_chain[-1][0] == reverse("insights:pipeline", args=[world.job.pk])
     assert "An application cannot move from “Applied” to “Hired”." in response.content.decode()
-    response = client.post(url, {"application": application.pk, "to_stage": "screening"})
-    assert response.status_code == 302
+    data = {"application": application.pk, "to_stage": "screening", "next": "/jobs/"}
+    response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == "/jobs/"
     application.refresh_from_db()
     assert application.stage == Stage.SCREENING
+
+
+def test_each_column_carries_its_moves_once_and_cards_only_their_menu(
+    world: ReviewWorld,
+) -> None:
+    for name in ("甲", "乙", "丙"):
+        _apply(world, name)
+    html = _board(world).content.decode()
+    menu = re.search(r'<template data-menu="applied">(.*?)</template>', html, re.S)
+    assert menu and re.findall(r'data-target="(\w+)"', menu.group(1)) == [
+        "screening", "invited", "rejected", "talent_pool",
+    ]  # fmt: skip
+    assert 'data-reason-for="rejected"' in menu.group(1)
+    assert html.count("data-move-menu") == 3 and html.count('data-target="talent_pool"') == 9
+    # One menu per stage that has moves; the hire is final.
+    assert html.count("<template data-menu=") == 11 and '<template data-menu="hired">' not in html
 
 
 def test_other_branches_get_404_and_read_only_users_no_moves(
@@ -274,19 +292,19 @@ def test_bulk_invite_uses_the_invitations_bulk_path(world: ReviewWorld) -> None:
     assert _stages(apps) == ["invited"] * 3
 
 
-def test_a_column_shows_50_cards_and_links_to_the_rest(world: ReviewWorld) -> None:
+def test_a_column_shows_20_cards_and_links_to_the_rest(world: ReviewWorld) -> None:
     from mianshi.candidates.models import Candidate
 
     people = Candidate.objects.bulk_create(
-        Candidate(org_unit=world.org.sh, name=f"批量{i:02d}") for i in range(53)
+        Candidate(org_unit=world.org.sh, name=f"批量{i:02d}") for i in range(23)
     )
     Application.objects.bulk_create(
         Application(candidate=c, job=world.job, org_unit_id=world.job.org_unit_id) for c in people
     )
     html = _board(world).content.decode()
     names = _cards(html, Stage.APPLIED)
-    assert len(names) == 50 and names[0] == "批量52"  # newest first
-    assert re.search(r'data-column="applied".*?data-count>53<', html, re.S)
+    assert len(names) == 20 and names[0] == "批量22"  # newest first
+    assert re.search(r'data-column="applied".*?data-count>23<', html, re.S)
     assert "3 more in the candidate list" in html
     assert f"/candidates/?job={world.job.pk}&amp;stage=applied" in html
 

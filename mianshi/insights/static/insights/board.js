@@ -1,7 +1,7 @@
 // The pipeline board: drag a card to a column, or use its "Move to…" menu; both post to the
 // server, whose pipeline service decides. A refused move leaves the card where it was and
-// announces the service's reason in the live region. Without this script the menu's forms
-// post normally and the page reloads with the result.
+// announces the service's reason in the live region. Without this script the menu links to
+// the candidate's page, where the same moves are forms.
 
 const board = document.querySelector("[data-board]");
 const live = document.getElementById("board-live");
@@ -104,29 +104,41 @@ function wire(card) {
     dragged = null;
   });
   card.querySelector("[data-pick]")?.addEventListener("change", countSelected);
-  const form = card.querySelector("[data-move-form]");
-  if (!form) return;
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const target = event.submitter?.value;
-    if (!target) return;
-    const reason = form.querySelector(`[data-reason-for="${target}"]`)?.value ?? "";
-    card.querySelector("details")?.removeAttribute("open");
-    move(card, target, reason);
+  const menu = card.querySelector("details");
+  menu?.addEventListener("toggle", () => {
+    if (!menu.open) return;
+    fill(card, menu);
+    // Opened from the keyboard too: focus lands on the first move (the next stage).
+    menu.querySelector("[data-target]")?.focus();
   });
-  // Enter in the reason field means "reject", not the form's first button.
-  for (const field of form.querySelectorAll("[data-reason-for]")) {
+}
+
+// The menu's moves, cloned from the column's <template> the first time it opens.
+function fill(card, menu) {
+  if (menu.querySelector(".bd-targets")) return;
+  const template = board.querySelector(`template[data-menu="${card.dataset.stage}"]`);
+  if (!template) return;
+  const list = template.content.firstElementChild.cloneNode(true);
+  const id = card.dataset.card;
+  for (const field of list.querySelectorAll("[data-reason-for]")) {
+    field.id = `reason-${id}`;
+    list.querySelector("[data-reason-label]").htmlFor = field.id;
+    // Enter in the reason field means "reject".
     field.addEventListener("keydown", (event) => {
       if (event.key !== "Enter") return;
       event.preventDefault();
-      form.querySelector(`button[value="${field.dataset.reasonFor}"]`)?.click();
+      list.querySelector(`[data-target="${field.dataset.reasonFor}"]`)?.click();
     });
   }
-  // Opened from the keyboard, the menu puts focus on its first move (the next stage).
-  const menu = card.querySelector("details");
-  menu.addEventListener("toggle", () => {
-    if (menu.open) menu.querySelector("[data-target]")?.focus();
-  });
+  for (const button of list.querySelectorAll("[data-target]")) {
+    button.addEventListener("click", () => {
+      const target = button.dataset.target;
+      const reason = list.querySelector(`[data-reason-for="${target}"]`)?.value ?? "";
+      menu.removeAttribute("open");
+      move(card, target, reason);
+    });
+  }
+  menu.querySelector(".bd-fallback")?.replaceWith(list);
 }
 
 function wireColumns() {
