@@ -9,6 +9,7 @@ head, which covers every unit, only for auditors of the whole organisation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -124,7 +125,7 @@ def readers(*, user: Actor, since: datetime) -> list[Reader]:
     return [_reader(row, day) for row in rows]
 
 
-def _reader(row: dict[str, Any], day: str) -> Reader:
+def _reader(row: Mapping[str, Any], day: str) -> Reader:
     name = row["actor_label"]
     url = _trail_url(actor=name, date_from=day)
     return Reader(name, row["reads"], row["night"], row["exports"], url)
