@@ -34,7 +34,7 @@ ALLOWED = {
     # units
     "mb", "kbit",
     # protocols, and names of systems and vendors the product connects to
-    "http", "https", "post", "webhook", "webhooks", "rest", "soap",
+    "http", "https", "post", "schema", "webhook", "webhooks", "rest", "soap",
     "ehr", "sap", "successfactors", "odata", "moka", "yonbip", "wecom",
 }  # fmt: skip
 
@@ -55,16 +55,17 @@ VISIBLE_TEXT = """() => {
 }"""
 # Not words: e-mail addresses, URLs, paths, file extensions, template placeholders
 # ({candidate_name}), element names (<candidate>), hashes, codes made of letters and
-# digits (SH-2027-001, P5) and API scopes (org:read). Snake_case and dotted names are NOT
-# skipped: a raw enum or audit code (self_intro, login.success) in the UI is what this test
-# is for; where a code is meant to be read (an event type), the page shows it as <code>.
+# digits (SH-2027-001, P5), API scopes (org:read) and name prefixes (Event_…). Snake_case
+# and dotted names are NOT skipped: a raw enum or audit code (self_intro, login.success) in
+# the UI is what this test is for; where a code is meant to be read (an event type, a
+# column name), the page shows it as <code>.
 NOT_WORDS = re.compile(
     r"\S+@\S+|https?://\S+|(?<!\w)/[\w/.-]*|(?<!\w)\.[a-z0-9]+\b|\{\w+\}|<\w+>"
-    r"|\b[0-9a-f]*\d[0-9a-f]*\b|\b[A-Za-z]+-?\d[\w-]*|\b[a-z]+:[a-z]+\b"
+    r"|\b[0-9a-f]*\d[0-9a-f]*\b|\b[A-Za-z]+-?\d[\w-]*|\b[a-z]+:[a-z]+\b|\b\w+_…"
 )
 WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 # Names of standards, written as their authors do.
-PROPER_NAMES = re.compile(r"JSON Schema|Standard Webhooks")
+PROPER_NAMES = re.compile(r"Standard Webhooks")
 # Login names (hr_sh) are identifiers people chose, shown as they are.
 LOGINS = re.compile("|".join(rf"\b{re.escape(u)}\b" for u, *_ in demo_data.USERS))
 
@@ -102,7 +103,7 @@ def test_english_words_are_found_outside_the_allow_list() -> None:
     assert english_words("Not Found") == ["Not", "Found"]
     assert english_words("为 hr_sh 设置新密码") == []
     assert english_words("邮箱: admin@demo.mianshi.local · 权限 org:read") == []
-    assert english_words("签名（Standard Webhooks）") == []
+    assert english_words("签名（Standard Webhooks），名为 Event_… 的 Schema") == []
     assert english_words("动作 login.success") == ["login", "success"]
 
 
