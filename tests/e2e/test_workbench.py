@@ -262,7 +262,8 @@ def test_keyboard_shortcuts_play_switch_answers_and_competencies(
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # vendored for tests, never served
 AXE_RUN = """() => axe.run(document, {runOnly: {type: 'tag',
     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})
-  .then(r => r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' '))))"""
+  .then(r => r.violations.map(v =>
+    v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' '))))"""
 
 
 @pytest.mark.parametrize(("locale", "width"), [("zh-CN", 1366), ("en-US", 1366), ("zh-CN", 390)])
