@@ -253,3 +253,11 @@ def test_a_delete_the_service_would_refuse_is_not_offered(
     monkeypatch.setattr(selectors, "has_interview_records", lambda **_: True)
     page = _page(login(world.hr_sh), zhao)
     assert "data-delete>" not in page and "data-delete-refused" in page
+
+
+def test_the_candidate_form_uses_the_same_styled_upload(world: Any, login: Any) -> None:
+    page = _en(login(world.hr_sh)).get("/candidates/new/").content.decode()
+    assert re.search(r'<input type="file" name="resume" id="id_resume" class="file-input"', page)
+    assert re.search(
+        r'<label for="id_resume" class="button secondary file-label">Choose file<', page
+    )
