@@ -87,6 +87,7 @@ else
 fi
 if kill -0 "$SERVER" 2>/dev/null; then
   echo
-  MIANSHI_DATA_DIR="$DATA_DIR" $BIN/python manage.py demo_summary 2>>"$SETUP_LOG"
+  MIANSHI_DATA_DIR="$DATA_DIR" $BIN/python manage.py demo_summary 2>>"$SETUP_LOG" \
+    || echo "The summary could not be printed (see $SETUP_LOG); Mianshi runs on ${MIANSHI_PUBLIC_URL}/"
 fi
 wait "$SERVER"
