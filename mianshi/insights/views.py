@@ -37,6 +37,8 @@ def home(request: HttpRequest) -> HttpResponseBase:
             actor=request.user, action="application.list", object_type="candidates.application",
             ids=ids, detail={"page": "home"},
         )  # fmt: skip
+    if page.trail is not None:  # who read what, by name: the auditors' reads are recorded too
+        audit_read(actor=request.user, action="audit.list", detail={"page": "home"})
     return render(request, "insights/home.html", {"home": page})
 
 

@@ -146,6 +146,8 @@ def test_auditor_sees_the_trail_state_and_verifies_the_chain(org: Any, make_user
     assert response.status_code == 302
     html = home(auditor)
     assert 'data-verification="intact"' in html
+    reads = AuditEvent.objects.filter(actor=auditor, action="audit.list", detail__page="home")
+    assert reads.count() == 2  # the auditor's own reads of the trail are recorded too
     branch = make_user("aud_sh", Role.AUDITOR, org.sh)
     client.force_login(branch)
     assert client.post(reverse("insights:verify_trail")).status_code == 403
