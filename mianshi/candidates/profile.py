@@ -2,8 +2,12 @@
 (no query of its own: the page's cost stays fixed however many applications there are).
 
 The header answers "where does this person stand?" at a glance: the stage of every open
-application, the best AI score and the tags; the history tab merges the pipeline moves of
-all applications, newest first, so a reader does not open each application to follow them.
+application, the best overall score and the tags; the history tab merges the pipeline moves
+of all applications, newest first, so a reader does not open each application to follow them.
+
+An application's overall score includes other raters' scores, so an interviewer assigned to
+it does not see it here: raters rate blind (the workbench shows it once their own rating is
+in, a rule of the reviews app above this one, which this page cannot ask).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from mianshi.accounts.actor import Actor
 from mianshi.candidates.models import Application, ApplicationTransition
 from mianshi.candidates.pipeline import CLOSED_STAGES, Stage
 
@@ -57,8 +62,20 @@ def stage_badges(applications: Sequence[Application]) -> list[StageBadge]:
     return sorted(badges, key=lambda b: b.closed)
 
 
+def hide_scores_from_raters(applications: Sequence[Application], user: Actor) -> None:
+    """Mark (`score_hidden`) the applications `user` is assigned to rate; reads the
+    prefetched assignments, no query."""
+    for a in applications:
+        a.score_hidden = any(s.interviewer_id == user.pk for s in a.assignments.all())
+
+
 def best_score(applications: Sequence[Application]) -> BestScore | None:
-    scored = [a for a in applications if a.overall_score is not None]
+    """The best score among the applications whose score is shown."""
+    scored = [
+        a
+        for a in applications
+        if a.overall_score is not None and not getattr(a, "score_hidden", False)
+    ]
     if not scored:
         return None
     best = max(scored, key=lambda a: (a.overall_score, a.pk))

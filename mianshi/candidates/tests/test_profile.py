@@ -261,3 +261,16 @@ def test_the_candidate_form_uses_the_same_styled_upload(world: Any, login: Any) 
     assert re.search(
         r'<label for="id_resume" class="button secondary file-label">Choose file<', page
     )
+
+
+def test_an_assigned_interviewer_does_not_see_the_score_they_are_to_rate_blind(
+    world: Any, zhao: Candidate, login: Any
+) -> None:
+    sales = zhao.applications.get()
+    Application.objects.filter(pk=sales.pk).update(overall_score=Decimal("7.25"))
+    application_assign(actor=world.hr_sh, application=sales, interviewer=world.interviewer_sh)
+    rater = _page(login(world.interviewer_sh), zhao)
+    assert "7.2" not in rater and "data-overall-score" not in rater
+    assert 'data-best-score=""' in rater
+    hr = _page(login(world.hr_sh), zhao)
+    assert 'data-best-score="7.25"' in hr and "data-overall-score" in hr

@@ -52,6 +52,7 @@ def _profile(
     request: AuthedHttpRequest, detail: dict[str, Any], revealed: dict[str, str]
 ) -> HttpResponse:
     candidate, apps = detail["candidate"], detail["applications"]
+    profile.hide_scores_from_raters(apps, request.user)
     return render(
         request,
         "candidates/candidate_detail.html",
