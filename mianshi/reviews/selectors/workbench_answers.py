@@ -288,6 +288,15 @@ def quotes(answer: Answer, items: Any, part: int = 1) -> list[Quote]:
     ]
 
 
+def by_element(items: list[Quote]) -> list[tuple[str, list[Quote]]]:
+    """Quotes grouped by the rubric elements they show (label → quotes), a group where its
+    strongest quote stood: the reader sees "own action" once over its two sentences."""
+    groups: dict[str, list[Quote]] = {}
+    for quote in items:
+        groups.setdefault(quote.label, []).append(quote)
+    return list(groups.items())
+
+
 def _quote(answer: Answer, quote: str, ev: dict[str, Any], *, rank: int, part: int) -> Quote:
     element = JOIN.join(dict.fromkeys(c for c in ev["codes"] if c))
     return Quote(

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from mianshi.reviews.selectors.page import clock as _clock
+from mianshi.reviews.selectors.workbench_answers import Quote, by_element
 
 register = template.Library()
 
@@ -29,3 +30,9 @@ def seconds(value: Any) -> str:
 def name_in(code: Any, names: Any) -> str:
     """A dimension's name from a code → name mapping (the code itself when unknown)."""
     return str(names.get(code, code)) if isinstance(names, dict) else str(code)
+
+
+@register.filter
+def grouped(quotes: list[Quote]) -> list[tuple[str, list[Quote]]]:
+    """Quotes as (element label, quotes) groups in the order given."""
+    return by_element(list(quotes))

@@ -138,3 +138,19 @@ def test_moments_worth_watching_never_end_before_they_start() -> None:
     # A quote timed after the answer's measured end (the speech ran shorter than the
     # transcript's last segment) is dropped, not shown as "0:15–0:12".
     assert _merge([(2.0, 4.0), (15.0, 16.0)], 12.0) == [(0.0, 7.0)]
+
+
+def test_quotes_are_grouped_by_the_elements_they_show(demo: DemoWorld, login: Any) -> None:
+    from mianshi.reviews.tests.test_workbench_evidence import dimension_block, quoted
+
+    html = workbench(login(demo.hr), demo.sessions[0], "en")
+    for code in ("沟通能力", "客户导向", "抗压能力", "目标达成"):
+        block = dimension_block(html, code)
+        top = block[: block.find("<details")] if "<details" in block else block
+        labels = re.findall(r'wb-quote-label">([^<]+)<', top)
+        assert len(quoted(top)) == min(3, len(quoted(block))), code
+        assert len(labels) == len(set(labels)), (code, labels)
+    # "own actions" over the two sentences of the first answer that show it, said once
+    block = dimension_block(html, "沟通能力")
+    group = block[block.index('wb-quote-label">own actions<') :]
+    assert len(quoted(group[: group.index("</li>")])) == 2
