@@ -76,7 +76,7 @@ def main() -> None:
         _wait(base)
         wanted = {k: v for k, v in _pages(manifest).items() if not args.only or k in args.only}
         pages = {user: _measure(base, user, wanted, args.requests, server.pid) for user in USERS}
-        homes = {k: v for k, v in wanted.items() if k == "home"}
+        homes = {k: v for k, v in wanted.items() if k.startswith("home")}
         for user in HOME_USERS if homes else ():
             pages[user] = _measure(base, user, homes, args.requests, server.pid)
     finally:
@@ -168,6 +168,7 @@ def _pages(m: dict[str, Any]) -> dict[str, str]:
     job, session = m["sh_job"], m["analysed_sessions"]["销售代表"][0]
     return {
         "home": "/",  # the role home page (to-do centre), issue 14
+        "home_funnel": "/home/funnel/",  # its funnel panel, fetched after the page
         # The per-job pipeline board (issue 14) goes here once routed, e.g.
         # "pipeline_board": f"/…/{job}/…",
         "candidates_page_1": "/candidates/",

@@ -47,7 +47,7 @@ def interviews_to_rate(*, user: Actor) -> TodoList:
     def item(session: InterviewSession) -> TodoItem:
         app = session.application
         due = session.finished_at + RATING_DUE if session.finished_at else None
-        url = reverse("reviews:workbench", args=[session.pk])
+        url = reverse("reviews:workbench", args=[session.pk]) + "#rating"  # the form itself
         late = due is not None and due < now
         return TodoItem(app.candidate.name, app.job.title, url, due, _("due"), late, app_id=app.pk)
 

@@ -173,7 +173,7 @@ def test_each_column_carries_its_moves_once_and_cards_only_their_menu(
         "screening", "invited", "rejected", "talent_pool",
     ]  # fmt: skip
     assert 'data-reason-for="rejected"' in menu.group(1)
-    assert html.count("data-move-menu") == 3 and html.count('data-target="talent_pool"') == 9
+    assert html.count("data-move-menu") == 3 and html.count('data-target="talent_pool"') == 10
     # One menu per stage that has moves; the hire is final.
     assert html.count("<template data-menu=") == 11 and '<template data-menu="hired">' not in html
 
