@@ -101,3 +101,14 @@ def test_an_api_client_gets_json_not_a_page(production: None, path: str) -> None
     response = _get(path, "en")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not Found"}
+
+
+@pytest.mark.django_db
+def test_a_refused_form_explains_itself_in_the_products_frame(production: None) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "The form has expired" in body and 'class="topbar"' in body
+    assert "CSRF verification failed" not in body
