@@ -34,8 +34,8 @@ class IsoDateInput(_Hinted, forms.DateInput):
     hint = _("Format: YYYY-MM-DD, e.g. 2026-12-10")
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        base = {"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "autocomplete": "off",
-                "size": 12, "class": "date"}  # fmt: skip
+        # No inputmode="numeric": a phone's digit pad has no "-" to type.
+        base = {"placeholder": "YYYY-MM-DD", "autocomplete": "off", "size": 12, "class": "date"}
         super().__init__(attrs={**base, **(attrs or {})}, format="%Y-%m-%d")
 
 
