@@ -188,6 +188,15 @@ ACTION_LABELS: dict[str, Promise] = {
 }
 
 
+# Object types that are not models (a model's type shows its verbose name).
+OBJECT_TYPE_LABELS: dict[str, Promise] = {
+    "audit_chain": _("audit chain"),
+    "files.export": _("file export"),
+    "files.import": _("file import"),
+    "system": _("system"),
+}
+
+
 def action_label(code: str) -> str:
     """The action's label in the active language; an unknown code shows as itself."""
     label = ACTION_LABELS.get(code)
@@ -211,7 +220,9 @@ def _model(code: str) -> type[Model] | None:
 def object_type_label(code: str) -> str:
     """A model's code ("candidates.candidate") as its name ("候选人"); others as written."""
     model = _model(code)
-    return str(model._meta.verbose_name) if model is not None else code
+    if model is not None:
+        return str(model._meta.verbose_name)
+    return str(OBJECT_TYPE_LABELS.get(code, code))
 
 
 def field_label(object_type: str, name: str) -> str:

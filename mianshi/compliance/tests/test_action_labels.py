@@ -212,7 +212,8 @@ def test_labels_are_words_in_both_languages() -> None:
         assert action_label("login.success") == "Signed in"
         assert action_label("no.such_code") == "no.such_code"
         assert object_type_label("candidates.candidate") == "candidate"
-        assert object_type_label("files.export") == "files.export"
+        assert object_type_label("files.export") == "file export"
+        assert object_type_label("x") == "x"
     for code, label in ACTION_LABELS.items():
         with translation.override("en"):
             assert str(label) != code and "." not in str(label).rstrip(".")
