@@ -119,6 +119,7 @@ class Walk:
             or "html" not in response.headers.get("content-type", "")
         ):
             return False
+        page.wait_for_load_state("networkidle")  # panels htmx loads after the page
         self.visited.append(f"{username} {path}")
         self.check(page, f"{username} {path}")
         return True

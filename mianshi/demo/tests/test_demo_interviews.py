@@ -15,6 +15,7 @@ from mianshi.candidates.models import Application
 from mianshi.common.tests.real_worker import RealWorkers
 from mianshi.demo import data as demo_data
 from mianshi.demo import media as demo_media
+from mianshi.demo.tests.test_load_demo import assert_every_score_has_an_analysed_interview
 from mianshi.interviews.models import AnswerStatus, InterviewSession, Recording, SessionState
 from mianshi.invitations.models import Invitation
 from mianshi.reviews.models import Rating
@@ -73,6 +74,11 @@ def test_demo_interviews_are_recorded_analysed_and_not_repeated(
     assert "customer" in first.transcript.lower() and "contract" in first.transcript.lower()
     assert first.run.timings["segments"] == 2
     assert Rating.objects.filter(session=session, rater__username="int_sh_1").exists()
+    # The product moved the analysed interview on and scored it; nothing else is scored.
+    application = session.application
+    application.refresh_from_db()
+    assert application.stage == "ai_scored" and application.overall_score is not None
+    assert_every_score_has_an_analysed_interview()
 
     again = StringIO()
     call_command("demo_interviews", server=live_server.url, wait=5, stdout=again)
