@@ -197,6 +197,13 @@ OBJECT_TYPE_LABELS: dict[str, Promise] = {
 }
 
 
+# Actors that are not users: services name them with these words (a user shows its name).
+ACTOR_LABELS: dict[str, Promise] = {
+    "system": _("system"),
+    "candidate": _("the candidate"),
+}
+
+
 def action_label(code: str) -> str:
     """The action's label in the active language; an unknown code shows as itself."""
     label = ACTION_LABELS.get(code)
@@ -233,3 +240,8 @@ def field_label(object_type: str, name: str) -> str:
     except FieldDoesNotExist:
         found = None
     return str(getattr(found, "verbose_name", name))
+
+
+def actor_label(label: str) -> str:
+    """The trail's actor as people read it: a username as is, "system" → "系统"."""
+    return str(ACTOR_LABELS.get(label, label))

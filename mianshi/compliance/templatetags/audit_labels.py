@@ -16,6 +16,12 @@ def action_label(code: str) -> str:
 
 
 @register.filter
+def actor_label(label: str) -> str:
+    """`{{ event.actor_label|actor_label }}`: "candidate" → "候选人本人"; usernames as is."""
+    return actions.actor_label(label)
+
+
+@register.filter
 def object_type_label(code: str) -> str:
     """`{{ event.object_type|object_type_label }}`: "candidates.candidate" → "候选人"."""
     return actions.object_type_label(code)

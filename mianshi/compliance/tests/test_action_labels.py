@@ -15,7 +15,12 @@ from pathlib import Path
 
 from django.utils import translation
 
-from mianshi.compliance.actions import ACTION_LABELS, action_label, object_type_label
+from mianshi.compliance.actions import (
+    ACTION_LABELS,
+    action_label,
+    actor_label,
+    object_type_label,
+)
 from mianshi.integrations.automation.models import RunStatus
 from mianshi.integrations.connectors.files.kinds import KINDS
 from mianshi.invitations.models import DeliveryStatus, InvitationStatus
@@ -214,6 +219,7 @@ def test_labels_are_words_in_both_languages() -> None:
         assert object_type_label("candidates.candidate") == "candidate"
         assert object_type_label("files.export") == "file export"
         assert object_type_label("x") == "x"
+        assert actor_label("candidate") == "the candidate" and actor_label("hr_sh") == "hr_sh"
     for code, label in ACTION_LABELS.items():
         with translation.override("en"):
             assert str(label) != code and "." not in str(label).rstrip(".")
