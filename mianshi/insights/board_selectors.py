@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -117,7 +117,6 @@ class Column:
     folded: bool
     count: int
     targets: list[Target] = field(default_factory=list)
-    card_ids: list[int] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)
 
     @property
@@ -209,26 +208,28 @@ def _shown_stages(f: BoardFilters) -> list[Stage]:
 
 
 def job_board(*, user: Actor, job: Job, filters: BoardFilters) -> Board:
-    """The job's columns in pipeline order with the first cards of each unfolded column."""
+    """The job's columns in pipeline order with the first cards of each unfolded column:
+    a constant number of queries (counts, cards, tags), whatever the job's size."""
     qs = _filtered(user, job, filters)
+    open_stages = [s for s in _shown_stages(filters) if not _folded(s, filters)]
     if _narrowed(filters):
         counts, ids, capped = _matches(qs)
+        shown = [i for s in open_stages for i in ids.get(s.value, [])]
+        where = Q(pk__in=shown) if shown else None
     else:
-        counts = _counts(qs)
-        ids, capped = _first_per_stage(qs, filters, counts), False
+        counts, capped = _counts(qs), False
+        where = _newest_per_stage(qs, [s for s in open_stages if counts.get(s.value)])
+    by_stage: dict[str, list[Card]] = {}
+    for card in _cards(where) if where is not None else []:
+        by_stage.setdefault(card.stage, []).append(card)
     targets = _targets()
-    columns = []
-    for stage in _shown_stages(filters):
-        folded = _folded(stage, filters)
-        cards = [] if folded else ids.get(stage.value, [])
-        count = counts.get(stage.value, 0)
-        columns.append(
-            Column(stage, str(stage.label), stage in CLOSED_STAGES, folded, count, targets[stage])
+    columns = [
+        Column(
+            stage, str(stage.label), stage in CLOSED_STAGES, _folded(stage, filters),
+            counts.get(stage.value, 0), targets[stage], by_stage.get(stage.value, []),
         )
-        columns[-1].card_ids = cards
-    found = _cards([i for column in columns for i in column.card_ids])
-    for column in columns:
-        column.cards = [found[i] for i in column.card_ids]
+        for stage in _shown_stages(filters)
+    ]  # fmt: skip
     return Board(job, columns, filters, can_move_cards(user=user, job=job), capped)
 
 
@@ -243,13 +244,15 @@ def _narrowed(f: BoardFilters) -> bool:
     )
 
 
-def _first_per_stage(
-    qs: QuerySet[Application], f: BoardFilters, counts: dict[str, int]
-) -> dict[str, list[int]]:
-    """The newest ids per unfolded, non-empty stage, each from the (job, stage, …) index."""
-    stages = [s for s in _shown_stages(f) if counts.get(s.value) and not _folded(s, f)]
-    newest = qs.order_by("-pk").values_list("pk", flat=True)
-    return {s.value: list(newest.filter(stage=s)[:CARDS_PER_COLUMN]) for s in stages}
+def _newest_per_stage(qs: QuerySet[Application], stages: list[Stage]) -> Q | None:
+    """The newest CARDS_PER_COLUMN of each stage as one condition: each IN (… LIMIT n)
+    subquery walks the (job, stage, …) index on its own, and the cards are one query."""
+    newest = qs.order_by("-pk").values("pk")
+    where = None
+    for stage in stages:
+        part = Q(pk__in=newest.filter(stage=stage)[:CARDS_PER_COLUMN])
+        where = part if where is None else where | part
+    return where
 
 
 def _matches(qs: QuerySet[Application]) -> tuple[dict[str, int], dict[str, list[int]], bool]:
@@ -267,19 +270,19 @@ def _matches(qs: QuerySet[Application]) -> tuple[dict[str, int], dict[str, list[
     return counts, ids, capped
 
 
-def _cards(ids: list[int]) -> dict[int, Card]:
-    """Cards for already scoped ids: one query for the rows (values, not models: the wide
-    candidate rows with their encrypted columns are not needed), one for the tags."""
-    if not ids:
-        return {}
+def _cards(where: Q) -> list[Card]:
+    """The cards matching `where` (already scoped), newest first: one query for the rows
+    (values, not models: the wide candidate rows with their encrypted columns are not
+    needed), one for the tags."""
     moved = ApplicationTransition.objects.filter(application=OuterRef("pk")).order_by("-at", "-pk")
     query = (
-        Application.objects.filter(pk__in=ids)
+        Application.objects.filter(where)
         .annotate(
             ai=Subquery(_latest_score().values("ai_total")[:1]),
             session=Subquery(_latest_score().values("session_id")[:1]),
             moved_at=Subquery(moved.values("at")[:1]),
         )
+        .order_by("-pk")
         .values("pk", "job_id", "candidate_id", "candidate__name", "stage", "created_at",
                 "ai", "session", "moved_at")
     )  # fmt: skip
@@ -295,7 +298,7 @@ def _cards(ids: list[int]) -> dict[int, Card]:
     now = timezone.now()
     targets = _targets()
     links = _Links()
-    return {r["pk"]: _card(r, now, tags.get(r["candidate_id"], []), targets, links) for r in rows}
+    return [_card(r, now, tags.get(r["candidate_id"], []), targets, links) for r in rows]
 
 
 class _Links:
@@ -357,5 +360,6 @@ def _card(
 
 def board_card(*, user: Actor, application_id: int) -> Card | None:
     """One card as it reads now (after a move), if `user` still sees the application."""
-    visible = visible_applications(user).filter(pk=application_id).values_list("pk", flat=True)
-    return _cards(list(visible)).get(application_id)
+    visible = visible_applications(user).filter(pk=application_id).values("pk")
+    cards = _cards(Q(pk__in=visible))
+    return cards[0] if cards else None

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -239,3 +240,12 @@ def test_each_roles_home_costs_the_same_queries_whatever_the_number_of_items(
     assert count(html, "review") == 13 and count(html, "screen") == 12
     assert count(html, "expiring") == 12
     assert count(html, "offers") == 12 and count(home(world.interviewer), "rate") == 13
+
+
+def test_the_funnel_is_drawn_by_vendored_echarts_with_its_licence(world: ReviewWorld) -> None:
+    html = home(world.hr)
+    assert "insights/vendor/echarts.min.js" in html and "insights/funnel.js" in html
+    for name in ("echarts.min.js", "LICENSE", "NOTICE"):
+        assert finders.find(f"insights/vendor/{name}"), name
+    panel = funnel(world.hr)
+    assert 'aria-hidden="true"' in panel and "<caption>" in panel  # the table carries it

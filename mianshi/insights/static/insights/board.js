@@ -171,7 +171,9 @@ function wireColumns() {
 function countSelected() {
   const n = document.querySelectorAll("[data-pick]:checked").length;
   const out = document.querySelector("[data-selected-count]");
-  if (out && n) out.textContent = (texts.selected ?? "%(n)s").replace("%(n)s", String(n));
+  if (!out) return;
+  out.dataset.hint ??= out.textContent;
+  out.textContent = n ? (texts.selected ?? "%(n)s").replace("%(n)s", String(n)) : out.dataset.hint;
 }
 
 function wirePickAll() {
