@@ -65,3 +65,14 @@ def test_welcome_page_status_page_and_email_show_the_same_deadline(
     assert expected in message.body and expected in html_body
     assert _welcome_deadline(_page(f"/i/{token}/", language)) == expected
     assert expected in _page(f"/i/{token}/status/", language)
+
+
+def test_hr_reads_the_deadline_as_the_candidate_will(world: Any, settings: Any, login: Any) -> None:
+    settings.TIME_ZONE = "UTC"  # a server elsewhere still tells HR the candidate's time
+    response = login(world.hr_sh).post(
+        f"/invitations/applications/{world.app_sh.pk}/invite/",
+        {"expires_hours": 24, "channels": ["email"]},
+    )
+    invitation = Invitation.objects.get()
+    page = response.content.decode()
+    assert f"<dd data-deadline>{zoned(invitation.expires_at)}</dd>" in page
