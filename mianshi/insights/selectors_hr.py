@@ -180,13 +180,13 @@ def interviews_to_review(*, user: Actor) -> TodoList:
 
 
 def offers_pending(*, user: Actor) -> TodoList:
-    """Applications at offer approval or pending onboarding, the longest waiting first."""
+    """Applications at offer approval or pending onboarding, the oldest first."""
     stages = (Stage.OFFER_APPROVAL, Stage.PENDING_ONBOARDING)
     qs = (
         manageable_applications(user)
         .filter(stage__in=stages)
         .select_related("candidate", "job")
-        .order_by("updated_at", "pk")
+        .order_by("pk")  # the oldest application first, sorted within the index
     )
 
     def item(app: Application) -> TodoItem:
