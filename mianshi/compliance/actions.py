@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -243,5 +244,9 @@ def field_label(object_type: str, name: str) -> str:
 
 
 def actor_label(label: str) -> str:
-    """The trail's actor as people read it: a username as is, "system" → "系统"."""
+    """The trail's actor as people read it: a username as is, "system" → "系统", a name
+    typed at a failed sign-in (kept as a keyed hash, accounts.services.login) → "未知用户 …"."""
+    prefix, _colon, digest = label.partition(":")
+    if prefix == "unknown" and digest:
+        return gettext("unknown user %(hash)s") % {"hash": digest}
     return str(ACTOR_LABELS.get(label, label))

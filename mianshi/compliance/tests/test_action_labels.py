@@ -220,6 +220,7 @@ def test_labels_are_words_in_both_languages() -> None:
         assert object_type_label("files.export") == "file export"
         assert object_type_label("x") == "x"
         assert actor_label("candidate") == "the candidate" and actor_label("hr_sh") == "hr_sh"
+        assert actor_label("unknown:1a2b") == "unknown user 1a2b"
     for code, label in ACTION_LABELS.items():
         with translation.override("en"):
             assert str(label) != code and "." not in str(label).rstrip(".")
