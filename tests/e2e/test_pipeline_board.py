@@ -5,6 +5,8 @@ clicks from the home page."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,10 +46,12 @@ def _hr_and_job(org: Any, make_user: Any) -> tuple[User, Job]:
     return hr, job_with_template(org.sh_sales, "销售代表", hr)
 
 
+_serial = itertools.count(1)
+
+
 def _apply(hr: User, org: Any, job: Job, name: str, stage: str = Stage.APPLIED) -> Application:
-    candidate = candidate_create(
-        actor=hr, org_unit=org.sh, name=name, email=f"{abs(hash(name))}@example.com"
-    )
+    email = f"candidate{next(_serial)}@example.com"
+    candidate = candidate_create(actor=hr, org_unit=org.sh, name=name, email=email)
     application = application_create(actor=hr, candidate=candidate, job=job)
     if stage != Stage.APPLIED:
         application_advance(actor=hr, application=application, to_stage=stage)
@@ -86,6 +90,30 @@ def test_one_drag_moves_a_candidate_one_stage(new_page: NewPage, org: Any, make_
     expect(_column(page, Stage.APPLIED).locator("[data-count]")).to_have_text("0")
     application.refresh_from_db()
     assert application.stage == Stage.SCREENING and drags == 1
+
+
+def test_while_dragging_only_the_allowed_columns_take_the_card(
+    new_page: NewPage, org: Any, make_user: Any
+) -> None:
+    hr, job = _hr_and_job(org, make_user)
+    application = _apply(hr, org, job, "林涛", Stage.SCREENING)
+    page = new_page()
+    _open_board(page, job)
+    drag = page.evaluate_handle("new DataTransfer()")
+    _card(page, application).dispatch_event("dragstart", {"dataTransfer": drag})
+
+    highlighted = page.locator(".bd-target").evaluate_all("cols => cols.map(c => c.dataset.column)")
+    assert highlighted == ["invited", "rejected", "talent_pool"]
+    # A column the pipeline does not allow does not accept the drop: no drop, no request.
+    hired = _column(page, Stage.HIRED)
+    hired.dispatch_event("dragover", {"dataTransfer": drag})
+    expect(hired).not_to_have_class(re.compile("bd-over"))
+    hired.dispatch_event("drop", {"dataTransfer": drag})
+    _card(page, application).dispatch_event("dragend", {"dataTransfer": drag})
+    expect(page.locator(".bd-target")).to_have_count(0)
+    expect(page.locator("#board-live")).to_be_empty()
+    application.refresh_from_db()
+    assert application.stage == Stage.SCREENING
 
 
 def test_two_keys_on_the_move_menu_move_a_candidate_one_stage(
