@@ -281,8 +281,10 @@ RED_FLAGS: dict[Language, re.Pattern[str]] = {
     "zh": re.compile(
         rf"(?:怪|归咎于?|都是因为|主要是因为|是|还是|在于)(?:{_OTHERS_ZH})(?:的)?"
         r"(?:问题|责任|错|不对)"
-        rf"|(?:{_OTHERS_ZH})(?:的)?(?:能力|态度|执行力|水平|标准|素质)[^，。；！？]{{0,4}}"
-        r"(?:有问题|太差|很差|不行)"
+        # Others' ability or standards found wanting, a few words apart in one clause
+        # (公司招人的标准有问题, 新人的执行力太差).
+        rf"|(?:{_OTHERS_ZH})[^，。；！？我]{{0,6}}(?:能力|态度|执行力|水平|标准|素质)"
+        r"[^，。；！？]{0,4}(?:有问题|太差|很差|不行|不够)"
         r"|(?:不是|不归|不在)我(?:的)?(?:问题|责任|错|事)|不关我|与我无关|跟我没(?:有)?关系"
         r"|怪不(?:了|得)我|不(?:能)?怪我"
         r"|推给|甩锅|推卸|违规|破例|通融|睁一只眼|先办了再说|不按规定|规定就是规定"
@@ -293,6 +295,12 @@ RED_FLAGS: dict[Language, re.Pattern[str]] = {
         r"|\b(?:not|isn['’]?t|wasn['’]?t) (?:really )?my (?:fault|responsibility|problem|job)\b"
         r"|\bblam(?:e|ed|ing) (?:them|him|her|the|my|management)\b|\bbecause of them\b"
         r"|\b(?:they|he|she) (?:was|were|are|is) (?:lazy|useless|incompetent|the problem)\b"
+        # Others' failings as the cause: "they never pulled their weight", "the company
+        # didn't give us any training" (not "if they had …": plans weigh such conditions).
+        r"|\b(?:they|he|she) (?:never|didn['’]?t|did not) (?:pull(?:ed|s)?|do|did) (?:their|his|her) "
+        r"(?:weight|part|job)\b"
+        r"|\b(?:the company|management|my (?:manager|boss)) (?:never|didn['’]?t|did not) "
+        r"(?:give|train|provide|support)\b"
         r"|\b(?:bend|bent|break|broke) the rules?\b|\bcut corners\b|\bnobody would notice\b"
         r"|\b(?:threaten(?:ed)? (?:him|her|them)|legal action|told (?:him|her|them) off)\b"
         r"|\bnothing (?:I|we) could do\b|\bgave up on\b|\bwait and see\b"

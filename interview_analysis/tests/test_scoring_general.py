@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from interview_analysis.cli_score import score_line
-from interview_analysis.scorer import fit
+from interview_analysis.scorer import cues, fit
 from interview_analysis.scorer.evaluate import loqo_report
 from interview_analysis.scorer.model import REVIEW_BELOW, GeneralScorer
 from interview_analysis.scoring import Answer, question_from_dict
@@ -305,3 +305,23 @@ def test_slogans_instead_of_a_plan_score_the_bottom_where_the_rubric_names_them(
     )
     assert slogans.level == 1
     assert "-slogans_only" in {e.element for e in slogans.evidence}
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "flagged"),
+    [
+        ("zh", "说到底是领导定的标准有问题。", True),
+        ("zh", "那几个组员的执行力实在太差。", True),
+        ("zh", "我的执行力还不够，后来每天列清单。", False),
+        ("zh", "客户的情绪很激动，我先请他坐下。", False),
+        ("en", "He never pulled his weight on the project.", True),
+        ("en", "The company didn't give us any training on the tool.", True),
+        ("en", "If they had too much work, I would offer to help.", False),
+    ],
+)
+def test_blame_is_read_across_a_few_words_and_plans_conditions_are_not_blame(
+    lang: str, said: str, flagged: bool
+) -> None:
+    """Others' failings named a few words apart are blame; a plan's condition or one's own
+    shortcoming is not."""
+    assert bool(cues.RED_FLAGS[lang].search(said)) is flagged
