@@ -297,8 +297,8 @@ RED_FLAGS: dict[Language, re.Pattern[str]] = {
         r"|\b(?:they|he|she) (?:was|were|are|is) (?:lazy|useless|incompetent|the problem)\b"
         # Others' failings as the cause: "they never pulled their weight", "the company
         # didn't give us any training" (not "if they had …": plans weigh such conditions).
-        r"|\b(?:they|he|she) (?:never|didn['’]?t|did not) (?:pull(?:ed|s)?|do|did) (?:their|his|her) "
-        r"(?:weight|part|job)\b"
+        r"|\b(?:they|he|she) (?:never|didn['’]?t|did not) (?:pull(?:ed|s)?|do|did) "
+        r"(?:their|his|her) (?:weight|part|job)\b"
         r"|\b(?:the company|management|my (?:manager|boss)) (?:never|didn['’]?t|did not) "
         r"(?:give|train|provide|support)\b"
         r"|\b(?:bend|bent|break|broke) the rules?\b|\bcut corners\b|\bnobody would notice\b"
