@@ -2,9 +2,9 @@
 to review, offers to settle, and their jobs with the ranking one click away.
 
 Every list starts from the apps' scoped querysets and keeps to the units where the user may
-act (CANDIDATES_MANAGE): a to-do is something the user can do. Lists come oldest first by
-primary key or date, which the database walks in index order and stops after a handful of
-rows (measured by bench/pages.py at 100,000 candidates).
+act (CANDIDATES_MANAGE): a to-do is something the user can do. Each list is read in a fixed
+number of queries, ordered so the database sorts at most the matching index entries
+(measured by bench/pages.py at 100,000 candidates); "to screen" is counted per job.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from mianshi.candidates.tests.factories import make_application, make_candidate,
 from mianshi.compliance.models import AuditEvent
 from mianshi.compliance.services import audit_record
 from mianshi.events.models import Event, Handling
+from mianshi.interviews.models import InterviewSession
 from mianshi.invitations.services import invitation_create
 from mianshi.reviews.tests.factories import ReviewWorld, analysed_interview, review_world
 
@@ -94,6 +95,16 @@ def test_lists_fill_with_their_own_items(world: ReviewWorld) -> None:
     assert count(html, "offers") == 1
     assert reverse("reviews:offer_page", args=[offer.pk]) in html
     assert "urgent" in html  # less than a day left on the link
+
+
+def test_a_failed_recording_waits_on_hr_until_the_application_closes(world: ReviewWorld) -> None:
+    session = world.sessions[0]
+    InterviewSession.objects.filter(pk=session.pk).update(flagged=True, flag_reason="无法解码")
+    html = home(world.hr)
+    assert count(html, "failed") == 1 and "无法解码" in html
+    assert reverse("interviews:board", args=[world.job.pk]) in html  # where HR re-invites
+    Application.objects.filter(pk=session.application_id).update(stage=Stage.REJECTED)
+    assert count(home(world.hr), "failed") == 0
 
 
 def test_interviewer_sees_assigned_interviews_to_rate_with_a_due_date(
