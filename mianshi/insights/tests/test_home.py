@@ -204,6 +204,15 @@ def test_admin_sees_system_health_and_others_do_not(
     assert 'data-outbox data-pending="0"' in home(sz_admin)
 
 
+def test_the_system_admin_sees_the_outbox_and_no_candidate(
+    world: ReviewWorld, org: Any, make_user: Any
+) -> None:
+    sysadmin = make_user("sys", Role.SYSTEM_ADMIN, org.hq)
+    html = home(sysadmin)
+    assert panels(html) == {"health"}  # 三员分立: configuration, no candidate data
+    assert "data-outbox" in html and "data-connectors" not in html and "李雷" not in html
+
+
 def _queries(user: User, url: str = "/") -> int:
     client = Client()
     client.force_login(user)
