@@ -65,10 +65,19 @@ $BIN/gunicorn config.wsgi --bind "127.0.0.1:${PORT}" --workers 4 --threads 2 --k
 SERVER=$!
 PIDS+=("$SERVER")
 echo "Mianshi is starting on ${MIANSHI_PUBLIC_URL}/ (logs in $DATA_DIR: server.log, access.log, worker.log)"
-# Once the server answers, two demo candidates record their interviews through it (media
-# made once, cached in $DATA_DIR/demo-media) and the worker analyses them; nothing is
-# recorded twice. Niced: making the media must not slow the server down. DEMO_INTERVIEWS=0
-# skips this; the summary then follows as soon as the server answers.
+# The server answers first (or the demo stops here, e.g. when the port is taken).
+for _ in $(seq 1 240); do
+  curl -s -o /dev/null --max-time 1 "http://127.0.0.1:${PORT}/healthz" && break
+  if ! kill -0 "$SERVER" 2>/dev/null; then
+    echo "make demo: the server did not start; the end of $DATA_DIR/server.log:" >&2
+    tail -n 20 "$DATA_DIR/server.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+# Two demo candidates record their interviews through the server (media made once, cached
+# in $DATA_DIR/demo-media) and the worker analyses them; nothing is recorded twice. Niced:
+# making the media must not slow the server down. DEMO_INTERVIEWS=0 skips this.
 if [ "${DEMO_INTERVIEWS:-1}" != 0 ]; then
   echo "Recording and analysing the two demo interviews (a few minutes the first time; log: $DATA_DIR/demo-interviews.log)…"
   nice -n 10 $BIN/python manage.py demo_interviews --server "http://127.0.0.1:${PORT}" \
@@ -78,12 +87,6 @@ if [ "${DEMO_INTERVIEWS:-1}" != 0 ]; then
   if ! wait "$INTERVIEWS"; then
     echo "The demo interviews did not complete (see $DATA_DIR/demo-interviews.log); the rest of the demo works."
   fi
-else
-  for _ in $(seq 1 120); do
-    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:${PORT}/healthz" && break
-    kill -0 "$SERVER" 2>/dev/null || break
-    sleep 0.5
-  done
 fi
 if kill -0 "$SERVER" 2>/dev/null; then
   echo
