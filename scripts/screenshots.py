@@ -7,8 +7,8 @@ which job, interview and invitation to show from the demo's database (read-only)
 drives Debian's Chromium (never `playwright install`): HR home, the pipeline board, the
 workbench and the candidate profile as 上海HR 王敏 at 1366 px, and the candidate's question
 page on a phone (390 px at 2×) with a generated face as the camera. Stopping at the question's
-preparation countdown records nothing; the invitation shown is then an opened one, as
-when a candidate looks at the first question and leaves.
+preparation countdown records nothing; that candidate is then "interviewing" with nothing
+recorded, as when a candidate looks at the first question and leaves.
 
 Each PNG is reduced to a 256-colour palette (Pillow) so it stays small in the repository.
 """
