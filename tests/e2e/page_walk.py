@@ -36,7 +36,7 @@ Check = Callable[[Page, str], None]
 ROLES = ["admin", "hr_sh", "mgr_sh_sales", "int_sh_1", "auditor"]
 LANGUAGES = {"zh-hans": "zh-CN", "en": "en-US"}
 OPEN = ["created", "sent", "opened"]
-MAX_PAGES = 80  # per walk; the demo has about 45 page shapes
+MAX_PAGES = 150  # per walk, a guard against a loop; the demo has about 65 page shapes
 MEDIA_WAIT_MS = 30_000
 # Not pages of the product's UI, or not pages at all: Django admin (raw configuration),
 # the API and its docs, the language switch, candidate links (opening one changes the
@@ -140,6 +140,7 @@ def walk_hr(browser: Browser, base_url: str, language: str, check: Check) -> lis
     walk = Walk(browser, base_url, language, check)
     for username in ROLES:
         walk.role(username)
+    assert len(walk.visited) < MAX_PAGES, "the walk was cut short: raise MAX_PAGES"
     return walk.visited
 
 
