@@ -44,7 +44,6 @@ LABELS: dict[str, dict[Language, str]] = {
     "no_hypothetical": {"zh": "真实经历", "en": "real episode"},
     "not_weak": {"zh": "无低分档表现", "en": "no bottom-level moves"},
     "on_topic": {"zh": "切题", "en": "on topic"},
-    "length": {"zh": "篇幅", "en": "length"},
     "not_generic": {"zh": "用实例而非空谈", "en": "examples rather than slogans"},
     "no_red_flag": {"zh": "无推诿、违规或放弃", "en": "no blaming, rule-bending or giving up"},
     "red_flag": {

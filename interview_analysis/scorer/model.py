@@ -27,46 +27,44 @@ from interview_analysis.types import Question, TextScore, Transcript
 # README for the figures. Zero weights are kept: the fit found no independent signal in them
 # here, and a refit on more data may.
 WEIGHTS: dict[str, float] = {
-    "behavioural:level_contrast": 0.419,
-    "behavioural:clause_contrast": 0.499,
+    "behavioural:level_contrast": 0.414,
+    "behavioural:clause_contrast": 0.495,
     "behavioural:keywords": 0.0,
     "behavioural:rubric_terms": 0.0,
-    "behavioural:structure": 0.518,
-    "behavioural:episode": 1.326,
-    "behavioural:specificity": 1.645,
+    "behavioural:structure": 0.515,
+    "behavioural:episode": 1.327,
+    "behavioural:specificity": 1.646,
     "behavioural:agency": 0.0,
-    "behavioural:measured_result": 0.506,
+    "behavioural:measured_result": 0.507,
     "behavioural:reflection": 0.59,
     "behavioural:concrete": 0.333,
-    "behavioural:no_hypothetical": 0.965,
-    "behavioural:not_weak": 0.646,
+    "behavioural:no_hypothetical": 0.958,
+    "behavioural:not_weak": 0.645,
     "behavioural:on_topic": 0.0,
-    "behavioural:not_generic": 1.88,
-    "behavioural:no_red_flag": 1.528,
-    "behavioural:length": 0.0,
-    "behavioural:offset": 0.176,
-    "situational:level_contrast": 0.577,
-    "situational:clause_contrast": 0.139,
-    "situational:keywords": 1.85,
-    "situational:rubric_terms": 1.661,
-    "situational:structure": 1.031,
-    "situational:episode": 0.847,
+    "behavioural:not_generic": 1.874,
+    "behavioural:no_red_flag": 1.519,
+    "behavioural:offset": 0.162,
+    "situational:level_contrast": 0.596,
+    "situational:clause_contrast": 0.16,
+    "situational:keywords": 1.851,
+    "situational:rubric_terms": 1.681,
+    "situational:structure": 1.087,
+    "situational:episode": 0.876,
     "situational:specificity": 0.0,
-    "situational:agency": 0.108,
-    "situational:measured_result": 0.034,
-    "situational:reflection": 1.056,
+    "situational:agency": 0.178,
+    "situational:measured_result": 0.068,
+    "situational:reflection": 1.053,
     "situational:concrete": 0.473,
     "situational:no_hypothetical": 0.0,
-    "situational:not_weak": 0.829,
+    "situational:not_weak": 0.858,
     "situational:on_topic": 0.0,
-    "situational:not_generic": 1.075,
-    "situational:no_red_flag": 2.291,
-    "situational:length": 0.257,
+    "situational:not_generic": 1.045,
+    "situational:no_red_flag": 2.312,
     "situational:offset": 0.0,
 }
-BIAS = -1.82
-CUTS = (3.6, 4.2)
-PLATT = (0.881, 0.709)
+BIAS = -1.781
+CUTS = (3.7, 4.3)
+PLATT = (0.808, 0.746)
 PARAMS = fit.Params(WEIGHTS, BIAS, CUTS, PLATT)
 
 # Below this calibrated probability the answer goes to a person (pipeline's threshold too).
