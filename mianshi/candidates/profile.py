@@ -64,7 +64,8 @@ def stage_badges(applications: Sequence[Application]) -> list[StageBadge]:
 
 def hide_scores_from_raters(applications: Sequence[Application], user: Actor) -> None:
     """Mark (`score_hidden`) the applications `user` is assigned to rate; reads the
-    prefetched assignments, no query."""
+    prefetched assignments, no query. The one home of the rule: the profile, its possible
+    duplicates and the candidate list all ask here."""
     for a in applications:
         a.score_hidden = any(s.interviewer_id == user.pk for s in a.assignments.all())
 

@@ -234,7 +234,9 @@ def candidate_rows(
     apps = _application_filter(user, filters).filter(
         pk__in=list(of_page.values_list("pk", flat=True))
     )
-    apps = apps.select_related("job").order_by("-id")
+    # Their assignments: whether the reader rates one (its score then stays hidden, see
+    # profile.hide_scores_from_raters) is read from them.
+    apps = apps.select_related("job").prefetch_related("assignments").order_by("-id")
     prefetch_related_objects(
         page, "tags", Prefetch("applications", queryset=apps, to_attr="shown_applications")
     )
@@ -286,12 +288,14 @@ def has_interview_records(*, candidate: Candidate) -> bool:
 
 
 def duplicates_of(*, user: Actor, candidate: Candidate) -> list[Candidate]:
-    """Visible candidates linked as possible duplicates (either direction), with applications."""
+    """Visible candidates linked as possible duplicates (either direction), with applications
+    (and their assignments, for the blind-score rule)."""
     anchor = candidate.duplicate_of_id or candidate.pk
     # The (few) linked ids first, as a subquery: filtered together with the visibility
     # rule, the database walked every visible candidate (130 ms at 100,000).
     linked = Candidate.objects.filter(Q(pk=anchor) | Q(duplicate_of_id=anchor)).values("pk")
-    apps = visible_applications(user).select_related("job").order_by("-created_at")
+    apps = visible_applications(user).select_related("job").prefetch_related("assignments")
+    apps = apps.order_by("-created_at")
     qs = visible_candidates(user).filter(pk__in=linked).exclude(pk=candidate.pk)
     return list(qs.prefetch_related(Prefetch("applications", apps, to_attr="shown_applications")))
 

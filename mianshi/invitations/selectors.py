@@ -3,10 +3,11 @@ side finds its invitation by the link's token only."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -97,14 +98,19 @@ def invitation_for_write(*, user: Actor, pk: int) -> Invitation:
     return invitation
 
 
-def latest_invitation(*, application_id: int) -> Invitation | None:
-    """The application's newest invitation (callers have checked the application's scope)."""
-    return (
-        Invitation.objects.filter(application_id=application_id)
-        .prefetch_related(Prefetch("deliveries", queryset=Delivery.objects.order_by("id")))
+def latest_invitations(*, application_ids: Collection[int]) -> dict[int, Invitation]:
+    """Each application's newest invitation by application id, with its deliveries (callers
+    have checked the applications' scope). Two queries however many applications: the
+    candidate page shows a panel per application."""
+    newest = (
+        Invitation.objects.filter(application_id=OuterRef("application_id"))
         .order_by("-created_at", "-id")
-        .first()
+        .values("pk")[:1]
     )
+    rows = Invitation.objects.filter(
+        application_id__in=list(application_ids), pk=Subquery(newest)
+    ).prefetch_related(Prefetch("deliveries", queryset=Delivery.objects.order_by("id")))
+    return {invitation.application_id: invitation for invitation in rows}
 
 
 def display_status(invitation: Invitation) -> tuple[str, str]:

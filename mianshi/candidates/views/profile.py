@@ -52,7 +52,8 @@ def _profile(
     request: AuthedHttpRequest, detail: dict[str, Any], revealed: dict[str, str]
 ) -> HttpResponse:
     candidate, apps = detail["candidate"], detail["applications"]
-    profile.hide_scores_from_raters(apps, request.user)
+    duplicates = [a for d in detail["duplicates"] for a in d.shown_applications]
+    profile.hide_scores_from_raters([*apps, *duplicates], request.user)
     return render(
         request,
         "candidates/candidate_detail.html",

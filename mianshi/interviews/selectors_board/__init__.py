@@ -36,6 +36,7 @@ from mianshi.interviews.selectors_board.panel import (
     recording_for_playback,
     session_detail,
     session_panel,
+    sessions_by_application,
     sessions_visible,
 )
 from mianshi.interviews.selectors_board.quality import (
@@ -74,5 +75,6 @@ __all__ = [
     "session_detail",
     "session_list",
     "session_panel",
+    "sessions_by_application",
     "sessions_visible",
 ]

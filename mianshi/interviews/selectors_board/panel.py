@@ -3,6 +3,7 @@ events) and the scoped lookups behind playback and file download."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,8 +91,21 @@ def session_detail(*, user: Actor, pk: int) -> InterviewSession:
 
 def application_sessions(*, user: Actor, application: Application) -> list[InterviewSession]:
     """The visible application's sessions, newest first, with everything the panel shows."""
-    qs = sessions_visible(user).filter(application=application).select_related("invitation")
-    return list(_with_details(qs).order_by("-id"))
+    return sessions_by_application(user=user, applications=[application])[application.pk]
+
+
+def sessions_by_application(
+    *, user: Actor, applications: Iterable[Application]
+) -> dict[int, list[InterviewSession]]:
+    """The sessions of several applications by application id (each list newest first, empty
+    when none is visible), with everything the panel shows: the candidate page's panels
+    cost one query and the prefetches however many applications it lists."""
+    ids = [a.pk for a in applications]
+    qs = sessions_visible(user).filter(application_id__in=ids).select_related("invitation")
+    by_application: dict[int, list[InterviewSession]] = {pk: [] for pk in ids}
+    for session in _with_details(qs).order_by("-id"):
+        by_application[session.application_id].append(session)
+    return by_application
 
 
 def _with_details(qs: QuerySet[InterviewSession]) -> QuerySet[InterviewSession]:

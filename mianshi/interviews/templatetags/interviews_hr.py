@@ -1,14 +1,20 @@
-"""Template helpers of the HR interview pages: the application's interview panel, clocks."""
+"""Template helpers of the HR interview pages: the application's interview panel, clocks.
+
+The candidate page lists every application: `{% interview_sessions applications as
+sessions %}` reads all their sessions at once, then `{% interview_panel a sessions %}`
+renders each application's panel from them (no query per application)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.urls import reverse
 
 from mianshi.accounts.roles import Cap
-from mianshi.interviews.selectors_board import application_sessions, session_panel
+from mianshi.interviews import selectors_board
+from mianshi.interviews.models import InterviewSession
 from mianshi.organisations.scoping import units_for
 
 register = template.Library()
@@ -23,13 +29,27 @@ def ms_clock(value: Any) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
+@register.simple_tag(takes_context=True)
+def interview_sessions(
+    context: template.Context, applications: Iterable[Any]
+) -> dict[int, list[InterviewSession]]:
+    """The sessions the user may see of each application, by application id."""
+    user = context["request"].user
+    return selectors_board.sessions_by_application(user=user, applications=applications)
+
+
 @register.inclusion_tag("interviews/_interview_panel.html", takes_context=True)
-def interview_panel(context: template.Context, application: Any) -> dict[str, Any]:
-    """The interview sessions of one (already visible) application, newest first."""
+def interview_panel(
+    context: template.Context,
+    application: Any,
+    sessions_by_application: dict[int, list[InterviewSession]],
+) -> dict[str, Any]:
+    """The interview sessions of one (already visible) application, newest first, read by
+    `interview_sessions`."""
     request = context["request"]
-    sessions = application_sessions(user=request.user, application=application)
+    sessions = sessions_by_application.get(application.pk, [])
     return {
-        "panels": [session_panel(s) for s in sessions],
+        "panels": [selectors_board.session_panel(s) for s in sessions],
         "application": application,
         "request": request,
     }
