@@ -31,8 +31,8 @@ ALLOWED = {
     "ai", "api", "csv", "excel", "hr", "id", "jd", "json", "kpi", "ok", "pdf", "url", "xml",
     # interview methods taught by these names: STAR (情境-任务-行动-结果), BEI (行为事件访谈)
     "star", "bei",
-    # units
-    "mb", "kbit",
+    # units, and the time standard zones are named by (北京时间 UTC+8)
+    "mb", "kbit", "utc",
     # protocols, and names of systems and vendors the product connects to
     "http", "https", "post", "schema", "webhook", "webhooks", "rest", "soap",
     "ehr", "sap", "successfactors", "odata", "moka", "yonbip", "wecom",
@@ -97,7 +97,7 @@ class EnglishLeft:
 def test_english_words_are_found_outside_the_allow_list() -> None:
     assert english_words("导出CSV，AI评估 Mianshi") == []
     assert english_words("候选人 candidate00@example.com 打开 http://x/i/abc/ 或 /jobs/3/") == []
-    assert english_words("选项 A 或 B，等级 S") == []
+    assert english_words("选项 A 或 B，等级 S，北京时间 (UTC+8)") == []
     assert english_words("员工 SH-2027-001 · fa72bb66e… · {candidate_name} · 文件（.xlsx）") == []
     assert english_words("状态：behavioural 题目") == ["behavioural"]
     assert english_words("Not Found") == ["Not", "Found"]
