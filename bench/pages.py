@@ -169,8 +169,8 @@ def _pages(m: dict[str, Any]) -> dict[str, str]:
     return {
         "home": "/",  # the role home page (to-do centre), issue 14
         "home_funnel": "/home/funnel/",  # its funnel panel, fetched after the page
-        # The per-job pipeline board (issue 14) goes here once routed, e.g.
-        # "pipeline_board": f"/…/{job}/…",
+        "pipeline_board": f"/jobs/{job}/pipeline/",  # the job's kanban, issue 14
+        "pipeline_board_filtered": f"/jobs/{job}/pipeline/?tag=校招&level=high",
         "candidates_page_1": "/candidates/",
         "candidates_name_search": "/candidates/?q=王伟",
         "candidates_phone_search": "/candidates/?q=13700054321",
