@@ -223,7 +223,7 @@ class Application(models.Model):
     allowed: list[tuple[str, str]]
     # Set by selectors.candidate_rows: the translated stage, looked up once per page.
     stage_label: str
-    # Set by profile.hide_scores_from_raters: the user rates it, so its score stays hidden.
+    # Set by blind.scores_hide (in the selectors): the reader rates it, so its score stays hidden.
     score_hidden: bool
 
     class Meta:

@@ -6,8 +6,8 @@ application, the best overall score and the tags; the history tab merges the pip
 of all applications, newest first, so a reader does not open each application to follow them.
 
 An application's overall score includes other raters' scores, so an interviewer assigned to
-it does not see it here: raters rate blind (the workbench shows it once their own rating is
-in, a rule of the reviews app above this one, which this page cannot ask).
+it does not see it here: raters rate blind (blind.py, applied by the selectors, which mark
+`score_hidden`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from mianshi.accounts.actor import Actor
 from mianshi.candidates.models import Application, ApplicationTransition
 from mianshi.candidates.pipeline import CLOSED_STAGES, Stage
 
@@ -62,16 +61,8 @@ def stage_badges(applications: Sequence[Application]) -> list[StageBadge]:
     return sorted(badges, key=lambda b: b.closed)
 
 
-def hide_scores_from_raters(applications: Sequence[Application], user: Actor) -> None:
-    """Mark (`score_hidden`) the applications `user` is assigned to rate; reads the
-    prefetched assignments, no query. The one home of the rule: the profile, its possible
-    duplicates and the candidate list all ask here."""
-    for a in applications:
-        a.score_hidden = any(s.interviewer_id == user.pk for s in a.assignments.all())
-
-
 def best_score(applications: Sequence[Application]) -> BestScore | None:
-    """The best score among the applications whose score is shown."""
+    """The best score among the applications whose score is shown (blind.py)."""
     scored = [
         a
         for a in applications

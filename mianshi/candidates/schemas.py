@@ -7,6 +7,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from mianshi.candidates import blind
 from mianshi.candidates.models import Application, Candidate, Gender, Source
 from mianshi.candidates.pipeline import Stage, allowed_targets, label
 from mianshi.candidates.selectors import can_see_identifiers, identifiers_for
@@ -14,6 +15,7 @@ from mianshi.common.external_refs import RefsIn, RefsPatch, external_refs_of
 from mianshi.common.pagination import DbId
 
 REFS_HELP = 'ids in outside systems by source, e.g. {"sap_sf": "12345"}; unique per source'
+BLIND_HELP = "null also for an application the caller is assigned to rate (raters rate blind)"
 REF_FILTER = Field("", max_length=170, description="source:id, e.g. sap_sf:12345")
 
 
@@ -131,9 +133,13 @@ class ApplicationOut(Schema):
     stage: str
     stage_label: str
     allowed_stages: list[str]
-    overall_score: Decimal | None
+    overall_score: Decimal | None = Field(description=BLIND_HELP)
     created_at: dt.datetime
     external_refs: dict[str, str]
+
+    @staticmethod
+    def resolve_overall_score(obj: Application, context: Any) -> Decimal | None:
+        return blind.shown_score(user=context["request"].user, application=obj)
 
     @staticmethod
     def resolve_external_refs(obj: Application) -> dict[str, str]:

@@ -29,6 +29,7 @@ from django.shortcuts import get_object_or_404
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.models import User
 from mianshi.accounts.roles import Cap, Role, roles_with
+from mianshi.candidates import blind
 from mianshi.candidates.models import (
     Application,
     ApplicationAssignment,
@@ -234,9 +235,10 @@ def candidate_rows(
     apps = _application_filter(user, filters).filter(
         pk__in=list(of_page.values_list("pk", flat=True))
     )
-    # Their assignments: whether the reader rates one (its score then stays hidden, see
-    # profile.hide_scores_from_raters) is read from them.
-    apps = apps.select_related("job").prefetch_related("assignments").order_by("-id")
+    # The reader's own assignments: whether they rate one (its score then stays hidden,
+    # see blind.py) is read from them.
+    apps = apps.select_related("job").prefetch_related(blind.rater_assignments(user))
+    apps = apps.order_by("-id")
     prefetch_related_objects(
         page, "tags", Prefetch("applications", queryset=apps, to_attr="shown_applications")
     )
@@ -244,8 +246,10 @@ def candidate_rows(
     # call: 150 applications cost more than the queries. Translate the labels once.
     labels = {value: str(label) for value, label in Stage.choices}
     for candidate in page:
-        for application in candidate.shown_applications:  # type: ignore[attr-defined]
+        shown = candidate.shown_applications  # type: ignore[attr-defined]
+        for application in shown:
             application.stage_label = labels[application.stage]
+        blind.scores_hide(user=user, applications=shown)
     return page
 
 
@@ -267,17 +271,23 @@ def candidate_detail(*, user: Actor, pk: int) -> dict[str, Any]:
     for application in apps:
         application.allowed = [(s.value, str(s.label)) for s in allowed_targets(application.stage)]
     hidden = candidate.applications.count() - len(apps)
+    duplicates = duplicates_of(user=user, candidate=candidate)
+    blind.scores_hide(user=user, applications=[*apps, *_shown_of(duplicates)])
     candidate.detail = {
         "candidate": candidate,
         "applications": apps,
         "hidden_applications": hidden,
         "notes": list(CandidateNote.objects.filter(candidate=candidate).select_related("author")),
         "tags": list(candidate.tags.all()),
-        "duplicates": duplicates_of(user=user, candidate=candidate),
+        "duplicates": duplicates,
         "can_manage": manageable_candidates(user).filter(pk=pk).exists(),
         "full_identifiers": can_see_identifiers(user=user, candidate=candidate),
     }
     return candidate.detail
+
+
+def _shown_of(candidates: Iterable[Candidate]) -> list[Application]:
+    return [a for c in candidates for a in c.shown_applications]  # type: ignore[attr-defined]
 
 
 def has_interview_records(*, candidate: Candidate) -> bool:
@@ -289,13 +299,13 @@ def has_interview_records(*, candidate: Candidate) -> bool:
 
 def duplicates_of(*, user: Actor, candidate: Candidate) -> list[Candidate]:
     """Visible candidates linked as possible duplicates (either direction), with applications
-    (and their assignments, for the blind-score rule)."""
+    (and the reader's assignments, for the blind-score rule)."""
     anchor = candidate.duplicate_of_id or candidate.pk
     # The (few) linked ids first, as a subquery: filtered together with the visibility
     # rule, the database walked every visible candidate (130 ms at 100,000).
     linked = Candidate.objects.filter(Q(pk=anchor) | Q(duplicate_of_id=anchor)).values("pk")
-    apps = visible_applications(user).select_related("job").prefetch_related("assignments")
-    apps = apps.order_by("-created_at")
+    apps = visible_applications(user).select_related("job")
+    apps = apps.prefetch_related(blind.rater_assignments(user)).order_by("-created_at")
     qs = visible_candidates(user).filter(pk__in=linked).exclude(pk=candidate.pk)
     return list(qs.prefetch_related(Prefetch("applications", apps, to_attr="shown_applications")))
 
@@ -413,8 +423,10 @@ def units_visible(*, user: Actor) -> QuerySet[OrgUnit]:
 def application_list(
     *, user: Actor, candidate: int | None = None, job: int | None = None, stage: str | None = None
 ) -> QuerySet[Application]:
-    """Visible applications, optionally filtered, newest first."""
+    """Visible applications, optionally filtered, newest first (with the reader's
+    assignments: the blind-score rule reads them)."""
     qs = visible_applications(user).select_related("candidate", "job")
+    qs = qs.prefetch_related(blind.rater_assignments(user))
     if candidate:
         qs = qs.filter(candidate_id=candidate)
     if job:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.models import User
+from mianshi.candidates import blind
 from mianshi.candidates.models import Application, Candidate
 from mianshi.candidates.pipeline import Stage, can_move, label
 from mianshi.candidates.services.applications import application_advance, application_assign
@@ -139,10 +140,12 @@ def _cell(value: Any) -> str:
 
 @transaction.atomic
 def applications_export(*, actor: Actor, application_ids: Sequence[int]) -> list[list[str]]:
-    """CSV rows (header first) for visible applications; identifiers masked unless managed."""
+    """CSV rows (header first) for visible applications; identifiers masked unless managed,
+    the score blank for an application the actor rates (blind.py)."""
     from mianshi.candidates.selectors import identifiers_for, visible_applications
 
     qs = visible_applications(actor).select_related("candidate", "job", "org_unit")
+    qs = qs.prefetch_related(blind.rater_assignments(actor))
     ids = _ids(application_ids)
     found = {a.pk: a for a in qs.filter(pk__in=ids)}
     missing = [f"#{i}: " + _("not found or not permitted") for i in ids if i not in found]
@@ -163,7 +166,7 @@ def applications_export(*, actor: Actor, application_ids: Sequence[int]) -> list
                     a.job.title,
                     a.org_unit.name,
                     label(a.stage),
-                    a.overall_score,
+                    blind.shown_score(user=actor, application=a),
                     a.created_at.isoformat(),
                 )
             ]

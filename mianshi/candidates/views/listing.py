@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
-from mianshi.candidates import profile
 from mianshi.candidates import selectors as sel
 from mianshi.candidates import services as svc
 from mianshi.candidates.forms import BulkForm
@@ -58,8 +57,6 @@ def candidate_list(request: AuthedHttpRequest) -> HttpResponse:
         user=request.user, filters=filters, number=_int(request.GET.get("page")) or 1
     )
     _audit_list(request, page, filters.q)
-    shown = [a for c in page.rows for a in c.shown_applications]  # type: ignore[attr-defined]
-    profile.hide_scores_from_raters(shown, request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -52,8 +52,6 @@ def _profile(
     request: AuthedHttpRequest, detail: dict[str, Any], revealed: dict[str, str]
 ) -> HttpResponse:
     candidate, apps = detail["candidate"], detail["applications"]
-    duplicates = [a for d in detail["duplicates"] for a in d.shown_applications]
-    profile.hide_scores_from_raters([*apps, *duplicates], request.user)
     return render(
         request,
         "candidates/candidate_detail.html",

@@ -3,8 +3,9 @@
 Both start from the candidates app's visible querysets (a user of another branch exports
 nothing of it) and read identifiers through `identifiers_for`, the one rule that shows
 them in full only to HR managing the candidate's unit and masked to everyone else — in an
-export exactly as on the page. Rows are read in chunks (`iterator`), so 100,000 rows never
-sit in memory at once.
+export exactly as on the page; likewise an application's score is read through
+`blind.shown_score`, empty for one the user is assigned to rate. Rows are read in chunks
+(`iterator`), so 100,000 rows never sit in memory at once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from mianshi.accounts.actor import Actor
+from mianshi.candidates import blind
 from mianshi.candidates import selectors as csel
 from mianshi.candidates.models import Candidate
 from mianshi.candidates.pipeline import label
@@ -83,7 +85,8 @@ def _candidate(actor: Actor, c: Candidate, unit: str, tags: list[str]) -> dict[s
 def application_export(actor: Actor, unit_ids: frozenset[int] | None) -> ExportSource:
     """Visible applications (of the units `unit_ids` when given), oldest first."""
     qs = csel.visible_applications(actor).select_related("candidate", "job", "org_unit")
-    qs = qs.order_by("pk")
+    # Only the user's own assignments: a small query per chunk, for the blind-score rule.
+    qs = qs.prefetch_related(blind.rater_assignments(actor)).order_by("pk")
     if unit_ids is not None:
         qs = qs.filter(org_unit_id__in=unit_ids)
     return ExportSource(APPLICATION_COLUMNS, qs.count(), _applications(actor, qs))
@@ -92,11 +95,12 @@ def application_export(actor: Actor, unit_ids: frozenset[int] | None) -> ExportS
 def _applications(actor: Actor, qs: Any) -> Iterator[dict[str, Any]]:
     for a in qs.iterator(chunk_size=CHUNK):
         ident = csel.identifiers_for(user=actor, candidate=a.candidate)
+        score = blind.shown_score(user=actor, application=a)
         yield {
             "id": a.pk, "candidate_id": a.candidate_id, "candidate_name": a.candidate.name,
             "candidate_id_number": ident["id_number"], "candidate_phone": ident["phone"],
             "candidate_email": ident["email"], "job_id": a.job_id, "job_title": a.job.title,
             "org_unit": a.org_unit.code, "stage": a.stage, "stage_label": str(label(a.stage)),
-            "overall_score": None if a.overall_score is None else str(a.overall_score),
+            "overall_score": None if score is None else str(score),
             "applied_at": _iso(a.created_at),
         }  # fmt: skip
