@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from interview_analysis.errors import AnalysisError
 from interview_analysis.scorer import fit, model, signals
 from interview_analysis.scoring import Answer, load_answers, load_questions, spearman
@@ -83,7 +85,33 @@ def loqo_report(questions: dict[str, Question], answers: Sequence[Answer]) -> di
     }
     hits = [r["level"] == r["answer"].level for r in rows]
     out["calibration"] = fit.reliability([r["confidence"] for r in rows], hits)
+    out["interval_95"] = question_bootstrap(rows)
     return out
+
+
+BOOTSTRAP_DRAWS = 2000
+
+
+def question_bootstrap(rows: Sequence[dict[str, Any]], seed: int = 13) -> dict[str, Any]:
+    """95 % intervals of ρ and level accuracy when the questions themselves are drawn again
+    (with replacement): a new question is the unit the scorer must generalise to, and with
+    eight of them the figures above are far from exact."""
+    by_q: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_q.setdefault(r["answer"].question_id, []).append(r)
+    groups, rng = list(by_q.values()), np.random.default_rng(seed)
+    rhos, accs = [], []
+    for _ in range(BOOTSTRAP_DRAWS):
+        drawn = [r for i in rng.integers(0, len(groups), len(groups)) for r in groups[i]]
+        figures = _figures(drawn)
+        rhos.append(figures["spearman"])
+        accs.append(figures["level_accuracy"])
+    return {
+        "spearman": [round(float(q), 3) for q in np.percentile(rhos, [2.5, 97.5])],
+        "level_accuracy": [round(float(q), 3) for q in np.percentile(accs, [2.5, 97.5])],
+        "draws": BOOTSTRAP_DRAWS,
+        "unit": "question",
+    }
 
 
 def _figures(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -12,11 +12,11 @@ import pytest
 
 from interview_analysis.cli_score import score_line
 from interview_analysis.scorer import cues, fit
-from interview_analysis.scorer.evaluate import loqo_report
+from interview_analysis.scorer.evaluate import loqo_report, question_bootstrap
 from interview_analysis.scorer.model import REVIEW_BELOW, GeneralScorer
 from interview_analysis.scoring import Answer, question_from_dict
 from interview_analysis.text import transcript_from_text
-from interview_analysis.types import Question, Segment, TextScore, Transcript
+from interview_analysis.types import Language, Question, Segment, TextScore, Transcript
 
 ZH = question_from_dict(
     "g-mistake-zh",
@@ -320,8 +320,32 @@ def test_slogans_instead_of_a_plan_score_the_bottom_where_the_rubric_names_them(
     ],
 )
 def test_blame_is_read_across_a_few_words_and_plans_conditions_are_not_blame(
-    lang: str, said: str, flagged: bool
+    lang: Language, said: str, flagged: bool
 ) -> None:
     """Others' failings named a few words apart are blame; a plan's condition or one's own
     shortcoming is not."""
     assert bool(cues.RED_FLAGS[lang].search(said)) is flagged
+
+
+def _rows(pairs: list[tuple[str, float, float]]) -> list[dict[str, object]]:
+    """LOQO rows (question, predicted, expert score) as loqo_report builds them."""
+    return [
+        {
+            "answer": Answer(f"a{n}", q, transcript_from_text("x", "en"), 1 + int(g > 3.5), g),
+            "score": p,
+            "level": 1 + int(p > 3.5),
+        }
+        for n, (q, p, g) in enumerate(pairs)
+    ]
+
+
+def test_the_interval_is_wide_when_questions_disagree_and_narrow_when_they_agree() -> None:
+    agree = _rows([(f"q{q}", s, s) for q in range(8) for s in (1.0, 3.0, 5.0, 8.0)])
+    mixed = _rows(
+        [(f"q{q}", s, s if q % 2 else 9 - s) for q in range(8) for s in (1.0, 3.0, 5.0, 8.0)]
+    )
+    tight, wide = question_bootstrap(agree), question_bootstrap(mixed)
+    assert tight["spearman"] == [1.0, 1.0] and tight["level_accuracy"] == [1.0, 1.0]
+    low, high = wide["spearman"]
+    assert low < 0.0 < high and wide["unit"] == "question"
+    assert question_bootstrap(mixed) == wide  # a fixed seed: the same figures every run
