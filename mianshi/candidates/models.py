@@ -247,6 +247,12 @@ class Application(models.Model):
             ),
             models.Index(fields=["candidate", "stage"], name="application_candidate_stage"),
             models.Index(fields=["candidate", "org_unit"], name="application_candidate_unit"),
+            # The pipeline board's newest cards of a stage: walked backwards on the id and
+            # stopped after a column's worth, instead of sorting the whole stage (9 ms
+            # against 2 ms for a job of 11,000 applications, bench/pages.py).
+            models.Index(
+                fields=["job", "stage", "id", "org_unit"], name="application_job_stage_recent"
+            ),
         ]
 
     def __str__(self) -> str:

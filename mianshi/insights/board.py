@@ -17,7 +17,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -30,6 +29,7 @@ from mianshi.common.errors import DomainError
 from mianshi.common.redirects import safe_next
 from mianshi.compliance.services import audit_read
 from mianshi.insights import board_selectors as sel
+from mianshi.insights.board_html import cards_html
 from mianshi.invitations.services import invitation_bulk_create_send
 
 
@@ -128,10 +128,7 @@ def pipeline_move(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
 
 def _card_html(request: AuthedHttpRequest, application_id: int) -> str:
     card = sel.board_card(user=request.user, application_id=application_id)
-    if card is None:
-        return ""
-    context = {"card": card, "can_manage": True}
-    return render_to_string("insights/board_card.html", context, request=request)
+    return cards_html([card], can_manage=True) if card is not None else ""
 
 
 def _bulk_action(request: AuthedHttpRequest, ids: list[int]) -> Callable[[], Any]:
