@@ -23,8 +23,10 @@ from mianshi.analysis.models import AnalysisRun, RunStatus
 from mianshi.candidates.models import Application
 from mianshi.candidates.services import application_assign, application_create, candidate_create
 from mianshi.demo import data as D
+from mianshi.demo import employees as demo_employees
 from mianshi.demo import media as demo_media
 from mianshi.demo.candidate import Answer, DemoCandidate
+from mianshi.employees.models import Employee
 from mianshi.interviews.models import AnswerStatus, InterviewSession, SessionState
 from mianshi.invitations.models import Invitation, InvitationStatus
 from mianshi.invitations.services import invitation_create_send, invitation_token
@@ -226,3 +228,12 @@ def rate(interview: DemoInterview) -> bool:
         actor=rater, session=session, scores=scores, reasons=reasons, comment=comment, submit=True
     )
     return True
+
+
+def hire(interview: DemoInterview) -> Employee | None:
+    """The candidate, analysed and rated, is offered the job and hired (demo/employees.py)."""
+    return demo_employees.hire(interview.invitation.application)
+
+
+def employee_url(employee: Employee) -> str:
+    return settings.PUBLIC_URL + reverse("employees:employee_detail", args=[employee.pk])

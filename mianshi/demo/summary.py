@@ -1,8 +1,9 @@
 """What `make demo` prints last: where to go, how to log in, what to open.
 
 Read-only: it reports what the demo deployment holds (the logins of data.USERS, one open
-candidate link per job, the demo interviews' workbench pages and their analysis), so it can
-be printed again at any time (`manage.py demo_summary`) without changing anything.
+candidate link per job, the demo interviews' workbench pages and their analysis, the demo
+hire's employee page once `demo_interviews` has made it), so it can be printed again at any
+time (`manage.py demo_summary`) without changing anything.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from django.urls import reverse
 from mianshi.analysis.models import AnalysisRun, RunStatus
 from mianshi.candidates.pipeline import Stage
 from mianshi.demo import data as D
+from mianshi.demo.employees import NUMBER as HIRE_NUMBER
+from mianshi.employees.models import Employee
 from mianshi.interviews.models import InterviewSession
 from mianshi.invitations.models import Invitation, InvitationStatus
 from mianshi.invitations.services import invitation_link, invitation_token
@@ -29,6 +32,7 @@ def summary_lines(*, base_url: str, data_dir: str) -> list[str]:
         *_candidate_links(),
         "",
         *_workbench_links(base_url),
+        *_hire(base_url),
         "",
         f"Logs (server, worker, receiver, demo setup): {data_dir}/*.log",
         "Stop with Ctrl-C.",
@@ -88,3 +92,12 @@ def _analysis_state(session: InterviewSession) -> str:
     if answers and done == answers:
         return f"analysed, score {score}" if score is not None else "analysed"
     return f"{done}/{answers} answers analysed"
+
+
+def _hire(base_url: str) -> list[str]:
+    """The demo's employee: the analysed, rated candidate the demo offered and hired."""
+    employee = Employee.objects.filter(employee_number=HIRE_NUMBER).first()
+    if employee is None:
+        return []
+    path = reverse("employees:employee_detail", args=[employee.pk])
+    return [f"Demo hire (employee archive; log in as hr_sh): {base_url.rstrip('/')}{path}"]

@@ -1,5 +1,6 @@
 """`manage.py demo_interviews`: a demo candidate records over HTTP against a live server, a
-real worker verifies, checks and analyses the answers; running it again repeats nothing."""
+real worker verifies, checks and analyses the answers; the analysed and rated candidate is
+hired through the services (the demo's employee); running it again repeats nothing."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from mianshi.common.tests.real_worker import RealWorkers
 from mianshi.demo import data as demo_data
 from mianshi.demo import media as demo_media
 from mianshi.demo.tests.test_load_demo import assert_every_score_has_an_analysed_interview
+from mianshi.employees.models import Employee, PostHireRecord
+from mianshi.employees.selectors import employee_timeline
+from mianshi.events.models import Event
 from mianshi.interviews.models import AnswerStatus, InterviewSession, Recording, SessionState
 from mianshi.invitations.models import Invitation
 from mianshi.reviews.models import Rating
@@ -74,10 +78,15 @@ def test_demo_interviews_are_recorded_analysed_and_not_repeated(
     assert "customer" in first.transcript.lower() and "contract" in first.transcript.lower()
     assert first.run.timings["segments"] == 2
     assert Rating.objects.filter(session=session, rater__username="int_sh_1").exists()
-    # The product moved the analysed interview on and scored it; nothing else is scored.
+    # The product scored the analysed interview; HR offered, the manager approved, HR hired.
     application = session.application
     application.refresh_from_db()
-    assert application.stage == "ai_scored" and application.overall_score is not None
+    assert application.stage == "hired" and application.overall_score is not None
+    assert "Demo hire: 林晓东 is employee SH-2027-001" in printed, printed
+    _assert_the_hire_is_the_products(application)
+    summary = StringIO()
+    call_command("demo_summary", stdout=summary)
+    assert f"/employees/{Employee.objects.get().pk}/" in summary.getvalue()
     assert_every_score_has_an_analysed_interview()
 
     again = StringIO()
@@ -86,3 +95,20 @@ def test_demo_interviews_are_recorded_analysed_and_not_repeated(
     assert Application.objects.filter(candidate__name="林晓东").count() == 1
     assert Invitation.objects.filter(application__candidate__name="林晓东").count() == 1
     assert InterviewSession.objects.filter(application__candidate__name="林晓东").count() == 1
+    assert Employee.objects.count() == 1 and PostHireRecord.objects.count() == 3
+
+
+def _assert_the_hire_is_the_products(application: Application) -> None:
+    """The employee's baseline is the engine's analysis and the rater's scores; the
+    decision, the approval and the ratings went out as events."""
+    employee = Employee.objects.get()
+    assert employee.application == application and employee.employee_number == "SH-2027-001"
+    baseline = employee.baseline
+    assert baseline.final_total is not None and baseline.report_path
+    analysed = [d for d in baseline.dimensions if d["ai"] is not None]
+    assert analysed and all(d["human"] is not None for d in analysed)
+    kinds = [e.kind for e in employee_timeline(employee=employee)]
+    assert kinds.count("performance") == 3 and kinds[-1] == "hire"
+    assert [r.score for r in PostHireRecord.objects.order_by("date")] == [0.75, 0.5, 1.0]
+    types = set(Event.objects.values_list("type", flat=True))
+    assert {"decision.made", "offer.approved", "post_hire.recorded"} <= types

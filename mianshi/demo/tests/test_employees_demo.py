@@ -1,35 +1,36 @@
-"""The demo's employee (mianshi/demo/employees.py): a hire with its frozen baseline and
-three performance ratings on the timeline; loading twice adds nothing."""
+"""The demo's employee (mianshi/demo/employees.py) is a hire the product made: `load_demo`
+makes none and writes no analysis; `hire()` refuses a candidate whose interview is not
+AI scored. The full hire of the analysed 林晓东 is in test_demo_interviews.py."""
 
 from __future__ import annotations
 
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
 
+from mianshi.analysis.models import AnalysisRun
+from mianshi.candidates.models import Application
 from mianshi.demo import employees as demo
-from mianshi.employees.models import Employee, PostHireRecord
-from mianshi.employees.selectors import employee_timeline
+from mianshi.employees.models import Employee
+from mianshi.events.models import Event
+from mianshi.reviews.models import Decision, Offer
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_hire_has_a_baseline_and_ratings(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def test_load_demo_hires_nobody_and_analyses_nothing() -> None:
     call_command("load_demo", stdout=StringIO())
-    employee = demo.load()
-    baseline = employee.baseline
-    assert baseline.final_total is not None and baseline.report_path
-    assert baseline.dimensions and all(d["human"] is not None for d in baseline.dimensions)
-    kinds = [e.kind for e in employee_timeline(employee=employee)]
-    assert kinds.count("performance") == 3 and kinds[-1] == "hire"
-    assert [r.score for r in PostHireRecord.objects.order_by("date")] == [0.75, 0.5, 1.0]
-    assert demo.load() == employee and Employee.objects.count() == 1
+    assert not Employee.objects.exists() and not Offer.objects.exists()
+    assert not AnalysisRun.objects.exists()
+    assert not Event.objects.filter(type__in=["offer.approved", "decision.made"]).exists()
+
+
+def test_a_candidate_without_an_analysed_interview_is_not_hired() -> None:
+    call_command("load_demo", stdout=StringIO())
+    invited = Application.objects.filter(stage="invited").first()
+    assert invited is not None
+    assert demo.hire(invited) is None
+    invited.refresh_from_db()
+    assert invited.stage == "invited"
+    assert not Employee.objects.exists() and not Decision.objects.exists()

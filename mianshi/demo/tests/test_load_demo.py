@@ -7,14 +7,20 @@ from django.core.management import call_command
 from django.db.models import Q
 from django.test import Client
 
-from mianshi.analysis.models import AnalysisRun, RunStatus
+from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
+from mianshi.analysis.services import pipeline_version
 from mianshi.candidates.models import Application, Candidate
 from mianshi.candidates.pipeline import Stage
 from mianshi.demo import data as demo_data
+from mianshi.employees.models import Employee
 from mianshi.jobs.models import InterviewTemplate, Job, Question
 from mianshi.organisations.models import OrgUnit
+from mianshi.reviews.models import InterviewScore
 
 pytestmark = pytest.mark.django_db
+
+# What every run of the engine records as its pipeline version (never "demo").
+ENGINE = pipeline_version().split()[0]
 
 
 @pytest.fixture
@@ -63,20 +69,32 @@ def test_demo_candidates_cover_the_stages_before_an_interview(demo: str) -> None
 
 def assert_every_score_has_an_analysed_interview() -> None:
     """Every score and every stage after the interview has a recorded answer behind it whose
-    analysis finished (also checked after the demo interviews, test_demo_interviews.py)."""
+    analysis the engine ran, and no analysis was written around the engine (also checked
+    after the demo interviews and the demo hire, test_demo_interviews.py)."""
+    made_up = AnalysisRun.objects.exclude(pipeline_version__startswith=ENGINE)
+    assert not made_up.exists(), list(made_up.values_list("pipeline_version", flat=True))
+    assert not AnalysisResult.objects.exclude(run__status=RunStatus.DONE).exists()
     scored = Q(overall_score__isnull=False) | Q(stage__in=AFTER_AN_INTERVIEW)
     for application in Application.objects.filter(scored):
         runs = AnalysisRun.objects.filter(answer__session__application=application, is_current=True)
         assert runs.exists(), application.candidate.name
         assert {r.status for r in runs} == {RunStatus.DONE}, application.candidate.name
+        assert all(r.result.total is not None for r in runs), application.candidate.name
+    # Every employee is a hire whose interview the engine analysed (so is in the loop above).
+    for employee in Employee.objects.all():
+        assert employee.application_id is not None, employee.employee_number
+        hired = Application.objects.filter(pk=employee.application_id, stage=Stage.HIRED)
+        assert hired.filter(scored).exists(), employee.employee_number
 
 
 def test_no_demo_score_or_late_stage_without_an_analysed_interview(demo: str) -> None:
     """The rest of the demo sits where the product puts it without an interview."""
     assert_every_score_has_an_analysed_interview()
-    late = Application.objects.filter(stage__in=AFTER_AN_INTERVIEW)
-    # Only the demo hire is that far right after loading; the demo interviews follow later.
-    assert {a.candidate.name for a in late} == {"周明"}
+    # Nothing is that far, analysed or hired right after loading: the demo interviews and
+    # the hire that follows them come with `demo_interviews`.
+    assert not Application.objects.filter(stage__in=AFTER_AN_INTERVIEW).exists()
+    assert not AnalysisRun.objects.exists() and not AnalysisResult.objects.exists()
+    assert not InterviewScore.objects.exists() and not Employee.objects.exists()
 
 
 def test_every_demo_login_works_and_reload_is_a_no_op(demo: str) -> None:

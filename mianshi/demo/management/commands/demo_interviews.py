@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mianshi.analysis.models import AnalysisRun, RunStatus
+from mianshi.common.errors import DomainError
 from mianshi.demo import interviews as demo
 from mianshi.demo.candidate import DemoClientError, wait_for_server
 
@@ -73,6 +74,7 @@ class Command(BaseCommand):
         )
         if len(done) == expected:
             self._rate(interviews[0])
+            self._hire(interviews[0])
 
     def _rate(self, interview: demo.DemoInterview) -> None:
         """面试官 赵磊 rates the first interview (once the ratings app is there)."""
@@ -83,6 +85,21 @@ class Command(BaseCommand):
             return
         if rated:
             self.stdout.write(f"Demo interview {interview.name}: rated by int_sh_1.")
+
+    def _hire(self, interview: demo.DemoInterview) -> None:
+        """The analysed and rated first candidate is offered the job and hired."""
+        try:
+            employee = demo.hire(interview)
+        except (PermissionDenied, ValidationError, DomainError) as exc:
+            self.stdout.write(f"Demo hire of {interview.name} not made: {exc}")
+            return
+        if employee is None:
+            self.stdout.write(f"Demo hire of {interview.name}: the interview is not AI scored yet.")
+            return
+        self.stdout.write(
+            f"Demo hire: {interview.name} is employee {employee.employee_number}; "
+            f"{demo.employee_url(employee)}"
+        )
 
 
 def _describe(run: AnalysisRun) -> str:

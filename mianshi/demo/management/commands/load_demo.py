@@ -25,8 +25,8 @@ from mianshi.candidates.services import (
 )
 from mianshi.demo import automation as demo_automation
 from mianshi.demo import data as D
-from mianshi.demo import employees as demo_employees
 from mianshi.demo import integrations as demo_integrations
+from mianshi.demo.interviews import demo_job
 from mianshi.invitations.models import Invitation
 from mianshi.invitations.services import invitation_create_send, invitation_link, invitation_token
 from mianshi.jobs.models import Job
@@ -111,11 +111,13 @@ def load() -> None:
         )
         job_update(actor=None, job=job, data={"interview_template": template})
     _candidates(jobs, users)
+    # The English job of the demo interviews (and of the demo hire that follows them).
+    demo_job()
     # After the candidates are placed, so their histories stay as the demo wrote them.
     demo_automation.load(unit=units["hq"])
-    # Before the hire, so its events and its HR-JSON sync go out to the stand-in EHR.
+    # Before the demo hire (demo_interviews makes it once 林晓东's interview is analysed and
+    # rated), so its events and its HR-JSON sync go out to the stand-in EHR.
     demo_integrations.load(unit=units["hq"], owner=users["admin"])
-    demo_employees.load()
 
 
 def _units() -> dict[str, OrgUnit]:
