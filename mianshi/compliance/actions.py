@@ -198,6 +198,33 @@ OBJECT_TYPE_LABELS: dict[str, Promise] = {
 }
 
 
+# Changed-field names services write that are not the audited model's own translated field
+# (identifiers kept encrypted, related rows, JSON parts, internals): their label here. A
+# model field with a translated verbose name needs none; tests/test_field_labels.py checks
+# every name the code base writes has one or the other.
+FIELD_LABELS: dict[str, Promise] = {
+    "assignments": _("assigned interviewers"),
+    "consents": _("consents"),
+    "dimension_codes": _("dimensions"),
+    "dimensions": _("dimensions"),
+    "email": _("e-mail"),
+    "external_refs": _("IDs in other systems"),
+    "failed_login_count": _("failed sign-ins"),
+    "id_number": _("ID number"),
+    "interview_template_id": _("interview template"),
+    "locked_until": _("locked until"),
+    "notes": _("notes"),
+    "notice_id": _("notice template"),
+    "phone": _("phone"),
+    "questions": _("questions"),
+    "resume": _("résumé"),
+    "rubric": _("rubric"),
+    "scopes": _("scopes"),
+    "scores": _("scores"),
+    "totp_secret": _("second-factor secret"),
+}
+
+
 # Actors that are not users: services name them with these words (a user shows its name).
 ACTOR_LABELS: dict[str, Promise] = {
     "system": _("system"),
@@ -234,13 +261,21 @@ def object_type_label(code: str) -> str:
 
 
 def field_label(object_type: str, name: str) -> str:
-    """A changed field's name as its form shows it ("stage" → "阶段"), else as written."""
+    """A changed field's name in words: the model field's translated name ("stage" →
+    "阶段"), else its label in FIELD_LABELS ("phone" → "手机号"), else as written."""
+    verbose = getattr(_field(object_type, name), "verbose_name", None)
+    if isinstance(verbose, Promise):  # a name Django made up from the code is English
+        return str(verbose)
+    label = FIELD_LABELS.get(name)
+    return str(label) if label is not None else str(verbose or name)
+
+
+def _field(object_type: str, name: str) -> object | None:
     model = _model(object_type)
     try:
-        found = model._meta.get_field(name) if model is not None else None
+        return model._meta.get_field(name) if model is not None else None
     except FieldDoesNotExist:
-        found = None
-    return str(getattr(found, "verbose_name", name))
+        return None
 
 
 def actor_label(label: str) -> str:

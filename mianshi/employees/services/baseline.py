@@ -28,6 +28,9 @@ from mianshi.reviews.selectors.report import ReportData, interview_report
 from mianshi.reviews.services.scores import final_score
 
 GROWTH_AREAS = 2
+# What a frozen quote keeps: the words, where they were said, and the question's language
+# (the employee page marks the quote with it).
+EVIDENCE_KEYS = ("quote", "position", "start", "end", "language")
 
 
 def report_context(employee_id: int) -> str:
@@ -56,10 +59,7 @@ def _dimensions(score: InterviewScore | None, report: ReportData | None) -> list
 def _dimension(
     code: str, line: Any, ai: dict[str, float], human: dict[str, float], policy: str
 ) -> dict[str, Any]:
-    evidence = [
-        {"quote": e.quote, "position": e.position, "start": e.start, "end": e.end}
-        for e in (line.evidence if line else [])
-    ]
+    evidence = [{k: getattr(e, k) for k in EVIDENCE_KEYS} for e in (line.evidence if line else [])]
     return {
         "code": code,
         "name": line.name if line else code,

@@ -77,6 +77,7 @@ class Evidence:
     start: float | None
     end: float | None
     rank: int = 0  # its place in the answer's evidence (0: worth most points)
+    language: str = "zh-hans"  # its question's: a page marks the quote with it (`lang`)
 
     @property
     def span(self) -> str:
@@ -271,7 +272,7 @@ def _evidence(results: list[AnalysisResult]) -> dict[str, list[Evidence]]:
     for result in sorted(results, key=lambda r: r.run.answer.position):
         for dim in _dicts((result.score or {}).get("dimensions")):
             found.setdefault(str(dim.get("name")), []).extend(
-                Evidence(q.quote, q.label, q.position, q.start, q.end, q.rank)
+                Evidence(q.quote, q.label, q.position, q.start, q.end, q.rank, q.language)
                 for q in quotes(result.run.answer, dim.get("evidence"))
             )
     return {code: sorted(items, key=lambda e: e.rank) for code, items in found.items()}

@@ -18,7 +18,7 @@ from mianshi.analysis.models import AnalysisResult, AnalysisRun, RunStatus
 from mianshi.interviews.flow import spec_of
 from mianshi.interviews.models import Answer, EventKind, Recording, RecordingStatus
 from mianshi.interviews.selectors_board.quality import AnswerQuality, answer_quality
-from mianshi.jobs.models import RECORDED_TYPES, AnswerType
+from mianshi.jobs.models import RECORDED_TYPES, AnswerType, QuestionLanguage
 from mianshi.reviews.selectors.ai_labels import (
     JOIN,
     SIGNALS,
@@ -77,6 +77,7 @@ class Quote:
     end: float | None
     part: int = 1  # the recording part the times refer to
     rank: int = 0  # its place in the answer's evidence (0: the feature worth most points)
+    language: str = QuestionLanguage.ZH_HANS  # the question's: pages mark the quote with it
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,11 @@ class AnswerView:
     @property
     def recorded(self) -> bool:
         return self.answer.answer_type in RECORDED_TYPES
+
+    @property
+    def language(self) -> str:
+        """The question's language: its text, transcript and quotes are marked with it."""
+        return question_language(self.answer)
 
     @property
     def audio_only(self) -> bool:
@@ -269,6 +275,13 @@ def _sentences(result: AnalysisResult | None) -> list[Sentence]:
     return out
 
 
+def question_language(answer: Answer) -> str:
+    """The language `answer`'s question was asked in ("zh-hans", "en"): content in it is
+    marked `lang` so screen readers speak it right and a zh-Hans page's English is known."""
+    snapshot = answer.template_question.snapshot or {}
+    return str(snapshot.get("language") or QuestionLanguage.ZH_HANS)
+
+
 def _float(value: Any) -> float | None:
     ok = isinstance(value, int | float) and not isinstance(value, bool)
     return round(float(value), 3) if ok else None
@@ -302,7 +315,7 @@ def _quote(answer: Answer, quote: str, ev: dict[str, Any], *, rank: int, part: i
     return Quote(
         answer_id=answer.pk, position=answer.position, quote=quote, element=element,
         label=element_label(element), start=_float(ev.get("start")), end=_float(ev.get("end")),
-        part=part, rank=rank,
+        part=part, rank=rank, language=question_language(answer),
     )  # fmt: skip
 
 
