@@ -352,3 +352,15 @@ def test_the_board_costs_the_same_queries_for_12_and_for_600_applications(
     _grow(world, 600)
     large = _queries(world, django_assert_max_num_queries, query)
     assert large == small
+
+
+def test_a_card_escapes_what_people_typed(world: ReviewWorld) -> None:
+    # The cards are written out in Python (board_html.py), not by the template engine.
+    application = _apply(world, '<b onclick="x">甲</b>')
+    candidate_tag_add(actor=world.hr, candidate=application.candidate, name="<i>tag</i>")
+    html = _board(world).content.decode()
+    body = _move(_client(world.hr), world, application, Stage.SCREENING).json()["card"]
+    for text in (html, body):
+        assert "<b onclick" not in text and "<i>tag" not in text
+        assert "&lt;b onclick=&quot;x&quot;&gt;甲&lt;/b&gt;" in text
+        assert '<span class="tag">&lt;i&gt;tag&lt;/i&gt;</span>' in text
