@@ -4,8 +4,9 @@
 the candidates, their applications (assigned to 面试官 赵磊) and invitations (mailed to the
 outbox). `record()` then plays the candidate against the running server over HTTP (page,
 candidate API, tus chunks); the demo's Celery worker verifies the uploads, checks their
-quality and analyses them, exactly as for a real candidate. Everything is idempotent: an
-interview already recorded is left alone, so a second `make demo` duplicates nothing.
+quality and analyses them, exactly as for a real candidate; the first, once analysed and
+rated, is hired (`hire()`, demo/employees.py). Everything is idempotent: an interview
+already recorded is left alone, so a second `make demo` duplicates nothing.
 """
 
 from __future__ import annotations
