@@ -24,7 +24,10 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
+from mianshi.analysis.tests.conftest import upload_env, whisper_models
+from mianshi.common.tests.real_worker import RealWorkers, real_workers
 from mianshi.demo import data as demo_data
+from mianshi.demo.tests.test_demo_interviews import small_demo
 from mianshi.interviews.models import InterviewSession, SessionState
 from mianshi.invitations.models import Invitation
 from mianshi.invitations.services import invitation_token
@@ -47,15 +50,34 @@ SKIP = re.compile(
 )
 
 
+# Fixtures demo_world needs, imported by name into the walker tests' modules.
+__all__ = ["real_workers", "small_demo", "upload_env", "whisper_models"]
+
+
 def shape(path: str) -> str:
     """/jobs/12/ranking/ → /jobs/N/ranking/: one check per page, not per row."""
     return ID.sub("/N", path)
 
 
 @pytest.fixture
-def demo_world(transactional_db: Any) -> None:
-    """The demo deployment (`load_demo`): every role, stage and page has content."""
+def demo_world(
+    transactional_db: Any,
+    live_server: Any,
+    real_workers: RealWorkers,
+    small_demo: None,
+    upload_env: None,
+    whisper_models: Any,
+) -> None:
+    """The demo deployment as `make demo` leaves it: `load_demo`, then a demo candidate's
+    interview recorded over HTTP, analysed by a real worker, rated and hired
+    (`demo_interviews`), so that the workbench, the employee page and a finished interview's
+    done page have what the product produced (one candidate with short answers, to keep
+    it quick)."""
     call_command("load_demo", stdout=StringIO())
+    real_workers.start()
+    out = StringIO()
+    call_command("demo_interviews", server=live_server.url, wait=240, stdout=out)
+    assert "Demo hire" in out.getvalue(), out.getvalue()
 
 
 def open_context(browser: Browser, base_url: str, language: str) -> BrowserContext:
@@ -174,7 +196,8 @@ def _finished_interview() -> str:
 
 
 def walk_candidate(browser: Browser, base_url: str, language: str, check: Check) -> list[str]:
-    """Welcome → consent → device check → practice → question → recording; then a done page."""
+    """Welcome → consent → device check → practice → question → recording; then a finished
+    interview's link (the completed page) and its status page."""
     context = open_context(browser, base_url, language)
     context.grant_permissions(["camera", "microphone"])
     steps: list[str] = []
@@ -203,8 +226,11 @@ def walk_candidate(browser: Browser, base_url: str, language: str, check: Check)
         step("preparation", "#q-prep")
         page.locator("#q-record-now").click()
         step("recording", "#q-answer")
+        # The demo hire's link once his interview is complete, and his status page.
         page.goto(_finished_interview())
-        step("done", "#step-done")
+        step("done", "[data-completed]")
+        page.locator("[data-completed] a").click()
+        step("status", "[data-status]")
     finally:
         context.close()
     return steps

@@ -13,9 +13,26 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.page_walk import candidate_browser, demo_world, walk_candidate, walk_hr
+from tests.e2e.page_walk import (
+    candidate_browser,
+    demo_world,
+    real_workers,
+    small_demo,
+    upload_env,
+    walk_candidate,
+    walk_hr,
+    whisper_models,
+)
 
-__all__ = ["candidate_browser", "demo_world"]  # fixtures used by name
+# Fixtures used by name.
+__all__ = [
+    "candidate_browser",
+    "demo_world",
+    "real_workers",
+    "small_demo",
+    "upload_env",
+    "whisper_models",
+]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_world")]
 
@@ -62,5 +79,5 @@ def test_no_wcag_violation_on_any_candidate_step(
 ) -> None:
     axe = Axe()
     steps = walk_candidate(candidate_browser, live_server.url, language, axe)
-    assert len(steps) == 8, steps
+    assert len(steps) == 9, steps
     assert not axe.found, f"{len(axe.found)} violations:\n{axe.report()}"

@@ -17,9 +17,26 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from mianshi.demo import data as demo_data
-from tests.e2e.page_walk import candidate_browser, demo_world, walk_candidate, walk_hr
+from tests.e2e.page_walk import (
+    candidate_browser,
+    demo_world,
+    real_workers,
+    small_demo,
+    upload_env,
+    walk_candidate,
+    walk_hr,
+    whisper_models,
+)
 
-__all__ = ["candidate_browser", "demo_world"]  # fixtures used by name
+# Fixtures used by name.
+__all__ = [
+    "candidate_browser",
+    "demo_world",
+    "real_workers",
+    "small_demo",
+    "upload_env",
+    "whisper_models",
+]
 
 IN_THE_DEMO = pytest.mark.usefixtures("demo_world")
 
@@ -123,5 +140,5 @@ def test_no_english_on_any_hr_page(browser: Browser, live_server: Any) -> None:
 def test_no_english_on_any_candidate_step(candidate_browser: Browser, live_server: Any) -> None:
     left = EnglishLeft()
     steps = walk_candidate(candidate_browser, live_server.url, "zh-hans", left)
-    assert len(steps) == 8, steps
+    assert len(steps) == 9, steps
     assert not left.found, f"English left:\n{left.report()}"
