@@ -49,7 +49,7 @@ ALLOWED = {
     # interview methods taught by these names: STAR (情境-任务-行动-结果), BEI (行为事件访谈)
     "star", "bei",
     # units, and the time standard zones are named by (北京时间 UTC+8)
-    "mb", "kbit", "utc",
+    "kb", "mb", "gb", "kbit", "fps", "db", "utc",
     # protocols, and names of systems and vendors the product connects to
     "http", "https", "post", "schema", "webhook", "webhooks", "rest", "soap",
     "ehr", "sap", "successfactors", "odata", "moka", "yonbip", "wecom",
