@@ -5,8 +5,8 @@ level (in sample, so optimistic) and under "leave_one_question_out" the figures 
 Spearman ρ and level accuracy overall and per language, per question, and the calibration of
 the confidence (ECE and the reliability table) on predictions for questions the model never
 saw, with 95 % intervals of ρ and accuracy when the questions are drawn again (bootstrap).
-Default: every eval file in interview_analysis/tests/data/eval (8 questions). Add `--llm` for the LLM-assisted scorer
-(in-sample figures only: an LLM has no weights to refit).
+Default: every eval file in interview_analysis/tests/data/eval (8 questions). Add `--llm`
+for the LLM-assisted scorer (in-sample figures only: an LLM has no weights to refit).
 """
 
 from __future__ import annotations
