@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from mianshi.invitations.channels.email import DEADLINE_ZONE
+from mianshi.common.zoned import CANDIDATE_ZONE
 from mianshi.invitations.models import Invitation, InvitationKind, InvitationStatus
 from mianshi.invitations.selectors import invitation_by_token, progress
 from mianshi.invitations.services import invitation_token, organisation_label
@@ -31,7 +31,7 @@ def _page(
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     # Deadlines are stated in Beijing time, as in the e-mail.
-    with timezone.override(DEADLINE_ZONE):
+    with timezone.override(CANDIDATE_ZONE):
         return response.render()
 
 

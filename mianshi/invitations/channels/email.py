@@ -16,8 +16,6 @@ from mianshi.common.zoned import CANDIDATE_ZONE
 from mianshi.invitations.channels import ChannelError, Message
 
 log = logging.getLogger(__name__)
-# Deadlines are stated in the candidate's zone (common/zoned.py) whatever the server's zone.
-DEADLINE_ZONE = CANDIDATE_ZONE
 LANGUAGES = ("zh-hans", "en")
 
 
@@ -53,7 +51,7 @@ class EmailChannel:
 
     def _render(self, message: Message, language: str) -> dict[str, str]:
         # Deadlines read in Beijing time for every candidate, whatever the server's zone.
-        with translation.override(language), timezone.override(DEADLINE_ZONE):
+        with translation.override(language), timezone.override(CANDIDATE_ZONE):
             context = {
                 "m": message,
                 "deadline": message.expires_at,
