@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FileChooser, Page, expect
 
 from conftest import PASSWORD
 from mianshi.accounts.roles import Role
@@ -88,6 +88,11 @@ def test_the_resume_upload_is_styled_and_keyboard_operable(
     new_page: NewPage, li: Candidate, tmp_path: Path
 ) -> None:
     page = new_page()
+    # Listening from the start turns Chromium's file-chooser interception on before the
+    # key press; expect_file_chooser alone turns it on without waiting, and a Space
+    # pressed before it took effect opened a chooser nobody saw (a flaky CI failure).
+    choosers: list[FileChooser] = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     _open(page, li)
     nav = page.get_by_role("navigation", name="Candidate sections")
     nav.get_by_role("link", name="Résumé").click()
@@ -100,11 +105,15 @@ def test_the_resume_upload_is_styled_and_keyboard_operable(
     page.keyboard.press("Tab")
     expect(page.locator("#id_resume")).to_be_focused()
     assert label.evaluate("l => getComputedStyle(l).outlineStyle") == "solid"
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
+    page.keyboard.press("Space")
+    for _ in range(100):  # up to 10 s for the event to arrive
+        if choosers:
+            break
+        page.wait_for_timeout(100)
+    assert len(choosers) == 1, "Space on the focused input opened no file chooser"
     cv = tmp_path / "cv.pdf"
     cv.write_bytes(PDF)
-    chooser.value.set_files(cv)
+    choosers[0].set_files(cv)
     expect(page.locator("[data-file-name]")).to_have_text("cv.pdf")
     page.get_by_role("button", name="Upload résumé").click()
     expect(page.locator("#tab-resume [data-resume]")).to_be_visible()
