@@ -7,11 +7,12 @@
 Seeds with bench/seed_pages.py (migrate, load_demo, a few really analysed interviews,
 then bulk: N candidates with encrypted identifiers, 1–3 applications each over the demo
 jobs, tags, a few thousand finished interviews with analysis results and InterviewScore
-rows), runs collectstatic, starts gunicorn as scripts/demo.sh does (4 workers × 2
-threads, keep-alive 10 s) on a free loopback port, logs in as hr_sh (Shanghai branch)
-and admin (HR admin over the whole organisation) with requests.Session, and requests
-each page --requests times in turn after a warm-up (every worker has served it); the
-interviewer int_sh_1 and the auditor then request their home page the same way. Times
+rows, a month of audit trail and outbox history), runs collectstatic, starts gunicorn as
+scripts/demo.sh does (4 workers × 2 threads, keep-alive 10 s) on a free loopback port,
+logs in as hr_sh (Shanghai branch) and admin (HR admin over the whole organisation) with
+requests.Session, and requests each page --requests times in turn after a warm-up
+(every worker has served it); the interviewer int_sh_1 and the auditor then request their
+home page the same way. Times
 are client-side, request sent → whole body read. Prints one JSON object: per user and
 page p50/p95/max in milliseconds, the server's CPU per request (gunicorn master and
 workers from /proc; with SQLite that includes the database, with PostgreSQL it does not;
@@ -262,6 +263,8 @@ def _report(args: argparse.Namespace, m: dict[str, Any], pages: dict[str, Any]) 
         "candidates": m["candidates"],
         "applications": m["applications"],
         "interview_scores": m["interview_scores"],
+        "audit_events": m.get("audit_events"),  # a data folder seeded before the history: None
+        "outbox_handlings": m.get("outbox_handlings"),
         "seed_seconds": m["seconds"],
         "seed_seconds_total": m["seconds_total"],
         "pages": pages,

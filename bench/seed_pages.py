@@ -6,8 +6,9 @@ Runs `migrate` and `load_demo`, analyses a few interviews per demo job through t
 services (reviews/tests/factories.py's path: consent, verified recordings, done analysis
 runs, the score refresh), then bulk-creates N candidates (identifiers really encrypted,
 blind indexes real) with 1–3 applications each over the demo jobs, their first pipeline
-transition, tags, and a few thousand finished interviews with answers, analysis results
-and InterviewScore rows cloned from the real ones (same template version and questions).
+transition, tags, a few thousand finished interviews with answers, analysis results
+and InterviewScore rows cloned from the real ones (same template version and questions),
+and a month of audit trail and outbox history (seed_history.py).
 Writes a JSON manifest (ids the page benchmark opens, seconds per phase) and prints it.
 """
 
@@ -27,6 +28,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+import seed_history  # bench/, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -99,6 +102,8 @@ def seed(n: int, scored: int, analysed: int) -> dict[str, Any]:
             _tags(first, last, rng)
         with phase(timings, "scored_interviews"):
             n_scored = _scored(demo, real, apps, scored, rng)
+        with phase(timings, "history"):
+            seed_history.history(rng)
     with phase(timings, "analyze"), connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return _manifest(demo, real, first, last, n_scored, timings)
@@ -401,6 +406,8 @@ def _manifest(
     timings: dict[str, float],
 ) -> dict[str, Any]:
     from mianshi.candidates.models import Application, Candidate
+    from mianshi.compliance.models import AuditEvent
+    from mianshi.events.models import Handling
     from mianshi.reviews.models import InterviewScore
 
     sh_job = next(j for j in demo.jobs if j.title == "销售代表")
@@ -413,6 +420,8 @@ def _manifest(
         "candidates": Candidate.objects.count(),
         "applications": Application.objects.count(),
         "interview_scores": InterviewScore.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
+        "outbox_handlings": Handling.objects.count(),
         "scored_cloned": scored,
         "first_candidate": first,
         "last_candidate": last,

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from mianshi.accounts.actor import Actor
@@ -70,24 +69,34 @@ def is_admin(user: Actor) -> bool:
     return has_cap(user, Cap.ORG_MANAGE) or has_cap(user, Cap.INTEGRATIONS_MANAGE)
 
 
-def _outbox_scope(user: Actor) -> Q:
+def _outbox_units(user: Actor) -> set[int | None]:
+    """The units whose events the user's outbox counts; None, events of no unit, for an
+    administrator of the whole organisation."""
     units = units_for(user, Cap.ORG_MANAGE) | units_for(user, Cap.INTEGRATIONS_MANAGE)
-    q = Q(event__org_unit_id__in=units)
-    if units and OrgUnit.objects.filter(pk__in=units, parent__isnull=True).exists():
-        q |= Q(event__org_unit_id__isnull=True)  # events of no unit: the whole organisation's
-    return q
+    whole = bool(units) and OrgUnit.objects.filter(pk__in=units, parent__isnull=True).exists()
+    return {*units, None} if whole else set(units)
 
 
 def outbox(*, user: Actor) -> Outbox:
-    """Counts per status of the handlings not done, in one aggregate."""
-    open_ = (H.PENDING, H.RUNNING, H.FAILED)
-    row: dict[str, Any] = Handling.objects.filter(_outbox_scope(user), status__in=open_).aggregate(
-        pending=Count("pk", filter=Q(status=H.PENDING)),
-        running=Count("pk", filter=Q(status=H.RUNNING)),
-        failed=Count("pk", filter=Q(status=H.FAILED)),
-        oldest_due=Min("due_at", filter=Q(status=H.PENDING)),
+    """Counts per status of the handlings not done, in the user's units.
+
+    Grouped per status and unit over the (status, due_at) index, then kept to the user's
+    units here: with the units in the query, SQLite's planner scans every handling, the
+    done ones too (145 ms against 1 ms at 200,000 delivered events, bench/pages.py)."""
+    units = _outbox_units(user)
+    rows = (
+        Handling.objects.filter(status__in=(H.PENDING, H.RUNNING, H.FAILED))
+        .order_by()
+        .values_list("status", "event__org_unit_id")
+        .annotate(n=Count("pk"), due=Min("due_at"))
     )
-    return Outbox(row["pending"], row["running"], row["failed"], row["oldest_due"])
+    n: dict[str, int] = {H.PENDING: 0, H.RUNNING: 0, H.FAILED: 0}
+    due: list[datetime] = []
+    for status, unit, count, oldest in rows:
+        if unit in units:
+            n[status] += count
+            due += [oldest] if status == H.PENDING else []
+    return Outbox(n[H.PENDING], n[H.RUNNING], n[H.FAILED], min(due, default=None))
 
 
 def system_health(*, user: Actor) -> Health:

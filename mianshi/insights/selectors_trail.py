@@ -9,14 +9,14 @@ head, which covers every unit, only for auditors of the whole organisation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import reduce
+from operator import or_
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractHour
 from django.urls import reverse
 from django.utils import timezone
 
@@ -75,13 +75,6 @@ class TrailState:
     trail_url: str
 
 
-def _endings(endings: tuple[str, ...]) -> Q:
-    q = Q()
-    for ending in endings:
-        q |= Q(action__endswith=ending)
-    return q
-
-
 def _trail_url(**params: str) -> str:
     base = reverse("compliance:event_list")
     return f"{base}?{urlencode(params)}" if params else base
@@ -104,47 +97,77 @@ def last_verification(*, user: Actor) -> Verification | None:
     )
 
 
-def readers(*, user: Actor, since: datetime) -> list[Reader]:
-    """The heaviest readers of personal data since `since`, with night reads and exports."""
-    local = timezone.get_current_timezone()
-    night = Q(hour__gte=NIGHT_FROM) | Q(hour__lt=NIGHT_TO)
+@dataclass(frozen=True)
+class Day:
+    """The last day's trail in one pass: reads per person, and refused sign-ins."""
+
+    readers: list[Reader]
+    reads: int
+    refused_sign_ins: int
+
+
+def _nights(since: datetime, until: datetime) -> Q:
+    """The night hours (NIGHT_FROM to NIGHT_TO, local) between `since` and `until` as time
+    ranges: comparisons the `at` index serves, where extracting each event's local hour ran
+    a Python function per row on SQLite (170 ms at 20,000 events a day, bench/pages.py)."""
+    zone = timezone.get_current_timezone()
+    day, ranges = timezone.localtime(since, zone).date() - timedelta(days=1), []
+    while (start := _at(day, NIGHT_FROM, zone)) < until:
+        ranges.append(Q(at__gte=start, at__lt=_at(day + timedelta(days=1), NIGHT_TO, zone)))
+        day += timedelta(days=1)
+    return reduce(or_, ranges)
+
+
+def _at(day: date, hour: int, zone: tzinfo) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)), zone)
+
+
+def last_day(*, user: Actor, since: datetime, until: datetime) -> Day:
+    """Counts per person and action, summed here by kind of action: one grouped pass over
+    the day's events (a few hundred groups) instead of one scan per figure."""
     rows = (
         event_visible(user=user)
-        .filter(_endings(READ_ENDINGS), at__gte=since)
-        .alias(hour=ExtractHour("at", tzinfo=local))
+        .filter(at__gte=since)
         .order_by()
-        .values("actor_label")
-        .annotate(
-            reads=Count("pk"),
-            night=Count("pk", filter=night),
-            exports=Count("pk", filter=_endings(EXPORT_ENDINGS)),
-        )
-        .order_by("-reads", "actor_label")[:READERS_SHOWN]
+        .values_list("actor_label", "action")
+        .annotate(n=Count("pk"), night=Count("pk", filter=_nights(since, until)))
     )
+    per, refused = _tally(rows)
+    heaviest = sorted(per.items(), key=lambda kv: (-kv[1][0], kv[0]))[:READERS_SHOWN]
     day = timezone.localdate(since).isoformat()
-    return [_reader(row, day) for row in rows]
+    shown = [Reader(name, *t, _trail_url(actor=name, date_from=day)) for name, t in heaviest]
+    return Day(shown, sum(t[0] for t in per.values()), refused)
 
 
-def _reader(row: Mapping[str, Any], day: str) -> Reader:
-    name = row["actor_label"]
-    url = _trail_url(actor=name, date_from=day)
-    return Reader(name, row["reads"], row["night"], row["exports"], url)
+Tally = tuple[int, int, int]  # reads, night reads, exports of personal data
+
+
+def _tally(rows: Iterable[tuple[str, str, int, int]]) -> tuple[dict[str, Tally], int]:
+    """Per person their Tally, and the refused sign-ins."""
+    per: dict[str, Tally] = {}
+    refused = 0
+    for name, action, n, night in rows:
+        if action.endswith(READ_ENDINGS):
+            reads, nights, exports = per.get(name, (0, 0, 0))
+            exported = n if action.endswith(EXPORT_ENDINGS) else 0
+            per[name] = (reads + n, nights + night, exports + exported)
+        elif action.startswith("login.") and action != "login.success":
+            refused += n
+    return per, refused
 
 
 def trail_state(*, user: Actor) -> TrailState:
     """The audit trail's state as the auditor may see it."""
-    since = timezone.now() - WINDOW
-    visible = event_visible(user=user).filter(at__gte=since)
-    reads = visible.filter(_endings(READ_ENDINGS)).count()
-    refused = visible.filter(action__startswith="login.").exclude(action="login.success").count()
+    now = timezone.now()
+    day = last_day(user=user, since=now - WINDOW, until=now)
     root = audits_root(user)
     head = AuditChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first() or ""
     return TrailState(
         verification=last_verification(user=user),
         may_verify=root,
         head=head if root else "",
-        readers=readers(user=user, since=since),
-        reads=reads,
-        refused_sign_ins=refused,
+        readers=day.readers,
+        reads=day.reads,
+        refused_sign_ins=day.refused_sign_ins,
         trail_url=_trail_url(),
     )
