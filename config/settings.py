@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "mianshi.integrations.webhooks",
     "mianshi.integrations.connectors",
     "mianshi.integrations.automation",
+    "mianshi.recruitment",
     "mianshi.employees",
     "mianshi.insights",
     "mianshi.demo",
