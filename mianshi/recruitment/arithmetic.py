@@ -23,7 +23,7 @@ def to_decimal(value: Number) -> Decimal:
     """`value` as a finite Decimal; floats (and bools) are refused with TypeError."""
     if isinstance(value, float | bool) or not isinstance(value, Decimal | int | str):
         raise TypeError(
-            _("Scores are exact decimals: pass a Decimal or a string, not %(value)r.")
+            _("Scores are exact decimals: pass a Decimal or a string, not %(value)s.")
             % {"value": value}
         )
     try:
