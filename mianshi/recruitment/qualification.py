@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -180,7 +181,7 @@ def _text(value: Any) -> str | None:
 def _texts(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, str) or not all(isinstance(item, str) for item in value):
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise TypeError(value)
     return tuple(item.strip() for item in value if item.strip())
 
@@ -274,16 +275,17 @@ def _check_age(rules: PostRules) -> str:
 
 def _check_household(rules: PostRules) -> str:
     wrong = ", ".join(p for p in rules.household if not _PREFIX.match(p))
-    if wrong:
-        message = _(
-            "Household registration: %(value)s is not a region code prefix (2, 4 or 6 digits)."
-        )
-        return message % {"value": wrong}
-    if rules.household_source not in HouseholdSource.values:
-        return _("Household registration: unknown source %(value)s.") % {
-            "value": rules.household_source
-        }
-    return ""
+    if not wrong:
+        return ""
+    message = _("Household registration: %(value)s is not a region code prefix (2, 4 or 6 digits).")
+    return message % {"value": wrong}
+
+
+def _check_household_source(rules: PostRules) -> str:
+    if rules.household_source in HouseholdSource.values:
+        return ""
+    message = _("Household registration: unknown source %(value)s.")
+    return message % {"value": rules.household_source}
 
 
 def _check_political(rules: PostRules) -> str:
@@ -297,6 +299,7 @@ _CHECKS: dict[str, Callable[[PostRules], str]] = {
     "experience_years_min": _check_experience,
     "age_max": _check_age,
     "household": _check_household,
+    "household_source": _check_household_source,
     "political": _check_political,
 }
 
@@ -334,7 +337,18 @@ class MajorCatalogue:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MajorCatalogue:
-        """A catalogue from {"categories": [{"name", "majors": [{"name", "aliases"}]}]}."""
+        """A catalogue from {"categories": [{"name", "majors": [{"name", "aliases"}]}]}.
+
+        ValueError (translated) for another shape or for one name given to two majors.
+        """
+        try:
+            return cls._read(data)
+        except (KeyError, TypeError, AttributeError) as error:
+            message = _("A major catalogue lists categories, each with a name and its majors.")
+            raise ValueError(message) from error
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any]) -> MajorCatalogue:
         categories: dict[str, str] = {}
         members: dict[str, frozenset[str]] = {}
         majors: dict[str, str] = {}
@@ -345,7 +359,11 @@ class MajorCatalogue:
             members[name] = frozenset(major for major, _aliases in listed)
             for major, aliases in listed:
                 _add_names(majors, major, aliases)
-        return cls(categories=categories, members=members, majors=majors)
+        return cls(
+            categories=MappingProxyType(categories),
+            members=MappingProxyType(members),
+            majors=MappingProxyType(majors),
+        )
 
     def major(self, text: str) -> str | None:
         """The catalogue's major that `text` names (by name or alias), or None."""
@@ -363,7 +381,10 @@ class MajorCatalogue:
 def _entry(item: Any) -> tuple[str, list[str]]:
     if isinstance(item, str):
         return item, []
-    return str(item["name"]), [str(alias) for alias in item.get("aliases", [])]
+    aliases = item.get("aliases", [])
+    if isinstance(aliases, str):
+        raise TypeError(aliases)
+    return str(item["name"]), [str(alias) for alias in aliases]
 
 
 def _add_names(majors: dict[str, str], major: str, aliases: list[str]) -> None:

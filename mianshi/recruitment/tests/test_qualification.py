@@ -160,6 +160,21 @@ def test_a_catalogue_may_not_give_one_name_to_two_majors() -> None:
         )  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"categories": "计算机类"},
+        {"categories": [{"name": "计算机类"}]},
+        {"categories": [{"name": "计算机类", "majors": [{"aliases": ["计科"]}]}]},
+        {"categories": [{"name": "计算机类", "majors": [{"name": "软件工程", "aliases": "软工"}]}]},
+    ],
+)
+def test_a_catalogue_of_another_shape_is_refused(data: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="lists categories"):
+        MajorCatalogue.from_dict(data)
+
+
 def test_the_default_catalogue_is_a_real_subset_of_the_catalogue() -> None:
     big = [name for name, majors in CATALOGUE.members.items() if len(majors) >= 5]
     assert len(big) >= 12
@@ -335,7 +350,8 @@ def test_rules_round_trip_through_json() -> None:
         ({"household": ["33", "330"]}, "household", "330 is not a region code prefix"),
         ({"household": ["浙江"]}, "household", "not a region code prefix"),
         ({"household": "33"}, "household", "not a valid value"),
-        ({"household": ["33"], "household_source": "hukou"}, "household", "unknown source"),
+        ({"household": ["33"], "household_source": "hukou"}, "household_source", "unknown source"),
+        ({"household": {"33": "浙江"}}, "household", "not a valid value"),
         ({"political": ["party"]}, "political", "unknown status party"),
         ({"majors": [1, 2]}, "majors", "not a valid value"),
         ({"minimum_height": 170}, "minimum_height", "Unknown rule"),
