@@ -52,6 +52,7 @@ YES = frozenset({"是", "y", "yes", "1", "✓", "✔", "√", "true", "缺考"})
 NO = frozenset({"否", "n", "no", "0", "false"})
 NO_DISCIPLINE = frozenset({"否", "无", "n", "no", "-", "/", "—"})
 ABSENT_WORD = "缺考"
+_SPACE = re.compile(r"\s")
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _NAME_DOTS = str.maketrans(dict.fromkeys(".•・‧∙", "·"))
 TEMPLATE_HEADER = ("准考证号", "姓名", "笔试成绩", "缺考", "违纪")
@@ -92,9 +93,9 @@ class Sheet:
 class _Refused(Exception):
     """The sheet as a whole cannot be read: its errors replace any row's."""
 
-    def __init__(self, message: str, *, line: int = 0, column: str = "") -> None:
+    def __init__(self, message: str, *, line: int = 0) -> None:
         super().__init__(message)
-        self.errors = [RowError(line, column, message)]
+        self.errors = [RowError(line, "", message)]
 
 
 class _Bad(Exception):
@@ -279,19 +280,22 @@ def _shown(value: Any) -> str:
 
 def _ticket(value: Any) -> str:
     """Exports keep leading zeros as ="0123" or '0123: both read as 0123."""
-    text = re.sub(r"\s", "", _fold(value)).removeprefix("'")
+    text = _SPACE.sub("", _fold(value)).removeprefix("'")
     return text[2:-1] if text.startswith('="') and text.endswith('"') else text
 
 
 def _id_number(value: Any) -> str:
     if isinstance(value, float):  # Excel keeps 15 digits of an 18-digit number
-        raise _Bad(ID_NUMBER, _("The ID number was stored as a number and lost digits."))
+        message = _(
+            "The ID number was stored as a number and lost digits: format the column as text."
+        )
+        raise _Bad(ID_NUMBER, message)
     return normalise_id_number(_fold(value).removeprefix("'"))
 
 
 def _name(value: Any) -> str:
     """Names compared without spaces and with any middle dot (阿依古丽·买买提) as one."""
-    return re.sub(r"\s", "", _fold(value)).translate(_NAME_DOTS)
+    return _SPACE.sub("", _fold(value)).translate(_NAME_DOTS)
 
 
 def _score(value: Any, max_score: Decimal) -> tuple[Decimal | None, bool]:
@@ -300,7 +304,7 @@ def _score(value: Any, max_score: Decimal) -> tuple[Decimal | None, bool]:
         raise _Bad(SCORE, _("The score “%(value)s” is not a number.") % {"value": value})
     if isinstance(value, int | float):
         return _checked(_from_excel(value), max_score), False
-    text = re.sub(r"\s", "", _fold(value))
+    text = _SPACE.sub("", _fold(value))
     if not text or text == ABSENT_WORD:
         return None, text == ABSENT_WORD
     return _checked(_from_text(text), max_score), False
@@ -441,7 +445,8 @@ class _Reader:
 
     def _check_name(self, cells: list[Any], key: int) -> None:
         given, expected = self.columns.cell(cells, NAME), self.names.get(key)
-        if expected is None or not _name(given) or _name(given) == _name(expected):
+        folded = _name(given)
+        if expected is None or not folded or folded == _name(expected):
             return
         message = _("The name “%(name)s” does not match the application (%(expected)s).")
         raise _Bad(NAME, message % {"name": _shown(given), "expected": expected})

@@ -233,7 +233,7 @@ ROW_ERRORS = [
     ({"身份证号": "110105199001019999", "笔试成绩": 80}, "身份证号",
      "No application has this ID number."),
     ({"身份证号": 110105199001011230.0, "笔试成绩": 80}, "身份证号",
-     "The ID number was stored as a number and lost digits."),
+     "The ID number was stored as a number and lost digits: format the column as text."),
     ({"准考证号": "2026010101", "身份证号": "330106199001011234", "笔试成绩": 80}, "身份证号",
      "The ticket number and the ID number belong to different candidates."),
     ({"姓名": "张三", "笔试成绩": 80}, "准考证号", "Neither a ticket number nor an ID number."),
