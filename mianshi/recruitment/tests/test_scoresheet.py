@@ -224,6 +224,27 @@ def test_a_misconduct_mark_is_kept_as_written_and_the_score_still_counts(
     assert sheet.rows[1] == ScoreRow(1, 3, Decimal(40), False, kept)
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "阿依古丽·买买提",
+        "阿依古丽・买买提",
+        "阿依古丽．买买提",
+        "阿依古丽 . 买买提",
+        "\u3000阿依古丽•买买提 ",
+    ],
+)
+def test_a_name_matches_whatever_space_or_middle_dot_the_ime_typed(written: str) -> None:
+    rows: Rows = [["准考证号", "姓名　", "成绩"], ["2026010102", written, 75]]
+    assert parse(xlsx(rows)).ok
+
+
+@pytest.mark.parametrize("written", ['="0012026"', "'0012026", " 001 2026 "])
+def test_a_ticket_kept_as_text_by_an_exporter_trick_keeps_its_leading_zeros(written: str) -> None:
+    data = f"准考证号,成绩\n{written},88\n".encode("gb18030")
+    assert parse(data, "成绩.csv").rows == [ScoreRow(3, 2, Decimal(88), False, "")]
+
+
 # --- one bad row: its line, its column, its message --------------------------------------
 
 T1 = {"准考证号": "2026010101"}
