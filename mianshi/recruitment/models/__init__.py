@@ -12,6 +12,7 @@ from mianshi.recruitment.models.panels import (
     Mark,
     Panel,
     Seat,
+    Substitute,
 )
 from mianshi.recruitment.models.plans import (
     CalendarDay,
@@ -51,5 +52,6 @@ __all__ = [
     "Seat",
     "ShortlistEntry",
     "ShortlistStatus",
+    "Substitute",
     "WrittenScore",
 ]

@@ -57,6 +57,9 @@ class Panel(models.Model):
     interview_on = models.DateField(_("interview day"))
     seed = models.CharField(max_length=64)
     size = models.PositiveSmallIntegerField(_("size"))
+    # The draw's filters, kept so a redraw for a 回避 draws from the same eligible pool.
+    expertise = models.CharField(_("expertise"), max_length=60, blank=True)
+    exclude_region = models.CharField(_("excluded region"), max_length=6, blank=True)
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -156,6 +159,30 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.examiner_id} ~ {self.application_id}: {self.kind} ({self.status})"
+
+
+class Substitute(models.Model):
+    """An examiner drawn to judge one candidate in place of one who stood aside (an upheld
+    conflict); a Seat is panel-wide, this covers the one candidate only."""
+
+    conflict = models.OneToOneField(Conflict, on_delete=models.CASCADE, related_name="substitute")
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="substitutes")
+    application = models.ForeignKey(
+        "candidates.Application", on_delete=models.CASCADE, related_name="+"
+    )
+    examiner = models.ForeignKey(Examiner, on_delete=models.PROTECT, related_name="+")
+    replaces = models.ForeignKey(Examiner, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "application", "examiner"], name="recruitment_substitute"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.examiner_id} for {self.replaces_id} → {self.application_id}"
 
 
 class Mark(models.Model):
