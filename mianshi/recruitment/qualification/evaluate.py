@@ -399,7 +399,7 @@ def _add_names(majors: dict[str, str], major: str, aliases: list[str]) -> None:
 
 @functools.cache
 def _default_catalogue() -> MajorCatalogue:
-    path = Path(__file__).resolve().parent / "data" / "majors.json"
+    path = Path(__file__).resolve().parent.parent / "data" / "majors.json"
     return MajorCatalogue.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
