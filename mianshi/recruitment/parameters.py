@@ -12,6 +12,7 @@ ID numbers are masked on the publication list.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -63,21 +64,21 @@ class Parameters:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Parameters:
+    def from_dict(cls, data: Mapping[str, Any]) -> Parameters:
         """Parameters from stored or submitted JSON; missing keys take the default. Every
         bad value is reported at once, keyed by its parameter (ValidationError)."""
+        if not isinstance(data, Mapping):
+            raise ValidationError(_("The parameters are a JSON object of names and values."))
         errors: dict[str, str] = {}
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name in data:
-                values[f.name] = _coerce(f.name, data[f.name], errors)
-        unknown = sorted(set(data) - {f.name for f in fields(cls)})
-        for name in unknown:
+        values = {
+            f.name: _coerce(f.name, data[f.name], errors) for f in fields(cls) if f.name in data
+        }
+        for name in sorted(set(data) - {f.name for f in fields(cls)}):
             errors[name] = _("Unknown parameter.")
-        if errors:
-            raise ValidationError(errors)
+        # A value that could not be read stands at its default, so the ranges of the others
+        # are still checked and reported with it; its own error is the one kept.
         params = cls(**values)
-        _check(params, errors)
+        errors = _checked(params) | errors
         if errors:
             raise ValidationError(errors)
         return params
@@ -89,15 +90,26 @@ def _coerce(name: str, value: Any, errors: dict[str, str]) -> Any:
         if isinstance(default, bool):
             return _boolean(value)
         if isinstance(default, Decimal):
-            return Decimal(str(value)) if not isinstance(value, float | bool) else _bad()
+            return _decimal(value)
         if isinstance(default, int):
             return int(value) if isinstance(value, int | str) and str(value).isdigit() else _bad()
         if isinstance(default, tuple):
             return tuple(str(v) for v in value) if isinstance(value, list | tuple) else _bad()
-        return dict(value) if isinstance(value, dict) else _bad()
+        # Columns left out keep their default mask: a partial map must never unmask ID numbers.
+        return _default_masking() | dict(value) if isinstance(value, dict) else _bad()
     except (InvalidOperation, ValueError, TypeError):
         errors[name] = _("Not a valid value: %(value)s.") % {"value": value}
         return default
+
+
+def _decimal(value: Any) -> Decimal:
+    """A finite Decimal from a Decimal, an int or a string ("0.6"); floats and bools refused."""
+    if isinstance(value, float | bool):
+        raise TypeError(value)
+    number = Decimal(str(value))
+    if not number.is_finite():  # NaN would raise on every later comparison
+        raise ValueError(value)
+    return number
 
 
 def _bad() -> Any:
@@ -110,17 +122,11 @@ def _boolean(value: Any) -> bool:
     raise ValueError
 
 
-def _check(p: Parameters, errors: dict[str, str]) -> None:
-    """The ranges a working procedure needs (the weights check themselves)."""
-    for name in ("announcement_days", "publication_days"):
-        if not 1 <= getattr(p, name) <= 60:
-            errors[name] = _("Between 1 and 60 working days.")
-    if p.opening_ratio <= 0 or p.shortlist_ratio < 1:
-        errors["opening_ratio" if p.opening_ratio <= 0 else "shortlist_ratio"] = _(
-            "A ratio must be positive."
-        )
-    if not 0 <= p.pass_line <= p.max_score:
-        errors["pass_line"] = _("The pass line must lie between 0 and the highest score.")
+def _checked(p: Parameters) -> dict[str, str]:
+    """The ranges a working procedure needs, an error per parameter (the weights check
+    themselves)."""
+    errors: dict[str, str] = {}
+    _check_numbers(p, errors)
     if not PANEL_MIN <= p.panel_size <= PANEL_MAX:
         errors["panel_size"] = _("A panel has %(min)s to %(max)s examiners.") % {
             "min": PANEL_MIN, "max": PANEL_MAX,
@@ -132,6 +138,20 @@ def _check(p: Parameters, errors: dict[str, str]) -> None:
         p.weights  # noqa: B018  (Weights validates the sum and the ranges)
     except ValueError as error:
         errors["weight_written"] = str(error)
+    return errors
+
+
+def _check_numbers(p: Parameters, errors: dict[str, str]) -> None:
+    for name in ("announcement_days", "publication_days"):
+        if not 1 <= getattr(p, name) <= 60:
+            errors[name] = _("Between 1 and 60 working days.")
+    for name in ("opening_ratio", "shortlist_ratio"):
+        if getattr(p, name) <= 0:
+            errors[name] = _("A ratio must be positive.")
+    if p.max_score <= 0:
+        errors["max_score"] = _("The highest score must be positive.")
+    if not 0 <= p.pass_line <= p.max_score:
+        errors["pass_line"] = _("The pass line must lie between 0 and the highest score.")
 
 
 def _check_lists(p: Parameters, errors: dict[str, str]) -> None:
