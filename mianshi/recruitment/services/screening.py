@@ -1,0 +1,337 @@
+"""资格审查 (F-22): applicants' facts, the automatic check of a whole post, HR's override
+with its reason, and the opening-ratio check with the named decision below it (开考比例)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mianshi.accounts.actor import Actor
+from mianshi.accounts.roles import Cap
+from mianshi.candidates.models import Application
+from mianshi.common.errors import TransitionRefused
+from mianshi.compliance.services import audit_record
+from mianshi.organisations.scoping import require_cap
+from mianshi.recruitment.arithmetic import meets_opening_ratio
+from mianshi.recruitment.models import ApplicantFacts, Post, PostStatus, QuotaChange, Screening
+from mianshi.recruitment.parameters import Parameters
+from mianshi.recruitment.qualification import (
+    Degree,
+    EducationLevel,
+    Facts,
+    HouseholdSource,
+    MajorCatalogue,
+    PoliticalStatus,
+    PostRules,
+    evaluate,
+)
+
+MAX_REASON = 500
+BATCH = 1000
+_PLACE = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
+_TEXT = {"major": 80, "school": 120, "employer": 120, "ticket": 30}
+_CHOICE = {"education": EducationLevel, "degree": Degree, "political_status": PoliticalStatus}
+
+
+def _require_hr(actor: Actor, post: Post) -> None:
+    require_cap(actor, Cap.CANDIDATES_MANAGE, post.job.org_unit_id,
+                _("You may not manage this post's applicants."))  # fmt: skip
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise ValidationError({"reason": _("A reason of 1 to 500 characters is required.")})
+    return reason
+
+
+def _clean_fact(name: str, value: Any) -> Any:
+    """One fact as stored; ValueError for a value the field cannot hold."""
+    if name in _CHOICE:
+        if value not in ("", *_CHOICE[name].values):
+            raise ValueError(value)
+        return value
+    if name in _TEXT:
+        if not isinstance(value, str) or len(value.strip()) > _TEXT[name]:
+            raise ValueError(value)
+        return value.strip()
+    return _FACT_CLEANERS[name](value)
+
+
+def _experience(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool | float):
+        raise ValueError(value)
+    years = Decimal(str(value))
+    if not years.is_finite() or not Decimal(0) <= years < Decimal(100):
+        raise ValueError(value)
+    return years.quantize(Decimal("0.1"))
+
+
+def _household(value: Any) -> str:
+    if value != "" and not (isinstance(value, str) and _PLACE.match(value)):
+        raise ValueError(value)
+    return str(value)
+
+
+def _year(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1950 <= value <= 2100:
+        raise ValueError(value)
+    return value
+
+
+def _certificates(value: Any) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(value)
+    return [v.strip() for v in value if v.strip()]
+
+
+_FACT_CLEANERS = {"experience_years": _experience, "declared_household": _household,
+                  "graduation_year": _year, "certificates": _certificates}  # fmt: skip
+FACT_FIELDS = frozenset(_CHOICE) | frozenset(_TEXT) | frozenset(_FACT_CLEANERS)
+
+
+def _clean_facts(fields: dict[str, Any]) -> dict[str, Any]:
+    errors = {name: _("Unknown field.") for name in fields if name not in FACT_FIELDS}
+    values = {}
+    for name, value in fields.items():
+        if name in FACT_FIELDS:
+            try:
+                values[name] = _clean_fact(name, value)
+            except (ValueError, TypeError, InvalidOperation):
+                errors[name] = _("Not a valid value: %(value)s.") % {"value": value}
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def facts_save(*, actor: Actor, application: Application, **fields: Any) -> ApplicantFacts:
+    """Set the given facts of an application (the others stay); all checked, or none saved."""
+    require_cap(actor, Cap.CANDIDATES_MANAGE, application.org_unit_id,
+                _("You may not manage this application."))  # fmt: skip
+    values = _clean_facts(fields)
+    facts, _created = ApplicantFacts.objects.get_or_create(application=application)
+    changed = [name for name, value in values.items() if getattr(facts, name) != value]
+    for name, value in values.items():
+        setattr(facts, name, value)
+    facts.save()
+    audit_record(actor=actor, action="recruitment.facts.save", obj=facts,
+                 org_unit_id=application.org_unit_id, changed_fields=changed,
+                 detail={"application": application.pk})  # fmt: skip
+    return facts
+
+
+@dataclass(frozen=True)
+class ScreeningSummary:
+    """What a run found: rows evaluated, passing the rules, and qualified after overrides."""
+
+    total: int
+    passed: int
+    qualified: int
+    overridden: int
+    created: int
+
+
+def _needs_id(rules: PostRules) -> bool:
+    # Decrypting an ID number is the costliest step of a row: skip it where no rule reads it.
+    reads_id = rules.household and rules.household_source != HouseholdSource.DECLARED
+    return rules.age_max is not None or bool(reads_id)
+
+
+def _facts_of(app: Application, with_id: bool) -> Facts:
+    row: ApplicantFacts | None = getattr(app, "facts", None)
+    number = app.candidate.id_number if with_id else ""
+    if row is None:
+        return Facts(id_number=number)
+    return Facts(
+        education=row.education, degree=row.degree, major=row.major,
+        certificates=tuple(row.certificates or ()), experience_years=row.experience_years,
+        id_number=number, declared_household=row.declared_household,
+        political_status=row.political_status,
+    )  # fmt: skip
+
+
+def _applications(post: Post, with_id: bool) -> list[Application]:
+    fields = ["id", "facts__id", "facts__application"]
+    fields += [f"facts__{name}" for name in FACT_FIELDS]
+    if with_id:
+        fields += ["candidate", "candidate__id_number_enc"]
+    apps = Application.objects.filter(job_id=post.job_id).select_related("facts")
+    if with_id:
+        apps = apps.select_related("candidate")
+    return list(apps.only(*fields).order_by("id"))
+
+
+def _evaluate_all(post: Post, today: dt.date) -> list[Screening]:
+    rules, catalogue = PostRules.from_dict(post.rules), MajorCatalogue.default()
+    with_id, now = _needs_id(rules), timezone.now()
+    memo: dict[Facts, tuple[bool, list[dict[str, Any]]]] = {}
+    rows = []
+    for app in _applications(post, with_id):
+        facts = _facts_of(app, with_id)
+        if facts not in memo:
+            outcome = evaluate(rules, facts, catalogue=catalogue, today=today)
+            memo[facts] = (outcome.passed, [r.__dict__.copy() for r in outcome.results])
+        passed, results = memo[facts]
+        rows.append(Screening(application_id=app.pk, post=post, passed=passed,
+                              results=results, evaluated_at=now))  # fmt: skip
+    return rows
+
+
+def _qualified(post: Post) -> int:
+    counted = Q(override=True) | Q(override__isnull=True, passed=True)
+    return Screening.objects.filter(post=post).filter(counted).count()
+
+
+@transaction.atomic
+def screening_run(*, actor: Actor, post: Post, today: dt.date | None = None) -> ScreeningSummary:
+    """Check every application of the post's job against its rules, in one upsert; HR's
+    overrides stay. Reasons are recorded in the site's language (the official record)."""
+    _require_hr(actor, post)
+    if post.status in (PostStatus.CANCELLED, PostStatus.MERGED):
+        raise TransitionRefused(_("This post is closed: its applicants are not screened."))
+    existing = set(Screening.objects.filter(application__job_id=post.job_id)
+                   .values_list("application_id", flat=True))  # fmt: skip
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = _evaluate_all(post, today or timezone.localdate())
+    Screening.objects.bulk_create(
+        rows, batch_size=BATCH, update_conflicts=True, unique_fields=["application"],
+        update_fields=["post", "passed", "results", "evaluated_at"],
+    )  # fmt: skip
+    overridden = Screening.objects.filter(post=post, override__isnull=False).count()
+    summary = ScreeningSummary(
+        total=len(rows), passed=sum(r.passed for r in rows), qualified=_qualified(post),
+        overridden=overridden, created=sum(r.application_id not in existing for r in rows),
+    )  # fmt: skip
+    audit_record(actor=actor, action="recruitment.screening.run", obj=post,
+                 org_unit_id=post.job.org_unit_id, detail=summary.__dict__.copy())  # fmt: skip
+    return summary
+
+
+@transaction.atomic
+def screening_override(
+    *, actor: Actor, screening: Screening, qualified: bool, reason: str
+) -> Screening:
+    """HR's verdict over the rules' (资格复审), with its reason; the rules' reasons stay."""
+    post = Post.objects.select_related("job").get(pk=screening.post_id)
+    _require_hr(actor, post)
+    reason = _reason(reason)
+    row = Screening.objects.select_for_update().get(pk=screening.pk)
+    before = row.qualified
+    row.override, row.override_reason = qualified, reason
+    row.overridden_by, row.overridden_at = actor, timezone.now()
+    row.save(update_fields=["override", "override_reason", "overridden_by", "overridden_at"])
+    audit_record(actor=actor, action="recruitment.screening.override", obj=row,
+                 org_unit_id=post.job.org_unit_id, changed_fields=["override", "override_reason"],
+                 detail={"application": row.application_id, "passed": row.passed,
+                         "before": before, "after": qualified})  # fmt: skip
+    return row
+
+
+@dataclass(frozen=True)
+class OpeningCheck:
+    """开考比例: qualified applicants against places × ratio."""
+
+    qualified: int
+    headcount: int
+    required: Decimal
+    opens: bool
+
+
+_CHECKABLE = (PostStatus.RECRUITING, PostStatus.BELOW_RATIO)
+
+
+@transaction.atomic
+def post_opening_check(*, actor: Actor, post: Post) -> OpeningCheck:
+    """Count the qualified (overrides count): the post goes to the examinations, or waits
+    below the ratio for a named decision (post_ratio_decide)."""
+    _require_hr(actor, post)
+    locked = Post.objects.select_for_update().select_related("job", "plan").get(pk=post.pk)
+    if locked.status not in _CHECKABLE:
+        raise TransitionRefused(_("The opening ratio of this post is already settled."))
+    ratio = Parameters.from_dict(locked.plan.parameters).opening_ratio
+    qualified, headcount = _qualified(locked), locked.job.headcount
+    opens = headcount >= 1 and meets_opening_ratio(
+        qualified=qualified, headcount=headcount, ratio=ratio
+    )
+    locked.status = PostStatus.EXAMINING if opens else PostStatus.BELOW_RATIO
+    locked.save(update_fields=["status"])
+    post.status = locked.status
+    audit_record(actor=actor, action="recruitment.post.opening_check", obj=locked,
+                 org_unit_id=locked.job.org_unit_id, detail={"qualified": qualified,
+                 "headcount": headcount, "ratio": str(ratio), "opens": opens})  # fmt: skip
+    return OpeningCheck(qualified, headcount, headcount * ratio, opens)
+
+
+Decision = Literal["keep", "reduce", "cancel", "merge"]
+_STATUS_AFTER = {"keep": PostStatus.EXAMINING, "reduce": PostStatus.REDUCED,
+                 "cancel": PostStatus.CANCELLED, "merge": PostStatus.MERGED}  # fmt: skip
+
+
+def _reduce(actor: Actor, post: Post, new_headcount: int | None, reason: str) -> None:
+    job, qualified = post.job, _qualified(post)
+    ratio = Parameters.from_dict(post.plan.parameters).opening_ratio
+    if new_headcount is None or not 1 <= new_headcount < job.headcount:
+        raise ValidationError({"new_headcount": _("Give a headcount below the current one.")})
+    if not meets_opening_ratio(qualified=qualified, headcount=new_headcount, ratio=ratio):
+        raise ValidationError({"new_headcount": _(
+            "%(qualified)s qualified applicants are not enough for %(places)s places."
+        ) % {"qualified": qualified, "places": new_headcount}})  # fmt: skip
+    QuotaChange.objects.create(post=post, before=job.headcount, after=new_headcount,
+                               reason=reason, changed_by=actor)  # fmt: skip
+    job.headcount = new_headcount
+    job.save(update_fields=["headcount", "updated_at"])
+
+
+def _merge(actor: Actor, post: Post, target: Post | None) -> None:
+    if target is None or target.pk == post.pk or target.plan_id != post.plan_id:
+        raise ValidationError({"merge_into": _("Choose another post of the same plan.")})
+    if target.status in (PostStatus.CANCELLED, PostStatus.MERGED):
+        raise ValidationError({"merge_into": _("That post is closed.")})
+    require_cap(actor, Cap.OFFERS_APPROVE, target.job.org_unit_id,
+                _("You may not decide on that post."))  # fmt: skip
+    post.merged_into = target
+
+
+@transaction.atomic
+def post_ratio_decide(
+    *, actor: Actor, post: Post, decision: Decision, reason: str,
+    new_headcount: int | None = None, merge_into: Post | None = None,
+) -> Post:  # fmt: skip
+    """A named approver's decision on a post below the opening ratio: keep it (the
+    examinations go ahead), reduce its places (核减, a QuotaChange), cancel or merge it."""
+    require_cap(actor, Cap.OFFERS_APPROVE, post.job.org_unit_id,
+                _("Only a named approver decides a post below the opening ratio."))  # fmt: skip
+    if decision not in _STATUS_AFTER:
+        raise ValidationError({"decision": _("Unknown decision.")})
+    reason = _reason(reason)
+    locked = Post.objects.select_for_update().select_related("job", "plan").get(pk=post.pk)
+    if locked.status != PostStatus.BELOW_RATIO:
+        raise TransitionRefused(_("Only a post below the opening ratio waits for a decision."))
+    before = locked.job.headcount
+    if decision == "reduce":
+        _reduce(actor, locked, new_headcount, reason)
+    if decision == "merge":
+        _merge(actor, locked, merge_into)
+    locked.status, locked.decision_reason = _STATUS_AFTER[decision], reason
+    locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.save()
+    audit_record(actor=actor, action="recruitment.post.decide", obj=locked,
+                 org_unit_id=locked.job.org_unit_id, detail={"decision": decision,
+                 "before": before, "after": locked.job.headcount,
+                 "merge_into": locked.merged_into_id})  # fmt: skip
+    return locked
