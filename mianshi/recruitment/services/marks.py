@@ -203,9 +203,10 @@ def conflict_resolve(*, actor: Actor, conflict: Conflict, upheld: bool, reason: 
     """A named approver clears a conflict (the examiner may judge) or upholds it: the
     examiner stands aside for that candidate and a substitute is drawn for them."""
     require_cap(actor, Cap.OFFERS_APPROVE, _unit(conflict.panel))
-    if conflict.examiner.user_id == actor.pk:
+    locked = (Conflict.objects.select_for_update().select_related("panel__post", "examiner")
+              .get(pk=conflict.pk))  # fmt: skip
+    if locked.examiner.user_id == actor.pk:
         raise PermissionDenied(_("An examiner may not resolve their own conflict."))
-    locked = Conflict.objects.select_for_update().select_related("panel__post").get(pk=conflict.pk)
     if locked.status != ConflictStatus.OPEN:
         raise ValidationError(_("This conflict is already resolved."))
     pair = Conflict.objects.filter(panel=locked.panel, examiner_id=locked.examiner_id,
@@ -278,7 +279,7 @@ def _refuse_pair(panel: Panel, examiner: Examiner, application: Application) -> 
     rows = dict(Conflict.objects.filter(panel=panel, examiner=examiner, application=application)
                 .values_list("kind", "status"))  # fmt: skip
     if ConflictStatus.AVOIDED in rows.values():
-        raise ValidationError(_("%(examiner)s stands aside (回避) for this candidate.")
+        raise ValidationError(_("%(examiner)s stands aside for this candidate (conflict upheld).")
                               % {"examiner": examiner.name})  # fmt: skip
     person = _candidate_person(Application.objects.select_related("candidate", "facts")
                                .get(pk=application.pk))  # fmt: skip
@@ -288,7 +289,7 @@ def _refuse_pair(panel: Panel, examiner: Examiner, application: Application) -> 
     blocking += [c.kind for c in fresh if c.kind not in rows]
     if blocking:
         raise ValidationError(
-            _("%(examiner)s may not mark this candidate until the 回避 conflict (%(kind)s) is "
+            _("%(examiner)s may not mark this candidate until the conflict (%(kind)s) is "
               "resolved.") % {"examiner": examiner.name,
                               "kind": ConflictKind(blocking[0]).label}
         )  # fmt: skip

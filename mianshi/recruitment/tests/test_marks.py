@@ -148,7 +148,8 @@ def test_an_upheld_conflict_draws_a_substitute_reproducibly(s: Sitting) -> None:
     with pytest.raises(
         ValidationError,
         match=said(
-            "%(examiner)s stands aside (回避) for this candidate.", examiner=s.seats[0].name
+            "%(examiner)s stands aside for this candidate (conflict upheld).",
+            examiner=s.seats[0].name,
         ),
     ):
         enter(s, s.seats[0], s.wang)
@@ -277,3 +278,29 @@ def test_a_substitute_sees_only_their_candidate_on_the_day(s: Sitting, make_user
     [own] = panels_for_examiner(user=aside, today=DAY)
     assert s.wang.pk not in {p.application_id for p in own.candidates}
     assert panels_for_examiner(user=sub_user, today=DAY + dt.timedelta(days=1)) == []
+
+
+def test_another_branch_neither_checks_nor_declares(s: Sitting, make_user: Any) -> None:
+    sz = make_user("hr_sz", Role.HR_ADMIN, s.world.org.sz)
+    with pytest.raises(PermissionDenied):
+        conflicts_detect(actor=sz, panel=s.panel)
+    with pytest.raises(PermissionDenied):
+        declaration_add(actor=sz, examiner=s.seats[1], application=s.wang, relation="spouse")
+    assert not Conflict.objects.exists()
+
+
+def test_no_substitute_left_keeps_the_conflict_open(org: Any, make_user: Any) -> None:
+    world = recruitment_world(org, make_user, panel_size=5)
+    pool(world, count=5)
+    [app] = shortlisted(world, ["甲一"])
+    panel = panel_draw(actor=world.hr, post=world.post, room="A", interview_on=DAY)
+    lots_draw(actor=world.hr, panel=panel)
+    examiner = seated(panel)[0]
+    declaration_add(actor=world.hr, examiner=examiner, application=app, relation="spouse")
+    conflict = Conflict.objects.get()
+    approver = make_user("approver", Role.DEPT_MANAGER, org.sh)
+    with pytest.raises(ValidationError):
+        conflict_resolve(actor=approver, conflict=conflict, upheld=True, reason="配偶")
+    assert Conflict.objects.get().status == ConflictStatus.OPEN
+    assert not Substitute.objects.exists()
+    assert not AuditEvent.objects.filter(action="recruitment.conflict.resolve").exists()

@@ -241,3 +241,18 @@ def test_an_examiner_sees_the_panel_only_on_the_interview_day(
         assert (seen[0].room, seen[0].post_code) == ("第一考场", "2026001")
         assert [p.position for p in seen[0].candidates] == [1, 2, 3]
     assert panels_for_examiner(user=off_panel, today=DAY) == []
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_an_examiners_day_is_read_in_a_fixed_number_of_queries(
+    world: RecruitmentWorld, make_user: Any, count: int, django_assert_num_queries: Any
+) -> None:
+    examiners = pool(world)
+    shortlisted(world, [f"考生{n}" for n in range(count)])
+    panel = panel_draw(actor=world.hr, post=world.post, room="第一考场", interview_on=DAY)
+    lots_draw(actor=world.hr, panel=panel)
+    user = make_user("examiner")
+    examiner_update(actor=world.hr, examiner=seated(panel)[0], data={"user": user})
+    with django_assert_num_queries(6):
+        [view] = panels_for_examiner(user=user, today=DAY)
+    assert len(view.candidates) == count and len(examiners) == 9
