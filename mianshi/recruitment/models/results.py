@@ -12,6 +12,7 @@ class ResultStatus(models.TextChoices):
     RANKED = "ranked", _("Ranked")
     MEDICAL = "medical", _("Medical check (体检)")
     BACKGROUND = "background", _("Background review (考察)")
+    CLEARED = "cleared", _("Cleared for publication (体检, 考察 passed)")
     PUBLISHED = "published", _("On the publication list (公示)")
     HIRED = "hired", _("Hired")
     RESERVE = "reserve", _("Reserve pool (后备人才库)")
@@ -37,6 +38,11 @@ class Result(models.Model):
         _("status"), max_length=12, choices=ResultStatus.choices, default=ResultStatus.RANKED
     )
     status_reason = models.TextField(_("reason"), blank=True)
+    # The list this result was published on (公示); a 递补 candidate is on a later one.
+    publication = models.ForeignKey(
+        "recruitment.Publication", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="results",
+    )  # fmt: skip
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
