@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from mianshi.accounts.actor import Actor, Viewer
-from mianshi.accounts.models import User
 from mianshi.accounts.roles import Cap
 from mianshi.organisations.scoping import scope
 from mianshi.recruitment.models import ConflictStatus, Examiner, Lot, Panel
@@ -60,7 +59,7 @@ def _places(panel: Panel, examiner_ids: set[int]) -> list[Place]:
     ]
 
 
-def panels_for_examiner(*, user: Actor | User, today: dt.date) -> list[ExaminerPanel]:
+def panels_for_examiner(*, user: Actor, today: dt.date) -> list[ExaminerPanel]:
     """The panels `user` judges on `today`, only on the interview day itself."""
     mine = set(Examiner.objects.filter(user=user, active=True).values_list("pk", flat=True))
     if not mine:
