@@ -120,6 +120,7 @@ def _mount() -> None:
     from mianshi.invitations.api import router as invitations
     from mianshi.jobs.api import router as jobs
     from mianshi.organisations.api import router as organisations
+    from mianshi.recruitment.api import router as recruitment
     from mianshi.reviews.api import router as reviews
 
     api.add_router("/org", organisations)
@@ -133,6 +134,7 @@ def _mount() -> None:
     api.add_router("/events", events)
     api.add_router("/integrations", integrations)
     api.add_router("/employees", employees)
+    api.add_router("/recruitment", recruitment)
 
 
 _mount()

@@ -1,0 +1,380 @@
+"""The written exam (笔试) and the interview shortlist (进入面试人选) with its 递补.
+
+Scores come from the exam centre's sheet (all or nothing: a half-stored sheet would rank
+candidates against missing scores) or one by one; only applicants who passed 资格审查 may
+hold one. The shortlist is the post's headcount × the plan's ratio by written score, ties at
+the cutoff all through; a withdrawal brings in the next in line by written rank. Audit
+entries hold ids and counts, never names, ID numbers or scores of a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mianshi.accounts.actor import Actor
+from mianshi.accounts.roles import Cap
+from mianshi.candidates.models import Application
+from mianshi.common.crypto import normalise_id_number
+from mianshi.compliance.services import audit_record
+from mianshi.organisations.scoping import require_cap
+from mianshi.recruitment import arithmetic
+from mianshi.recruitment.models import (
+    Mark,
+    Post,
+    Screening,
+    ShortlistEntry,
+    ShortlistStatus,
+    WrittenScore,
+)
+from mianshi.recruitment.parameters import Parameters
+from mianshi.recruitment.scoresheet import MAX_DISCIPLINE, RowError, ScoreRow, parse_scores
+
+MAX_REASON = 500
+# A 违纪 note that voids the score makes the applicant count as absent for the shortlist.
+VOIDING = ("取消成绩", "成绩无效")
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What a score sheet changed: rows read, scores created and replaced, absentees."""
+
+    rows: int
+    created: int
+    updated: int
+    absent: int
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A withdrawal from the shortlist and its 递补 (None, with a note, when nobody is left)."""
+
+    withdrawn: ShortlistEntry
+    substitute: ShortlistEntry | None
+    note: str
+
+
+def parameters_of(post: Post) -> Parameters:
+    """The rules of the post's plan."""
+    return Parameters.from_dict(post.plan.parameters)
+
+
+def require_manage(actor: Actor, post: Post) -> None:
+    """HR steps of the procedure need CANDIDATES_MANAGE on the post's job's unit."""
+    require_cap(actor, Cap.CANDIDATES_MANAGE, post.job.org_unit_id)
+
+
+def qualified_ids(post: Post) -> set[int]:
+    """Applications of the post whose 资格审查 verdict (HR's override first) is a pass."""
+    verdict = Q(override=True) | Q(override__isnull=True, passed=True)
+    rows = Screening.objects.filter(verdict, post=post, application__job_id=post.job_id)
+    return set(rows.values_list("application_id", flat=True))
+
+
+def _post_of(application: Application) -> Post:
+    post = Post.objects.select_related("plan", "job").filter(job_id=application.job_id).first()
+    if post is None:
+        raise ValidationError(_("This application is not for a public-recruitment post."))
+    return post
+
+
+def _refuse_after_shortlist(post: Post) -> None:
+    if ShortlistEntry.objects.filter(post=post).exists():
+        raise ValidationError(
+            _("The interview shortlist is made from these scores: they can no longer change.")
+        )
+
+
+# --- the score sheet ---------------------------------------------------------------------
+
+
+def _known(post: Post) -> tuple[dict[str, int], dict[int, str]]:
+    """Tickets and normalised ID numbers → application, and names, of the post's applicants."""
+    known: dict[str, int] = {}
+    names: dict[int, str] = {}
+    apps = Application.objects.filter(job_id=post.job_id).select_related("candidate", "facts")
+    for app in apps:
+        ticket = getattr(getattr(app, "facts", None), "ticket", "")
+        if ticket:
+            known[ticket] = app.pk
+        if id_number := normalise_id_number(app.candidate.id_number):
+            known[id_number] = app.pk
+        names[app.pk] = app.candidate.name
+    return known, names
+
+
+def _row_error(error: RowError) -> ValidationError:
+    if not error.line:
+        return ValidationError(error.message, code="score_sheet")
+    message = _("Line %(line)s, column %(column)s: %(message)s")
+    params = {"line": error.line, "column": error.column, "message": error.message}
+    return ValidationError(message, code="score_sheet", params=params)
+
+
+def _unqualified(rows: list[ScoreRow], qualified: set[int]) -> list[RowError]:
+    message = _("This applicant did not pass the qualification check (资格审查): no score.")
+    return [RowError(r.line, _("Ticket number"), message) for r in rows if r.key not in qualified]
+
+
+def written_import(*, actor: Actor, post: Post, data: bytes, filename: str) -> ImportReport:
+    """Store every score of the exam centre's sheet, or none: a ValidationError lists each
+    problem with its line and column (params line, column, message)."""
+    require_manage(actor, post)
+    known, names = _known(post)
+    sheet = parse_scores(
+        data, filename=filename, known=known, names=names, max_score=parameters_of(post).max_score
+    )
+    errors = sheet.errors or _unqualified(sheet.rows, qualified_ids(post))
+    if errors:
+        raise ValidationError([_row_error(e) for e in errors])
+    with transaction.atomic():
+        _refuse_after_shortlist(post)
+        report = _upsert(actor, post, sheet.rows)
+        audit_record(
+            actor=actor, action="recruitment.written.import", obj=post,
+            org_unit_id=post.job.org_unit_id,
+            detail={"rows": report.rows, "created": report.created, "updated": report.updated,
+                    "absent": report.absent, "format": filename.rsplit(".", 1)[-1][:8]},
+        )  # fmt: skip
+    return report
+
+
+def _upsert(actor: Actor, post: Post, rows: list[ScoreRow]) -> ImportReport:
+    existing = {
+        s.application_id: s
+        for s in WrittenScore.objects.filter(application_id__in=[r.key for r in rows])
+    }
+    now = timezone.now()
+    created: list[WrittenScore] = []
+    updated: list[WrittenScore] = []
+    for row in rows:
+        score = existing.get(row.key) or WrittenScore(application_id=row.key, post=post)
+        score.score, score.absent, score.discipline = row.score, row.absent, row.discipline
+        score.entered_by, score.entered_at = actor, now
+        (updated if score.pk else created).append(score)
+    WrittenScore.objects.bulk_create(created)
+    fields = ["score", "absent", "discipline", "entered_by", "entered_at"]
+    WrittenScore.objects.bulk_update(updated, fields)
+    absent = sum(1 for r in rows if r.absent)
+    return ImportReport(rows=len(rows), created=len(created), updated=len(updated), absent=absent)
+
+
+# --- one score at a time -----------------------------------------------------------------
+
+
+def checked_score(value: Decimal | str | int, *, max_score: Decimal, field: str) -> Decimal:
+    """A score within 0..max_score with at most two decimals, else a ValidationError."""
+    try:
+        score = arithmetic.to_decimal(value)
+    except (TypeError, ValueError, InvalidOperation):
+        raise ValidationError({field: _("Not a number: %(value)s.") % {"value": value}}) from None
+    if not 0 <= score <= max_score:
+        message = _("The score %(score)s is outside the range 0 to %(max)s.")
+        raise ValidationError({field: message % {"score": score, "max": max_score}})
+    if score != score.quantize(Decimal("0.01")):
+        message = _("The score %(score)s has more than two decimal places.")
+        raise ValidationError({field: message % {"score": score}})
+    return abs(score.quantize(Decimal("0.01")))
+
+
+def _check_presence(score: Decimal | None, absent: bool, discipline: str) -> None:
+    if absent and score is not None:
+        raise ValidationError({"score": _("Marked absent, yet a score is given: keep one.")})
+    if not absent and score is None:
+        raise ValidationError({"score": _("No score, and not marked absent.")})
+    if len(discipline) > MAX_DISCIPLINE:
+        message = _("The misconduct note is longer than %(n)s characters.")
+        raise ValidationError({"discipline": message % {"n": MAX_DISCIPLINE}})
+
+
+def _require_qualified(post: Post, application: Application) -> None:
+    if application.pk not in qualified_ids(post):
+        raise ValidationError(
+            _("This applicant did not pass the qualification check (资格审查): no score.")
+        )
+
+
+def written_enter(
+    *,
+    actor: Actor,
+    application: Application,
+    score: Decimal | str | None = None,
+    absent: bool = False,
+    discipline: str = "",
+) -> WrittenScore:
+    """Enter or correct one applicant's written score (or absence, or 违纪 note)."""
+    post = _post_of(application)
+    require_manage(actor, post)
+    _require_qualified(post, application)
+    discipline = (discipline or "").strip()
+    max_score = parameters_of(post).max_score
+    value = None if score is None else checked_score(score, max_score=max_score, field="score")
+    _check_presence(value, absent, discipline)
+    with transaction.atomic():
+        _refuse_after_shortlist(post)
+        row, created = WrittenScore.objects.update_or_create(
+            application=application,
+            defaults={"post": post, "score": value, "absent": absent,
+                      "discipline": discipline, "entered_by": actor},
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action="recruitment.written.enter", obj=row,
+            org_unit_id=post.job.org_unit_id,
+            detail={"application": application.pk, "created": created, "absent": absent},
+        )  # fmt: skip
+    return row
+
+
+def extra_enter(*, actor: Actor, application: Application, score: Decimal | str) -> WrittenScore:
+    """Enter the 加试 (skills test) score, for a plan that weighs it, beside the written one."""
+    post = _post_of(application)
+    require_manage(actor, post)
+    params = parameters_of(post)
+    if params.weight_extra <= 0:
+        raise ValidationError(_("This plan does not weigh an additional test (加试)."))
+    value = checked_score(score, max_score=params.max_score, field="extra")
+    with transaction.atomic():
+        row = WrittenScore.objects.select_for_update().filter(application=application).first()
+        if row is None:
+            raise ValidationError(_("Enter the written score before the additional test."))
+        row.extra, row.entered_by = value, actor
+        row.save(update_fields=["extra", "entered_by", "entered_at"])
+        audit_record(
+            actor=actor, action="recruitment.extra.enter", obj=row,
+            org_unit_id=post.job.org_unit_id, detail={"application": application.pk},
+        )  # fmt: skip
+    return row
+
+
+# --- the shortlist -----------------------------------------------------------------------
+
+
+def _counted(row: WrittenScore) -> Decimal | None:
+    """The score the shortlist counts: None for an absentee or a voided (取消成绩) score."""
+    if row.absent or any(word in row.discipline for word in VOIDING):
+        return None
+    return row.score
+
+
+def written_scores(post: Post) -> list[tuple[int, Decimal | None]]:
+    """(application, counted score) of every qualified applicant holding a written result."""
+    qualified = qualified_ids(post)
+    rows = WrittenScore.objects.filter(post=post, application_id__in=qualified)
+    return [(row.application_id, _counted(row)) for row in rows.order_by("application_id")]
+
+
+def written_ranks(scores: list[tuple[int, Decimal | None]]) -> dict[int, int]:
+    """Competition ranking (1, 2, 2, 4) of the present scores."""
+    entries = [arithmetic.Entry(key=k, total=s) for k, s in scores if s is not None]
+    return {r.key: r.rank for r in arithmetic.rank(entries, tie_break=())}
+
+
+def _passing_order(post: Post, params: Parameters) -> list[int]:
+    """Who passed the written exam, best first (the order 递补 follows)."""
+    scores = written_scores(post)
+    passing = [(k, s) for k, s in scores if s is not None and s >= params.pass_line]
+    return [k for k, _s in sorted(passing, key=lambda pair: (-pair[1], pair[0]))]
+
+
+def _clear_for_remake(post: Post) -> None:
+    if Mark.objects.filter(panel__post=post).exists():
+        raise ValidationError(_("Interview marks exist: the shortlist can no longer be remade."))
+    entries = ShortlistEntry.objects.filter(post=post)
+    entries.update(replaces=None)  # substitutes name whom they replace (PROTECT)
+    entries.delete()
+
+
+def shortlist_make(*, actor: Actor, post: Post, remake: bool = False) -> list[ShortlistEntry]:
+    """进入面试人选: headcount × ratio by written score above the pass line, ties at the
+    cutoff all through. Made once; `remake` redoes it until the first interview mark."""
+    require_manage(actor, post)
+    params = parameters_of(post)
+    with transaction.atomic():
+        Post.objects.select_for_update().filter(pk=post.pk).first()  # one maker at a time
+        if ShortlistEntry.objects.filter(post=post).exists():
+            if not remake:
+                raise ValidationError(_("The interview shortlist of this post is already made."))
+            _clear_for_remake(post)
+        entries = _make_entries(post, params)
+        audit_record(
+            actor=actor, action="recruitment.shortlist.make", obj=post,
+            org_unit_id=post.job.org_unit_id,
+            detail={"count": len(entries), "headcount": post.job.headcount,
+                    "ratio": params.shortlist_ratio, "remake": remake},
+        )  # fmt: skip
+    return entries
+
+
+def _make_entries(post: Post, params: Parameters) -> list[ShortlistEntry]:
+    scores = written_scores(post)
+    if not scores:
+        raise ValidationError(_("There are no written scores for this post yet."))
+    keys = arithmetic.shortlist(
+        scores, headcount=post.job.headcount, ratio=params.shortlist_ratio,
+        pass_line=params.pass_line,
+    )  # fmt: skip
+    if not keys:
+        raise ValidationError(_("Nobody reached the written pass line: no one can be shortlisted."))
+    ranks = written_ranks(scores)
+    rows = [ShortlistEntry(application_id=k, post=post, written_rank=ranks[k]) for k in keys]
+    ShortlistEntry.objects.bulk_create(rows)
+    return list(ShortlistEntry.objects.filter(post=post).order_by("written_rank", "pk"))
+
+
+def checked_reason(reason: str) -> str:
+    """The reason stripped; required, at most 500 characters."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": _("The reason has at most 500 characters.")})
+    return reason
+
+
+def shortlist_withdraw(
+    *, actor: Actor, entry: ShortlistEntry, reason: str, substitute: bool = True
+) -> Withdrawal:
+    """Take `entry` off the shortlist (放弃, 不合格) and bring in the next in line by written
+    rank (递补) unless `substitute` is False (面试缺考不递补)."""
+    post = Post.objects.select_related("plan", "job").get(pk=entry.post_id)
+    require_manage(actor, post)
+    reason = checked_reason(reason)
+    with transaction.atomic():
+        entry = ShortlistEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.status == ShortlistStatus.WITHDRAWN:
+            raise ValidationError(_("This applicant has already left the shortlist."))
+        entry.status, entry.reason = ShortlistStatus.WITHDRAWN, reason
+        entry.save(update_fields=["status", "reason"])
+        audit_record(
+            actor=actor, action="recruitment.shortlist.withdraw", obj=entry,
+            org_unit_id=post.job.org_unit_id, detail={"application": entry.application_id},
+        )  # fmt: skip
+        new = _substitute(actor, post, entry) if substitute else None
+    note = "" if new or not substitute else _("Nobody is left to move up (递补).")
+    return Withdrawal(withdrawn=entry, substitute=new, note=note)
+
+
+def _substitute(actor: Actor, post: Post, entry: ShortlistEntry) -> ShortlistEntry | None:
+    params = parameters_of(post)
+    entries: QuerySet[ShortlistEntry] = ShortlistEntry.objects.filter(post=post)
+    taken = set(entries.values_list("application_id", flat=True))
+    key = arithmetic.next_in_line(_passing_order(post, params), taken=taken, out=())
+    if key is None:
+        return None
+    rank = written_ranks(written_scores(post))[key]
+    new = ShortlistEntry.objects.create(
+        application_id=key, post=post, written_rank=rank, status=ShortlistStatus.SUBSTITUTE,
+        replaces=entry, reason=entry.reason,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="recruitment.shortlist.substitute", obj=new,
+        org_unit_id=post.job.org_unit_id,
+        detail={"application": key, "replaces": entry.pk, "written_rank": rank},
+    )  # fmt: skip
+    return new
