@@ -4,21 +4,23 @@ with its reason, and the opening-ratio check with the named decision below it (å
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
-from mianshi.candidates.models import Application
+from mianshi.candidates.models import ENC_CONTEXT, Application
+from mianshi.common.crypto import decrypt_str
 from mianshi.common.errors import TransitionRefused
 from mianshi.compliance.services import audit_record
 from mianshi.organisations.scoping import require_cap
@@ -152,44 +154,63 @@ def _needs_id(rules: PostRules) -> bool:
     return rules.age_max is not None or bool(reads_id)
 
 
-def _facts_of(app: Application, with_id: bool) -> Facts:
-    row: ApplicantFacts | None = getattr(app, "facts", None)
-    number = app.candidate.id_number if with_id else ""
-    if row is None:
-        return Facts(id_number=number)
+_FACT_COLUMNS = ("education", "degree", "major", "certificates", "experience_years",
+                 "declared_household", "political_status")  # fmt: skip
+
+
+def _facts_rows(post: Post, with_id: bool) -> list[tuple[Any, ...]]:
+    """(application id, ID-number token or "", facts columnsâ€¦) of every application: plain
+    tuples, as building three model instances a row cost more than the rules (2 of 3 s)."""
+    token = "candidate__id_number_enc" if with_id else "candidate_id"
+    columns = [f"facts__{name}" for name in _FACT_COLUMNS]
+    apps = Application.objects.filter(job_id=post.job_id).order_by("id")
+    return list(apps.values_list("id", token, *columns))
+
+
+def _facts_of(row: tuple[Any, ...], with_id: bool) -> Facts:
+    _pk, token, education, degree, major, certificates, years, household, political = row
     return Facts(
-        education=row.education, degree=row.degree, major=row.major,
-        certificates=tuple(row.certificates or ()), experience_years=row.experience_years,
-        id_number=number, declared_household=row.declared_household,
-        political_status=row.political_status,
+        education=education or "", degree=degree or "", major=major or "",
+        certificates=tuple(certificates or ()), experience_years=years,
+        id_number=decrypt_str(token, context=ENC_CONTEXT["id_number_enc"]) if with_id else "",
+        declared_household=household or "", political_status=political or "",
     )  # fmt: skip
 
 
-def _applications(post: Post, with_id: bool) -> list[Application]:
-    fields = ["id", "facts__id", "facts__application"]
-    fields += [f"facts__{name}" for name in FACT_FIELDS]
-    if with_id:
-        fields += ["candidate", "candidate__id_number_enc"]
-    apps = Application.objects.filter(job_id=post.job_id).select_related("facts")
-    if with_id:
-        apps = apps.select_related("candidate")
-    return list(apps.only(*fields).order_by("id"))
-
-
-def _evaluate_all(post: Post, today: dt.date) -> list[Screening]:
+def _evaluate_all(post: Post, today: dt.date) -> list[tuple[int, bool, str]]:
+    """(application id, passed, results as JSON) per application; equal facts are
+    evaluated once (common when no rule reads the ID number)."""
     rules, catalogue = PostRules.from_dict(post.rules), MajorCatalogue.default()
-    with_id, now = _needs_id(rules), timezone.now()
-    memo: dict[Facts, tuple[bool, list[dict[str, Any]]]] = {}
+    with_id = _needs_id(rules)
+    memo: dict[Facts, tuple[bool, str]] = {}
     rows = []
-    for app in _applications(post, with_id):
-        facts = _facts_of(app, with_id)
+    for row in _facts_rows(post, with_id):
+        facts = _facts_of(row, with_id)
         if facts not in memo:
             outcome = evaluate(rules, facts, catalogue=catalogue, today=today)
-            memo[facts] = (outcome.passed, [r.__dict__.copy() for r in outcome.results])
-        passed, results = memo[facts]
-        rows.append(Screening(application_id=app.pk, post=post, passed=passed,
-                              results=results, evaluated_at=now))  # fmt: skip
+            results = [asdict(result) for result in outcome.results]
+            memo[facts] = (outcome.passed, json.dumps(results, ensure_ascii=False))
+        rows.append((row[0], *memo[facts]))
     return rows
+
+
+def _upsert(post: Post, rows: list[tuple[int, bool, str]]) -> None:
+    """Insert or update the verdicts, leaving the override columns alone. One executemany
+    of an ON CONFLICT upsert (SQLite and PostgreSQL): 20,000 rows in about 0.3 s, where
+    bulk_create(update_conflicts=True) spent 3 s preparing each field of each row."""
+    table, now = Screening._meta.db_table, connection.ops.adapt_datetimefield_value(timezone.now())
+    # The table name is the model's own, never input.
+    sql = (
+        f"INSERT INTO {table} (application_id, post_id, passed, results, evaluated_at, "  # noqa: S608
+        "override, override_reason, overridden_by_id, overridden_at) "
+        "VALUES (%s, %s, %s, %s, %s, NULL, '', NULL, NULL) ON CONFLICT (application_id) DO "
+        "UPDATE SET post_id = excluded.post_id, passed = excluded.passed, "
+        "results = excluded.results, evaluated_at = excluded.evaluated_at"
+    )
+    with connection.cursor() as cursor:
+        for at in range(0, len(rows), BATCH):
+            batch = rows[at : at + BATCH]
+            cursor.executemany(sql, [(pk, post.pk, ok, res, now) for pk, ok, res in batch])
 
 
 def _qualified(post: Post) -> int:
@@ -208,14 +229,11 @@ def screening_run(*, actor: Actor, post: Post, today: dt.date | None = None) -> 
                    .values_list("application_id", flat=True))  # fmt: skip
     with translation.override(settings.LANGUAGE_CODE):
         rows = _evaluate_all(post, today or timezone.localdate())
-    Screening.objects.bulk_create(
-        rows, batch_size=BATCH, update_conflicts=True, unique_fields=["application"],
-        update_fields=["post", "passed", "results", "evaluated_at"],
-    )  # fmt: skip
+    _upsert(post, rows)
     overridden = Screening.objects.filter(post=post, override__isnull=False).count()
     summary = ScreeningSummary(
-        total=len(rows), passed=sum(r.passed for r in rows), qualified=_qualified(post),
-        overridden=overridden, created=sum(r.application_id not in existing for r in rows),
+        total=len(rows), passed=sum(ok for _pk, ok, _r in rows), qualified=_qualified(post),
+        overridden=overridden, created=sum(pk not in existing for pk, _ok, _r in rows),
     )  # fmt: skip
     audit_record(actor=actor, action="recruitment.screening.run", obj=post,
                  org_unit_id=post.job.org_unit_id, detail=summary.__dict__.copy())  # fmt: skip
