@@ -34,6 +34,13 @@ class Result(models.Model):
     rank = models.PositiveIntegerField(null=True)
     tied = models.BooleanField(default=False)  # still tied after the tie-breaks
     decision = models.PositiveSmallIntegerField(null=True, blank=True)  # a recorded tie order
+    # Who ordered a tie the tie-breaks left, when and why (the reason outlives later statuses).
+    decision_reason = models.TextField(_("reason for the tie decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=ResultStatus.choices, default=ResultStatus.RANKED
     )

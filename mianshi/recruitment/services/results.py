@@ -30,6 +30,7 @@ from mianshi.recruitment.models import (
     Post,
     Publication,
     Result,
+    ResultStatus,
     ShortlistEntry,
     ShortlistStatus,
     WrittenScore,
@@ -83,8 +84,11 @@ def _refuse_if_not_ready(post: Post, keys: list[int], interview: dict[int, Decim
     if missing := [k for k in keys if k not in interview]:
         message = _("These shortlisted applicants have no interview score yet: %(tickets)s.")
         raise ValidationError(message % {"tickets": _tickets(missing)})
-    if Publication.objects.filter(post=post).exists():
-        raise ValidationError(_("The results of this post are published: they cannot change."))
+    moved_on = Result.objects.filter(post=post).exclude(status=ResultStatus.RANKED)
+    if moved_on.exists() or Publication.objects.filter(post=post).exists():
+        raise ValidationError(
+            _("The results of this post have moved on (体检, 考察, 公示): they cannot change.")
+        )
 
 
 def _totals(
@@ -173,10 +177,9 @@ def result_decide_tie(*, actor: Actor, result: Result, order: int, reason: str) 
         result = Result.objects.select_for_update().get(pk=result.pk)
         if not result.tied and result.decision is None:
             raise ValidationError(_("This result is not tied: there is nothing to decide."))
-        # The reason explains the rank, the status this result holds until the next step;
-        # who decided and when are on the audit trail.
-        result.decision, result.status_reason = order, reason
-        result.save(update_fields=["decision", "status_reason", "updated_at"])
+        result.decision, result.decision_reason = order, reason
+        result.decided_by, result.decided_at = actor, timezone.now()
+        result.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
         results = list(Result.objects.filter(post=post))
         _ranked(results, parameters_of(post))
         Result.objects.bulk_update(results, ["rank", "tied"])

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mianshi.accounts.roles import Role
 from mianshi.compliance.models import AuditEvent
+from mianshi.recruitment.models import Result
 from mianshi.recruitment.services.exams import shortlist_make, written_enter
 from mianshi.recruitment.services.results import results_compute
 from mianshi.recruitment.tests.scores import mark, panel, qualify, ticket
@@ -92,3 +96,22 @@ def test_unknown_and_absurd_ids_answer_404_or_422(world: RecruitmentWorld, api_f
     client = api_for(world.hr)
     assert client.get("/recruitment/posts/999999/results").status_code == 404
     assert client.get(f"/recruitment/posts/{2**70}").status_code in (404, 422)
+
+
+def _queries(client: Any, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_results_cost_the_same_queries_for_3_and_33_candidates(
+    world: RecruitmentWorld, api_for: Any
+) -> None:
+    client, path = api_for(world.hr), f"/recruitment/posts/{world.post.pk}/results"
+    few = _queries(client, path)
+    for n in range(30):
+        app = world.apply(f"补充{n}")
+        Result.objects.create(application=app, post=world.post, written=Decimal("60"),
+                              interview=Decimal("60"), total=Decimal("60"), rank=4)  # fmt: skip
+    assert _queries(client, path) == few
+    assert len(client.get(path).json()) == 33

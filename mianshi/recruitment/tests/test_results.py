@@ -18,6 +18,7 @@ from mianshi.recruitment.models import (
     ConflictKind,
     Examiner,
     Result,
+    ResultStatus,
     ShortlistEntry,
 )
 from mianshi.recruitment.services.exams import (
@@ -149,7 +150,8 @@ def test_a_full_tie_waits_for_a_recorded_decision(org: Any, make_user: Any) -> N
     assert [row[3:] for row in _ranking(world)] == [(1, True), (1, True), (3, False)]
     second = Result.objects.get(application=world.applications[1])
     decided = result_decide_tie(actor=world.hr, result=second, order=1, reason="领导小组研究决定")
-    assert (decided.rank, decided.tied, decided.status_reason) == (1, False, "领导小组研究决定")
+    assert (decided.rank, decided.tied, decided.decision_reason) == (1, False, "领导小组研究决定")
+    assert (decided.decided_by, decided.decided_at is not None) == (world.hr, True)
     assert [row[0] for row in _ranking(world)] == [1, 0, 2]
     assert [row[3:] for row in _ranking(world)] == [(1, False), (2, False), (3, False)]
     event = AuditEvent.objects.get(action="recruitment.result.decide_tie")
@@ -213,3 +215,13 @@ def test_another_branch_may_not_compute(org: Any, make_user: Any) -> None:
     with pytest.raises(PermissionDenied):
         results_compute(actor=other, post=world.post)
     assert Result.objects.count() == 0
+
+
+def test_results_that_moved_on_are_not_computed_again(org: Any, make_user: Any) -> None:
+    world = _world(org, make_user, ["90"])
+    _marked(world, ["80"] * 7)
+    results_compute(actor=world.hr, post=world.post)
+    Result.objects.update(status=ResultStatus.MEDICAL, total=Decimal("1"))
+    with pytest.raises(ValidationError, match="moved on"):
+        results_compute(actor=world.hr, post=world.post)
+    assert Result.objects.get().total == Decimal("1.00")
