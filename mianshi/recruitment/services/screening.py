@@ -76,9 +76,10 @@ def _experience(value: Any) -> Decimal | None:
     if isinstance(value, bool | float):
         raise ValueError(value)
     years = Decimal(str(value))
-    if not years.is_finite() or not Decimal(0) <= years < Decimal(100):
+    # The column holds tenths: a finer figure is refused rather than silently rounded.
+    if not years.is_finite() or not Decimal(0) <= years < Decimal(100) or years % 1 * 10 % 1:
         raise ValueError(value)
-    return years.quantize(Decimal("0.1"))
+    return years
 
 
 def _household(value: Any) -> str:

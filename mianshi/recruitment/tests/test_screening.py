@@ -80,6 +80,7 @@ def test_facts_are_saved_checked_and_audited(world: Any) -> None:
         ({"experience_years": -1}, "experience_years"),
         ({"experience_years": 1.5}, "experience_years"),
         ({"experience_years": "NaN"}, "experience_years"),
+        ({"experience_years": "1.25"}, "experience_years"),
         ({"declared_household": "33010"}, "declared_household"),
         ({"declared_household": "3301ab"}, "declared_household"),
         ({"political_status": "party"}, "political_status"),
