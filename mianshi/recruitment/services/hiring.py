@@ -81,7 +81,9 @@ def required_text(value: str, field: str) -> str:
 
 def lock_post(post: Post) -> Post:
     """The post row locked for this transaction, with its job (the headcount)."""
-    return Post.objects.select_for_update().select_related("job", "plan").get(pk=post.pk)
+    return (
+        Post.objects.select_for_update(of=("self",)).select_related("job", "plan").get(pk=post.pk)
+    )
 
 
 def _ranking(post: Post) -> list[Result]:
@@ -281,7 +283,11 @@ def recruitment_hire(*, actor: Actor, result: Result, today: date | None = None)
     require_cap(actor, Cap.CANDIDATES_MANAGE, post_unit(result.post))
     day = today or timezone.localdate()
     post = lock_post(result.post)
-    locked = Result.objects.select_for_update().select_related("publication").get(pk=result.pk)
+    locked = (
+        Result.objects.select_for_update(of=("self",))
+        .select_related("publication")
+        .get(pk=result.pk)
+    )
     refusal = _hire_refusal(locked, day)
     if refusal:
         raise ValidationError(refusal)
@@ -318,6 +324,14 @@ def _to_reserve(actor: Actor, post: Post, result: Result, hires: int) -> Result:
     return result
 
 
+def _refill_status(post: Post, *, hires: int, headcount: int) -> None:
+    """A filled post reopens when its quota grows; a cut down to the hires fills it."""
+    if post.status == PostStatus.FILLED and headcount > hires:
+        Post.objects.filter(pk=post.pk).update(status=PostStatus.PUBLISHED)
+    elif hires and headcount == hires:
+        Post.objects.filter(pk=post.pk).update(status=PostStatus.FILLED)
+
+
 @transaction.atomic
 def quota_change(*, actor: Actor, post: Post, new_headcount: int, reason: str) -> QuotaChange:
     """Change a post's headcount (编制) by a named approver, never below the hires made."""
@@ -343,6 +357,7 @@ def quota_change(*, actor: Actor, post: Post, new_headcount: int, reason: str) -
     change = QuotaChange.objects.create(
         post=post, before=before, after=new_headcount, reason=reason, changed_by=actor
     )
+    _refill_status(post, hires=hires, headcount=new_headcount)
     audit_record(
         actor=actor, action="recruitment.quota.change", obj=post, org_unit_id=post_unit(post),
         detail={"before": before, "after": new_headcount, "hires": hires, "change": change.pk},

@@ -212,6 +212,8 @@ def test_over_the_quota_the_candidate_goes_to_the_reserve_and_nothing_else_chang
     assert reserved.status == S.RESERVE and "reserve" in reserved.status_reason
     assert Application.objects.get(pk=second.application_id).stage == stage_before
     assert Result.objects.filter(post=world.post, status=S.HIRED).count() == 1
+    quota_change(actor=world.hr, post=world.post, new_headcount=2, reason="恢复编制")
+    assert Post.objects.get(pk=world.post.pk).status == PostStatus.PUBLISHED  # reopened
 
 
 def test_a_quota_change_is_recorded_with_before_and_after(org, make_user) -> None:
@@ -229,6 +231,7 @@ def test_a_quota_change_is_refused_below_the_hires_and_without_a_reason(org, mak
     recruitment_hire(actor=world.hr, result=first, today=ENDS + dt.timedelta(days=1))
     with pytest.raises(ValidationError, match="already hired"):
         quota_change(actor=world.hr, post=world.post, new_headcount=0, reason="取消")
+    assert Post.objects.get(pk=world.post.pk).status == PostStatus.PUBLISHED  # one place left
     with pytest.raises(ValidationError):
         quota_change(actor=world.hr, post=world.post, new_headcount=3, reason="")
     assert Job.objects.get(pk=world.job.pk).headcount == 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import tempfile
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from mianshi.accounts.roles import Role
 from mianshi.compliance.models import AuditEvent
 from mianshi.recruitment.exports import publication_pdf, publication_xlsx
 from mianshi.recruitment.models import CalendarDay, DayKind, Publication, Result, ResultStatus
+from mianshi.recruitment.qualification import EducationLevel
 from mianshi.recruitment.selectors_publication import HEADINGS, publication_rows
 from mianshi.recruitment.services.hiring import result_pass, results_advance
 from mianshi.recruitment.services.publication import (
@@ -29,6 +29,7 @@ from mianshi.recruitment.services.publication import (
 )
 from mianshi.recruitment.tests.test_hiring import MONDAY, published, ranked_world
 from mianshi.recruitment.tests.world import RecruitmentWorld
+from tests.e2e.pdf_check import glyph_problems
 
 pytestmark = pytest.mark.django_db
 S = ResultStatus
@@ -181,21 +182,24 @@ def test_a_user_of_another_branch_sees_and_changes_nothing(org, make_user) -> No
         publication_open(actor=stranger, post=world.post, starts_on=MONDAY)
 
 
-def _pdf_text(pdf: bytes) -> str:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "list.pdf"
-        path.write_bytes(pdf)
-        command = ["pdftotext", "-enc", "UTF-8", str(path), "-"]
-        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+def _pdf_text(path: Path) -> str:
+    command = ["pdftotext", "-enc", "UTF-8", str(path), "-"]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
-def test_the_pdf_shows_masked_names_under_chinese_headings(org, make_user) -> None:
+def test_the_pdf_shows_masked_names_under_chinese_headings(org, make_user, tmp_path) -> None:
     world, (first, *_rest) = ranked_world(org, make_user)
     published(world)
     candidate = first.application.candidate
+    path = tmp_path / "list.pdf"
     with translation.override("zh-hans"):
-        text = _pdf_text(publication_pdf(actor=world.hr, post=world.post))
+        path.write_bytes(publication_pdf(actor=world.hr, post=world.post))
         headings = [str(HEADINGS[c]) for c in ("name", "id_number", "gender", "rank")]
+        education = str(EducationLevel.BACHELOR.label)
+    text = _pdf_text(path)
+    # Rasterised, the education cell (本科) shows real glyphs, not tofu (tests.e2e.pdf_check).
+    (tmp_path / "cells").mkdir()
+    assert education == "本科" and glyph_problems(path, education, tmp_path / "cells") == []
     assert pdf_ok(text, candidate.name, candidate.id_number)
     assert "张*明" in text and "软件开发" in text
     assert {"身份证号", "性别", "排名"} <= set(headings)  # Chinese from the catalogues
