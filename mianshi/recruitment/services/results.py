@@ -8,7 +8,7 @@ panels, because either makes a published rank wrong.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -26,11 +26,13 @@ from mianshi.recruitment.models import (
     ApplicantFacts,
     Conflict,
     ConflictStatus,
+    Lot,
     Mark,
     Post,
     Publication,
     Result,
     ResultStatus,
+    Seat,
     ShortlistEntry,
     ShortlistStatus,
     WrittenScore,
@@ -57,13 +59,26 @@ def interview_score(post: Post, application: Application) -> Decimal | None:
     return _trimmed(list(marks.values_list("score", flat=True)), parameters_of(post))
 
 
+def _expected_marks(keys: list[int], params: Parameters) -> dict[int, int]:
+    """How many marks each applicant should hold: the sitting seats of the panel they drew
+    a lot on (a substitute replaces one who stood aside, one for one), else the plan's
+    panel size. Two queries, whatever the number of applicants."""
+    lots = dict(
+        Lot.objects.filter(application_id__in=keys).values_list("application_id", "panel_id")
+    )
+    sitting = Seat.objects.filter(panel_id__in=set(lots.values()), replaced=False)
+    seats = Counter(sitting.values_list("panel_id", flat=True))
+    return {key: seats.get(lots.get(key, -1)) or params.panel_size for key in keys}
+
+
 def _interview_scores(post: Post, keys: list[int], params: Parameters) -> dict[int, Decimal]:
-    """interview_score for many applicants in one query."""
+    """The interview score of each applicant whose panel has marked them in full."""
     marks: dict[int, list[Decimal]] = defaultdict(list)
     rows = Mark.objects.filter(panel__post=post, application_id__in=keys)
     for key, score in rows.values_list("application_id", "score"):
         marks[key].append(score)
-    scores = {key: _trimmed(marks[key], params) for key in keys}
+    expected = _expected_marks(keys, params)
+    scores = {k: _trimmed(marks[k], params) for k in keys if len(marks[k]) >= expected[k]}
     return {key: score for key, score in scores.items() if score is not None}
 
 
@@ -82,7 +97,9 @@ def _refuse_if_not_ready(post: Post, keys: list[int], interview: dict[int, Decim
             _("A 回避 conflict on this post's panels is still open: resolve it first.")
         )
     if missing := [k for k in keys if k not in interview]:
-        message = _("These shortlisted applicants have no interview score yet: %(tickets)s.")
+        message = _(
+            "Not every examiner of their panel has marked these applicants yet: %(tickets)s."
+        )
         raise ValidationError(message % {"tickets": _tickets(missing)})
     moved_on = Result.objects.filter(post=post).exclude(status=ResultStatus.RANKED)
     if moved_on.exists() or Publication.objects.filter(post=post).exists():

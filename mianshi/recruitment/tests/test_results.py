@@ -17,8 +17,11 @@ from mianshi.recruitment.models import (
     Conflict,
     ConflictKind,
     Examiner,
+    Lot,
+    Mark,
     Result,
     ResultStatus,
+    Seat,
     ShortlistEntry,
 )
 from mianshi.recruitment.services.exams import (
@@ -178,7 +181,7 @@ def test_results_wait_for_every_shortlisted_applicants_marks(org: Any, make_user
     world = _world(org, make_user, ["90", "80", "70"])
     drawn = panel(world)
     mark(drawn, world.applications[0], ["80"] * 7)
-    mark(drawn, world.applications[1], ["80", "81"])  # too few to drop the highest and lowest
+    mark(drawn, world.applications[1], ["80"] * 6)  # one of the seven has not marked
     with pytest.raises(ValidationError) as caught:
         results_compute(actor=world.hr, post=world.post)
     tickets = f"{ticket(world.applications[1])}, {ticket(world.applications[2])}"
@@ -225,3 +228,20 @@ def test_results_that_moved_on_are_not_computed_again(org: Any, make_user: Any) 
     with pytest.raises(ValidationError, match="moved on"):
         results_compute(actor=world.hr, post=world.post)
     assert Result.objects.get().total == Decimal("1.00")
+
+
+def test_the_panel_the_applicant_drew_decides_how_many_marks_are_due(
+    org: Any, make_user: Any
+) -> None:
+    world = _world(org, make_user, ["90"])
+    drawn, app = panel(world), world.applications[0]
+    examiners = list(Examiner.objects.order_by("pk"))
+    for n, examiner in enumerate(examiners[:6]):
+        Seat.objects.create(panel=drawn, examiner=examiner, replaced=n == 5)  # five sit
+    Lot.objects.create(panel=drawn, application=app, position=1)
+    mark(drawn, app, ["90", "86", "84", "80"])
+    with pytest.raises(ValidationError, match="Not every examiner"):
+        results_compute(actor=world.hr, post=world.post)
+    Mark.objects.create(panel=drawn, examiner=examiners[4], application=app, score=Decimal("70"))
+    # five marks: drop 90 and 70, (86+84+80)/3 = 83.33
+    assert str(results_compute(actor=world.hr, post=world.post)[0].interview) == "83.33"
