@@ -127,8 +127,9 @@ def plan_update_parameters(*, actor: Actor, plan: Plan, parameters: dict[str, An
     """Replace a draft plan's parameters (missing keys take the default)."""
     _require_plan(actor, plan)
     locked = _locked_draft(plan)
+    old = Parameters.from_dict(locked.parameters).to_dict()
     new = Parameters.from_dict(parameters).to_dict()
-    changed = [key for key, value in new.items() if locked.parameters.get(key) != value]
+    changed = [key for key, value in new.items() if old[key] != value]
     locked.parameters = new
     locked.save(update_fields=["parameters", "updated_at"])
     audit_record(actor=actor, action="recruitment.plan.parameters", obj=locked,
@@ -170,7 +171,9 @@ def post_create(*, actor: Actor, plan: Plan, job: Job, code: str, rules: dict[st
 
 
 def _opened(plan: Plan, today: dt.date) -> bool:
-    if plan.status in (PlanStatus.DRAFT, PlanStatus.ANNOUNCED):
+    if plan.status == PlanStatus.DRAFT:
+        return False  # a draft's dates are not published: only the announcement sets them
+    if plan.status == PlanStatus.ANNOUNCED:
         return plan.applications_open_on is not None and plan.applications_open_on <= today
     return True
 
@@ -185,8 +188,8 @@ def post_update_rules(
     locked = Post.objects.select_for_update().select_related("plan").get(pk=post.pk)
     if _opened(locked.plan, today or dt.date.today()):
         raise ValidationError(_("Applications have opened: the post's rules are fixed."))
-    new = PostRules.from_dict(rules).to_dict()
-    changed = [key for key, value in new.items() if locked.rules.get(key) != value]
+    old, new = PostRules.from_dict(locked.rules).to_dict(), PostRules.from_dict(rules).to_dict()
+    changed = [key for key, value in new.items() if old[key] != value]
     locked.rules = new
     locked.save(update_fields=["rules"])
     audit_record(actor=actor, action="recruitment.post.rules", obj=locked,

@@ -202,9 +202,10 @@ def test_a_post_comes_from_the_plans_own_unit(world: Any, make_user: Any) -> Non
 
 
 def test_rules_change_until_applications_open(world: Any) -> None:
-    plan = _draft(world)
     post_update_rules(actor=world.hr, post=world.post, rules=RULES | {"age_max": 30})
     assert Post.objects.get(pk=world.post.pk).rules["age_max"] == 30
+    assert AuditEvent.objects.get(action="recruitment.post.rules").changed_fields == ["age_max"]
+    plan = _draft(world)
     plan = plan_announce(actor=world.hr, plan=plan, on=dt.date(2026, 9, 1))
     assert plan.applications_open_on is not None
     day_before = plan.applications_open_on - dt.timedelta(days=1)
