@@ -282,7 +282,7 @@ class Migration(migrations.Migration):
                 ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='marks', to='recruitment.panel')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('examiner', 'application'), name='recruitment_mark')],
+                'constraints': [models.UniqueConstraint(fields=('examiner', 'application'), name='recruitment_mark_once')],
             },
         ),
         migrations.CreateModel(
@@ -301,7 +301,7 @@ class Migration(migrations.Migration):
                 ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to='recruitment.panel')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('panel', 'examiner', 'application', 'kind'), name='recruitment_conflict')],
+                'constraints': [models.UniqueConstraint(fields=('panel', 'examiner', 'application', 'kind'), name='recruitment_conflict_once')],
             },
         ),
         migrations.AddConstraint(

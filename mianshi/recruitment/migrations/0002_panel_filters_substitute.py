@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
             options={
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("panel", "application", "examiner"), name="recruitment_substitute"
+                        fields=("panel", "application", "examiner"), name="recruitment_substitute_once"
                     )
                 ],
             },

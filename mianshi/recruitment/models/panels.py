@@ -153,7 +153,7 @@ class Conflict(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["panel", "examiner", "application", "kind"], name="recruitment_conflict"
+                fields=["panel", "examiner", "application", "kind"], name="recruitment_conflict_once"
             )
         ]
 
@@ -177,7 +177,7 @@ class Substitute(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["panel", "application", "examiner"], name="recruitment_substitute"
+                fields=["panel", "application", "examiner"], name="recruitment_substitute_once"
             )
         ]
 
@@ -198,7 +198,7 @@ class Mark(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["examiner", "application"], name="recruitment_mark")
+            models.UniqueConstraint(fields=["examiner", "application"], name="recruitment_mark_once")
         ]
 
     def __str__(self) -> str:
