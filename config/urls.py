@@ -24,6 +24,7 @@ urlpatterns = [
     path("events/", include("mianshi.events.urls")),
     path("integrations/", include("mianshi.integrations.urls")),
     path("employees/", include("mianshi.employees.urls")),
+    path("recruitment/", include("mianshi.recruitment.urls")),
     path("i/", include("mianshi.interviews.candidate_urls")),
     path("", include("mianshi.common.urls")),
     path("", include("mianshi.insights.urls")),

@@ -1,0 +1,5 @@
+"""Recruitment pages: exams (see views/__init__.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
