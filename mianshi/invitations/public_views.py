@@ -19,6 +19,7 @@ from mianshi.common.zoned import CANDIDATE_ZONE
 from mianshi.invitations.models import Invitation, InvitationKind, InvitationStatus
 from mianshi.invitations.selectors import invitation_by_token, progress
 from mianshi.invitations.services import invitation_token, organisation_label
+from mianshi.invitations.status_sections import sections_for
 
 
 def _page(
@@ -108,5 +109,6 @@ def status_page(request: HttpRequest, token: str) -> HttpResponse:
         "step": _next_step(invitation, info.done, info.uploading),
         "interview_url": reverse("candidate:interview", args=[token]),
         "re_record": invitation.kind == InvitationKind.RE_RECORD,
+        "sections": sections_for(invitation.application),
     }
     return _page(request, "invitations/public/status.html", context, 200)

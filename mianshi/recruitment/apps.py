@@ -9,3 +9,12 @@ class RecruitmentConfig(AppConfig):
     name = "mianshi.recruitment"
     label = "recruitment"
     verbose_name = _("Public recruitment")
+
+    def ready(self) -> None:
+        # The candidate's status page belongs to invitations, below this app: it is told
+        # what to show through its registry, never by importing recruitment.
+        from mianshi.invitations import status_sections
+        from mianshi.recruitment.candidate_view import screening_section, steps_section
+
+        status_sections.register(screening_section)
+        status_sections.register(steps_section)
