@@ -16,6 +16,7 @@ NAV: list[tuple[str, Any, Cap | None]] = [
     ("jobs:model_list", _("Competency models"), Cap.JOBS_VIEW),
     ("jobs:question_list", _("Question bank"), Cap.JOBS_VIEW),
     ("jobs:template_list", _("Interview templates"), Cap.JOBS_VIEW),
+    ("recruitment:plan_list", _("Public recruitment"), Cap.JOBS_VIEW),
     ("candidates:candidate_list", _("Candidates"), Cap.CANDIDATES_VIEW),
     ("invitations:invitation_list", _("Invitations"), Cap.CANDIDATES_VIEW),
     ("interviews:board_index", _("Interviews"), Cap.CANDIDATES_VIEW),
