@@ -33,7 +33,7 @@ TIE_LABELS = {
     "decision": _("a recorded decision"),
 }
 COLUMN_LABELS = {
-    "name": _("Name"),
+    "name": _("Candidate's name"),
     "gender": _("Gender"),
     "id_number": _("ID number"),
     "education": _("Education"),
@@ -73,7 +73,7 @@ def _tie_choices() -> list[tuple[str, str]]:
 class PlanForm(forms.Form):
     """A plan's title, year, unit (on creation) and every parameter of its procedure."""
 
-    title = forms.CharField(label=_("Title"), max_length=160)
+    title = forms.CharField(label=_("Plan title"), max_length=160)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     announcement_days = forms.IntegerField(
         label=_("Announcement period (working days)"),
@@ -118,8 +118,10 @@ class PlanForm(forms.Form):
                 label=_("Publication list: %(column)s") % {"column": COLUMN_LABELS[column]},
                 choices=MASK_CHOICES,
             )
-        if units is not None:
-            self.fields["org_unit"] = forms.ModelChoiceField(queryset=units, label=_("Unit"))
+        if units is not None:  # on creation: the unit comes right after the title and year
+            unit = forms.ModelChoiceField(queryset=units, label=_("Unit"))
+            fields = list(self.fields.items())
+            self.fields = dict([*fields[:2], ("org_unit", unit), *fields[2:]])  # type: ignore[assignment]
 
     @staticmethod
     def initial_from(parameters: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@ announcement (a dated, irreversible step) and the 招聘公告 as a Word-ready d
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +24,6 @@ from mianshi.recruitment import selectors as sel
 from mianshi.recruitment import selectors_plan_pages as pages
 from mianshi.recruitment.forms_plans import AnnounceForm, PlanForm, add_service_errors
 from mianshi.recruitment.models import PlanStatus
-from mianshi.recruitment.parameters import Parameters
 from mianshi.recruitment.services.plans import plan_announce, plan_create, plan_update_parameters
 
 ANNOUNCEMENT_NAME = "招聘公告.doc"
@@ -49,7 +49,7 @@ def plan_create_view(request: AuthedHttpRequest) -> HttpResponse:
     units = manageable_units(user=request.user)
     if not units.exists():
         raise PermissionDenied
-    initial = PlanForm.initial_from({})
+    initial = PlanForm.initial_from({}) | {"year": dt.date.today().year}
     form = PlanForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +122,6 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "parameters": _parameter_lines(plan.parameters),
         "draft": plan.status == PlanStatus.DRAFT,
         "can_manage": manage,
-        "weights": Parameters.from_dict(plan.parameters).weights,
     }
     return render(request, "recruitment/plans/plan_detail.html", context)
 
