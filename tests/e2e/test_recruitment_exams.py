@@ -71,3 +71,31 @@ def test_the_marks_sheet_is_typed_row_by_row_from_the_keyboard(
     expect(row.locator("[data-interview]")).to_have_text("86.60")
     assert Mark.objects.filter(application_id=other.application_id).count() == 7
     no_violations(page, "panel-scoring sheet")
+
+
+def test_the_other_exam_pages_have_no_axe_violation(
+    org: Any, make_user: Any, new_page: NewPage
+) -> None:
+    world = recruitment_world(org, make_user)
+    s = sit(world, make_user, ["王伟", "甲一", "乙二"])
+    conflicts_detect(actor=world.hr, panel=s.panel)
+    examiner = s.seats[1]
+    post, panel = world.post.pk, s.panel.pk
+    pages = {
+        "written": f"/recruitment/posts/{post}/written/",
+        "shortlist": f"/recruitment/posts/{post}/shortlist/",
+        "examiners": f"/recruitment/posts/{post}/examiners/",
+        "examiner": f"/recruitment/posts/{post}/examiners/{examiner.pk}/",
+        "panels": f"/recruitment/posts/{post}/panels/",
+        "panel": f"/recruitment/posts/{post}/panels/{panel}/",
+        "my panels": "/recruitment/my-panels/",
+    }
+    page = new_page()
+    log_in(page, world.hr.username, PASSWORD)
+    axe = Axe()
+    for where, path in pages.items():
+        response = page.goto(path)
+        assert response is not None and response.status == 200, where
+        axe(page, where)
+    assert not axe.found, axe.report()
+    expect(page.locator("[data-not-today]")).to_be_visible()
