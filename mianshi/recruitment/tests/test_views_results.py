@@ -197,7 +197,7 @@ def test_the_best_ranked_advance_and_a_failure_shows_the_substitute(org, make_us
     world, (first, second, third) = ranked(org, make_user)
     hr = client_for(world.hr)
     response = hr.post(url("results_advance", world.post.pk), follow=True)
-    assert "1 candidates entered the medical check." in page(response)
+    assert "Candidates who entered the medical check: 1." in page(response)
     assert [status(r) for r in (first, second, third)] == [S.MEDICAL, S.RANKED, S.RANKED]
     hr.post(url("result_pass", first.pk), {"step": "medical"})
     assert status(first) == S.BACKGROUND

@@ -68,7 +68,7 @@ def advance(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
     post = post_of(request.user, post_id)
     picked = hiring.results_advance(actor=request.user, post=post)
     count = len(picked.entered)
-    messages.success(request, _("%(n)s candidates entered the medical check.") % {"n": count})
+    messages.success(request, _("Candidates who entered the medical check: %(n)s.") % {"n": count})
     if picked.tie_at is not None:
         messages.warning(
             request,
