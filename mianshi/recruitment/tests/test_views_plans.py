@@ -396,6 +396,30 @@ def test_facts_are_edited_with_labels_and_checked(world: RecruitmentWorld, hr: C
     assert "硕士" in page and "中共党员" in page and "杭州市" in page
 
 
+def test_facts_are_entered_for_an_applicant_who_had_none(
+    world: RecruitmentWorld, hr: Client
+) -> None:
+    app = world.apply("王伟")
+    ApplicantFacts.objects.filter(application=app).delete()
+    url = f"/recruitment/applications/{app.pk}/facts/"
+    assert hr.get(url).status_code == 200
+    response = hr.post(url, {"education": "doctor", "graduation_year": "1900"})
+    assert response.status_code == 400 and response.context["form"].errors["graduation_year"]
+    assert not ApplicantFacts.objects.filter(application=app).exists()
+    assert hr.post(url, {"education": "doctor", "graduation_year": "2020"}).status_code == 302
+    assert ApplicantFacts.objects.get(application=app).education == "doctor"
+
+
+def test_facts_are_changed_only_by_who_manages_applicants(
+    world: RecruitmentWorld, org: Any, make_user: Any, login: Any
+) -> None:
+    app = world.apply("王伟")
+    reader = login(make_user("manager", Role.DEPT_MANAGER, org.sh))
+    url = f"/recruitment/applications/{app.pk}/facts/"
+    assert reader.post(url, {"education": "doctor"}).status_code == 403
+    assert ApplicantFacts.objects.get(application=app).education == "bachelor"
+
+
 # Calendar -------------------------------------------------------------------------------
 
 
