@@ -38,7 +38,7 @@ from mianshi.recruitment.models import (
     ShortlistStatus,
     WrittenScore,
 )
-from mianshi.recruitment.services.exams import shortlist_make, written_enter
+from mianshi.recruitment.services.exams import shortlist_make, shortlist_withdraw, written_enter
 from mianshi.recruitment.services.marks import conflicts_detect, mark_enter
 from mianshi.recruitment.services.panels import examiner_update, lots_draw, panel_draw
 from mianshi.recruitment.tests.scores import qualify, sheet, ticket
@@ -536,3 +536,34 @@ def test_an_examiner_sees_the_order_only_on_the_day(org: Any, make_user: Any, lo
     on_the_day = client.get(url("my_panels")).content.decode()
     assert "第一考场" in on_the_day and on_the_day.count('<th scope="row">') == 2
     assert "甲一" not in on_the_day  # the order, never the names
+
+
+def test_the_shortlist_is_remade_after_confirming_until_the_first_mark(
+    world: RecruitmentWorld, login: Login
+) -> None:
+    scores(world, "90", "85", "80", "75", "70")
+    client = login(world.hr)
+    client.post(url("shortlist_make", world.post.pk))
+    first = ShortlistEntry.objects.get(application=world.applications[0])
+    shortlist_withdraw(actor=world.hr, entry=first, reason="放弃")
+    assert ShortlistEntry.objects.count() == 4  # with the substitute
+    assert "data-remake" in client.get(url("shortlist", world.post.pk)).content.decode()
+    client.post(url("shortlist_make", world.post.pk), {"remake": "1"})
+    statuses = set(ShortlistEntry.objects.values_list("status", flat=True))
+    assert ShortlistEntry.objects.count() == 3 and statuses == {ShortlistStatus.SHORTLISTED}
+    panel = Panel.objects.create(post=world.post, room="A", interview_on=DAY, seed="0" * 64,
+                                 size=1)  # fmt: skip
+    examiner = Examiner.objects.create(org_unit=world.org.sh, name="考官")
+    Mark.objects.create(panel=panel, examiner=examiner, application=world.applications[0],
+                        score=Decimal("80"))  # fmt: skip
+    assert "data-remake" not in client.get(url("shortlist", world.post.pk)).content.decode()
+
+
+def test_the_post_pages_step_names_lead_to_the_written_exam_and_the_marks(
+    s: Sitting, login: Login
+) -> None:
+    client = login(s.world.hr)
+    post = s.world.post.pk
+    assert client.get(url("written_scores", post)).status_code == 200
+    response = client.get(url("marks", post))
+    assert response.status_code == 302 and response["Location"] == marks_url(s)
