@@ -3,6 +3,7 @@ only; the rules (who may, when, how many) live in the services."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mianshi.common.widgets import IsoDateInput
 from mianshi.recruitment.services.hiring import MAX_TEXT
+
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 def _reason(label: Any = None, *, required: bool = True) -> forms.CharField:
@@ -50,6 +53,14 @@ class PublicationForm(forms.Form):
     """The first day of the 公示; its end is counted in working days by the service."""
 
     starts_on = forms.DateField(label=_("First day of the publication"), widget=IsoDateInput())
+
+    def clean_starts_on(self) -> date:
+        day: date = self.cleaned_data["starts_on"]
+        # Far dates would overflow the working-day count (date.max); no 公示 is that far off.
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            message = _("A date in the years %(first)s to %(last)s.")
+            raise forms.ValidationError(message % {"first": FIRST_YEAR, "last": LAST_YEAR})
+        return day
 
 
 class ObjectionForm(forms.Form):

@@ -30,8 +30,13 @@ from mianshi.recruitment.models import (
     ResultStatus,
 )
 from mianshi.recruitment.services.exams import shortlist_make, written_enter
-from mianshi.recruitment.services.hiring import result_pass, results_advance
-from mianshi.recruitment.services.publication import objection_raise, publication_open
+from mianshi.recruitment.services.hiring import quota_change, result_pass, results_advance
+from mianshi.recruitment.services.publication import (
+    objection_raise,
+    objection_resolve,
+    publication_open,
+)
+from mianshi.recruitment.services.results import result_decide_tie
 from mianshi.recruitment.tests.scores import mark, panel, qualify
 from mianshi.recruitment.tests.world import RecruitmentWorld, recruitment_world
 
@@ -345,7 +350,7 @@ def test_the_end_date_is_shown_before_the_list_opens(org, make_user) -> None:
     )
 
 
-@pytest.mark.parametrize("starts_on", ["2026-13-01", "", "明天"])
+@pytest.mark.parametrize("starts_on", ["2026-13-01", "", "明天", "9999-12-31", "0001-01-01"])
 def test_a_bad_start_date_is_shown_and_nothing_published(org, make_user, starts_on) -> None:
     world, first = _cleared(org, make_user)
     response = client_for(world.hr).post(
@@ -453,3 +458,35 @@ def test_a_manager_reads_the_pages_but_cannot_run_hr_steps(org, make_user) -> No
     assert manager.post(url("results_advance", world.post.pk)).status_code == 403
     assert manager.post(url("results_compute", world.post.pk)).status_code == 403
     assert status(first) == S.RANKED
+
+
+def test_a_far_preview_date_is_an_error_on_the_page_not_a_crash(org, make_user) -> None:
+    world, _first = _cleared(org, make_user)
+    response = client_for(world.hr).get(
+        url("publication", world.post.pk), {"starts_on": "9999-12-31"}
+    )
+    assert response.status_code == 200
+    assert "A date in the years 2000 to 2099." in page(response)
+    assert "data-ends-on" not in page(response)
+
+
+def test_every_part_of_the_pages_renders_in_chinese(org, make_user) -> None:
+    """A post with a decided tie, a failure, a published list, a decided and an open
+    objection and a quota change: each page in zh-Hans, every block of it rendered."""
+    world, (first, second, _third) = ranked(org, make_user, headcount=2, ranks=(1, 2, 2))
+    manager = make_user("manager", Role.DEPT_MANAGER, org.sh)
+    result_decide_tie(actor=manager, result=second, order=1, reason="抽签")
+    published(world)
+    publication = Publication.objects.get(post=world.post)
+    decided = objection_raise(actor=world.hr, publication=publication, text="异议一")
+    objection_resolve(actor=manager, objection=decided, upheld=False, reason="不成立")
+    objection_raise(actor=world.hr, publication=publication, text="异议二")
+    quota_change(actor=manager, post=world.post, new_headcount=3, reason="增编")
+    hr = Client()
+    hr.force_login(world.hr)
+    expected = {"results": "抽签", "progress": "增编", "publication": "异议二"}
+    for name, text in expected.items():
+        response = hr.get(url(name, world.post.pk))
+        assert response.status_code == 200, name
+        assert '<html lang="zh-hans">' in page(response) and text in page(response), name
+    assert status(first) == S.PUBLISHED
