@@ -45,8 +45,10 @@ pytestmark = pytest.mark.django_db
 S = ResultStatus
 MONDAY = dt.date(2026, 12, 7)  # 7 working days: 12-07 … 12-15 (no holiday configured)
 NAMES = ("张三明", "李四", "王五", "赵六", "钱七")
-# Session, user, grants, units, post, results, and the read's audit entry (3 queries).
-QUERIES_RANKING = 9
+# Session, user, grants, units, post, the results, the read's audit entry (3 queries); the
+# progress page adds the places and the quota history; the 公示 page the latest list, the
+# list's post, publication and rows, and the objections.
+QUERIES = {"results": 9, "progress": 11, "publication": 14}
 
 
 def client_for(user: Any) -> Client:
@@ -196,13 +198,18 @@ def test_an_untied_result_cannot_take_a_decision(org, make_user) -> None:
 
 
 @pytest.mark.parametrize("size", [3, 12])
-def test_the_ranking_page_costs_the_same_queries_at_any_size(org, make_user, size) -> None:
-    world, _results = ranked(org, make_user, ranks=tuple(range(1, size + 1)))
+@pytest.mark.parametrize("name", ["results", "progress", "publication"])
+def test_each_page_costs_the_same_queries_at_any_size(org, make_user, name, size) -> None:
+    """Every candidate through to a published list, so each page shows all it can."""
+    world, _results = ranked(org, make_user, headcount=size, ranks=tuple(range(1, size + 1)))
+    published(world)
     hr = client_for(world.hr)
-    hr.get(url("results", world.post.pk))  # warm the session and the scope cache
+    hr.get(url(name, world.post.pk))  # warm the session and the scope cache
     with CaptureQueriesContext(connection) as queries:
-        assert hr.get(url("results", world.post.pk)).status_code == 200
-    assert len(queries) == QUERIES_RANKING, "\n".join(q["sql"][:90] for q in queries)
+        response = hr.get(url(name, world.post.pk))
+    assert response.status_code == 200
+    assert page(response).count("data-result=") == size
+    assert len(queries) == QUERIES[name], "\n".join(q["sql"][:90] for q in queries)
 
 
 # --- 体检, 考察 and 递补 ---------------------------------------------------------------------
