@@ -4,7 +4,6 @@ objections: recorded by HR, decided by a named approver."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -32,8 +31,13 @@ from mianshi.recruitment.views.results._common import abilities, page_url, post_
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+OFF_THE_LIST = (ResultStatus.FAILED, ResultStatus.WITHDRAWN)
+
+
 def _candidates(results: list[Result], publication_id: int | None) -> list[tuple[int, str]]:
-    on_list = [r for r in results if publication_id and r.publication_id == publication_id]
+    """Who an objection may be about: the candidates still on the latest list."""
+    on_list = [r for r in results if publication_id and r.publication_id == publication_id
+               and r.status not in OFF_THE_LIST]  # fmt: skip
     return [(r.application_id, _label(r)) for r in on_list]
 
 
@@ -42,30 +46,42 @@ def _label(result: Result) -> str:
     return f"{facts.ticket if facts else ''} {result.application.candidate.name}".strip()
 
 
-def _end(post: Post, form: PublicationForm) -> date | None:
-    """The end of a 公示 starting on the previewed day (a GET of the open form)."""
-    return svc.publication_window(post, form.cleaned_data["starts_on"]) if form.is_valid() else None
+def _opening(request: AuthedHttpRequest, post: Post, results: list[Result],
+             bound: PublicationForm | None) -> dict[str, Any]:  # fmt: skip
+    """The open form: a GET previews the last day of a 公示 from the day given."""
+    preview = PublicationForm(request.GET if "starts_on" in request.GET else None)
+    valid = bound is None and preview.is_valid()
+    return {
+        "pending": [r for r in results if r.status == ResultStatus.CLEARED],
+        "open_form": bound or preview,
+        "ends_on": svc.publication_window(post, preview.cleaned_data["starts_on"]) if valid
+        else None,
+        "days": Parameters.from_dict(post.plan.parameters).publication_days,
+    }  # fmt: skip
+
+
+def _listing(request: AuthedHttpRequest, post: Post, results: list[Result]) -> dict[str, Any]:
+    """The latest list as published, each row beside its result (status, hire button)."""
+    listed = publication_list(user=request.user, post=post) if results else None
+    if listed is None:
+        return {"listed": None, "list_rows": []}
+    by_id = {r.pk: r for r in results}
+    audit_read(actor=request.user, action="recruitment.publication.view",
+               ids=[row.result_id for row in listed.rows], org_unit_id=post.job.org_unit_id,
+               detail={"post": post.pk})  # fmt: skip
+    return {"listed": listed, "list_rows": [(row, by_id[row.result_id]) for row in listed.rows]}
 
 
 def _page(request: AuthedHttpRequest, post: Post, status: int = 200, **forms: Any) -> HttpResponse:
     results, latest = sel.ranking(post=post), sel.latest_publication(post=post)
-    listed = publication_list(user=request.user, post=post) if latest else None
-    audit_read(actor=request.user, action="recruitment.publication.view",
-               ids=[r.result_id for r in listed.rows] if listed else [],
-               org_unit_id=post.job.org_unit_id, detail={"post": post.pk})  # fmt: skip
-    preview = PublicationForm(request.GET if "starts_on" in request.GET else None)
-    pending = [r for r in results if r.status == ResultStatus.CLEARED]
-    by_id = {r.pk: r for r in results}
+    candidates = _candidates(results, latest.pk if latest else None)
     context = {
-        "post": post, "page": "publication", **abilities(request.user, post), "listed": listed,
-        "list_rows": [(row, by_id[row.result_id]) for row in listed.rows] if listed else [],
-        "pending": pending, "open_form": forms.get("open_form") or preview,
-        "ends_on": _end(post, preview) if "open_form" not in forms else None,
+        "post": post, "page": "publication", **abilities(request.user, post),
+        **_listing(request, post, results if latest else []),
+        **_opening(request, post, results, forms.get("open_form")),
         "objections": [(o, forms.get(f"resolve_{o.pk}") or ResolveForm(prefix=f"obj-{o.pk}"))
                        for o in sel.objections(post=post)],
-        "objection_form": forms.get("objection_form")
-        or ObjectionForm(candidates=_candidates(results, latest.pk if latest else None)),
-        "days": Parameters.from_dict(post.plan.parameters).publication_days,
+        "objection_form": forms.get("objection_form") or ObjectionForm(candidates=candidates),
     }  # fmt: skip
     return render(request, "recruitment/results/publication.html", context, status=status)
 
