@@ -116,7 +116,9 @@ def _demo() -> SimpleNamespace:
 
     users = {u.username: u for u in User.objects.all()}
     units = {u.code: u for u in OrgUnit.objects.all()}
-    jobs = list(Job.objects.select_related("org_unit").order_by("id"))
+    # The video-interview jobs; the public-recruitment post of the demo has no interview
+    # template (its interview is a panel's, bench/recruitment.py measures it).
+    jobs = list(Job.objects.filter(post__isnull=True).select_related("org_unit").order_by("id"))
     return SimpleNamespace(users=users, units=units, jobs=jobs)
 
 

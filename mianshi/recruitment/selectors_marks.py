@@ -21,7 +21,6 @@ from mianshi.recruitment.models import (
     Seat,
     Substitute,
 )
-from mianshi.recruitment.services.exams import parameters_of
 
 # The batch form of services/results.interview_score: the same rule, one query for a panel.
 from mianshi.recruitment.services.results import _interview_scores
@@ -102,7 +101,7 @@ def marks_grid(*, panel: Panel) -> MarksGrid:
         conflicts[(examiner, app)].append((kind, status))
     marks = {(m.examiner_id, m.application_id): m for m in Mark.objects.filter(panel=panel)}
     scores = _interview_scores(panel.post, [lot.application_id for lot in lots],
-                               parameters_of(panel.post))  # fmt: skip
+                               panel.post.parameters)  # fmt: skip
     rows = [_row(lot, seats, subs, conflicts, marks, scores) for lot in lots]
     return MarksGrid(seats=seats, rows=rows)
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from mianshi.accounts.actor import Actor
@@ -18,13 +18,12 @@ from mianshi.candidates.models import Application
 from mianshi.jobs.models import Job, JobStatus
 from mianshi.organisations.scoping import has_cap, scope, subtree_ids
 from mianshi.recruitment.arithmetic import meets_opening_ratio
-from mianshi.recruitment.models import CalendarDay, Plan, Post, Screening
+from mianshi.recruitment.models import QUALIFIED, CalendarDay, Plan, Post, Screening
 from mianshi.recruitment.parameters import Parameters
 from mianshi.recruitment.selectors import plans_for, posts_for
 
 # What counts as qualified: HR's override where there is one, else the rules' verdict
 # (the same test services.screening counts the opening ratio with).
-QUALIFIED = Q(override=True) | Q(override__isnull=True, passed=True)
 
 
 def plan_rows(user: Actor) -> QuerySet[Plan]:

@@ -25,7 +25,7 @@ from mianshi.organisations.scoping import scope
 from mianshi.recruitment.idcard import id_facts
 from mianshi.recruitment.masking import apply_mask
 from mianshi.recruitment.models import Post, Publication, Result, ResultStatus
-from mianshi.recruitment.parameters import COLUMNS, Parameters
+from mianshi.recruitment.parameters import COLUMNS
 from mianshi.recruitment.qualification import EducationLevel
 
 HEADINGS: dict[str, Promise] = {
@@ -127,7 +127,7 @@ def publication_list(*, user: Actor, post: Post) -> PublicationList:
     publication = Publication.objects.filter(post=post).order_by("-published_at", "-pk").first()
     if publication is None:
         raise Http404(_("Nothing has been published for this post yet."))
-    masking = Parameters.from_dict(post.plan.parameters).masking
+    masking = post.parameters.masking
     columns = tuple(c for c in COLUMNS if masking.get(c, "show") != "hide")
     results = (
         Result.objects.filter(publication=publication)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from mianshi.candidates.models import Application
 from mianshi.recruitment.models import Post, ShortlistEntry, ShortlistStatus, WrittenScore
-from mianshi.recruitment.services.exams import parameters_of, qualified_ids
+from mianshi.recruitment.services.exams import qualified_ids
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def template_rows(*, post: Post) -> list[tuple[str, str]]:
 
 def shortlist_quota(post: Post) -> int:
     """Headcount × the plan's ratio: the shortlist's size before ties."""
-    return post.job.headcount * parameters_of(post).shortlist_ratio
+    return post.job.headcount * post.parameters.shortlist_ratio
 
 
 def shortlist_lines(*, post: Post) -> list[ShortlistLine]:

@@ -24,9 +24,10 @@ from mianshi.recruitment.models.plans import (
     QuotaChange,
 )
 from mianshi.recruitment.models.results import Objection, Publication, Result, ResultStatus
-from mianshi.recruitment.models.screening import ApplicantFacts, Screening
+from mianshi.recruitment.models.screening import QUALIFIED, ApplicantFacts, Screening
 
 __all__ = [
+    "QUALIFIED",
     "ApplicantFacts",
     "CalendarDay",
     "Conflict",

@@ -153,7 +153,8 @@ class Conflict(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["panel", "examiner", "application", "kind"], name="recruitment_conflict_once"
+                fields=["panel", "examiner", "application", "kind"],
+                name="recruitment_conflict_once",
             )
         ]
 
@@ -198,7 +199,9 @@ class Mark(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["examiner", "application"], name="recruitment_mark_once")
+            models.UniqueConstraint(
+                fields=["examiner", "application"], name="recruitment_mark_once"
+            )
         ]
 
     def __str__(self) -> str:

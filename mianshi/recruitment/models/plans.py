@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mianshi.recruitment.parameters import Parameters
+
 
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Day off (holiday)")
@@ -121,6 +123,16 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.job.title}"
+
+    @property
+    def parameters(self) -> Parameters:
+        """The rules of the post's plan."""
+        return Parameters.from_dict(self.plan.parameters)
+
+    @property
+    def unit_id(self) -> int:
+        """The org unit whose grants govern the post: its job's."""
+        return self.job.org_unit_id
 
 
 class QuotaChange(models.Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,6 +35,10 @@ class ApplicantFacts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.education} {self.major}"
+
+
+# The verdict that counts, as a filter: HR's override where there is one (Screening.qualified).
+QUALIFIED = Q(override=True) | Q(override__isnull=True, passed=True)
 
 
 class Screening(models.Model):

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from mianshi.compliance.services import audit_record
 from mianshi.organisations.scoping import require_cap
 from mianshi.recruitment import arithmetic
 from mianshi.recruitment.models import (
+    QUALIFIED,
     Mark,
     Post,
     Screening,
@@ -60,20 +61,14 @@ class Withdrawal:
     note: str
 
 
-def parameters_of(post: Post) -> Parameters:
-    """The rules of the post's plan."""
-    return Parameters.from_dict(post.plan.parameters)
-
-
 def require_manage(actor: Actor, post: Post) -> None:
     """HR steps of the procedure need CANDIDATES_MANAGE on the post's job's unit."""
-    require_cap(actor, Cap.CANDIDATES_MANAGE, post.job.org_unit_id)
+    require_cap(actor, Cap.CANDIDATES_MANAGE, post.unit_id)
 
 
 def qualified_ids(post: Post) -> set[int]:
     """Applications of the post whose 资格审查 verdict (HR's override first) is a pass."""
-    verdict = Q(override=True) | Q(override__isnull=True, passed=True)
-    rows = Screening.objects.filter(verdict, post=post, application__job_id=post.job_id)
+    rows = Screening.objects.filter(QUALIFIED, post=post, application__job_id=post.job_id)
     return set(rows.values_list("application_id", flat=True))
 
 
@@ -128,7 +123,7 @@ def written_import(*, actor: Actor, post: Post, data: bytes, filename: str) -> I
     require_manage(actor, post)
     known, names = _known(post)
     sheet = parse_scores(
-        data, filename=filename, known=known, names=names, max_score=parameters_of(post).max_score
+        data, filename=filename, known=known, names=names, max_score=post.parameters.max_score
     )
     errors = sheet.errors or _unqualified(sheet.rows, qualified_ids(post))
     if errors:
@@ -213,7 +208,7 @@ def written_enter(
     require_manage(actor, post)
     _require_qualified(post, application)
     discipline = (discipline or "").strip()
-    max_score = parameters_of(post).max_score
+    max_score = post.parameters.max_score
     value = None if score is None else checked_score(score, max_score=max_score, field="score")
     _check_presence(value, absent, discipline)
     with transaction.atomic():
@@ -235,7 +230,7 @@ def extra_enter(*, actor: Actor, application: Application, score: Decimal | str)
     """Enter the 加试 (skills test) score, for a plan that weighs it, beside the written one."""
     post = _post_of(application)
     require_manage(actor, post)
-    params = parameters_of(post)
+    params = post.parameters
     if params.weight_extra <= 0:
         raise ValidationError(_("This plan does not weigh an additional test (加试)."))
     value = checked_score(score, max_score=params.max_score, field="extra")
@@ -294,7 +289,7 @@ def shortlist_make(*, actor: Actor, post: Post, remake: bool = False) -> list[Sh
     """进入面试人选: headcount × ratio by written score above the pass line, ties at the
     cutoff all through. Made once; `remake` redoes it until the first interview mark."""
     require_manage(actor, post)
-    params = parameters_of(post)
+    params = post.parameters
     with transaction.atomic():
         Post.objects.select_for_update().filter(pk=post.pk).first()  # one maker at a time
         if ShortlistEntry.objects.filter(post=post).exists():
@@ -361,7 +356,7 @@ def shortlist_withdraw(
 
 
 def _substitute(actor: Actor, post: Post, entry: ShortlistEntry) -> ShortlistEntry | None:
-    params = parameters_of(post)
+    params = post.parameters
     entries: QuerySet[ShortlistEntry] = ShortlistEntry.objects.filter(post=post)
     taken = set(entries.values_list("application_id", flat=True))
     key = arithmetic.next_in_line(_passing_order(post, params), taken=taken, out=())

@@ -64,11 +64,6 @@ class Substitution:
     message: str
 
 
-def post_unit(post: Post) -> int:
-    """The org unit whose grants govern the post: its job's."""
-    return post.job.org_unit_id
-
-
 def required_text(value: str, field: str) -> str:
     """`value` stripped; refused when empty or longer than MAX_TEXT."""
     text = (value or "").strip()
@@ -130,12 +125,12 @@ def _enter_medical(results: list[Result], reason: str = "") -> None:
 @transaction.atomic
 def results_advance(*, actor: Actor, post: Post) -> Picked:
     """Move the best-ranked candidates into the medical check (体检), up to the headcount."""
-    require_cap(actor, Cap.CANDIDATES_MANAGE, post_unit(post))
+    require_cap(actor, Cap.CANDIDATES_MANAGE, post.unit_id)
     post = lock_post(post)
     picked = _pick(_ranking(post), _free_places(post))
     _enter_medical(picked.entered)
     audit_record(
-        actor=actor, action="recruitment.result.advance", obj=post, org_unit_id=post_unit(post),
+        actor=actor, action="recruitment.result.advance", obj=post, org_unit_id=post.unit_id,
         detail={"results": [r.pk for r in picked.entered], "tie_at": picked.tie_at},
     )  # fmt: skip
     return picked
@@ -146,7 +141,7 @@ def result_pass(*, actor: Actor, result: Result, step: str) -> Result:
     """体检 passed (→ 考察) or 考察 passed (→ cleared for the publication list)."""
     if step not in STEPS:
         raise ValidationError({"step": _("Unknown step: %(step)s.") % {"step": step}})
-    require_cap(actor, Cap.CANDIDATES_MANAGE, post_unit(result.post))
+    require_cap(actor, Cap.CANDIDATES_MANAGE, result.post.unit_id)
     locked = Result.objects.select_for_update().get(pk=result.pk)
     before, after = STEPS[step]
     if locked.status != before:
@@ -158,7 +153,7 @@ def result_pass(*, actor: Actor, result: Result, step: str) -> Result:
     locked.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor, action="recruitment.result.pass", obj=locked,
-        org_unit_id=post_unit(result.post), detail={"step": step, "to": str(after)},
+        org_unit_id=result.post.unit_id, detail={"step": step, "to": str(after)},
     )  # fmt: skip
     result.status = after
     return locked
@@ -183,7 +178,7 @@ def substitute(*, actor: Actor, post: Post, replaced: Result) -> Substitution:
         message = _("No ranked candidate is left to take the place: it stays empty.")
     audit_record(
         actor=actor, action="recruitment.result.substitute", obj=sub or replaced,
-        org_unit_id=post_unit(post),
+        org_unit_id=post.unit_id,
         detail={"replaces": replaced.pk, "replaces_application": replaced.application_id,
                 "substitute": sub.pk if sub else None, "tie_at": picked.tie_at},
     )  # fmt: skip
@@ -205,7 +200,7 @@ def leave(*, actor: Actor, result: Result, status: ResultStatus, reason: str) ->
     locked.status, locked.status_reason = status, reason
     locked.save(update_fields=["status", "status_reason", "updated_at"])
     audit_record(
-        actor=actor, action=f"recruitment.result.{status}", obj=locked, org_unit_id=post_unit(post),
+        actor=actor, action=f"recruitment.result.{status}", obj=locked, org_unit_id=post.unit_id,
         detail={"from": str(before), "held_place": held},
     )  # fmt: skip
     result.status = status
@@ -217,7 +212,7 @@ def leave(*, actor: Actor, result: Result, status: ResultStatus, reason: str) ->
 @transaction.atomic
 def result_fail(*, actor: Actor, result: Result, reason: str) -> Substitution:
     """The candidate did not pass (体检, 考察, an upheld objection): out, with 递补."""
-    require_cap(actor, Cap.CANDIDATES_MANAGE, post_unit(result.post))
+    require_cap(actor, Cap.CANDIDATES_MANAGE, result.post.unit_id)
     reason = required_text(reason, "reason")
     return leave(actor=actor, result=result, status=S.FAILED, reason=reason)
 
@@ -225,7 +220,7 @@ def result_fail(*, actor: Actor, result: Result, reason: str) -> Substitution:
 @transaction.atomic
 def result_withdraw(*, actor: Actor, result: Result, reason: str = "") -> Substitution:
     """The candidate gives up (放弃): out, with 递补."""
-    require_cap(actor, Cap.CANDIDATES_MANAGE, post_unit(result.post))
+    require_cap(actor, Cap.CANDIDATES_MANAGE, result.post.unit_id)
     text = (reason or "").strip()[:MAX_TEXT]
     return leave(actor=actor, result=result, status=S.WITHDRAWN, reason=text)
 
@@ -280,7 +275,7 @@ def _hire_refusal(result: Result, today: date) -> str:
 def recruitment_hire(*, actor: Actor, result: Result, today: date | None = None) -> Result:
     """聘用 after a 公示 window that ended without an open objection; over the quota the
     candidate goes to the reserve pool (后备人才库) and nothing else changes."""
-    require_cap(actor, Cap.CANDIDATES_MANAGE, post_unit(result.post))
+    require_cap(actor, Cap.CANDIDATES_MANAGE, result.post.unit_id)
     day = today or timezone.localdate()
     post = lock_post(result.post)
     locked = (
@@ -303,7 +298,7 @@ def recruitment_hire(*, actor: Actor, result: Result, today: date | None = None)
     if hires + 1 >= post.job.headcount:
         Post.objects.filter(pk=post.pk).update(status=PostStatus.FILLED)
     audit_record(
-        actor=actor, action="recruitment.hire", obj=locked, org_unit_id=post_unit(post),
+        actor=actor, action="recruitment.hire", obj=locked, org_unit_id=post.unit_id,
         detail={"application": locked.application_id, "hires": hires + 1,
                 "headcount": post.job.headcount},
     )  # fmt: skip
@@ -318,7 +313,7 @@ def _to_reserve(actor: Actor, post: Post, result: Result, hires: int) -> Result:
     ) % {"headcount": post.job.headcount}
     result.save(update_fields=["status", "status_reason", "updated_at"])
     audit_record(
-        actor=actor, action="recruitment.result.reserve", obj=result, org_unit_id=post_unit(post),
+        actor=actor, action="recruitment.result.reserve", obj=result, org_unit_id=post.unit_id,
         detail={"hires": hires, "headcount": post.job.headcount},
     )  # fmt: skip
     return result
@@ -335,7 +330,7 @@ def _refill_status(post: Post, *, hires: int, headcount: int) -> None:
 @transaction.atomic
 def quota_change(*, actor: Actor, post: Post, new_headcount: int, reason: str) -> QuotaChange:
     """Change a post's headcount (编制) by a named approver, never below the hires made."""
-    require_cap(actor, Cap.OFFERS_APPROVE, post_unit(post))
+    require_cap(actor, Cap.OFFERS_APPROVE, post.unit_id)
     reason = required_text(reason, "reason")
     post = lock_post(post)
     before = post.job.headcount
@@ -359,7 +354,7 @@ def quota_change(*, actor: Actor, post: Post, new_headcount: int, reason: str) -
     )
     _refill_status(post, hires=hires, headcount=new_headcount)
     audit_record(
-        actor=actor, action="recruitment.quota.change", obj=post, org_unit_id=post_unit(post),
+        actor=actor, action="recruitment.quota.change", obj=post, org_unit_id=post.unit_id,
         detail={"before": before, "after": new_headcount, "hires": hires, "change": change.pk},
     )  # fmt: skip
     return change

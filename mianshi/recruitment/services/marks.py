@@ -37,16 +37,11 @@ from mianshi.recruitment.models import (
     Seat,
     Substitute,
 )
-from mianshi.recruitment.parameters import Parameters
 from mianshi.recruitment.services.panels import as_drawn, draw_pool, drawing, seed_record
 
 MAX_REASON = 500
 MAX_CORRECTION_REASON = 80  # kept in the audit detail, which holds short texts only
 CENT = Decimal("0.01")
-
-
-def _unit(panel: Panel) -> int:
-    return panel.post.job.org_unit_id
 
 
 def _reason(reason: str, limit: int = MAX_REASON) -> str:
@@ -131,13 +126,13 @@ def _detect(panel: Panel) -> int:
 @transaction.atomic
 def conflicts_detect(*, actor: Actor, panel: Panel) -> int:
     """Run the 回避 check over the panel; each new finding is an open Conflict (idempotent)."""
-    require_cap(actor, Cap.CANDIDATES_MANAGE, _unit(panel))
+    require_cap(actor, Cap.CANDIDATES_MANAGE, panel.post.unit_id)
     if not Lot.objects.filter(panel=panel).exists():
         raise ValidationError(_("Draw the interview order first: the check needs the panel's "
                                 "candidates."))  # fmt: skip
     created = _detect(panel)
     audit_record(actor=actor, action="recruitment.conflict.detect", obj=panel,
-                 org_unit_id=_unit(panel), detail={"created": created})  # fmt: skip
+                 org_unit_id=panel.post.unit_id, detail={"created": created})  # fmt: skip
     return created
 
 
@@ -202,7 +197,7 @@ def _substitute(actor: Actor, conflict: Conflict) -> Substitute | None:
 def conflict_resolve(*, actor: Actor, conflict: Conflict, upheld: bool, reason: str) -> Conflict:
     """A named approver clears a conflict (the examiner may judge) or upholds it: the
     examiner stands aside for that candidate and a substitute is drawn for them."""
-    require_cap(actor, Cap.OFFERS_APPROVE, _unit(conflict.panel))
+    require_cap(actor, Cap.OFFERS_APPROVE, conflict.panel.post.unit_id)
     locked = (Conflict.objects.select_for_update().select_related("panel__post", "examiner")
               .get(pk=conflict.pk))  # fmt: skip
     if locked.examiner.user_id == actor.pk:
@@ -223,7 +218,7 @@ def conflict_resolve(*, actor: Actor, conflict: Conflict, upheld: bool, reason: 
     if upheld:
         detail |= _stand_aside(actor, locked)
     audit_record(actor=actor, action="recruitment.conflict.resolve", obj=locked,
-                 org_unit_id=_unit(locked.panel), detail=detail)  # fmt: skip
+                 org_unit_id=locked.panel.post.unit_id, detail=detail)  # fmt: skip
     return locked
 
 
@@ -246,7 +241,7 @@ def _may_enter(actor: Actor, panel: Panel, examiner: Examiner) -> None:
         if timezone.localdate() != panel.interview_on:
             raise ValidationError(_("Examiners enter their marks on the interview day."))
         return
-    require_cap(actor, Cap.CANDIDATES_MANAGE, _unit(panel))
+    require_cap(actor, Cap.CANDIDATES_MANAGE, panel.post.unit_id)
 
 
 def _score(score: Decimal, max_score: Decimal) -> Decimal:
@@ -300,7 +295,7 @@ def mark_enter(*, actor: Actor, panel: Panel, examiner: Examiner, application: A
                score: Decimal) -> Mark:  # fmt: skip
     """Enter one examiner's mark for one candidate, once; the rules above decide who may."""
     _may_enter(actor, panel, examiner)
-    value = _score(score, Parameters.from_dict(panel.post.plan.parameters).max_score)
+    value = _score(score, panel.post.parameters.max_score)
     _refuse_pair(panel, examiner, application)
     if Mark.objects.filter(examiner=examiner, application=application).exists():
         raise ValidationError(_("This mark is already entered; correct it with a reason."))
@@ -312,8 +307,8 @@ def mark_enter(*, actor: Actor, panel: Panel, examiner: Examiner, application: A
         raise ValidationError(
             _("This mark is already entered; correct it with a reason.")
         ) from error
-    audit_record(actor=actor, action="recruitment.mark.enter", obj=mark, org_unit_id=_unit(panel),
-                 detail={"panel": panel.pk, "examiner": examiner.pk,
+    audit_record(actor=actor, action="recruitment.mark.enter", obj=mark,
+                 org_unit_id=panel.post.unit_id, detail={"panel": panel.pk, "examiner": examiner.pk,
                          "application": application.pk, "score": str(value)})  # fmt: skip
     return mark
 
@@ -323,7 +318,7 @@ def mark_correct(*, actor: Actor, mark: Mark, score: Decimal, reason: str) -> Ma
     """Correct an entered mark, with the reason and both values in the trail."""
     panel = mark.panel
     _may_enter(actor, panel, mark.examiner)
-    value = _score(score, Parameters.from_dict(panel.post.plan.parameters).max_score)
+    value = _score(score, panel.post.parameters.max_score)
     text = _reason(reason, MAX_CORRECTION_REASON)
     _refuse_pair(panel, mark.examiner, mark.application)
     locked = Mark.objects.select_for_update().get(pk=mark.pk)
@@ -331,6 +326,6 @@ def mark_correct(*, actor: Actor, mark: Mark, score: Decimal, reason: str) -> Ma
     locked.score = value
     locked.save(update_fields=["score"])
     audit_record(actor=actor, action="recruitment.mark.correct", obj=locked,
-                 org_unit_id=_unit(panel), changed_fields=["score"],
+                 org_unit_id=panel.post.unit_id, changed_fields=["score"],
                  detail={"before": str(before), "after": str(value), "reason": text})  # fmt: skip
     return locked

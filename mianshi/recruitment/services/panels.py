@@ -169,7 +169,7 @@ def seed_record(*, actor: Actor, panel: Panel, purpose: str, keys: Sequence[str]
     """Write the seed, the purpose and the pool's hash to the trail before drawing."""
     audit_record(
         actor=actor, action="recruitment.panel.seed", obj=panel,
-        org_unit_id=panel.post.job.org_unit_id,
+        org_unit_id=panel.post.unit_id,
         detail={"seed": panel.seed, "purpose": purpose, "post": panel.post_id,
                 "room": panel.room, "pool": len(keys), "pool_hash": keys_hash(keys),
                 "expertise": panel.expertise, "exclude_region": panel.exclude_region},
@@ -199,8 +199,8 @@ def panel_draw(*, actor: Actor, post: Post, room: str, interview_on: dt.date,
                size: int | None = None, expertise: str = "", local_region: str = ""
                ) -> Panel:  # fmt: skip
     """Draw a panel of examiners by lot for one room of the post's interview."""
-    require_cap(actor, Cap.CANDIDATES_MANAGE, post.job.org_unit_id)
-    params = Parameters.from_dict(post.plan.parameters)
+    require_cap(actor, Cap.CANDIDATES_MANAGE, post.unit_id)
+    params = post.parameters
     room = _text(room, "room", 40, required=True)
     if Panel.objects.filter(post=post, room=room).exists():
         raise ValidationError({"room": _("A panel is already drawn for this room.")})
@@ -219,7 +219,7 @@ def panel_draw(*, actor: Actor, post: Post, room: str, interview_on: dt.date,
     ))  # fmt: skip
     Seat.objects.bulk_create([Seat(panel=panel, examiner_id=int(key)) for key in keys])
     audit_record(actor=actor, action="recruitment.panel.drawn", obj=panel,
-                 org_unit_id=post.job.org_unit_id,
+                 org_unit_id=post.unit_id,
                  detail={"examiners": [int(key) for key in keys]})  # fmt: skip
     return panel
 
@@ -227,7 +227,7 @@ def panel_draw(*, actor: Actor, post: Post, room: str, interview_on: dt.date,
 @transaction.atomic
 def lots_draw(*, actor: Actor, panel: Panel) -> list[Lot]:
     """Draw the interview order of the post's shortlisted applicants not yet in a panel."""
-    require_cap(actor, Cap.CANDIDATES_MANAGE, panel.post.job.org_unit_id)
+    require_cap(actor, Cap.CANDIDATES_MANAGE, panel.post.unit_id)
     if Lot.objects.filter(panel=panel).exists():
         raise ValidationError(_("The interview order of this panel is already drawn."))
     entries = ShortlistEntry.objects.filter(post=panel.post, application__lot__isnull=True)
@@ -242,6 +242,6 @@ def lots_draw(*, actor: Actor, panel: Panel) -> list[Lot]:
         [Lot(panel=panel, application_id=int(key), position=n) for n, key in enumerate(order, 1)]
     )
     audit_record(actor=actor, action="recruitment.panel.lots", obj=panel,
-                 org_unit_id=panel.post.job.org_unit_id,
+                 org_unit_id=panel.post.unit_id,
                  detail={"applications": [int(key) for key in order]})  # fmt: skip
     return lots

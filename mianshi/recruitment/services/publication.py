@@ -21,10 +21,7 @@ from mianshi.accounts.roles import Cap
 from mianshi.candidates.models import Application
 from mianshi.compliance.services import audit_record
 from mianshi.organisations.scoping import require_cap
-from mianshi.recruitment.calendar import WorkCalendar
 from mianshi.recruitment.models import (
-    CalendarDay,
-    DayKind,
     Objection,
     Post,
     PostStatus,
@@ -32,38 +29,27 @@ from mianshi.recruitment.models import (
     Result,
     ResultStatus,
 )
-from mianshi.recruitment.parameters import Parameters
+from mianshi.recruitment.selectors import work_calendar
 from mianshi.recruitment.services.hiring import (
     LEAVING,
     Substitution,
     leave,
     lock_post,
-    post_unit,
     required_text,
 )
-
-
-def _work_calendar() -> WorkCalendar:
-    """The working-day calendar from CalendarDay rows. Private until the plans module's
-    `selectors.work_calendar()` exists; then this becomes a call to it."""
-    days = list(CalendarDay.objects.values_list("day", "kind"))
-    return WorkCalendar(
-        holidays=frozenset(d for d, kind in days if kind == DayKind.HOLIDAY),
-        workdays=frozenset(d for d, kind in days if kind == DayKind.WORKDAY),
-    )
 
 
 def publication_window(post: Post, starts_on: date) -> date:
     """The last day of a 公示 beginning on `starts_on`: Parameters.publication_days working
     days on the configured calendar."""
-    days = Parameters.from_dict(post.plan.parameters).publication_days
-    return _work_calendar().period_end(starts_on, days)
+    days = post.parameters.publication_days
+    return work_calendar().period_end(starts_on, days)
 
 
 @transaction.atomic
 def publication_open(*, actor: Actor, post: Post, starts_on: date) -> Publication:
     """Publish the candidates cleared by 体检 and 考察 on a new list from `starts_on`."""
-    require_cap(actor, Cap.CANDIDATES_MANAGE, post_unit(post))
+    require_cap(actor, Cap.CANDIDATES_MANAGE, post.unit_id)
     post = lock_post(post)
     cleared = list(Result.objects.filter(post=post, status=ResultStatus.CLEARED))
     if not cleared:
@@ -78,7 +64,7 @@ def publication_open(*, actor: Actor, post: Post, starts_on: date) -> Publicatio
     Post.objects.filter(pk=post.pk).update(status=PostStatus.PUBLISHED)
     audit_record(
         actor=actor, action="recruitment.publication.open", obj=publication,
-        org_unit_id=post_unit(post),
+        org_unit_id=post.unit_id,
         detail={"post": post.pk, "results": [r.pk for r in cleared],
                 "starts_on": starts_on.isoformat(), "ends_on": publication.ends_on.isoformat()},
     )  # fmt: skip
@@ -90,7 +76,7 @@ def objection_raise(
     *, actor: Actor, publication: Publication, text: str, application: Application | None = None
 ) -> Objection:
     """Record an objection to the list, about one candidate on it or about the list."""
-    require_cap(actor, Cap.CANDIDATES_MANAGE, post_unit(publication.post))
+    require_cap(actor, Cap.CANDIDATES_MANAGE, publication.post.unit_id)
     text = required_text(text, "text")
     if (
         application is not None
@@ -102,7 +88,7 @@ def objection_raise(
     )
     audit_record(
         actor=actor, action="recruitment.objection.raise", obj=objection,
-        org_unit_id=post_unit(publication.post),
+        org_unit_id=publication.post.unit_id,
         detail={"publication": publication.pk,
                 "application": application.pk if application else None},
     )  # fmt: skip
@@ -123,7 +109,7 @@ def objection_resolve(
 ) -> Resolution:
     """A named approver decides an objection; upheld against a candidate, their result
     fails with the reason and the next in line moves up."""
-    require_cap(actor, Cap.OFFERS_APPROVE, post_unit(objection.publication.post))
+    require_cap(actor, Cap.OFFERS_APPROVE, objection.publication.post.unit_id)
     reason = required_text(reason, "reason")
     locked = Objection.objects.select_for_update().get(pk=objection.pk)
     if locked.upheld is not None:
@@ -133,7 +119,7 @@ def objection_resolve(
     locked.save(update_fields=["upheld", "resolution", "resolved_by", "resolved_at"])
     audit_record(
         actor=actor, action="recruitment.objection.resolve", obj=locked,
-        org_unit_id=post_unit(objection.publication.post),
+        org_unit_id=objection.publication.post.unit_id,
         detail={"upheld": upheld, "application": locked.application_id},
     )  # fmt: skip
     objection.upheld = upheld

@@ -38,7 +38,7 @@ from mianshi.recruitment.models import (
     WrittenScore,
 )
 from mianshi.recruitment.parameters import Parameters
-from mianshi.recruitment.services.exams import checked_reason, parameters_of, require_manage
+from mianshi.recruitment.services.exams import checked_reason, require_manage
 
 MAX_ORDER = 1000
 
@@ -56,7 +56,7 @@ def interview_score(post: Post, application: Application) -> Decimal | None:
     """面试成绩: the panel's marks without the highest and lowest (per the plan), averaged and
     rounded half up; None while the applicant has too few marks."""
     marks = Mark.objects.filter(panel__post=post, application=application)
-    return _trimmed(list(marks.values_list("score", flat=True)), parameters_of(post))
+    return _trimmed(list(marks.values_list("score", flat=True)), post.parameters)
 
 
 def _expected_marks(keys: list[int], params: Parameters) -> dict[int, int]:
@@ -147,7 +147,7 @@ def results_compute(*, actor: Actor, post: Post) -> list[Result]:
     """Result rows for every applicant on the shortlist (not withdrawn): written, interview,
     加试, total and rank; a tie decision already recorded is kept."""
     require_manage(actor, post)
-    params = parameters_of(post)
+    params = post.parameters
     on_list = ShortlistEntry.objects.filter(post=post).exclude(status=ShortlistStatus.WITHDRAWN)
     keys = sorted(on_list.values_list("application_id", flat=True))
     if not keys:
@@ -160,7 +160,7 @@ def results_compute(*, actor: Actor, post: Post) -> list[Result]:
         tied = sum(1 for r in results if r.tied)
         audit_record(
             actor=actor, action="recruitment.results.compute", obj=post,
-            org_unit_id=post.job.org_unit_id, detail={"count": len(results), "tied": tied},
+            org_unit_id=post.unit_id, detail={"count": len(results), "tied": tied},
         )  # fmt: skip
     return list(Result.objects.filter(post=post).order_by("rank", "application_id"))
 
@@ -186,7 +186,7 @@ def result_decide_tie(*, actor: Actor, result: Result, order: int, reason: str) 
     """Record a named approver's order for an applicant still tied after the tie-breaks
     (1 first), then rank the post again."""
     post = Post.objects.select_related("plan", "job").get(pk=result.post_id)
-    require_cap(actor, Cap.OFFERS_APPROVE, post.job.org_unit_id)
+    require_cap(actor, Cap.OFFERS_APPROVE, post.unit_id)
     reason = checked_reason(reason)
     if not 1 <= order <= MAX_ORDER:
         raise ValidationError({"order": _("The order is a whole number from 1 to 1000.")})
@@ -198,11 +198,11 @@ def result_decide_tie(*, actor: Actor, result: Result, order: int, reason: str) 
         result.decided_by, result.decided_at = actor, timezone.now()
         result.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
         results = list(Result.objects.filter(post=post))
-        _ranked(results, parameters_of(post))
+        _ranked(results, post.parameters)
         Result.objects.bulk_update(results, ["rank", "tied"])
         audit_record(
             actor=actor, action="recruitment.result.decide_tie", obj=result,
-            org_unit_id=post.job.org_unit_id,
+            org_unit_id=post.unit_id,
             detail={"application": result.application_id, "order": order},
         )  # fmt: skip
     result.refresh_from_db()

@@ -13,7 +13,6 @@ from typing import Any, Literal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -25,8 +24,14 @@ from mianshi.common.errors import TransitionRefused
 from mianshi.compliance.services import audit_record
 from mianshi.organisations.scoping import require_cap
 from mianshi.recruitment.arithmetic import meets_opening_ratio
-from mianshi.recruitment.models import ApplicantFacts, Post, PostStatus, QuotaChange, Screening
-from mianshi.recruitment.parameters import Parameters
+from mianshi.recruitment.models import (
+    QUALIFIED,
+    ApplicantFacts,
+    Post,
+    PostStatus,
+    QuotaChange,
+    Screening,
+)
 from mianshi.recruitment.qualification import (
     Degree,
     EducationLevel,
@@ -46,7 +51,7 @@ _CHOICE = {"education": EducationLevel, "degree": Degree, "political_status": Po
 
 
 def _require_hr(actor: Actor, post: Post) -> None:
-    require_cap(actor, Cap.CANDIDATES_MANAGE, post.job.org_unit_id,
+    require_cap(actor, Cap.CANDIDATES_MANAGE, post.unit_id,
                 _("You may not manage this post's applicants."))  # fmt: skip
 
 
@@ -215,8 +220,7 @@ def _upsert(post: Post, rows: list[tuple[int, bool, str]]) -> None:
 
 
 def _qualified(post: Post) -> int:
-    counted = Q(override=True) | Q(override__isnull=True, passed=True)
-    return Screening.objects.filter(post=post).filter(counted).count()
+    return Screening.objects.filter(QUALIFIED, post=post).count()
 
 
 @transaction.atomic
@@ -237,7 +241,7 @@ def screening_run(*, actor: Actor, post: Post, today: dt.date | None = None) -> 
         overridden=overridden, created=sum(pk not in existing for pk, _ok, _r in rows),
     )  # fmt: skip
     audit_record(actor=actor, action="recruitment.screening.run", obj=post,
-                 org_unit_id=post.job.org_unit_id, detail=summary.__dict__.copy())  # fmt: skip
+                 org_unit_id=post.unit_id, detail=summary.__dict__.copy())  # fmt: skip
     return summary
 
 
@@ -255,7 +259,7 @@ def screening_override(
     row.overridden_by, row.overridden_at = actor, timezone.now()
     row.save(update_fields=["override", "override_reason", "overridden_by", "overridden_at"])
     audit_record(actor=actor, action="recruitment.screening.override", obj=row,
-                 org_unit_id=post.job.org_unit_id, changed_fields=["override", "override_reason"],
+                 org_unit_id=post.unit_id, changed_fields=["override", "override_reason"],
                  detail={"application": row.application_id, "passed": row.passed,
                          "before": before, "after": qualified})  # fmt: skip
     return row
@@ -282,7 +286,7 @@ def post_opening_check(*, actor: Actor, post: Post) -> OpeningCheck:
     locked = Post.objects.select_for_update().select_related("job", "plan").get(pk=post.pk)
     if locked.status not in _CHECKABLE:
         raise TransitionRefused(_("The opening ratio of this post is already settled."))
-    ratio = Parameters.from_dict(locked.plan.parameters).opening_ratio
+    ratio = locked.parameters.opening_ratio
     qualified, headcount = _qualified(locked), locked.job.headcount
     opens = headcount >= 1 and meets_opening_ratio(
         qualified=qualified, headcount=headcount, ratio=ratio
@@ -303,7 +307,7 @@ _STATUS_AFTER = {"keep": PostStatus.EXAMINING, "reduce": PostStatus.REDUCED,
 
 def _reduce(actor: Actor, post: Post, new_headcount: int | None, reason: str) -> None:
     job, qualified = post.job, _qualified(post)
-    ratio = Parameters.from_dict(post.plan.parameters).opening_ratio
+    ratio = post.parameters.opening_ratio
     if new_headcount is None or not 1 <= new_headcount < job.headcount:
         raise ValidationError({"new_headcount": _("Give a headcount below the current one.")})
     if not meets_opening_ratio(qualified=qualified, headcount=new_headcount, ratio=ratio):
@@ -321,7 +325,7 @@ def _merge(actor: Actor, post: Post, target: Post | None) -> None:
         raise ValidationError({"merge_into": _("Choose another post of the same plan.")})
     if target.status in (PostStatus.CANCELLED, PostStatus.MERGED):
         raise ValidationError({"merge_into": _("That post is closed.")})
-    require_cap(actor, Cap.OFFERS_APPROVE, target.job.org_unit_id,
+    require_cap(actor, Cap.OFFERS_APPROVE, target.unit_id,
                 _("You may not decide on that post."))  # fmt: skip
     post.merged_into = target
 
@@ -333,7 +337,7 @@ def post_ratio_decide(
 ) -> Post:  # fmt: skip
     """A named approver's decision on a post below the opening ratio: keep it (the
     examinations go ahead), reduce its places (核减, a QuotaChange), cancel or merge it."""
-    require_cap(actor, Cap.OFFERS_APPROVE, post.job.org_unit_id,
+    require_cap(actor, Cap.OFFERS_APPROVE, post.unit_id,
                 _("Only a named approver decides a post below the opening ratio."))  # fmt: skip
     if decision not in _STATUS_AFTER:
         raise ValidationError({"decision": _("Unknown decision.")})

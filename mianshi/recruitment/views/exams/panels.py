@@ -21,7 +21,6 @@ from mianshi.compliance.services import audit_read
 from mianshi.organisations.scoping import has_cap
 from mianshi.recruitment.forms_exams import DeclarationForm, PanelForm, ResolveForm
 from mianshi.recruitment.models import Conflict, Examiner, Lot, Panel, Seat, Substitute
-from mianshi.recruitment.services.exams import parameters_of
 from mianshi.recruitment.services.marks import conflict_resolve, conflicts_detect, declaration_add
 from mianshi.recruitment.services.panels import lots_draw, panel_draw
 from mianshi.recruitment.views.exams.access import act, form_errors, hr_panel, hr_post, refusal
@@ -32,7 +31,7 @@ from mianshi.recruitment.views.exams.access import act, form_errors, hr_panel, h
 def panels(request: AuthedHttpRequest, post_id: int) -> HttpResponse:
     """The post's panels and the form to draw one more."""
     post = hr_post(request.user, post_id)
-    params = parameters_of(post)
+    params = post.parameters
     form = PanelForm(request.POST or None, initial={"size": params.panel_size})
     if request.method == "POST" and form.is_valid():
         try:

@@ -25,7 +25,6 @@ from mianshi.recruitment.selectors_written import template_rows, written_lines
 from mianshi.recruitment.services.exams import (
     ImportReport,
     extra_enter,
-    parameters_of,
     written_enter,
     written_import,
 )
@@ -54,7 +53,7 @@ def _page(request: AuthedHttpRequest, post: Post, form: SheetForm, *, status: in
                ids=[line.application_id for line in lines])  # fmt: skip
     context = {
         "post": post, "form": form, "errors": errors, "report": report, "lines": lines,
-        "extra": parameters_of(post).weight_extra > 0,
+        "extra": post.parameters.weight_extra > 0,
         "locked": ShortlistEntry.objects.filter(post=post).exists(),
         "entry_form": WrittenForm(), "extra_form": ExtraForm(),
     }  # fmt: skip
