@@ -198,9 +198,9 @@ def _template(post: Any) -> bytes:
     """The product's score sheet (template_xlsx) listing every qualified applicant."""
     from mianshi.recruitment.models import ApplicantFacts
     from mianshi.recruitment.scoresheet import template_xlsx
-    from mianshi.recruitment.services.exams import qualified_ids
+    from mianshi.recruitment.services.exams import qualified
 
-    facts = ApplicantFacts.objects.filter(application_id__in=qualified_ids(post))
+    facts = ApplicantFacts.objects.filter(application_id__in=qualified(post))
     rows = list(facts.values_list("ticket", "application__candidate__name").order_by("ticket"))
     return template_xlsx(rows=rows)
 

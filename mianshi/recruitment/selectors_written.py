@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from mianshi.candidates.models import Application
 from mianshi.recruitment.models import Post, ShortlistEntry, ShortlistStatus, WrittenScore
-from mianshi.recruitment.services.exams import qualified_ids
+from mianshi.recruitment.services.exams import qualified
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ def _ticket(app: Application) -> str:
 
 def written_lines(*, post: Post) -> list[WrittenLine]:
     """The post's qualified applicants by ticket, each with their written result."""
-    apps = Application.objects.filter(pk__in=qualified_ids(post)).select_related(
+    # The verdict as a subquery: one statement, not a list of every qualified id sent back.
+    apps = Application.objects.filter(pk__in=qualified(post)).select_related(
         "candidate", "facts", "written"
     )
     lines = [WrittenLine(a.pk, _ticket(a), a.candidate.name, getattr(a, "written", None))

@@ -9,6 +9,7 @@ entries hold ids and counts, never names, ID numbers or scores of a person.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.candidates.models import Application
-from mianshi.common.crypto import normalise_id_number
+from mianshi.common.crypto import blind_index
 from mianshi.compliance.services import audit_record
 from mianshi.organisations.scoping import require_cap
 from mianshi.recruitment import arithmetic
@@ -66,10 +67,16 @@ def require_manage(actor: Actor, post: Post) -> None:
     require_cap(actor, Cap.CANDIDATES_MANAGE, post.unit_id)
 
 
+def qualified(post: Post) -> QuerySet[Screening, int]:
+    """The application ids of the post whose 资格审查 verdict (HR's override first) is a
+    pass, as a subquery: `application_id__in=qualified(post)` stays one SQL statement."""
+    rows = Screening.objects.filter(QUALIFIED, post=post, application__job_id=post.job_id)
+    return rows.values_list("application_id", flat=True)
+
+
 def qualified_ids(post: Post) -> set[int]:
     """Applications of the post whose 资格审查 verdict (HR's override first) is a pass."""
-    rows = Screening.objects.filter(QUALIFIED, post=post, application__job_id=post.job_id)
-    return set(rows.values_list("application_id", flat=True))
+    return set(qualified(post))
 
 
 def _post_of(application: Application) -> Post:
@@ -89,19 +96,46 @@ def _refuse_after_shortlist(post: Post) -> None:
 # --- the score sheet ---------------------------------------------------------------------
 
 
-def _known(post: Post) -> tuple[dict[str, int], dict[int, str]]:
-    """Tickets and normalised ID numbers → application, and names, of the post's applicants."""
-    known: dict[str, int] = {}
+class Known(Mapping[str, int]):
+    """A sheet's keys → application: a ticket number, or an ID number found through the
+    candidates' blind index. Decrypting every applicant's ID number took 3 s for 20,000;
+    hashing the sheet's own, one per row, takes milliseconds. Iterating lists the tickets
+    only: the ID numbers are held as their blind indexes, never in clear."""
+
+    def __init__(self, tickets: dict[str, int], id_indexes: dict[str, int]) -> None:
+        self.tickets, self.id_indexes = tickets, id_indexes
+
+    def __getitem__(self, key: str) -> int:
+        if key in self.tickets:
+            return self.tickets[key]
+        index = blind_index(key, kind="id_number")  # normalises as the candidate's was
+        if not index or index not in self.id_indexes:
+            raise KeyError(key)
+        return self.id_indexes[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tickets)
+
+    def __len__(self) -> int:
+        return len(self.tickets)
+
+
+def _known(post: Post) -> tuple[Known, dict[int, str]]:
+    """Tickets and ID numbers (by blind index) → application, and names, of the post's
+    applicants: one query of plain values, nothing decrypted."""
+    tickets: dict[str, int] = {}
+    id_indexes: dict[str, int] = {}
     names: dict[int, str] = {}
-    apps = Application.objects.filter(job_id=post.job_id).select_related("candidate", "facts")
-    for app in apps:
-        ticket = getattr(getattr(app, "facts", None), "ticket", "")
+    rows = Application.objects.filter(job_id=post.job_id).values_list(
+        "pk", "facts__ticket", "candidate__id_number_bidx", "candidate__name"
+    )
+    for pk, ticket, id_index, name in rows:
         if ticket:
-            known[ticket] = app.pk
-        if id_number := normalise_id_number(app.candidate.id_number):
-            known[id_number] = app.pk
-        names[app.pk] = app.candidate.name
-    return known, names
+            tickets[ticket] = pk
+        if id_index:
+            id_indexes[id_index] = pk
+        names[pk] = name
+    return Known(tickets, id_indexes), names
 
 
 def _row_error(error: RowError) -> ValidationError:
@@ -250,24 +284,32 @@ def extra_enter(*, actor: Actor, application: Application, score: Decimal | str)
 # --- the shortlist -----------------------------------------------------------------------
 
 
-def _counted(row: WrittenScore) -> Decimal | None:
+def _counted(score: Decimal | None, absent: bool, discipline: str) -> Decimal | None:
     """The score the shortlist counts: None for an absentee or a voided (取消成绩) score."""
-    if row.absent or any(word in row.discipline for word in VOIDING):
+    if absent or any(word in discipline for word in VOIDING):
         return None
-    return row.score
+    return score
 
 
 def written_scores(post: Post) -> list[tuple[int, Decimal | None]]:
-    """(application, counted score) of every qualified applicant holding a written result."""
-    qualified = qualified_ids(post)
-    rows = WrittenScore.objects.filter(post=post, application_id__in=qualified)
-    return [(row.application_id, _counted(row)) for row in rows.order_by("application_id")]
+    """(application, counted score) of every qualified applicant holding a written result:
+    one query of plain values, the qualified verdict joined in SQL (an id list of 17,600
+    and model instances took 0.9 s)."""
+    rows = WrittenScore.objects.filter(post=post, application_id__in=qualified(post))
+    values = rows.order_by("application_id").values_list(
+        "application_id", "score", "absent", "discipline"
+    )
+    return [(key, _counted(score, absent, note)) for key, score, absent, note in values]
 
 
 def written_ranks(scores: list[tuple[int, Decimal | None]]) -> dict[int, int]:
-    """Competition ranking (1, 2, 2, 4) of the present scores."""
-    entries = [arithmetic.Entry(key=k, total=s) for k, s in scores if s is not None]
-    return {r.key: r.rank for r in arithmetic.rank(entries, tie_break=())}
+    """Competition ranking (1, 2, 2, 4) of the present scores: a score's rank is one more
+    than the number of scores above it."""
+    present = sorted((s for _k, s in scores if s is not None), reverse=True)
+    first: dict[Decimal, int] = {}
+    for place, score in enumerate(present, start=1):
+        first.setdefault(score, place)
+    return {k: first[s] for k, s in scores if s is not None}
 
 
 def _passing_order(post: Post, params: Parameters) -> list[int]:
