@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.test import Client
 from mianshi.accounts.models import RoleGrant, User
 from mianshi.accounts.roles import Role
 from mianshi.accounts.services import apikey_create
+from mianshi.common.tests import inflight
 from mianshi.common.tests.s3 import bucket  # noqa: F401  (the S3 protocol server fixture)
 from mianshi.organisations.models import OrgUnit, UnitKind
 from mianshi.organisations.services import orgunit_create
@@ -33,6 +34,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         fixtures = set(getattr(item, "fixturenames", ()))
         if item.get_closest_marker("e2e") or fixtures & PROCESS_FIXTURES:
             item.add_marker(pytest.mark.processes)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_quiet(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With a live server, the database flush waits for its requests still in flight
+    (common/tests/inflight.py): set up after the database fixture, so torn down before."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    inflight.reset()
+    yield
+    inflight.wait_idle()
 
 
 @pytest.fixture(autouse=True)
