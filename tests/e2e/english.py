@@ -22,6 +22,7 @@ ALLOWED = {
     "mianshi",
     # terms written in Latin letters in Chinese business software (“AI评估”, “导出CSV”)
     "ai", "api", "csv", "excel", "hr", "id", "jd", "json", "kpi", "ok", "pdf", "url", "xml",
+    "word",  # the word processor (下载 Word 文档)
     # interview methods taught by these names: STAR (情境-任务-行动-结果), BEI (行为事件访谈)
     "star", "bei",
     # units, and the time standard zones are named by (北京时间 UTC+8)

@@ -45,8 +45,8 @@ MEDIA_WAIT_MS = 30_000
 # the API and its docs, the language switch, candidate links (opening one changes the
 # invitation), files and exports (downloads).
 SKIP = re.compile(
-    r"^/(admin|api|i18n|i|static|media)/|logout|/export|/download|\.(pdf|csv|xlsx|json|zip)$"
-    r"|/report/?$|/file/?$|/resume/?$"
+    r"^/(admin|api|i18n|i|static|media)/|logout|/export|/download|\.(pdf|csv|xlsx|json|zip|doc)$"
+    r"|/report/?$|/file/?$|/resume/?$|/(pdf|xlsx)/?$"
 )
 
 

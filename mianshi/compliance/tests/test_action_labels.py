@@ -41,6 +41,10 @@ DYNAMIC: dict[tuple[str, str], list[str]] = {
     ("mianshi/integrations/connectors/files/imports.py", "f'{spec.kind}.import'"): [
         f"{kind}.import" for kind in KINDS
     ],
+    ("mianshi/recruitment/services/hiring.py", "f'recruitment.result.{status}'"): [
+        "recruitment.result.failed",
+        "recruitment.result.withdrawn",
+    ],
     ("mianshi/invitations/services/sending.py", "f'delivery.{status}'"): [
         f"delivery.{s}" for s in (DeliveryStatus.SENT, DeliveryStatus.FAILED)
     ],

@@ -26,6 +26,8 @@ class WrittenScore(models.Model):
     entered_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("written score")
+        verbose_name_plural = _("written scores")
         indexes = [models.Index(fields=["post", "score"], name="recruitment_written_post")]
 
     def __str__(self) -> str:
@@ -57,6 +59,8 @@ class ShortlistEntry(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("shortlist place")
+        verbose_name_plural = _("shortlist places")
         ordering = ["post", "written_rank"]
 
     def __str__(self) -> str:

@@ -66,6 +66,8 @@ class Panel(models.Model):
     drawn_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("examiner panel")
+        verbose_name_plural = _("examiner panels")
         constraints = [
             models.UniqueConstraint(fields=["post", "room"], name="recruitment_panel_room")
         ]
@@ -82,6 +84,8 @@ class Seat(models.Model):
     replaced = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("panel seat")
+        verbose_name_plural = _("panel seats")
         constraints = [
             models.UniqueConstraint(fields=["panel", "examiner"], name="recruitment_seat_once")
         ]
@@ -100,6 +104,8 @@ class Lot(models.Model):
     position = models.PositiveIntegerField(_("order"))
 
     class Meta:
+        verbose_name = _("interview order")
+        verbose_name_plural = _("interview orders")
         ordering = ["panel", "position"]
 
     def __str__(self) -> str:
@@ -118,6 +124,10 @@ class Declaration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declared relationship")
+        verbose_name_plural = _("declared relationships")
 
     def __str__(self) -> str:
         return f"{self.examiner_id} ~ {self.application_id}: {self.relation}"
@@ -151,6 +161,8 @@ class Conflict(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("avoidance conflict")
+        verbose_name_plural = _("avoidance conflicts")
         constraints = [
             models.UniqueConstraint(
                 fields=["panel", "examiner", "application", "kind"],
@@ -176,6 +188,8 @@ class Substitute(models.Model):
     drawn_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("substitute examiner")
+        verbose_name_plural = _("substitute examiners")
         constraints = [
             models.UniqueConstraint(
                 fields=["panel", "application", "examiner"], name="recruitment_substitute_once"
@@ -198,6 +212,8 @@ class Mark(models.Model):
     marked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("interview mark")
+        verbose_name_plural = _("interview marks")
         constraints = [
             models.UniqueConstraint(
                 fields=["examiner", "application"], name="recruitment_mark_once"

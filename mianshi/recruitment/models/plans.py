@@ -148,6 +148,8 @@ class QuotaChange(models.Model):
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("headcount change")
+        verbose_name_plural = _("headcount changes")
         ordering = ["-changed_at"]
 
     def __str__(self) -> str:

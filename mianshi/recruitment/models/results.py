@@ -53,6 +53,8 @@ class Result(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
         ordering = ["post", "rank"]
 
     def __str__(self) -> str:
@@ -71,6 +73,8 @@ class Publication(models.Model):
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("publication list")
+        verbose_name_plural = _("publication lists")
         ordering = ["-published_at"]
 
     def __str__(self) -> str:
@@ -94,6 +98,10 @@ class Objection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
 
     def __str__(self) -> str:
         return f"{self.publication_id}: {self.text[:40]}"

@@ -33,6 +33,10 @@ class ApplicantFacts(models.Model):
     ticket = models.CharField(_("exam ticket number"), max_length=30, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = _("qualification facts")
+        verbose_name_plural = _("qualification facts")
+
     def __str__(self) -> str:
         return f"{self.application_id}: {self.education} {self.major}"
 
@@ -59,6 +63,8 @@ class Screening(models.Model):
     overridden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("qualification screening")
+        verbose_name_plural = _("qualification screenings")
         indexes = [models.Index(fields=["post", "passed"], name="recruitment_screening_post")]
 
     def __str__(self) -> str:
