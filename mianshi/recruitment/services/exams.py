@@ -175,23 +175,23 @@ def written_import(*, actor: Actor, post: Post, data: bytes, filename: str) -> I
 
 
 def _upsert(actor: Actor, post: Post, rows: list[ScoreRow]) -> ImportReport:
-    existing = {
-        s.application_id: s
-        for s in WrittenScore.objects.filter(application_id__in=[r.key for r in rows])
-    }
+    """One INSERT … ON CONFLICT for the whole sheet: bulk_update resolved a CASE per row and
+    field in Python, and replacing 17,600 scores took 16 s. The 加试 score is left as it is."""
+    scored = WrittenScore.objects.filter(application__job_id=post.job_id)
+    existing = set(scored.values_list("application_id", flat=True))
     now = timezone.now()
-    created: list[WrittenScore] = []
-    updated: list[WrittenScore] = []
-    for row in rows:
-        score = existing.get(row.key) or WrittenScore(application_id=row.key, post=post)
-        score.score, score.absent, score.discipline = row.score, row.absent, row.discipline
-        score.entered_by, score.entered_at = actor, now
-        (updated if score.pk else created).append(score)
-    WrittenScore.objects.bulk_create(created)
+    scores = [
+        WrittenScore(application_id=row.key, post=post, score=row.score, absent=row.absent,
+                     discipline=row.discipline, entered_by=actor, entered_at=now)
+        for row in rows
+    ]  # fmt: skip
     fields = ["score", "absent", "discipline", "entered_by", "entered_at"]
-    WrittenScore.objects.bulk_update(updated, fields)
+    WrittenScore.objects.bulk_create(
+        scores, update_conflicts=True, unique_fields=["application"], update_fields=fields
+    )
+    updated = sum(1 for row in rows if row.key in existing)
     absent = sum(1 for r in rows if r.absent)
-    return ImportReport(rows=len(rows), created=len(created), updated=len(updated), absent=absent)
+    return ImportReport(rows=len(rows), created=len(rows) - updated, updated=updated, absent=absent)
 
 
 # --- one score at a time -----------------------------------------------------------------
