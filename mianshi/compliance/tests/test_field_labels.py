@@ -30,6 +30,10 @@ RUN_TIME = {
     ("mianshi/jobs/services/questions.py", "changed"),
     ("mianshi/reviews/services/offers.py", "fields"),
     ("mianshi/compliance/services.py", "sorted(set(changed_fields))"),  # audit_record itself
+    ("mianshi/recruitment/services/panels.py", "fields"),  # the examiner's own fields
+    ("mianshi/recruitment/services/screening.py", "changed"),  # ApplicantFacts' own fields
+    # Parameters' and PostRules' keys, each labelled in FIELD_LABELS (checked below).
+    ("mianshi/recruitment/services/plans.py", "changed"),
 }
 
 
@@ -118,3 +122,14 @@ def test_the_trail_shows_an_events_changed_fields_by_label() -> None:
         assert changed_field_labels(Event()) == ["phone", "name"]
     with translation.override("zh-hans"):  # the model's translated field; FIELD_LABELS' own
         assert changed_field_labels(Event())[1] != "name"
+
+
+def test_a_plans_parameters_and_a_posts_rules_are_labelled() -> None:
+    """Plan and post changes name JSON keys (services/plans.py): each needs its label."""
+    from dataclasses import fields
+
+    from mianshi.recruitment.parameters import Parameters
+    from mianshi.recruitment.qualification import PostRules
+
+    names = {f.name for f in fields(Parameters)} | {f.name for f in fields(PostRules)}
+    assert names - set(FIELD_LABELS) == set()

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import translation
 
 from mianshi.accounts.roles import Role
 from mianshi.candidates.models import Application
@@ -38,6 +40,15 @@ from mianshi.recruitment.services.publication import (
 from mianshi.recruitment.tests.world import RecruitmentWorld, recruitment_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The messages are read in the source language (the site's default is zh-Hans)."""
+    with translation.override("en"):
+        yield
+
+
 S = ResultStatus
 MONDAY = dt.date(2026, 12, 7)  # 7 working days: 12-07 … 12-15 (no holiday configured)
 ENDS = dt.date(2026, 12, 15)
