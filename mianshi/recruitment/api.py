@@ -10,6 +10,7 @@ from mianshi.accounts.api_auth import require_scope
 from mianshi.compliance.services import audit_read
 from mianshi.recruitment import selectors_results as sel
 from mianshi.recruitment.schemas import PostOut, ResultOut
+from mianshi.recruitment.selectors import post_get
 
 router = Router(tags=["recruitment"])
 JOBS_READ, READ = "jobs:read", "candidates:read"
@@ -18,7 +19,7 @@ JOBS_READ, READ = "jobs:read", "candidates:read"
 @router.get("/posts/{int:post_id}", response=PostOut)
 def get_post(request: ApiRequest, post_id: int) -> Any:
     require_scope(request, JOBS_READ)
-    return sel.post_get(user=request.user, pk=post_id)
+    return post_get(user=request.user, pk=post_id)
 
 
 @router.get("/posts/{int:post_id}/results", response=list[ResultOut])

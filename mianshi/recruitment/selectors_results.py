@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap, Role, roles_with
-from mianshi.organisations.scoping import scope, units_for
+from mianshi.organisations.scoping import units_for
 from mianshi.recruitment.models import Post, Result
 
 RESULT_ROLES = roles_with(Cap.CANDIDATES_VIEW) - {Role.INTERVIEWER}
@@ -33,13 +33,6 @@ class ResultRow:
     rank: int | None
     tied: bool
     status: str
-
-
-def post_get(*, user: Actor, pk: int) -> Post:
-    """A post whose job lies in a unit where `user` may see jobs, else 404."""
-    posts = scope(Post.objects.select_related("job", "plan"), user, Cap.JOBS_VIEW,
-                  field="job__org_unit")  # fmt: skip
-    return get_object_or_404(posts, pk=pk)
 
 
 def post_for_results(*, user: Actor, pk: int) -> Post:
