@@ -109,11 +109,29 @@ def _refuse_move(from_stage: str, to_stage: str) -> TransitionRefused:
     )
 
 
+def _refuse_public_hire(application: Application, to_stage: str, procedure: bool) -> None:
+    """A public-recruitment post is hired only by its procedure (F-103, F-104): the move to
+    "hired" by any other path (the board, the API, a bulk move, an offer) is refused."""
+    if to_stage != Stage.HIRED or procedure:
+        return
+    if Job.objects.filter(pk=application.job_id, public_recruitment=True).exists():
+        raise TransitionRefused(
+            _("This job is a public-recruitment post: hire from its publication (公示) page, "
+              "once the publication period has ended.")
+        )  # fmt: skip
+
+
 @transaction.atomic
 def application_advance(
-    *, actor: SystemActor, application: Application, to_stage: str, reason: str = ""
+    *,
+    actor: SystemActor,
+    application: Application,
+    to_stage: str,
+    reason: str = "",
+    procedure: bool = False,
 ) -> ApplicationTransition:
-    """Move along the pipeline table; refused moves raise TransitionRefused, nothing saved."""
+    """Move along the pipeline table; refused moves raise TransitionRefused, nothing saved.
+    `procedure`: the public-recruitment hire, the one path to "hired" for its posts."""
     if to_stage not in Stage.values:
         raise ValidationError({"to_stage": _("Unknown pipeline stage.")})
     require_manage(actor, application.org_unit_id)
@@ -121,6 +139,7 @@ def application_advance(
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if not can_move(locked.stage, to_stage):
         raise _refuse_move(locked.stage, to_stage)
+    _refuse_public_hire(locked, to_stage, procedure)
     if locked.stage in CLOSED_STAGES and to_stage not in CLOSED_STAGES:
         _refuse_second_active(locked.candidate_id, locked.job_id, exclude=locked.pk)
     from_stage = locked.stage

@@ -87,6 +87,11 @@ class Job(models.Model):
         blank=True,
         help_text=_("Comma-separated, e.g. ID card copy, degree certificate."),
     )
+    # Set when the job becomes a public-recruitment post: its hires go through that
+    # procedure (公示 window, 编制 quota), so the generic stage move refuses them.
+    public_recruitment = models.BooleanField(
+        _("hired through the public-recruitment procedure"), default=False, editable=False
+    )
     score_policy = models.CharField(
         _("final score policy"),
         max_length=20,

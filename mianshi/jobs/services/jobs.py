@@ -103,3 +103,10 @@ def _validate(job: Job) -> None:
                     "parent units."
                 ),
             )
+
+
+def job_set_public_recruitment(*, job: Job) -> None:
+    """Mark the job as a public-recruitment post (the recruitment app's post_create): from
+    then on it is hired only through that procedure (candidates' application_advance)."""
+    Job.objects.filter(pk=job.pk).update(public_recruitment=True)
+    job.public_recruitment = True

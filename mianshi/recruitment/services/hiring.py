@@ -292,7 +292,9 @@ def recruitment_hire(*, actor: Actor, result: Result, today: date | None = None)
     application = Application.objects.get(pk=locked.application_id)
     reason = _("Public recruitment: the publication period ended without objection")
     for stage in path_to_hired(application.stage):
-        application_advance(actor=actor, application=application, to_stage=stage, reason=reason)
+        application_advance(
+            actor=actor, application=application, to_stage=stage, reason=reason, procedure=True
+        )
     locked.status = S.HIRED
     locked.save(update_fields=["status", "updated_at"])
     if hires + 1 >= post.job.headcount:

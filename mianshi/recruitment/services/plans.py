@@ -18,6 +18,7 @@ from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.compliance.services import audit_record
 from mianshi.jobs.models import Job
+from mianshi.jobs.services.jobs import job_set_public_recruitment
 from mianshi.organisations.models import OrgUnit
 from mianshi.organisations.scoping import has_cap, require_cap, subtree_ids
 from mianshi.recruitment.calendar import china_2026
@@ -164,6 +165,7 @@ def post_create(*, actor: Actor, plan: Plan, job: Job, code: str, rules: dict[st
     post = Post.objects.create(
         plan=locked, job=job, code=_code(locked, code), rules=PostRules.from_dict(rules).to_dict()
     )
+    job_set_public_recruitment(job=job)
     audit_record(actor=actor, action="recruitment.post.create", obj=post,
                  org_unit_id=job.org_unit_id,
                  detail={"plan": plan.pk, "job": job.pk, "code": post.code})  # fmt: skip

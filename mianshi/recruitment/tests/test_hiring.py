@@ -20,6 +20,9 @@ from django.utils import translation
 from mianshi.accounts.roles import Role
 from mianshi.candidates.models import Application
 from mianshi.candidates.pipeline import Stage
+from mianshi.candidates.services import application_advance
+from mianshi.candidates.tests.factories import make_job
+from mianshi.common.errors import TransitionRefused
 from mianshi.compliance.models import AuditEvent
 from mianshi.jobs.models import Job
 from mianshi.recruitment.models import Post, PostStatus, QuotaChange, Result, ResultStatus
@@ -192,6 +195,21 @@ def test_the_hire_waits_for_the_end_of_the_window(org, make_user) -> None:
     reasons = set(app.transitions.exclude(to_stage=Stage.APPLIED).values_list("reason", flat=True))
     assert reasons == {"Public recruitment: the publication period ended without objection"}
     assert Post.objects.get(pk=world.post.pk).status == PostStatus.FILLED
+
+
+def test_no_other_path_hires_on_a_public_post(org, make_user) -> None:
+    """The generic stage move (board, API, bulk, offers) refuses "hired" on a post's job,
+    even one step away and with the 公示 over: only recruitment_hire may take it there."""
+    world, (first, *_rest) = ranked_world(org, make_user)
+    app = Application.objects.get(pk=first.application_id)
+    reason = "移动"
+    for stage in path_to_hired(app.stage)[:-1]:
+        application_advance(actor=world.hr, application=app, to_stage=stage, reason=reason)
+    with pytest.raises(TransitionRefused, match="public-recruitment post"):
+        application_advance(actor=world.hr, application=app, to_stage=Stage.HIRED, reason=reason)
+    assert Application.objects.get(pk=app.pk).stage == Stage.PENDING_ONBOARDING
+    other = make_job(org.sh_tech, "普通岗位")  # a job not in public mode: no change
+    assert not other.public_recruitment and world.job.public_recruitment
 
 
 def test_an_open_objection_stops_the_hire_until_it_is_decided(org, make_user) -> None:

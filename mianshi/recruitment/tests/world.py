@@ -17,6 +17,7 @@ from mianshi.candidates.models import Application
 from mianshi.candidates.services import application_create, candidate_create
 from mianshi.jobs.models import Job, JobStatus
 from mianshi.jobs.services import job_create
+from mianshi.jobs.services.jobs import job_set_public_recruitment
 from mianshi.recruitment.models import ApplicantFacts, Plan, Post
 from mianshi.recruitment.parameters import Parameters
 
@@ -78,6 +79,7 @@ def recruitment_world(
         data={"title": "软件开发", "status": JobStatus.OPEN, "headcount": headcount},
     )  # fmt: skip
     post = Post.objects.create(plan=plan, job=job, code="2026001", rules=RULES)
+    job_set_public_recruitment(job=job)  # as services/plans.py post_create does
     return RecruitmentWorld(org=org, hr=hr, plan=plan, post=post, job=job)
 
 
