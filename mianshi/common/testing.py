@@ -26,10 +26,12 @@ def _reload_urls() -> None:
 
 @contextmanager
 def admin_mounted() -> Iterator[None]:
-    """The URL map as MIANSHI_ADMIN=1 builds it (config/urls.py reads the setting at import)."""
-    with override_settings(ADMIN_ENABLED=True):
-        _reload_urls()
-        try:
-            yield
-        finally:
+    """The URL map as MIANSHI_ADMIN=1 builds it (config/urls.py reads the setting at import).
+    The map is rebuilt again once the setting is restored: rebuilt inside the override, it
+    kept the admin mounted for every later test of the process."""
+    try:
+        with override_settings(ADMIN_ENABLED=True):
             _reload_urls()
+            yield
+    finally:
+        _reload_urls()
