@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -54,15 +53,6 @@ MASK_CHOICES = [
 def split_list(text: str) -> list[str]:
     """One item a line, or separated by commas or 、 (as people type lists)."""
     return [item.strip() for item in _SPLIT.split(text or "") if item.strip()]
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's ValidationError beside its field, or on top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _tie_choices() -> list[tuple[str, str]]:

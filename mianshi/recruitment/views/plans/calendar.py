@@ -16,14 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
+from mianshi.jobs.forms import add_service_errors
 from mianshi.organisations.scoping import has_cap
 from mianshi.recruitment import selectors_plan_pages as pages
-from mianshi.recruitment.forms_plans import (
-    CalendarDayForm,
-    CalendarLoadForm,
-    CalendarRemoveForm,
-    add_service_errors,
-)
+from mianshi.recruitment.forms_plans import CalendarDayForm, CalendarLoadForm, CalendarRemoveForm
 from mianshi.recruitment.services.plans import (
     calendar_day_remove,
     calendar_day_set,

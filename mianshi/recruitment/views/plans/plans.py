@@ -18,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
 from mianshi.candidates.responses import attachment
+from mianshi.jobs.forms import add_service_errors
 from mianshi.jobs.selectors import manageable_units
 from mianshi.organisations.scoping import has_cap
 from mianshi.recruitment import selectors as sel
 from mianshi.recruitment import selectors_plan_pages as pages
-from mianshi.recruitment.forms_plans import AnnounceForm, PlanForm, add_service_errors
+from mianshi.recruitment.forms_plans import AnnounceForm, PlanForm
 from mianshi.recruitment.models import PlanStatus
 from mianshi.recruitment.services.plans import plan_announce, plan_create, plan_update_parameters
 

@@ -23,9 +23,10 @@ from mianshi.accounts.roles import Cap
 from mianshi.candidates.models import Application
 from mianshi.common.errors import DomainError
 from mianshi.compliance.services import audit_read
+from mianshi.jobs.forms import add_service_errors
 from mianshi.recruitment import selectors as sel
 from mianshi.recruitment import selectors_plan_pages as pages
-from mianshi.recruitment.forms_plans import DecisionForm, PostForm, RulesForm, add_service_errors
+from mianshi.recruitment.forms_plans import DecisionForm, PostForm, RulesForm
 from mianshi.recruitment.idcard import region_name
 from mianshi.recruitment.models import Post, PostStatus
 from mianshi.recruitment.qualification import (

@@ -15,9 +15,10 @@ from mianshi.accounts.actor import AuthedHttpRequest
 from mianshi.accounts.roles import Cap
 from mianshi.common.errors import DomainError
 from mianshi.compliance.services import audit_read
+from mianshi.jobs.forms import add_service_errors
 from mianshi.recruitment import selectors as sel
 from mianshi.recruitment import selectors_plan_pages as pages
-from mianshi.recruitment.forms_plans import FactsForm, OverrideForm, add_service_errors
+from mianshi.recruitment.forms_plans import FactsForm, OverrideForm
 from mianshi.recruitment.models import Post
 from mianshi.recruitment.services.screening import facts_save, screening_override, screening_run
 
