@@ -19,20 +19,20 @@ from mianshi.organisations.services import orgunit_create
 
 PASSWORD = "Correct-Horse-9"
 
-# Tests that start processes or threads of their own (Chromium, a live server, Celery
-# workers) carry the `processes` mark: scripts/test.sh runs them one at a time, after the
-# others ran in parallel (pytest-xdist). Two of them at once on the CI machine's two cores
-# starve a recording browser or a worker past its timeouts. xdist's own groups cannot do
-# this: pytest-xdist 3.8 under pytest 9 ignores xdist_group (it sets item._nodeid, which
-# pytest 9 no longer reads). A test may also carry the mark itself.
-PROCESS_FIXTURES = frozenset({"live_server", "real_workers"})
+# Tests that run Celery workers or record in a candidate's browser carry the `processes`
+# mark: scripts/test.sh runs them one at a time, after the others ran in parallel
+# (pytest-xdist). Two of them at once on the CI machine's two cores starve a recording
+# browser or a worker past its timeouts. Browser tests that only click through pages run
+# with the others: measured, they pass two at a time under a load average of 10. xdist's
+# own groups cannot do this: pytest-xdist 3.8 under pytest 9 ignores xdist_group (it sets
+# item._nodeid, which pytest 9 no longer reads). A test may also carry the mark itself.
+PROCESS_FIXTURES = frozenset({"real_workers"})
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        fixtures = set(getattr(item, "fixturenames", ()))
-        if item.get_closest_marker("e2e") or fixtures & PROCESS_FIXTURES:
+        if set(getattr(item, "fixturenames", ())) & PROCESS_FIXTURES:
             item.add_marker(pytest.mark.processes)
 
 

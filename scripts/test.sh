@@ -21,12 +21,13 @@ phase() {  # phase "label" command...: run one phase, print and remember its dur
 }
 
 # One suite in two steps, both always run: first every test but those marked `processes`
-# (a browser, a live server, Celery workers: conftest.py) spread over MIANSHI_TEST_PROCESSES
-# pytest processes (pytest-xdist, default 2: the CI machine's cores), then those one at a
-# time. The mark splits the suite exactly; each step fails on a failure and on nothing
-# selected (exit 5). `--dist load` hands out tests by index: the schemathesis fuzzers give
-# every operation the same node id under pytest 9, and xdist's scope/group modes, which
-# schedule by node id, would run one operation of each fuzzer and drop the rest unseen.
+# (Celery workers, a recording browser: conftest.py), browser tests that click through
+# pages included, spread over MIANSHI_TEST_PROCESSES pytest processes (pytest-xdist,
+# default 2: the CI machine's cores), then those one at a time. The mark splits the suite
+# exactly; each step fails on a failure and on nothing selected (exit 5). `--dist load`
+# hands out tests by index: the schemathesis fuzzers give every operation the same node id
+# under pytest 9, and xdist's scope/group modes, which schedule by node id, would run one
+# operation of each fuzzer and drop the rest unseen.
 suite() {  # suite pytest-args...
   local rc=0
   $BIN/pytest -q -n "${MIANSHI_TEST_PROCESSES:-2}" --dist load -m "not processes" "$@" || rc=$?

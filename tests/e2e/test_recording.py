@@ -45,7 +45,11 @@ from tests.e2e.recording_data import (
     make_interview,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.processes,  # a recording browser: one at a time (conftest.py)
+    pytest.mark.usefixtures("transactional_db"),
+]
 
 # Chunks are one second: a reload may lose the chunk being recorded, timers round to 250 ms.
 DURATION_TOLERANCE_S = 1.6

@@ -20,7 +20,8 @@ from mianshi.interviews.tests.candidate_fixtures import CHOICES, invite, questio
 from mianshi.invitations.models import InvitationStatus
 from mianshi.jobs.models import AnswerType
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A candidate recording over HTTP against the live server: one at a time (conftest.py).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 SECONDS = 4.0
 
 

@@ -22,7 +22,12 @@ from mianshi.interviews.services import recording_open
 from mianshi.interviews.services.storage import chunk_read
 from mianshi.interviews.tests import upload_world as uw
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("upload_env")]
+# Uploads racing over the live server, timed: one at a time (conftest.py).
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("upload_env"),
+    pytest.mark.processes,
+]
 
 
 @pytest.fixture
