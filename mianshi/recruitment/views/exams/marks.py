@@ -96,7 +96,7 @@ def panel_marks(request: AuthedHttpRequest, post_id: int, panel_id: int) -> Http
     messages.success(request, _("%(n)s marks saved for candidate %(position)s.")
                      % {"n": len(scores), "position": lot.position})  # fmt: skip
     url = reverse("recruitment:panel_marks", args=[panel.post_id, panel.pk])
-    return redirect(f"{url}#row-{lot.position}")
+    return redirect(f"{url}#order-{lot.position}")
 
 
 @login_required
