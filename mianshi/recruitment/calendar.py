@@ -116,9 +116,30 @@ def _span(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-# 国务院办公厅关于2026年部分节假日安排的通知 (2025年11月4日), one row per festival:
-# (first day off, last day off, 调休上班 days). The text of the notice, item by item:
-_CHINA_2026: tuple[tuple[date, date, tuple[date, ...]], ...] = (
+# One row per festival of a State Council holiday notice: (first day off, last day off,
+# 调休上班 days).
+Festival = tuple[date, date, tuple[date, ...]]
+
+# 国务院办公厅关于2025年部分节假日安排的通知 (2024年11月12日), item by item:
+_CHINA_2025: tuple[Festival, ...] = (
+    # 元旦: 1月1日(周三)放假1天,不调休。
+    (date(2025, 1, 1), date(2025, 1, 1), ()),
+    # 春节: 1月28日(农历除夕、周二)至2月4日(农历正月初七、周二)放假调休,共8天。
+    #       1月26日(周日)、2月8日(周六)上班。
+    (date(2025, 1, 28), date(2025, 2, 4), (date(2025, 1, 26), date(2025, 2, 8))),
+    # 清明节: 4月4日(周五)至6日(周日)放假,共3天。
+    (date(2025, 4, 4), date(2025, 4, 6), ()),
+    # 劳动节: 5月1日(周四)至5日(周一)放假调休,共5天。4月27日(周日)上班。
+    (date(2025, 5, 1), date(2025, 5, 5), (date(2025, 4, 27),)),
+    # 端午节: 5月31日(周六)至6月2日(周一)放假,共3天。
+    (date(2025, 5, 31), date(2025, 6, 2), ()),
+    # 国庆节、中秋节: 10月1日(周三)至8日(周三)放假调休,共8天。9月28日(周日)、
+    #       10月11日(周六)上班。
+    (date(2025, 10, 1), date(2025, 10, 8), (date(2025, 9, 28), date(2025, 10, 11))),
+)
+
+# 国务院办公厅关于2026年部分节假日安排的通知 (2025年11月4日), item by item:
+_CHINA_2026: tuple[Festival, ...] = (
     # 元旦: 1月1日(周四)至3日(周六)放假调休,共3天。1月4日(周日)上班。
     (date(2026, 1, 1), date(2026, 1, 3), (date(2026, 1, 4),)),
     # 春节: 2月15日(腊月二十八、周日)至23日(正月初七、周一)放假调休,共9天。
@@ -137,9 +158,23 @@ _CHINA_2026: tuple[tuple[date, date, tuple[date, ...]], ...] = (
 )
 
 
+# The notices shipped, by year: a new year is one more table and one more entry here.
+_CHINA: dict[int, tuple[Festival, ...]] = {2025: _CHINA_2025, 2026: _CHINA_2026}
+OFFICIAL_YEARS: tuple[int, ...] = tuple(sorted(_CHINA))
+
+
 @cache
-def china_2026() -> WorkCalendar:
-    """The national calendar of 2026 as the State Council's holiday notice sets it."""
-    holidays = frozenset(d for first, last, _w in _CHINA_2026 for d in _span(first, last))
-    workdays = frozenset(d for _f, _l, moved in _CHINA_2026 for d in moved)
+def china(year: int) -> WorkCalendar:
+    """The national calendar of `year` as the State Council's holiday notice sets it;
+    ValueError for a year whose notice is not shipped (see OFFICIAL_YEARS)."""
+    if year not in _CHINA:
+        raise ValueError(_("No official calendar for %(year)s.") % {"year": year})
+    festivals = _CHINA[year]
+    holidays = frozenset(d for first, last, _w in festivals for d in _span(first, last))
+    workdays = frozenset(d for _f, _l, moved in festivals for d in moved)
     return WorkCalendar(holidays=holidays, workdays=workdays)
+
+
+def china_2026() -> WorkCalendar:
+    """The national calendar of 2026 (the first year shipped; callers predate `china`)."""
+    return china(2026)

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mianshi.common.widgets import IsoDateInput
+from mianshi.recruitment.calendar import OFFICIAL_YEARS
 from mianshi.recruitment.models import DayKind, Post
 from mianshi.recruitment.parameters import COLUMNS, TIE_BREAKS, Parameters
 from mianshi.recruitment.qualification import (
@@ -326,4 +327,11 @@ class CalendarRemoveForm(forms.Form):
 
 
 class CalendarLoadForm(forms.Form):
-    year = forms.IntegerField(initial=2026)
+    """Which State Council calendar to load: one of the years whose notice is shipped."""
+
+    year = forms.TypedChoiceField(
+        label=_("Official calendar"),
+        choices=[(y, str(y)) for y in OFFICIAL_YEARS],
+        coerce=int,
+        initial=OFFICIAL_YEARS[-1],
+    )

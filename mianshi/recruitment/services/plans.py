@@ -21,13 +21,12 @@ from mianshi.jobs.models import Job
 from mianshi.jobs.services.jobs import job_set_public_recruitment
 from mianshi.organisations.models import OrgUnit
 from mianshi.organisations.scoping import has_cap, require_cap, subtree_ids
-from mianshi.recruitment.calendar import china_2026
+from mianshi.recruitment.calendar import OFFICIAL_YEARS, china
 from mianshi.recruitment.models import CalendarDay, DayKind, Plan, PlanStatus, Post
 from mianshi.recruitment.parameters import Parameters
 from mianshi.recruitment.qualification import PostRules
 from mianshi.recruitment.selectors import work_calendar
 
-_OFFICIAL = {2026: china_2026}
 _SATURDAY = 5
 MAX_APPLICATION_DAYS = 60
 
@@ -74,12 +73,12 @@ def calendar_day_remove(*, actor: Actor, day: dt.date) -> bool:
 
 @transaction.atomic
 def calendar_load_official(*, actor: Actor, year: int = 2026) -> int:
-    """Write the State Council's calendar of `year`; rows already right stay, others are
-    set. Returns how many rows changed (0 on a second load)."""
+    """Write the State Council's calendar of `year` (one of calendar.OFFICIAL_YEARS); rows
+    already right stay, others are set. Returns how many rows changed (0 on a second load)."""
     _require_calendar(actor)
-    if year not in _OFFICIAL:
+    if year not in OFFICIAL_YEARS:
         raise ValidationError({"year": _("No official calendar for %(year)s.") % {"year": year}})
-    official = _OFFICIAL[year]()
+    official = china(year)
     wanted = {d: DayKind.HOLIDAY for d in official.holidays}
     wanted |= {d: DayKind.WORKDAY for d in official.workdays}
     have = dict(CalendarDay.objects.filter(day__in=wanted).values_list("day", "kind"))

@@ -1,4 +1,5 @@
-"""The working-day calendar: plain weeks, 调休 around 国庆 2026, periods and guards."""
+"""The working-day calendar: plain weeks, 调休 around 国庆 2026 and around 春节 and 国庆 2025,
+periods and guards."""
 
 from __future__ import annotations
 
@@ -6,10 +7,17 @@ from datetime import date, timedelta
 
 import pytest
 
-from mianshi.recruitment.calendar import MAX_WORKING_DAYS, WorkCalendar, china_2026
+from mianshi.recruitment.calendar import (
+    MAX_WORKING_DAYS,
+    OFFICIAL_YEARS,
+    WorkCalendar,
+    china,
+    china_2026,
+)
 
 PLAIN = WorkCalendar()
 CN = china_2026()
+CN25 = china(2025)
 D = date
 
 
@@ -66,6 +74,112 @@ def test_china_2026_has_the_notice_counts() -> None:
     assert all(d.weekday() >= 5 for d in CN.workdays)
     # 2026 has 261 weekdays; 19 of them are off and 6 weekend days are worked.
     assert CN.working_days_between(D(2026, 1, 1), D(2026, 12, 31)) == 261 - 19 + 6
+
+
+def test_the_shipped_years_are_2025_and_2026() -> None:
+    assert OFFICIAL_YEARS == (2025, 2026)
+    assert china(2026) is CN  # the old name reads the same table
+    with pytest.raises(ValueError, match="2031"):
+        china(2031)
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (D(2025, 1, 1), False),  # Wednesday, 元旦, one day
+        (D(2025, 1, 2), True),  # Thursday, no 调休 for 元旦
+        (D(2025, 1, 26), True),  # Sunday, 调休上班 before 春节
+        (D(2025, 1, 27), True),  # Monday, the last day before
+        (D(2025, 1, 28), False),  # Tuesday, 除夕
+        (D(2025, 2, 3), False),  # Monday, moved by 调休
+        (D(2025, 2, 4), False),  # Tuesday, 正月初七
+        (D(2025, 2, 5), True),  # Wednesday, back at work
+        (D(2025, 2, 8), True),  # Saturday, 调休上班 after 春节
+        (D(2025, 2, 9), False),  # Sunday, an ordinary weekend again
+        (D(2025, 4, 4), False),  # Friday, 清明
+        (D(2025, 4, 27), True),  # Sunday, 调休上班 before 劳动节
+        (D(2025, 5, 5), False),  # Monday, 劳动节
+        (D(2025, 5, 6), True),  # Tuesday, back at work
+        (D(2025, 6, 2), False),  # Monday, 端午
+        (D(2025, 9, 28), True),  # Sunday, 调休上班 before 国庆
+        (D(2025, 10, 1), False),  # Wednesday, 国庆
+        (D(2025, 10, 6), False),  # Monday, 中秋
+        (D(2025, 10, 8), False),  # Wednesday, the last day off
+        (D(2025, 10, 9), True),  # Thursday, back at work
+        (D(2025, 10, 11), True),  # Saturday, 调休上班 after 国庆
+        (D(2025, 10, 12), False),  # Sunday
+    ],
+)
+def test_china_2025_follows_the_state_council_notice(day: date, working: bool) -> None:
+    assert CN25.is_working_day(day) is working
+
+
+def test_china_2025_has_the_notice_counts() -> None:
+    # 1 + 8 + 3 + 5 + 3 + 8 days off; 2 + 1 + 2 调休上班 days.
+    assert len(CN25.holidays) == 28
+    assert sorted(CN25.workdays) == [
+        D(2025, 1, 26),
+        D(2025, 2, 8),
+        D(2025, 4, 27),
+        D(2025, 9, 28),
+        D(2025, 10, 11),
+    ]
+    assert all(d.weekday() >= 5 for d in CN25.workdays)
+    # 2025 has 261 weekdays; 18 of them are off and 5 weekend days are worked: 248.
+    assert CN25.working_days_between(D(2025, 1, 1), D(2025, 12, 31)) == 248
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        # 国庆 and 中秋 2025: 9/30 → 10/9 (1), 10/10 (2), 10/11 Saturday 调休 (3), 10/13 (4).
+        (D(2025, 9, 30), 1, D(2025, 10, 9)),
+        (D(2025, 9, 30), 3, D(2025, 10, 11)),
+        (D(2025, 9, 30), 4, D(2025, 10, 13)),
+        # Friday 9/26 → the 调休 Sunday 9/28 is the next working day.
+        (D(2025, 9, 26), 1, D(2025, 9, 28)),
+        # 春节 2025: Monday 1/27 → Wednesday 2/5; 2/6, 2/7, then Saturday 2/8 (调休).
+        (D(2025, 1, 27), 1, D(2025, 2, 5)),
+        (D(2025, 1, 27), 4, D(2025, 2, 8)),
+        (D(2025, 1, 27), 5, D(2025, 2, 10)),
+        # Friday 1/24 → the 调休 Sunday 1/26.
+        (D(2025, 1, 24), 1, D(2025, 1, 26)),
+    ],
+)
+def test_add_working_days_2025(start: date, n: int, expected: date) -> None:
+    assert CN25.add_working_days(start, n) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        # 公示 published on 10/1 (holiday): 10/9, 10, 11 (Sat), 13, 14, 15, 16.
+        (D(2025, 10, 1), 7, D(2025, 10, 16)),
+        # Published on the 调休 Sunday 9/28: 9/28, 29, 30, then 10/9, 10/10, 10/11 (Sat).
+        (D(2025, 9, 28), 6, D(2025, 10, 11)),
+        # Published on Friday 1/24: 1/24, 1/26 (Sun), 1/27, 2/5, 2/6.
+        (D(2025, 1, 24), 5, D(2025, 2, 6)),
+        # Published on 除夕: the period begins on 2/5; 2/5-7, 2/8 (Sat), 2/10-12.
+        (D(2025, 1, 28), 7, D(2025, 2, 12)),
+    ],
+)
+def test_period_end_2025(start: date, n: int, expected: date) -> None:
+    assert CN25.period_end(start, n) == expected
+    assert CN25.working_days_between(start, expected) == n
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (D(2025, 10, 1), D(2025, 10, 8), 0),  # 国庆 and 中秋 itself
+        (D(2025, 9, 27), D(2025, 10, 12), 6),  # 9/28-30, 10/9-11
+        (D(2025, 1, 28), D(2025, 2, 4), 0),  # 春节 itself
+        (D(2025, 1, 25), D(2025, 2, 9), 6),  # 1/26-27, 2/5-8
+        (D(2025, 4, 26), D(2025, 5, 11), 8),  # 4/27-30, 5/6-9: the 劳动节 fortnight
+    ],
+)
+def test_working_days_between_2025(start: date, end: date, expected: int) -> None:
+    assert CN25.working_days_between(start, end) == expected
 
 
 @pytest.mark.parametrize(

@@ -66,6 +66,17 @@ def test_the_official_calendar_loads_once_and_counts_its_adjusted_days(world: An
     assert _actions().count("recruitment.calendar.load") == 2
 
 
+def test_2025_and_2026_loaded_count_a_period_across_the_new_year(world: Any) -> None:
+    assert calendar_load_official(actor=world.hr, year=2025) == 28 + 5
+    assert calendar_load_official(actor=world.hr, year=2026) > 30
+    calendar = work_calendar()
+    assert calendar.is_working_day(dt.date(2025, 10, 11))  # Saturday, 调休上班 2025
+    assert not calendar.is_working_day(dt.date(2025, 10, 8))  # 国庆 and 中秋 2025
+    # 12/30, 12/31, 元旦 2026 off (1/1-3), then 1/4 (Sunday, 调休上班), 1/5, 1/6.
+    assert calendar.period_end(dt.date(2025, 12, 30), 5) == dt.date(2026, 1, 6)
+    assert AuditEvent.objects.filter(action="recruitment.calendar.load").count() == 2
+
+
 def test_a_day_is_set_replaced_and_removed(world: Any) -> None:
     saturday = dt.date(2026, 12, 5)
     calendar_day_set(actor=world.hr, day=saturday, kind=DayKind.WORKDAY, name="调休")

@@ -459,6 +459,26 @@ def test_the_official_2026_calendar_loads(world: RecruitmentWorld, hr: Client) -
     assert CalendarDay.objects.filter(day__year=2026).count() > 10
 
 
+def test_the_load_form_offers_the_shipped_years_and_loads_2025(
+    world: RecruitmentWorld, hr: Client
+) -> None:
+    html = hr.get("/recruitment/calendar/?year=2025").content.decode()
+    form = html[html.index("data-load-form") :]
+    assert re.search(r'<option value="2025" selected>', form) and 'value="2026"' in form
+    response = hr.post("/recruitment/calendar/load/", {"year": "2025"}, follow=True)
+    html = response.content.decode()
+    assert 'data-day="2025-01-26"' in html and 'data-day="2025-10-08"' in html
+    assert CalendarDay.objects.filter(day__year=2025).count() == 33
+    assert not CalendarDay.objects.filter(day__year=2026).exists()
+
+
+def test_a_year_without_a_notice_is_not_loaded(world: RecruitmentWorld, hr: Client) -> None:
+    response = hr.post("/recruitment/calendar/load/", {"year": "2031"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("?year=2031")
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not CalendarDay.objects.exists()
+
+
 # Query counts ---------------------------------------------------------------------------
 
 

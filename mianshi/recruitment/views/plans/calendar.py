@@ -19,6 +19,7 @@ from mianshi.accounts.roles import Cap
 from mianshi.jobs.forms import add_service_errors
 from mianshi.organisations.scoping import has_cap
 from mianshi.recruitment import selectors_plan_pages as pages
+from mianshi.recruitment.calendar import OFFICIAL_YEARS
 from mianshi.recruitment.forms_plans import CalendarDayForm, CalendarLoadForm, CalendarRemoveForm
 from mianshi.recruitment.services.plans import (
     calendar_day_remove,
@@ -42,6 +43,11 @@ def _page(
         "year": year,
         "days": pages.calendar_days(year),
         "form": form or CalendarDayForm(),
+        # The year shown, when its notice is shipped; else the latest notice.
+        "load_form": CalendarLoadForm(
+            initial={"year": year if year in OFFICIAL_YEARS else OFFICIAL_YEARS[-1]},
+            auto_id="load_%s",
+        ),
         "can_edit": has_cap(request.user, Cap.ORG_MANAGE),
         "previous": year - 1,
         "next": year + 1,
@@ -96,9 +102,13 @@ def calendar_day_delete(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def calendar_load(request: AuthedHttpRequest) -> HttpResponse:
-    """Write the State Council's calendar of a year (2026)."""
+    """Write the State Council's calendar of one of the years shipped."""
     form = CalendarLoadForm(request.POST)
-    year = form.cleaned_data["year"] if form.is_valid() else 2026
+    if not form.is_valid():
+        raw = request.POST.get("year", "")[:10]
+        messages.error(request, _("No official calendar for %(year)s.") % {"year": raw})
+        return _back(_year(raw))
+    year = form.cleaned_data["year"]
     try:
         changed = calendar_load_official(actor=request.user, year=year)
     except ValidationError as exc:
