@@ -1,13 +1,29 @@
-"""Template context shared by every page: the navigation the user may use."""
+"""Template context shared by every page: the navigation the user may use.
 
+Most entries follow a capability (`NAV`). A higher app may add an entry for the users it
+concerns, which no capability names (public recruitment's examiners: a row in its pool, not
+a role grant). Organisations may not import it (ARCHITECTURE rule 5b), so it registers a
+`NavEntry` in its AppConfig.ready(), with a predicate saying whom the entry concerns; the
+same shape as `invitations.status_sections`. The navigation is on every page: a predicate
+costs one cheap query at most, and one that fails is logged and its entry left out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mianshi.accounts.actor import Actor
 from mianshi.accounts.roles import Cap
 from mianshi.organisations.scoping import has_cap
+
+logger = logging.getLogger(__name__)
 
 # (url name, label, capability needed)
 NAV: list[tuple[str, Any, Cap | None]] = [
@@ -31,13 +47,48 @@ NAV: list[tuple[str, Any, Cap | None]] = [
 ]
 
 
+@dataclass(frozen=True)
+class NavEntry:
+    """An entry a higher app adds after `NAV`: its url name, label, and whom it concerns."""
+
+    name: str
+    label: Any
+    shown_to: Callable[[Actor], bool]
+
+
+_EXTRA: dict[str, NavEntry] = {}
+
+
+def register(entry: NavEntry) -> NavEntry:
+    """Add an entry (registering the same url name again replaces it: reloads are harmless)."""
+    _EXTRA[entry.name] = entry
+    return entry
+
+
+def unregister(name: str) -> None:
+    """Take the entry for url `name` off the navigation (nothing happens if it is not there)."""
+    _EXTRA.pop(name, None)
+
+
+def registered() -> tuple[NavEntry, ...]:
+    """The registered entries, in the order they were first registered."""
+    return tuple(_EXTRA.values())
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [
-        {"url": reverse(name), "label": label, "name": name}
-        for name, label, cap in NAV
-        if cap is None or has_cap(user, cap)
-    ]
-    return {"nav_items": items}
+    shown = [(name, label) for name, label, cap in NAV if cap is None or has_cap(user, cap)]
+    shown += [(e.name, e.label) for e in _EXTRA.values() if _shown(e, user)]
+    return {"nav_items": [{"url": reverse(n), "label": label, "name": n} for n, label in shown]}
+
+
+def _shown(entry: NavEntry, user: Actor) -> bool:
+    # One app's bug must not cost the user every page; a DB error here would still abort a
+    # request's transaction on PostgreSQL, which is why a predicate stays one plain read.
+    try:
+        return bool(entry.shown_to(user))
+    except Exception:
+        logger.exception("Navigation entry %s failed for user %s", entry.name, user.pk)
+        return False

@@ -4,7 +4,7 @@ panel, disclosed only on the interview day (before it, who sits where must stay 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q, QuerySet
 
@@ -12,6 +12,7 @@ from mianshi.accounts.actor import Actor, Viewer
 from mianshi.accounts.roles import Cap
 from mianshi.organisations.scoping import scope
 from mianshi.recruitment.models import ConflictStatus, Examiner, Lot, Panel
+from mianshi.reviews.selectors.queue import QueueFilters, review_queue
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Place:
     position: int
     application_id: int
     substitute: bool  # the examiner judges only this candidate on the panel
+    session_id: int | None = None  # a recorded interview whose workbench they may open
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,11 @@ def panels_visible(user: Viewer) -> QuerySet[Panel]:
     """The panels of the posts whose candidates `user` manages."""
     return scope(Panel.objects.select_related("post__job"), user, Cap.CANDIDATES_MANAGE,
                  field="post__job__org_unit")  # fmt: skip
+
+
+def examines(user: Actor) -> bool:
+    """Whether `user` is an active examiner of a pool: the navigation offers their panels."""
+    return Examiner.objects.filter(user=user, active=True).exists()
 
 
 def _places(panel: Panel, examiner_ids: set[int]) -> list[Place]:
@@ -71,8 +78,24 @@ def panels_for_examiner(*, user: Actor, today: dt.date) -> list[ExaminerPanel]:
         .distinct().select_related("post__job").order_by("room", "pk")
         .prefetch_related("seats", "substitutes", "conflicts", "lots")
     )  # fmt: skip
+    found = [(p, _places(p, mine)) for p in panels]
+    sessions = _recorded(user, [c.application_id for _p, places in found for c in places])
     return [
         ExaminerPanel(p.pk, p.post.code, p.post.job.title, p.room, p.interview_on,
-                      _places(p, mine))
-        for p in panels
+                      [replace(c, session_id=sessions.get(c.application_id)) for c in places])
+        for p, places in found
     ]  # fmt: skip
+
+
+def _recorded(user: Actor, application_ids: list[int]) -> dict[int, int]:
+    """Application id → its newest recorded interview that `user` may review (the review
+    queue's own rule: visible, with a verified recording); one query, none without ids."""
+    if not application_ids:
+        return {}
+    queue = review_queue(user=user, filters=QueueFilters())
+    newest: dict[int, int] = {}
+    for app_id, pk in queue.filter(application_id__in=application_ids).values_list(
+        "application_id", "pk"
+    ):
+        newest.setdefault(app_id, pk)  # the queue lists the newest first
+    return newest
