@@ -151,6 +151,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "recording.terminate": _("Recording stopped"),
     "recording.verify": _("Recording verified"),
     "recording.view": _("Recording watched"),
+    "recruitment.apply": _("Applied (报名) through the public form"),
     "recruitment.calendar.load": _("Official holiday calendar loaded"),
     "recruitment.calendar.remove": _("Calendar day removed"),
     "recruitment.calendar.set": _("Calendar day set"),
