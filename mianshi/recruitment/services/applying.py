@@ -27,6 +27,7 @@ from mianshi.candidates.models import Application, Candidate, Gender, Source
 from mianshi.candidates.services import application_create, candidate_create
 from mianshi.candidates.services.candidates import DuplicateCandidate
 from mianshi.common.crypto import blind_index
+from mianshi.common.errors import Conflict
 from mianshi.compliance.services import audit_record
 from mianshi.jobs.models import JobStatus
 from mianshi.recruitment.idcard import id_facts
@@ -152,8 +153,11 @@ def application_submit(
     post = _open_post(plan, post_id)
     values = _clean_facts(facts)
     candidate = _candidate(plan, applicant)
-    # The system acts for the candidate: application_create takes None as such.
-    application = application_create(actor=None, candidate=candidate, job=post.job)  # type: ignore[arg-type]
+    try:
+        # The system acts for the candidate: application_create takes None as such.
+        application = application_create(actor=None, candidate=candidate, job=post.job)  # type: ignore[arg-type]
+    except Conflict as exc:  # the same person's application a moment ago
+        raise _already_applied() from exc
     ApplicantFacts.objects.create(application=application, **values)
     audit_record(
         actor="candidate", action="recruitment.apply", obj=application,

@@ -165,3 +165,19 @@ def test_a_post_of_another_plan_is_refused(world: RecruitmentWorld, org: Any) ->
 
 def test_the_application_number_joins_post_code_and_id() -> None:
     assert apply_number(post_code="2026001", application_id=42) == "2026001-000042"
+
+
+def test_a_simultaneous_first_application_of_the_same_id_is_refused_in_words(
+    world: RecruitmentWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lookup missed a candidate created a moment ago: the unique blind index refuses
+    the second one, and the applicant reads the plan's rule, never the other record's name."""
+    _submit(world)
+    before = _counts()
+    real = Candidate.objects.select_for_update
+    monkeypatch.setattr(Candidate.objects, "select_for_update",
+                        lambda: real().filter(pk__in=[]))  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        _submit(world)
+    assert "id_number" in refused.value.message_dict
+    assert "李明" not in str(refused.value) and _counts() == before

@@ -197,3 +197,10 @@ def test_the_plan_page_costs_the_same_queries_with_more_posts(
 def test_the_plan_page_of_hr_shows_the_public_link(world: RecruitmentWorld, login: Any) -> None:
     page = login(world.hr).get(reverse("recruitment:plan_detail", args=[world.plan.pk]))
     assert "data-apply-link" in page.content.decode() and _url(world) in page.content.decode()
+
+
+def test_a_nul_character_is_refused_before_anything_reads_it(
+    world: RecruitmentWorld, client: Client
+) -> None:
+    assert client.post(_url(world), _form(world, name="李\x00明")).status_code == 400
+    assert _saved() == (0, 0, 0)
