@@ -25,7 +25,7 @@ class ApplyForm(FactsForm):
     # The exam ticket is the organiser's to assign: None takes the inherited field off.
     ticket = None  # type: ignore[assignment]
     post = forms.TypedChoiceField(label=_("Post"), coerce=int)
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=_("Full name"), max_length=80)
     id_number = forms.CharField(
         label=_("ID number"), max_length=20, help_text=_("The 18 characters of your ID card.")
     )
