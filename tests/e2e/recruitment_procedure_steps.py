@@ -201,16 +201,17 @@ def compute_results(page: Page, axe: Axe, post: Post) -> Locator:
     return page.locator("[data-ranking] tbody tr")
 
 
-def pass_checks(page: Page, axe: Axe, post: Post, result_id: int) -> None:
-    """The best-ranked enters 体检, passes it, then passes 考察."""
+def pass_checks(page: Page, axe: Axe, post: Post, result_ids: Sequence[int]) -> None:
+    """The best-ranked, one per place, enter 体检; each passes it, then passes 考察."""
     page.goto(f"/recruitment/posts/{post.pk}/progress/")
     page.locator("[data-advance] button").click()
-    row = page.locator(f"[data-progress] tr[data-result='{result_id}']")
-    for before in ("medical", "background"):
-        expect(row).to_have_attribute("data-status", before)
-        row.locator("[data-pass] button").click()
+    for result_id in result_ids:
         row = page.locator(f"[data-progress] tr[data-result='{result_id}']")
-    expect(row).to_have_attribute("data-status", "cleared")
+        for before in ("medical", "background"):
+            expect(row).to_have_attribute("data-status", before)
+            row.locator("[data-pass] button").click()
+            row = page.locator(f"[data-progress] tr[data-result='{result_id}']")
+        expect(row).to_have_attribute("data-status", "cleared")
     checked(page, axe, "medical check and background review")
 
 
@@ -242,6 +243,19 @@ def hire(page: Page, post: Post, result_id: int) -> None:
     accept_next_dialog(page)
     page.locator(f"[data-publication] tr[data-result='{result_id}'] [data-hire] button").click()
     expect(message(page)).to_be_visible()
+
+
+def change_quota(page: Page, axe: Axe, post: Post, headcount: int, reason: str) -> None:
+    """A named approver changes the post's headcount (编制) on the progress page's quota
+    section, with the reason; the change is listed there."""
+    page.goto(f"/recruitment/posts/{post.pk}/progress/#quota")
+    form = page.locator("[data-quota-form]")
+    form.locator("[name=new_headcount]").fill(str(headcount))
+    form.locator("[name=reason]").fill(reason)
+    checked(page, axe, "quota of places, before the change")
+    form.locator("button[type=submit]").click()
+    expect(message(page)).to_contain_text(zh("The headcount was changed."))
+    expect(page.locator("[data-quota-history] tbody tr")).to_have_count(1)
 
 
 def post_hire_form(page: Page, result_id: int) -> None:

@@ -2,19 +2,23 @@
 every HR step in a real Chromium in zh-Hans (the steps: recruitment_procedure_steps.py).
 
 HR (王敏, role HR) writes the plan's parameters on the plan page (weights 60/40, opening ratio
-3 per place, shortlist 1:3, pass line 60) and adds the post (1 place, bachelor, 计算机类).
-Six applicants; 吴静 studied 汉语言文学 and is refused with the rule's reason; five qualified
-open the post (5 ≥ 1 × 3). The exam centre's CSV is uploaded: 周子涵 and 王浩然 tie at the
-cutoff and both go through, 刘佳怡 is below the pass line. A panel of seven is drawn from a
-pool of eight and the test re-runs the draw from the recorded seed. Two examiners share
-surname and native place (the ID number's first six digits) with a different shortlisted
-candidate (周建国/周子涵, 王国栋/王浩然): seven seats from eight always seat at least one of
-them, and the one left off is free to substitute. The marks sheet blocks those cells; the
-supervisor (a named approver, role DEPT_MANAGER) upholds each conflict and the substitute's
-cell is marked. Marks are given by seat, so the ranking does not depend on the draw. Totals
-and ranks are computed here by hand and compared with the page and the API; then 体检, 考察,
-公示 (page and PDF masked: 李*桐), a hire refused inside the window, the window moved into
-the past, the hire, and a second hire beyond the one place refused.
+3 per place, shortlist 1:3, pass line 60) and adds the post (the job's headcount: 2 places,
+bachelor, 计算机类). Nine applicants; 吴静 studied 汉语言文学 and is refused with the rule's
+reason; eight qualified open the post (8 ≥ 2 × 3). The exam centre's CSV is uploaded: the
+shortlist has 2 × 3 = 6 places, 周子涵 and 王浩然 tie at the sixth and both go through (seven),
+刘佳怡 is below the pass line. A panel of seven is drawn from a pool of eight and the test
+re-runs the draw from the recorded seed. Two examiners share surname and native place (the
+ID number's first six digits) with a different shortlisted candidate (周建国/周子涵,
+王国栋/王浩然): seven seats from eight always seat at least one of them, and the one left off
+is free to substitute. The marks sheet blocks those cells; the supervisor (a named approver,
+role DEPT_MANAGER) upholds each conflict and the substitute's cell is marked. Marks are
+given by seat, so the ranking does not depend on the draw. Totals and ranks are computed
+here by hand and compared with the page and the API. Ranks 1 and 2 pass 体检 and 考察 and go
+on the 公示 (page and PDF masked: 李*桐, 陈*远); a hire inside the window is refused; the
+window is moved into the past; the supervisor cuts the quota from 2 to 1 (编制核减) on the
+progress page; rank 1 is hired and the post is filled; the hire asked for rank 2 puts them
+in the reserve pool (后备人才库) with the reason, not hired, and the pipeline API refuses to
+move them to hired.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from mianshi.recruitment.models import (
     Post,
     PostStatus,
     Publication,
+    QuotaChange,
     Result,
     ResultStatus,
     Seat,
@@ -79,8 +84,13 @@ APPLICANTS = [
     ("王浩然", "330106", "数据科学与大数据技术", "2026001004"),
     ("刘佳怡", "310110", "网络工程", "2026001005"),
     ("吴静", "310106", "汉语言文学", "2026001006"),
+    ("林晓东", "310112", "物联网工程", "2026001007"),
+    ("孙雅琪", "310117", "计算机科学与技术", "2026001008"),
+    ("徐子墨", "310118", "软件工程", "2026001009"),
 ]
-WRITTEN = {"陈思远": "86.5", "李雨桐": "82", "周子涵": "78", "王浩然": "78", "刘佳怡": "58.5"}
+# Eight qualified; six places (2 × 3) before ties: the sixth is shared at 78.
+WRITTEN = {"陈思远": "86.5", "林晓东": "84", "李雨桐": "82", "孙雅琪": "80.5", "徐子墨": "79.5",
+           "周子涵": "78", "王浩然": "78", "刘佳怡": "58.5"}  # fmt: skip
 # The pool: 周建国 shares 周 and 310115 with 周子涵, 王国栋 shares 王 and 330106 with 王浩然.
 EXAMINERS = [("周建国", "310115"), ("王国栋", "330106"), ("马建华", "310101"),
              ("胡国平", "310105"), ("郭丽萍", "310107"), ("何志勇", "310109"),
@@ -89,18 +99,37 @@ EXAMINERS = [("周建国", "310115"), ("王国栋", "330106"), ("马建华", "31
 MARKS = {
     "李雨桐": ("88", "90", "87", "92", "85", "89", "91"),
     "陈思远": ("80", "82.5", "85", "78", "84.33", "90", "76"),
+    "林晓东": ("80", "83", "79", "81", "84", "82", "78"),
+    "孙雅琪": ("84.5", "86", "83", "88", "85.17", "87", "90"),
     "王浩然": ("85", "83", "86", "84", "88", "82", "87"),
     "周子涵": ("75", "80", "78", "82", "79", "77", "81"),
+    "徐子墨": ("70", "74", "72.5", "76", "71", "73", "75"),
 }
 # Worked out on paper: (interview = mean of the five middle marks, total = 0.6 × written +
-# 0.4 × interview, both rounded half up to cents; rank by total). 陈思远: 78 + 80 + 82.5 +
-# 84.33 + 85 = 409.83, / 5 = 81.966 → 81.97; 86.5 × 0.6 + 81.97 × 0.4 = 84.688 → 84.69.
+# 0.4 × interview, both rounded half up to cents; rank by total).
+# 李雨桐: 87 + 88 + 89 + 90 + 91 = 445, / 5 = 89.00; 82 × 0.6 + 89 × 0.4 = 49.2 + 35.6 = 84.80.
+# 陈思远: 78 + 80 + 82.5 + 84.33 + 85 = 409.83, / 5 = 81.966 → 81.97;
+#         86.5 × 0.6 + 81.97 × 0.4 = 51.9 + 32.788 = 84.688 → 84.69.
+# 林晓东: 79 + 80 + 81 + 82 + 83 = 405, / 5 = 81.00; 84 × 0.6 + 81 × 0.4 = 50.4 + 32.4 = 82.80.
+# 孙雅琪: 84.5 + 85.17 + 86 + 87 + 88 = 430.67, / 5 = 86.134 → 86.13;
+#         80.5 × 0.6 + 86.13 × 0.4 = 48.3 + 34.452 = 82.752 → 82.75.
+# 王浩然: 83 + 84 + 85 + 86 + 87 = 425, / 5 = 85.00; 78 × 0.6 + 85 × 0.4 = 46.8 + 34 = 80.80.
+# 周子涵: 77 + 78 + 79 + 80 + 81 = 395, / 5 = 79.00; 78 × 0.6 + 79 × 0.4 = 46.8 + 31.6 = 78.40.
+# 徐子墨: 71 + 72.5 + 73 + 74 + 75 = 365.5, / 5 = 73.10;
+#         79.5 × 0.6 + 73.1 × 0.4 = 47.7 + 29.24 = 76.94.
 EXPECTED = {
     "李雨桐": (Decimal("89.00"), Decimal("84.80"), 1),
     "陈思远": (Decimal("81.97"), Decimal("84.69"), 2),
-    "王浩然": (Decimal("85.00"), Decimal("80.80"), 3),
-    "周子涵": (Decimal("79.00"), Decimal("78.40"), 4),
+    "林晓东": (Decimal("81.00"), Decimal("82.80"), 3),
+    "孙雅琪": (Decimal("86.13"), Decimal("82.75"), 4),
+    "王浩然": (Decimal("85.00"), Decimal("80.80"), 5),
+    "周子涵": (Decimal("79.00"), Decimal("78.40"), 6),
+    "徐子墨": (Decimal("73.10"), Decimal("76.94"), 7),
 }
+HEADCOUNT = 2
+# The two on the 公示 as the list shows them (first and last character kept).
+LISTED = {"李雨桐": "李*桐", "陈思远": "陈*远"}
+CUT = "编制核减：上级批复本岗位编制由2名核减为1名。"
 CENT = Decimal("0.01")
 
 
@@ -119,10 +148,10 @@ def by_hand() -> dict[str, tuple[Decimal, Decimal, int]]:
 
 @pytest.fixture
 def people(org: Any, make_user: Any) -> dict[str, Any]:
-    """HR, the supervisor, the job with its six applicants and the examiner pool."""
+    """HR, the supervisor, the job (two places) with its nine applicants and the pool."""
     hr = make_user("hr_wangmin", Role.HR, org.sh, first_name="敏", last_name="王")
     boss = make_user("zg_zhao", Role.DEPT_MANAGER, org.sh, first_name="建平", last_name="赵")
-    post_job = {"title": "软件开发", "status": JobStatus.OPEN, "headcount": 1}
+    post_job = {"title": "软件开发", "status": JobStatus.OPEN, "headcount": HEADCOUNT}
     job = job_create(actor=hr, org_unit=org.sh_tech, data=post_job)
     apps = {row[0]: steps.applicant(hr, org.sh, job, row, n)
             for n, row in enumerate(APPLICANTS, 1)}  # fmt: skip
@@ -155,9 +184,9 @@ def written_sheet(folder: Path) -> Path:
 
 
 def shortlist_has_the_tie(page: Page, axe: Axe, post: Post) -> None:
-    """Quota 1 × 3; 周子涵 and 王浩然 share the third place: four go through."""
+    """Quota 2 × 3 = 6; 周子涵 and 王浩然 share the sixth place: seven go through."""
     rows = steps.make_shortlist(page, axe, post)
-    expect(rows).to_have_count(4)
+    expect(rows).to_have_count(7)
     expect(rows.filter(has_text="刘佳怡")).to_have_count(0)  # 58.5 < the pass line 60
     tied = page.locator("[data-shortlist] tr[data-tied]")
     expect(tied).to_have_count(2)
@@ -273,20 +302,31 @@ def results_agree(page: Page, axe: Axe, post: Post, hr: Any, live_url: str) -> N
 
 
 def publication_pdf_is_masked(page: Page, folder: Path) -> None:
-    """The downloaded 公示 PDF shows 李*桐, never the full name, in real CJK glyphs."""
+    """The downloaded 公示 PDF shows 李*桐 and 陈*远, never the full names, in real CJK
+    glyphs."""
     pdf = steps.download_pdf(page, folder)
     assert pdf.read_bytes().startswith(b"%PDF-")
     text = run("pdftotext", "-layout", str(pdf), "-")
-    assert "李*桐" in text and "李雨桐" not in text, text[:2000]
+    for name, masked in LISTED.items():
+        assert masked in text and name not in text, text[:2000]
     assert embedded_cjk_fonts(pdf), run("pdffonts", str(pdf))
     raster = folder / "raster"
     raster.mkdir()
     assert glyph_problems(pdf, "软件开发", raster) == []
 
 
-def hire_refused_then_done(page: Page, post: Post, first: Result) -> None:
-    """Inside the window the hire is refused and nothing changes; once the window is over
-    the hire goes through and the post is filled."""
+def publication_masked(page: Page, listed: dict[str, Result]) -> None:
+    """Both on the 公示 page, masked; neither full name anywhere on the list."""
+    table = page.locator("[data-publication]")
+    expect(table.locator("tbody tr")).to_have_count(len(listed))
+    for name, result in listed.items():
+        expect(table.locator(f"tr[data-result='{result.pk}']")).to_contain_text(LISTED[name])
+        expect(table).not_to_contain_text(name)
+
+
+def hire_refused_in_window(page: Page, post: Post, first: Result) -> None:
+    """Inside the window the hire is refused and nothing changes; then the window is moved
+    into the past."""
     publication = Publication.objects.get(post=post)
     stage = Application.objects.get(pk=first.application_id).stage
     steps.hire(page, post, first.pk)
@@ -302,6 +342,35 @@ def hire_refused_then_done(page: Page, post: Post, first: Result) -> None:
     Publication.objects.filter(pk=publication.pk).update(
         starts_on=publication.starts_on - shift, ends_on=publication.ends_on - shift
     )
+
+
+def places_are(page: Page, post: Post, headcount: int, held: int, hires: int, free: int) -> None:
+    """The progress page's count of the places, as the product words it."""
+    page.goto(f"/recruitment/posts/{post.pk}/progress/")
+    places = "Headcount %(headcount)s: %(held)s places held, %(hires)s hired, %(free)s free."
+    expect(page.locator("[data-places]")).to_contain_text(
+        steps.zh(places, headcount=headcount, held=held, hires=hires, free=free)
+    )
+
+
+def supervisor_cuts_quota(page: Page, axe: Axe, post: Post, boss: Any) -> None:
+    """The supervisor (a named approver) cuts the headcount from 2 to 1 with the reason: the
+    job's headcount is 1, the change is listed with who made it; both listed candidates
+    still hold their places until the hire."""
+    steps.change_quota(page, axe, post, 1, CUT)
+    cells = page.locator("[data-quota-history] tbody tr td")
+    for n, text in enumerate((str(HEADCOUNT), "1", CUT, str(boss)), 1):
+        expect(cells.nth(n)).to_have_text(text)
+    steps.checked(page, axe, "quota of places, after the cut")
+    change = QuotaChange.objects.get(post=post)
+    assert (change.before, change.after, change.reason) == (HEADCOUNT, 1, CUT)
+    assert change.changed_by == boss
+    assert Job.objects.get(pk=post.job_id).headcount == 1
+    places_are(page, post, headcount=1, held=2, hires=0, free=0)
+
+
+def hire_done(page: Page, post: Post, first: Result) -> None:
+    """After the window, within the one place left: hired, and the post is filled."""
     steps.hire(page, post, first.pk)
     expect(steps.message(page)).to_contain_text(steps.zh("The candidate was hired."))
     assert Result.objects.get(pk=first.pk).status == ResultStatus.HIRED
@@ -309,23 +378,50 @@ def hire_refused_then_done(page: Page, post: Post, first: Result) -> None:
     assert Post.objects.get(pk=post.pk).status == PostStatus.FILLED
 
 
-def second_hire_refused(page: Page, axe: Axe, post: Post, second: Result) -> None:
-    """The one place is taken: rank 2 never reached the list, has no hire button, and a
-    hire asked for anyway is refused with the reason; nothing changes."""
-    page.goto(f"/recruitment/posts/{post.pk}/progress/")
-    places = "Headcount %(headcount)s: %(held)s places held, %(hires)s hired, %(free)s free."
-    expect(page.locator("[data-places]")).to_contain_text(
-        steps.zh(places, headcount=1, held=1, hires=1, free=0)
+def second_goes_to_reserve(page: Page, axe: Axe, post: Post, second: Result) -> None:
+    """Rank 2 is on the 公示 and the window is over, but the one place is taken: the hire
+    asked for puts them in the reserve pool (后备人才库) with the reason; not hired."""
+    stage = Application.objects.get(pk=second.application_id).stage
+    steps.hire(page, post, second.pk)
+    with translation.override("zh-hans"):
+        reserve = str(ResultStatus.RESERVE.label)
+    why = steps.zh(
+        "The post's %(headcount)s places are filled: kept in the reserve pool (后备人才库).",
+        headcount=1,
     )
-    row = page.locator(f"[data-progress] tr[data-result='{second.pk}']")
-    expect(row).to_have_attribute("data-status", "ranked")
+    expect(steps.message(page)).to_contain_text(why)
+    row = page.locator(f"[data-publication] tr[data-result='{second.pk}']")
+    expect(row).to_contain_text(reserve)
+    expect(row).to_contain_text(why)
     expect(row.locator("[data-hire]")).to_have_count(0)
-    steps.checked(page, axe, "progress after the hire")
-    steps.post_hire_form(page, second.pk)
-    refusal = steps.zh("Only a candidate on the publication list (公示) can be hired.")
-    expect(steps.message(page)).to_contain_text(refusal)
-    assert Result.objects.get(pk=second.pk).status == ResultStatus.RANKED
+    steps.checked(page, axe, "publication after the hire and the reserve")
+    reserved = Result.objects.get(pk=second.pk)
+    assert (reserved.status, reserved.status_reason) == (ResultStatus.RESERVE, why)
+    application = Application.objects.get(pk=second.application_id)
+    assert application.stage == stage != "hired"
     assert Result.objects.filter(post=post, status=ResultStatus.HIRED).count() == 1
+    places_are(page, post, headcount=1, held=1, hires=1, free=0)
+    expect(page.locator(f"[data-progress] tr[data-result='{second.pk}']")).to_have_attribute(
+        "data-status", "reserve"
+    )
+    steps.checked(page, axe, "progress after the hire and the reserve")
+
+
+def no_hire_by_the_api(page: Page, hr: Any, live_url: str, second: Result) -> None:
+    """The pipeline API refuses to move the reserve candidate's application to hired.
+    The refusal met first is the pipeline table's (the application never left its first
+    stage); the public-recruitment rule behind it is recruitment/tests/test_hiring.py's."""
+    application = Application.objects.get(pk=second.application_id)
+    _key, raw = apikey_create(actor=None, user=hr, scopes=["candidates:write"])
+    answer = page.request.post(
+        f"{live_url}/api/candidates/applications/{application.pk}/transitions",
+        data={"to_stage": "hired", "reason": "后备人才库递补"},
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert answer.status == 409, answer.text()
+    assert answer.json()["code"] == "transition_refused"
+    assert Application.objects.get(pk=application.pk).stage == application.stage
+    assert Result.objects.get(pk=second.pk).status == ResultStatus.RESERVE
 
 
 # --- the test ------------------------------------------------------------------------------
@@ -341,10 +437,10 @@ def test_one_post_from_plan_to_hire(
     post = plan_and_post(page, axe, org, people["job"])
     # 1. rules: the unqualified applicant is refused with the reason on the post's page
     steps.run_screening(page, axe, apps["吴静"], "专业：汉语言文学 ✗ 不在 计算机类")
-    # 2. opening ratio: 5 qualified ≥ 1 place × 3
-    steps.check_opening_ratio(page, qualified=5, required=3)
+    # 2. opening ratio: 8 qualified ≥ 2 places × 3
+    steps.check_opening_ratio(page, qualified=8, required=6)
     # 3. written scores from the exam centre's file, uploaded
-    steps.upload_written(page, axe, post, written_sheet(tmp_path), rows=5)
+    steps.upload_written(page, axe, post, written_sheet(tmp_path), rows=8)
     # 4. the shortlist, both tied at the cutoff through
     shortlist_has_the_tie(page, axe, post)
     # 5. a panel drawn by lot; the same seed gives the same draw
@@ -361,14 +457,16 @@ def test_one_post_from_plan_to_hire(
     # 8. synthesis: page and API agree with the hand computation
     results_agree(page, axe, post, people["hr"], live_server.url)
     first, second = (Result.objects.get(post=post, rank=rank) for rank in (1, 2))
-    # 9. 体检 and 考察 passed; the 公示 opened, masked on the page and in the PDF
-    steps.pass_checks(page, axe, post, first.pk)
+    # 9. 体检 and 考察 passed by both; the 公示 opened, masked on the page and in the PDF
+    steps.pass_checks(page, axe, post, [first.pk, second.pk])
     steps.open_publication(page, axe, post, today)
-    listed = page.locator("[data-publication]")
-    expect(listed.locator(f"tr[data-result='{first.pk}']")).to_contain_text("李*桐")
-    expect(listed).not_to_contain_text("李雨桐")
+    publication_masked(page, {"李雨桐": first, "陈思远": second})
     publication_pdf_is_masked(page, tmp_path)
-    # 10. the hire: refused inside the window, done after it; a second one refused
-    hire_refused_then_done(page, post, first)
-    second_hire_refused(page, axe, post, second)
+    # 10. the hire refused inside the window; the window then ended (moved into the past)
+    hire_refused_in_window(page, post, first)
+    # 11. the supervisor cuts the quota to 1; rank 1 hired, rank 2 to the reserve pool
+    supervisor_cuts_quota(supervisor, axe, post, people["boss"])
+    hire_done(page, post, first)
+    second_goes_to_reserve(page, axe, post, second)
+    no_hire_by_the_api(page, people["hr"], live_server.url, second)
     assert not axe.found, axe.report()
