@@ -289,6 +289,7 @@ def recruitment_hire(*, actor: Actor, result: Result, today: date | None = None)
     hires = Result.objects.filter(post=post, status=S.HIRED).count()
     if hires >= post.job.headcount:
         return _to_reserve(actor, post, locked, hires)
+    _refuse_ahead_of_rank(post, locked, hires)
     application = Application.objects.get(pk=locked.application_id)
     reason = _("Public recruitment: the publication period ended without objection")
     for stage in path_to_hired(application.stage):
@@ -306,6 +307,18 @@ def recruitment_hire(*, actor: Actor, result: Result, today: date | None = None)
     )  # fmt: skip
     result.status = S.HIRED
     return locked
+
+
+def _refuse_ahead_of_rank(post: Post, result: Result, hires: int) -> None:
+    """Places go down the ranking: after a quota cut, more candidates may be on the 公示 list
+    than places are left, and the order of the clicks must not decide who gets one."""
+    ahead = Result.objects.filter(post=post, status=S.PUBLISHED, rank__lt=result.rank).count()
+    if hires + ahead >= post.job.headcount:
+        raise ValidationError(
+            _("%(ahead)s better-ranked candidates on the publication list wait for the "
+              "%(free)s places left: hire them first, or record their withdrawal.")
+            % {"ahead": ahead, "free": post.job.headcount - hires}
+        )  # fmt: skip
 
 
 def _to_reserve(actor: Actor, post: Post, result: Result, hires: int) -> Result:

@@ -245,6 +245,21 @@ def test_over_the_quota_the_candidate_goes_to_the_reserve_and_nothing_else_chang
     assert Post.objects.get(pk=world.post.pk).status == PostStatus.PUBLISHED  # reopened
 
 
+def test_after_a_quota_cut_the_places_go_down_the_ranking_not_by_the_first_click(
+    org, make_user
+) -> None:
+    world, (first, second, _third) = ranked_world(org, make_user, headcount=2)
+    published(world)
+    quota_change(actor=world.hr, post=world.post, new_headcount=1, reason="编制核减")
+    after = ENDS + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        recruitment_hire(actor=world.hr, result=second, today=after)
+    assert "1 better-ranked candidates" in refused.value.messages[0]
+    assert statuses([first, second]) == [S.PUBLISHED, S.PUBLISHED]
+    result_withdraw(actor=world.hr, result=first, reason="放弃聘用")
+    assert recruitment_hire(actor=world.hr, result=second, today=after).status == S.HIRED
+
+
 def test_a_quota_change_is_recorded_with_before_and_after(org, make_user) -> None:
     world, _results = ranked_world(org, make_user, headcount=2)
     change = quota_change(actor=world.hr, post=world.post, new_headcount=3, reason="增加编制")
@@ -310,16 +325,21 @@ def test_a_rejected_application_has_no_way_to_hired() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_hires_cannot_both_take_the_last_place(org, make_user) -> None:
     """Both databases: on PostgreSQL the post's row lock serialises the two hires (without
-    it both were hired, 3 runs of 3); on SQLite the IMMEDIATE transactions do."""
+    it both were hired, 3 runs of 3, before places went down the ranking); on SQLite the
+    IMMEDIATE transactions do. Whichever runs first, the better rank takes the place: the
+    other is refused while it waits, or kept in the reserve once it is hired."""
     world, (first, second, _third) = ranked_world(org, make_user, headcount=2)
     published(world)
     quota_change(actor=world.hr, post=world.post, new_headcount=1, reason="编制核减")
     barrier, after = threading.Barrier(2), ENDS + dt.timedelta(days=1)
+    refused: list[Result] = []
 
     def hire(result: Result) -> None:
         barrier.wait()
         try:
             recruitment_hire(actor=world.hr, result=result, today=after)
+        except ValidationError:
+            refused.append(result)
         finally:
             connection.close()
 
@@ -328,4 +348,7 @@ def test_two_concurrent_hires_cannot_both_take_the_last_place(org, make_user) ->
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses([first, second])) == sorted([S.HIRED, S.RESERVE])
+    first_now, second_now = statuses([first, second])
+    assert first_now == S.HIRED
+    assert second_now == (S.PUBLISHED if refused == [second] else S.RESERVE)
+    assert Result.objects.filter(post=world.post, status=S.HIRED).count() == 1
