@@ -167,6 +167,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "recruitment.hire": _("Hired (public recruitment)"),
     "recruitment.mark.correct": _("Interview mark corrected"),
     "recruitment.mark.enter": _("Interview mark entered"),
+    "recruitment.mark.rating": _("Interview mark taken from the examiner's workbench rating"),
+    "recruitment.mark.rating_refused": _("Workbench rating not taken as an interview mark"),
     "recruitment.marks.view": _("Interview marks viewed"),
     "recruitment.objection.raise": _("Objection recorded"),
     "recruitment.objection.resolve": _("Objection decided"),

@@ -18,3 +18,10 @@ class RecruitmentConfig(AppConfig):
 
         status_sections.register(screening_section)
         status_sections.register(steps_section)
+
+        # So does the rating form of reviews: an examiner whom 回避 keeps from a candidate
+        # is refused the rating there, with the reason, before any mark is due.
+        from mianshi.recruitment.workbench_marks import rating_refusal
+        from mianshi.reviews import rating_guards
+
+        rating_guards.register(rating_refusal)

@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mianshi.accounts.actor import Actor
+from mianshi.accounts.models import User
 from mianshi.accounts.roles import Cap
 from mianshi.candidates.models import Application
+from mianshi.compliance.models import AuditEvent
 from mianshi.compliance.services import audit_record
 from mianshi.organisations.scoping import require_cap
 from mianshi.recruitment import avoidance, draw
@@ -258,35 +260,53 @@ def _score(score: Decimal, max_score: Decimal) -> Decimal:
     return value.quantize(CENT)
 
 
-def _refuse_pair(panel: Panel, examiner: Examiner, application: Application) -> None:
-    """Refuse unless the examiner judges this candidate on this panel with no conflict."""
-    if not Lot.objects.filter(panel=panel, application=application).exists():
-        raise ValidationError(_("This candidate is not in this panel's interview order."))
-    seated = Seat.objects.filter(panel=panel, examiner=examiner, replaced=False).exists()
-    if (
-        not seated
-        and not Substitute.objects.filter(
-            panel=panel, examiner=examiner, application=application
-        ).exists()
-    ):
-        raise ValidationError(_("%(examiner)s does not judge this candidate on this panel.")
-                              % {"examiner": examiner.name})  # fmt: skip
+def pair_conflict(
+    panel: Panel, examiner: Examiner, application: Application
+) -> tuple[str, str] | None:
+    """The 回避 that keeps the examiner from judging this candidate, as (kind, status): an
+    upheld conflict ("avoided"), else an open one or a tie the pure check finds that nobody
+    has detected yet ("open"); None when every conflict of the pair is cleared."""
     rows = dict(Conflict.objects.filter(panel=panel, examiner=examiner, application=application)
                 .values_list("kind", "status"))  # fmt: skip
-    if ConflictStatus.AVOIDED in rows.values():
-        raise ValidationError(_("%(examiner)s stands aside for this candidate (conflict upheld).")
-                              % {"examiner": examiner.name})  # fmt: skip
+    upheld = [k for k, s in rows.items() if s == ConflictStatus.AVOIDED]
+    if upheld:
+        return upheld[0], ConflictStatus.AVOIDED
     person = _candidate_person(Application.objects.select_related("candidate", "facts")
                                .get(pk=application.pk))  # fmt: skip
     fresh = avoidance.conflicts(_examiner_person(examiner), person,
                                 declared=_declared({examiner.pk}, {application.pk}))  # fmt: skip
     blocking = [k for k, s in rows.items() if s == ConflictStatus.OPEN]
     blocking += [c.kind for c in fresh if c.kind not in rows]
-    if blocking:
+    return (blocking[0], ConflictStatus.OPEN) if blocking else None
+
+
+def judges(panel: Panel, examiner: Examiner, application: Application) -> bool:
+    """Whether the examiner judges this candidate: seated on the panel, or their substitute."""
+    if Seat.objects.filter(panel=panel, examiner=examiner, replaced=False).exists():
+        return True
+    return Substitute.objects.filter(
+        panel=panel, examiner=examiner, application=application
+    ).exists()
+
+
+def _refuse_pair(panel: Panel, examiner: Examiner, application: Application) -> None:
+    """Refuse unless the examiner judges this candidate on this panel with no conflict."""
+    if not Lot.objects.filter(panel=panel, application=application).exists():
+        raise ValidationError(_("This candidate is not in this panel's interview order."),
+                              code="not_in_order")  # fmt: skip
+    if not judges(panel, examiner, application):
+        raise ValidationError(_("%(examiner)s does not judge this candidate on this panel.")
+                              % {"examiner": examiner.name}, code="not_judging")  # fmt: skip
+    conflict = pair_conflict(panel, examiner, application)
+    if conflict and conflict[1] == ConflictStatus.AVOIDED:
+        raise ValidationError(_("%(examiner)s stands aside for this candidate (conflict upheld).")
+                              % {"examiner": examiner.name}, code="avoided")  # fmt: skip
+    if conflict:
         raise ValidationError(
             _("%(examiner)s may not mark this candidate until the conflict (%(kind)s) is "
               "resolved.") % {"examiner": examiner.name,
-                              "kind": ConflictKind(blocking[0]).label}
+                              "kind": ConflictKind(conflict[0]).label},
+            code="conflict",
         )  # fmt: skip
 
 
@@ -329,3 +349,55 @@ def mark_correct(*, actor: Actor, mark: Mark, score: Decimal, reason: str) -> Ma
                  org_unit_id=panel.post.unit_id, changed_fields=["score"],
                  detail={"before": str(before), "after": str(value), "reason": text})  # fmt: skip
     return locked
+
+
+RATING_ENTERED = "recruitment.mark.rating"
+
+
+def _rating_trail(mark: Mark, rating_id: int) -> list[AuditEvent]:
+    """The trail's entries of `mark` written for workbench rating `rating_id`, oldest first
+    (Mark has no column for its source: the trail, which holds every write, says it)."""
+    rows = AuditEvent.objects.filter(
+        object_type=Mark._meta.label_lower, object_id=str(mark.pk),
+        action__in=[RATING_ENTERED, "recruitment.mark.correct"],
+    ).order_by("pk")  # fmt: skip
+    return [row for row in rows if row.detail.get("rating") == rating_id]
+
+
+@transaction.atomic
+def mark_from_rating(*, rater: User, panel: Panel, examiner: Examiner,
+                     application: Application, score: Decimal, rating_id: int
+                     ) -> Mark | None:  # fmt: skip
+    """The examiner's submitted workbench rating as their mark: the range, seat and 回避 rules
+    of mark_enter, without its interview-day rule (a recorded interview is rated when the
+    examiner watches it) or HR's capability (the rater is the examiner). Idempotent per
+    rating: the value it already gave changes nothing (None); a new value of the same
+    rating corrects the mark, audited with the reason; a mark of any other source (the
+    sheet, another rating) is refused (ValidationError code "marked")."""
+    if examiner.user_id is None or examiner.user_id != rater.pk:
+        raise PermissionDenied(_("Only the examiner's own rating becomes their mark."))
+    value = _score(score, panel.post.parameters.max_score)
+    _refuse_pair(panel, examiner, application)
+    mark = (Mark.objects.select_for_update()
+            .filter(examiner=examiner, application=application).first())  # fmt: skip
+    if mark is None:
+        mark = Mark.objects.create(panel=panel, examiner=examiner, application=application,
+                                   score=value)  # fmt: skip
+        audit_record(actor=rater, action=RATING_ENTERED, obj=mark, org_unit_id=panel.post.unit_id,
+                     detail={"panel": panel.pk, "examiner": examiner.pk, "rating": rating_id,
+                             "application": application.pk, "score": str(value)})  # fmt: skip
+        return mark
+    trail = _rating_trail(mark, rating_id)
+    if not trail:
+        raise ValidationError(_("This mark is already entered; correct it with a reason."),
+                              code="marked")  # fmt: skip
+    last = trail[-1].detail
+    if Decimal(str(last.get("score") or last.get("after"))) == value:
+        return None  # this rating's value is in already (a later correction on the sheet holds)
+    before, mark.score = mark.score, value
+    mark.save(update_fields=["score"])
+    audit_record(actor=rater, action="recruitment.mark.correct", obj=mark,
+                 org_unit_id=panel.post.unit_id, changed_fields=["score"],
+                 detail={"before": str(before), "after": str(value), "rating": rating_id,
+                         "reason": f"rating {rating_id} submitted again"})  # fmt: skip
+    return mark

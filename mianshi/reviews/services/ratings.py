@@ -15,6 +15,7 @@ from mianshi.accounts.actor import Actor
 from mianshi.compliance.services import audit_record
 from mianshi.events.services import event_emit
 from mianshi.interviews.models import InterviewSession, SessionState
+from mianshi.reviews import rating_guards
 from mianshi.reviews.models import OVERRIDE_GAP, Rating, RatingScore, RatingStatus
 from mianshi.reviews.selectors.scores import (
     RatingDimension,
@@ -171,8 +172,12 @@ def rating_save(
     submit: bool = False,
 ) -> Rating:
     """Save the actor's rating of the interview as a draft (may be partial) or submit it
-    (every dimension rated; final). Refusals raise and save nothing."""
+    (every dimension rated; final). Refusals raise and save nothing; a higher app's guard
+    (rating_guards: an examiner's 回避) refuses with its reason, for the whole form."""
     _refuse(actor, session)
+    reason = rating_guards.refusal(actor, session)
+    if reason:
+        raise ValidationError(reason, code="guarded")
     rating = _locked_rating(actor, session)  # a refusal below rolls a new row back too
     _refuse_final(rating)
     comment = (comment or "").strip()
