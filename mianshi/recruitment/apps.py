@@ -25,3 +25,10 @@ class RecruitmentConfig(AppConfig):
         from mianshi.reviews import rating_guards
 
         rating_guards.register(rating_refusal)
+
+        # The navigation belongs to organisations, below this app: an examiner's own day is
+        # offered there to the active examiners of a pool, whom no role grant names.
+        from mianshi.organisations import navigation
+        from mianshi.recruitment.selectors_panels import examines
+
+        navigation.register(navigation.NavEntry("recruitment:my_panels", _("My panels"), examines))

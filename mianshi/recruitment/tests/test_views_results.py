@@ -47,8 +47,8 @@ MONDAY = dt.date(2026, 12, 7)  # 7 working days: 12-07 … 12-15 (no holiday con
 NAMES = ("张三明", "李四", "王五", "赵六", "钱七")
 # Session, user, grants, units, post, the results, the read's audit entry (3 queries); the
 # progress page adds the places and the quota history; the 公示 page the latest list, the
-# list's post, publication and rows, and the objections.
-QUERIES = {"results": 9, "progress": 11, "publication": 14}
+# list's post, publication and rows, and the objections; the navigation's examiner check.
+QUERIES = {"results": 10, "progress": 12, "publication": 15}
 
 
 def client_for(user: Any) -> Client:
