@@ -15,6 +15,7 @@ from mianshi.candidates.pipeline import Stage
 from mianshi.demo import data as D
 from mianshi.demo.employees import NUMBER as HIRE_NUMBER
 from mianshi.demo.recruitment import summary_lines as recruitment_lines
+from mianshi.demo.recruitment_open import summary_lines as application_lines
 from mianshi.employees.models import Employee
 from mianshi.interviews.models import InterviewSession
 from mianshi.invitations.models import Invitation, InvitationStatus
@@ -35,6 +36,7 @@ def summary_lines(*, base_url: str, data_dir: str) -> list[str]:
         *_workbench_links(base_url),
         *_hire(base_url),
         *recruitment_lines(base_url),
+        *application_lines(base_url),
         "",
         f"Logs (server, worker, receiver, demo setup): {data_dir}/*.log",
         "Stop with Ctrl-C.",

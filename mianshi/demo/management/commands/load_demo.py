@@ -27,6 +27,7 @@ from mianshi.demo import automation as demo_automation
 from mianshi.demo import data as D
 from mianshi.demo import integrations as demo_integrations
 from mianshi.demo import recruitment as demo_recruitment
+from mianshi.demo import recruitment_open as demo_recruitment_open
 from mianshi.demo.interviews import demo_job
 from mianshi.invitations.models import Invitation
 from mianshi.invitations.services import invitation_create_send, invitation_link, invitation_token
@@ -119,8 +120,10 @@ def load() -> None:
     # Before the demo hire (demo_interviews makes it once 林晓东's interview is analysed and
     # rated), so its events and its HR-JSON sync go out to the stand-in EHR.
     demo_integrations.load(unit=units["hq"], owner=users["admin"])
-    # A public-recruitment plan at 公示, every step through the recruitment services.
+    # A public-recruitment plan at 公示, every step through the recruitment services; then
+    # one open for applications today (its public 报名 page) and 赵磊 in the examiner pool.
     demo_recruitment.load()
+    demo_recruitment_open.load()
 
 
 def _units() -> dict[str, OrgUnit]:
