@@ -98,3 +98,26 @@ class Doorbell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({'rung' if self.rung_at else 'quiet'})"
+
+
+class RateWindow(models.Model):
+    """How many times one caller did one thing in one fixed window (common/ratelimit.py).
+
+    The caller (an IP address) is kept as a keyed SHA-256 only, never in clear; a row goes
+    once its window has ended (`expires_at`)."""
+
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=64)  # HMAC-SHA256 (hex) of the caller, per scope
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="rate_window_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M} ({self.count})"

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from mianshi.common.idempotency import idempotency_purge as purge_idempotency
+from mianshi.common.ratelimit import ratelimit_purge as purge_ratelimit
 
 SQLITE_BROKER = "sqla+sqlite:///"
 # kombu's SQLAlchemy transport marks a consumed message visible = 0 and stamps `timestamp`
@@ -42,3 +43,9 @@ def broker_purge(older_than_hours: float = 24) -> int:
                 return db.execute(PURGE_SQL, (stamp,)).rowcount
         except sqlite3.OperationalError:
             return 0  # no kombu_message table yet: nothing was ever sent
+
+
+@shared_task(name="common.ratelimit_purge")
+def ratelimit_purge() -> int:
+    """Delete the rate-limit counters of windows that have ended (beat, hourly)."""
+    return purge_ratelimit()

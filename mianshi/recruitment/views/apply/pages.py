@@ -5,10 +5,17 @@ Outside the application window the plan's page still answers 200 with when appli
 open or closed (a published link must not break) and the form is not offered; a submission
 then is refused by the service like any other. The pages that carry a token are not cached,
 not indexed and keep the token out of other sites' referrers, as the candidate's pages do.
+
+Every POST counts towards APPLY_LIMIT per client address and APPLY_WINDOW (common/ratelimit,
+counted in the database so that it holds across web processes): the form creates candidate
+records without a login and tells whether an ID number has applied. Beyond it the page
+answers 429 with what was typed and nothing is saved. A refused form counts too, so that
+guessing ID numbers costs as much as applying.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,9 +23,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mianshi.common.ratelimit import client_address, hit, retry_after
 from mianshi.invitations.services import organisation_label
 from mianshi.invitations.status_sections import sections_for
 from mianshi.jobs.forms import add_service_errors
@@ -30,6 +39,12 @@ from mianshi.recruitment.services.applying import (
     apply_notice,
     apply_number,
 )
+
+# A school's or a company's network shares one address, and several of its people may
+# apply the same afternoon; ten an hour still stops a script filling the list.
+APPLY_LIMIT = 10
+APPLY_WINDOW = dt.timedelta(hours=1)
+APPLY_SCOPE = "recruitment.apply"
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
@@ -49,7 +64,11 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     posts = sel.open_posts(plan=plan)
     notice = apply_notice(translation.get_language() or "")
     form = ApplyForm(request.POST or None, posts=posts, notice=notice)
-    if request.method == "POST" and phase == Phase.OPEN and form.is_valid():
+    limited = request.method == "POST" and not _allowed(request)
+    if limited:
+        form.add_error(None, _("Too many applications were sent from your network in the last "
+                               "hour. Please try again later; nothing was saved."))  # fmt: skip
+    elif request.method == "POST" and phase == Phase.OPEN and form.is_valid():
         try:
             application = application_submit(
                 plan=plan, post_id=form.cleaned_data["post"], applicant=form.applicant(),
@@ -63,7 +82,20 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("recruitment:apply_received", token=token)
     context = {"plan": plan, "org_name": organisation_label(plan.org_unit), "posts": posts,
                "phase": phase, "form": form if phase == Phase.OPEN else None}  # fmt: skip
-    return _page(request, "recruitment/apply/apply.html", context, 400 if form.is_bound else 200)
+    return _answer(request, context, 429 if limited else 400 if form.is_bound else 200)
+
+
+def _allowed(request: HttpRequest) -> bool:
+    key = client_address(request)
+    return hit(APPLY_SCOPE, key, limit=APPLY_LIMIT, window=APPLY_WINDOW)
+
+
+def _answer(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
+    """The plan's page: 200, 400 with a refused form, 429 beyond the rate limit."""
+    response = _page(request, "recruitment/apply/apply.html", context, status)
+    if status == 429:
+        response["Retry-After"] = str(retry_after(APPLY_WINDOW))
+    return response
 
 
 def _about(request: HttpRequest, token: str) -> dict[str, Any] | HttpResponse:

@@ -1,0 +1,92 @@
+"""The public 报名 form is rate-limited per client address: every POST counts (a refused form
+too, so guessing ID numbers costs as much as applying); beyond APPLY_LIMIT an hour the page
+answers 429 with the message beside the form and nothing is saved, while another address and
+a plain visit still get through."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from mianshi.candidates.models import Application, Candidate
+from mianshi.common.models import RateWindow
+from mianshi.recruitment.models import ApplicantFacts, Plan, PlanStatus
+from mianshi.recruitment.tests.world import RecruitmentWorld, id_number, recruitment_world
+from mianshi.recruitment.views.apply.pages import APPLY_LIMIT
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = "203.0.113.7"
+
+
+@pytest.fixture
+def world(org: Any, make_user: Any) -> RecruitmentWorld:
+    world = recruitment_world(org, make_user)
+    today = timezone.localdate()
+    Plan.objects.filter(pk=world.plan.pk).update(
+        status=PlanStatus.ANNOUNCED, announced_on=today - dt.timedelta(days=30),
+        applications_open_on=today - dt.timedelta(days=1),
+        applications_close_on=today + dt.timedelta(days=3),
+    )  # fmt: skip
+    return world
+
+
+@pytest.fixture
+def client() -> Client:
+    client = Client(REMOTE_ADDR=ADDRESS)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def _form(world: RecruitmentWorld, **changes: Any) -> dict[str, Any]:
+    return {
+        "post": world.post.pk, "name": "李明", "id_number": id_number("330106", "19960315", 11),
+        "phone": "13900001111", "email": "", "education": "bachelor", "degree": "bachelor",
+        "major": "计算机科学与技术", "school": "浙江大学", "graduation_year": "2018",
+        "certificates": "", "experience_years": "3", "employer": "",
+        "declared_household": "330106", "political_status": "", "consent": "on",
+    } | changes  # fmt: skip
+
+
+def _saved() -> tuple[int, int, int]:
+    return Candidate.objects.count(), Application.objects.count(), ApplicantFacts.objects.count()
+
+
+def _url(world: RecruitmentWorld) -> str:
+    return reverse("recruitment:apply", args=[world.plan.pk])
+
+
+def test_beyond_the_limit_a_valid_application_is_refused_with_429_and_nothing_saved(
+    world: RecruitmentWorld, client: Client
+) -> None:
+    for _ in range(APPLY_LIMIT):  # refused forms count: an ID number guessed per POST
+        assert client.post(_url(world), _form(world, id_number="1" * 18)).status_code == 400
+    response = client.post(_url(world), _form(world))
+    html = response.content.decode()
+    assert response.status_code == 429 and "Too many applications" in html
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert "data-apply-form" in html and "浙江大学" in html  # what was typed is kept
+    assert _saved() == (0, 0, 0)
+    assert client.get(_url(world)).status_code == 200  # reading the page is not limited
+
+
+def test_another_address_still_applies(world: RecruitmentWorld, client: Client) -> None:
+    for _ in range(APPLY_LIMIT):
+        client.post(_url(world), _form(world, consent=""))
+    assert client.post(_url(world), _form(world)).status_code == 429
+    other = Client(REMOTE_ADDR="198.51.100.20")
+    assert other.post(_url(world), _form(world)).status_code == 302
+    assert _saved() == (1, 1, 1)
+
+
+def test_the_address_is_kept_only_as_a_hash(world: RecruitmentWorld, client: Client) -> None:
+    client.post(_url(world), _form(world))
+    row = RateWindow.objects.get()
+    assert row.scope == "recruitment.apply" and row.count == 1
+    assert ADDRESS not in repr(list(RateWindow.objects.values()))
