@@ -77,4 +77,5 @@ app.conf.beat_schedule = {
     "pull-connectors": {"task": "connectors.pull_due", "schedule": 60.0},
     "sweep-file-imports": {"task": "connectors.sweep_imports", "schedule": 300.0},
     "purge-broker": {"task": "common.broker_purge", "schedule": 3600.0},
+    "purge-ratelimit": {"task": "common.ratelimit_purge", "schedule": 3600.0},
 }

@@ -174,6 +174,13 @@ LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCK_MINUTES = int(env("LOGIN_LOCK_MINUTES", "15"))
 # API keys expire (review L7): the default and the longest lifetime a new key may ask for.
 API_KEY_DAYS = int(env("API_KEY_DAYS", "365"))
+# Behind a reverse proxy on another host, its address (or network) goes here, so that the
+# client is read from the X-Forwarded-For it appends: otherwise every applicant of the
+# public 报名 form would share the proxy's address and its rate limit (common/ratelimit.py).
+TRUSTED_PROXIES = [p for p in env("TRUSTED_PROXIES", "127.0.0.0/8,::1/128").split(",") if p]
+# Submissions of the public 报名 form per client address and hour (a school's network
+# shares one address; a script filling the list is stopped all the same).
+APPLY_LIMIT_PER_HOUR = int(env("APPLY_LIMIT_PER_HOUR", "10"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

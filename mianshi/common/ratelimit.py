@@ -38,7 +38,6 @@ from mianshi.common.models import RateWindow
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TRUSTED_PROXIES = ("127.0.0.0/8", "::1/128")
 IPV6_PREFIX = 64
 
 
@@ -97,8 +96,7 @@ def _trusted(address: str) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    proxies = getattr(settings, "TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES)
-    return any(ip in ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+    return any(ip in ipaddress.ip_network(p, strict=False) for p in settings.TRUSTED_PROXIES)
 
 
 def client_address(request: HttpRequest) -> str:

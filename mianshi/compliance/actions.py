@@ -292,6 +292,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "dimensions": _("dimensions"),
     "email": _("e-mail"),
     "external_refs": _("IDs in other systems"),
+    "facts": _("application facts"),
     "failed_login_count": _("failed sign-ins"),
     "id_number": _("ID number"),
     "interview_template_id": _("interview template"),

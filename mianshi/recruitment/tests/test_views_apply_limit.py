@@ -1,7 +1,7 @@
 """The public 报名 form is rate-limited per client address: every POST counts (a refused form
-too, so guessing ID numbers costs as much as applying); beyond APPLY_LIMIT an hour the page
-answers 429 with the message beside the form and nothing is saved, while another address and
-a plain visit still get through."""
+too, so guessing ID numbers costs as much as applying); beyond settings.APPLY_LIMIT_PER_HOUR
+an hour the page answers 429 with the message beside the form and nothing is saved, while
+another address and a plain visit still get through."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from mianshi.candidates.models import Application, Candidate
 from mianshi.common.models import RateWindow
 from mianshi.recruitment.models import ApplicantFacts, Plan, PlanStatus
 from mianshi.recruitment.tests.world import RecruitmentWorld, id_number, recruitment_world
-from mianshi.recruitment.views.apply.pages import APPLY_LIMIT
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +64,9 @@ def _url(world: RecruitmentWorld) -> str:
 def test_beyond_the_limit_a_valid_application_is_refused_with_429_and_nothing_saved(
     world: RecruitmentWorld, client: Client
 ) -> None:
-    for _ in range(APPLY_LIMIT):  # refused forms count: an ID number guessed per POST
+    for _ in range(
+        settings.APPLY_LIMIT_PER_HOUR
+    ):  # refused forms count: an ID number guessed per POST
         assert client.post(_url(world), _form(world, id_number="1" * 18)).status_code == 400
     response = client.post(_url(world), _form(world))
     html = response.content.decode()
@@ -77,7 +78,7 @@ def test_beyond_the_limit_a_valid_application_is_refused_with_429_and_nothing_sa
 
 
 def test_another_address_still_applies(world: RecruitmentWorld, client: Client) -> None:
-    for _ in range(APPLY_LIMIT):
+    for _ in range(settings.APPLY_LIMIT_PER_HOUR):
         client.post(_url(world), _form(world, consent=""))
     assert client.post(_url(world), _form(world)).status_code == 429
     other = Client(REMOTE_ADDR="198.51.100.20")

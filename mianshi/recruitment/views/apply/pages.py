@@ -6,11 +6,11 @@ open or closed (a published link must not break) and the form is not offered; a 
 then is refused by the service like any other. The pages that carry a token are not cached,
 not indexed and keep the token out of other sites' referrers, as the candidate's pages do.
 
-Every POST counts towards APPLY_LIMIT per client address and APPLY_WINDOW (common/ratelimit,
-counted in the database so that it holds across web processes): the form creates candidate
-records without a login and tells whether an ID number has applied. Beyond it the page
-answers 429 with what was typed and nothing is saved. A refused form counts too, so that
-guessing ID numbers costs as much as applying.
+Every POST counts towards settings.APPLY_LIMIT_PER_HOUR per client address and hour
+(common/ratelimit, counted in the database so that it holds across web processes): the form
+creates candidate records without a login and tells whether an ID number has applied.
+Beyond it the page answers 429 with what was typed and nothing is saved. A refused form
+counts too, so that guessing ID numbers costs as much as applying.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -40,9 +41,6 @@ from mianshi.recruitment.services.applying import (
     apply_number,
 )
 
-# A school's or a company's network shares one address, and several of its people may
-# apply the same afternoon; ten an hour still stops a script filling the list.
-APPLY_LIMIT = 10
 APPLY_WINDOW = dt.timedelta(hours=1)
 APPLY_SCOPE = "recruitment.apply"
 
@@ -87,7 +85,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _allowed(request: HttpRequest) -> bool:
     key = client_address(request)
-    return hit(APPLY_SCOPE, key, limit=APPLY_LIMIT, window=APPLY_WINDOW)
+    return hit(APPLY_SCOPE, key, limit=settings.APPLY_LIMIT_PER_HOUR, window=APPLY_WINDOW)
 
 
 def _answer(request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
