@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import models
 from django.utils.text import get_text_list
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from mianshi.recruitment.qualification.i18n import _, language
 
 
 class EducationLevel(models.TextChoices):
@@ -82,10 +84,16 @@ def normalise(text: str) -> str:
     return folded.removesuffix("专业") or folded
 
 
+@lru_cache(maxsize=32)
+def codes(choices: type[models.TextChoices]) -> tuple[str, ...]:
+    """The choices' codes in their order (Django builds the list anew at each `.values`)."""
+    return tuple(choices.values)
+
+
 def choice_code(choices: type[models.TextChoices], value: str) -> str | None:
     """The code `value` stands for (our code or a word for it), or None."""
     key = normalise(value)
-    if key in choices.values:
+    if key in codes(choices):
         return key
     said = _SAID.get(choices, {})
     return next((code for code, words in said.items() if key in words), None)
@@ -93,7 +101,12 @@ def choice_code(choices: type[models.TextChoices], value: str) -> str | None:
 
 def choice_label(choices: type[models.TextChoices], code: str) -> str:
     """The code's label in the active language."""
-    return str(choices(code).label)
+    return _label(language(), choices, code)
+
+
+@lru_cache(maxsize=256)
+def _label(language: str | None, choices: type[models.TextChoices], code: str) -> str:
+    return str(choices(code).label)  # a lazy label, read with `language` active
 
 
 def either_of(names: Iterable[str]) -> str:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import models
-from django.utils.translation import gettext as _
 
 from mianshi.recruitment.qualification.catalogue import MajorCatalogue
 from mianshi.recruitment.qualification.choices import (
@@ -25,9 +24,11 @@ from mianshi.recruitment.qualification.choices import (
     all_of,
     choice_code,
     choice_label,
+    codes,
     either_of,
     normalise,
 )
+from mianshi.recruitment.qualification.i18n import _
 from mianshi.recruitment.qualification.identity import check_age, check_household
 from mianshi.recruitment.qualification.results import (
     Check,
@@ -64,7 +65,7 @@ def _ranked(
         return result_of(
             code, label, _("%(value)s ✗ not recognised") % {"value": entered}, passed=False
         )
-    order = list(choices.values)
+    order = codes(choices)
     if order.index(value) >= order.index(minimum):
         return passing(code, label, choice_label(choices, value))
     detail = _("%(value)s ✗ below %(minimum)s") % {

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.translation import gettext as _
-
 from mianshi.recruitment.idcard import age_on, id_facts, region_name
 from mianshi.recruitment.qualification.catalogue import MajorCatalogue
 from mianshi.recruitment.qualification.choices import HouseholdSource, all_of, either_of
+from mianshi.recruitment.qualification.i18n import _
 from mianshi.recruitment.qualification.results import (
     Facts,
     RuleResult,

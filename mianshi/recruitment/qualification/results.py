@@ -10,9 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from mianshi.recruitment.qualification.catalogue import MajorCatalogue
+from mianshi.recruitment.qualification.i18n import _
 from mianshi.recruitment.qualification.rules import PostRules
 
 

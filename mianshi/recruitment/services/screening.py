@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -42,6 +42,7 @@ from mianshi.recruitment.qualification import (
     PostRules,
     evaluate,
 )
+from mianshi.recruitment.qualification.i18n import one_language
 
 MAX_REASON = 500
 BATCH = 1000
@@ -194,7 +195,9 @@ def _evaluate_all(post: Post, today: dt.date) -> list[tuple[int, bool, str]]:
         facts = _facts_of(row, with_id)
         if facts not in memo:
             outcome = evaluate(rules, facts, catalogue=catalogue, today=today)
-            results = [asdict(result) for result in outcome.results]
+            # By hand: dataclasses.asdict deep-copies each field (0.8 s of 20,000 rows).
+            results = [{"code": r.code, "passed": r.passed, "reason": r.reason}
+                       for r in outcome.results]  # fmt: skip
             memo[facts] = (outcome.passed, json.dumps(results, ensure_ascii=False))
         rows.append((row[0], *memo[facts]))
     return rows
@@ -232,7 +235,7 @@ def screening_run(*, actor: Actor, post: Post, today: dt.date | None = None) -> 
         raise TransitionRefused(_("This post is closed: its applicants are not screened."))
     existing = set(Screening.objects.filter(application__job_id=post.job_id)
                    .values_list("application_id", flat=True))  # fmt: skip
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), one_language():
         rows = _evaluate_all(post, today or timezone.localdate())
     _upsert(post, rows)
     overridden = Screening.objects.filter(post=post, override__isnull=False).count()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from mianshi.candidates.models import Application, Candidate
 from mianshi.candidates.services import candidate_create
@@ -142,7 +143,7 @@ def test_a_refused_application_names_the_field_and_saves_nothing(
 
 @pytest.mark.parametrize("day", [dt.date(2026, 11, 1), dt.date(2026, 11, 7)])
 def test_outside_the_window_nothing_is_accepted(world: RecruitmentWorld, day: dt.date) -> None:
-    with pytest.raises(ValidationError, match="not open"):
+    with translation.override("en"), pytest.raises(ValidationError, match="not open"):
         _submit(world, today=day)
     assert _counts() == (0, 0, 0, 0)
 
