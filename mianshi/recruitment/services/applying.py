@@ -120,7 +120,13 @@ def _candidate(plan: Plan, applicant: Applicant) -> Candidate:
     if known is not None:
         if Application.objects.filter(candidate=known, job__post__plan=plan).exists():
             raise _already_applied()
-        # Who the person is stays as HR recorded it: a public form never rewrites identity.
+        # Who the person is stays as HR recorded it: a public form never rewrites identity,
+        # and an ID number typed with another name is not taken as that person applying.
+        if _plain(known.name) != _plain(applicant.name):
+            raise ValidationError({"name": _(
+                "This name does not match the one on file for this ID number. Contact the "
+                "recruitment team if your name has changed."
+            )})  # fmt: skip
         return known
     try:
         return candidate_create(
@@ -130,6 +136,10 @@ def _candidate(plan: Plan, applicant: Applicant) -> Candidate:
         )  # fmt: skip
     except DuplicateCandidate as exc:  # the same ID number applied a moment ago
         raise _already_applied() from exc
+
+
+def _plain(name: str) -> str:
+    return "".join(name.split())
 
 
 def _check(plan: Plan, applicant: Applicant, consent: bool, today: dt.date) -> None:

@@ -107,12 +107,24 @@ def test_a_person_on_file_applies_under_their_record_identity_unchanged(
     world: RecruitmentWorld,
 ) -> None:
     number = id_number("330106", "19900101", 21)
-    known = candidate_create(actor=world.hr, org_unit=world.org.sh, name="王芳",
+    known = candidate_create(actor=world.hr, org_unit=world.org.sh, name="李 明",
                              id_number=number, phone="13911112222")  # fmt: skip
-    application = _submit(world, number=number)
+    application = _submit(world, number=number)  # typed 李明
     assert application.candidate_id == known.pk
     known.refresh_from_db()
-    assert known.name == "王芳" and Candidate.objects.count() == 1
+    assert known.name == "李 明" and known.phone == "13911112222"
+    assert Candidate.objects.count() == 1
+
+
+def test_an_id_number_on_file_typed_with_another_name_is_refused(world: RecruitmentWorld) -> None:
+    number = id_number("330106", "19900101", 21)
+    candidate_create(actor=world.hr, org_unit=world.org.sh, name="王芳", id_number=number,
+                     phone="13911112222")  # fmt: skip
+    before = _counts()
+    with pytest.raises(ValidationError) as refused:
+        _submit(world, number=number)  # typed 李明
+    assert "name" in refused.value.message_dict
+    assert _counts() == before
 
 
 @pytest.mark.parametrize(
