@@ -181,6 +181,9 @@ TRUSTED_PROXIES = [p for p in env("TRUSTED_PROXIES", "127.0.0.0/8,::1/128").spli
 # Submissions of the public 报名 form per client address and hour (a school's network
 # shares one address; a script filling the list is stopped all the same).
 APPLY_LIMIT_PER_HOUR = int(env("APPLY_LIMIT_PER_HOUR", "10"))
+# A JSON file of the majors public recruitment's rules read, in the shape of the shipped
+# mianshi/recruitment/data/majors.json ("" = that one): a locality's own catalogue.
+MAJOR_CATALOGUE = env("MAJOR_CATALOGUE")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -19,6 +19,9 @@ class RecruitmentConfig(AppConfig):
         status_sections.register(screening_section)
         status_sections.register(steps_section)
 
+        # The start-up check of a configured major catalogue (registers on import).
+        from mianshi.recruitment import checks  # noqa: F401
+
         # So does the rating form of reviews: an examiner whom 回避 keeps from a candidate
         # is refused the rating there, with the reason, before any mark is due.
         from mianshi.recruitment.workbench_marks import rating_refusal

@@ -7,8 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -27,6 +29,7 @@ from mianshi.recruitment.qualification import (
     Degree,
     EducationLevel,
     HouseholdSource,
+    MajorCatalogue,
     PoliticalStatus,
     PostRules,
 )
@@ -39,6 +42,13 @@ def work_calendar() -> WorkCalendar:
         holidays=frozenset(day for day, kind in rows if kind == DayKind.HOLIDAY),
         workdays=frozenset(day for day, kind in rows if kind == DayKind.WORKDAY),
     )
+
+
+def major_catalogue() -> MajorCatalogue:
+    """The catalogue the rules read: the file of settings.MAJOR_CATALOGUE, else the shipped
+    one; ValueError (translated) for a configured file that cannot be used."""
+    configured = settings.MAJOR_CATALOGUE
+    return MajorCatalogue.from_file(Path(configured)) if configured else MajorCatalogue.default()
 
 
 def plans_for(user: Actor) -> QuerySet[Plan]:

@@ -33,7 +33,13 @@ class MajorCatalogue:
     @classmethod
     def default(cls) -> MajorCatalogue:
         """A subset of the 普通高等学校本科专业目录 (data/majors.json)."""
-        return _default_catalogue()
+        return cls.from_file(SHIPPED)
+
+    @classmethod
+    def from_file(cls, path: Path) -> MajorCatalogue:
+        """The catalogue of a JSON file in from_dict's shape, read once per path; ValueError
+        (translated) for a file that cannot be read or has another shape."""
+        return _catalogue_at(path.resolve())
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MajorCatalogue:
@@ -97,8 +103,17 @@ def _add_names(majors: dict[str, str], major: str, aliases: list[str]) -> None:
             )
 
 
+# The data folder is the app's (recruitment/data), one up from this package.
+SHIPPED = Path(__file__).resolve().parent.parent / "data" / "majors.json"
+
+
 @functools.cache
-def _default_catalogue() -> MajorCatalogue:
-    # The data folder is the app's (recruitment/data), one up from this package.
-    path = Path(__file__).resolve().parent.parent / "data" / "majors.json"
-    return MajorCatalogue.from_dict(json.loads(path.read_text(encoding="utf-8")))
+def _catalogue_at(path: Path) -> MajorCatalogue:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(
+            _("The major catalogue %(path)s cannot be read: %(error)s")
+            % {"path": path, "error": error}
+        ) from error
+    return MajorCatalogue.from_dict(data)

@@ -37,12 +37,12 @@ from mianshi.recruitment.qualification import (
     EducationLevel,
     Facts,
     HouseholdSource,
-    MajorCatalogue,
     PoliticalStatus,
     PostRules,
     evaluate,
 )
 from mianshi.recruitment.qualification.i18n import one_language
+from mianshi.recruitment.selectors import major_catalogue
 
 MAX_REASON = 500
 BATCH = 1000
@@ -187,7 +187,7 @@ def _facts_of(row: tuple[Any, ...], with_id: bool) -> Facts:
 def _evaluate_all(post: Post, today: dt.date) -> list[tuple[int, bool, str]]:
     """(application id, passed, results as JSON) per application; equal facts are
     evaluated once (common when no rule reads the ID number)."""
-    rules, catalogue = PostRules.from_dict(post.rules), MajorCatalogue.default()
+    rules, catalogue = PostRules.from_dict(post.rules), major_catalogue()
     with_id = _needs_id(rules)
     memo: dict[Facts, tuple[bool, str]] = {}
     rows = []
