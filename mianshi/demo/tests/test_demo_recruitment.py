@@ -131,7 +131,9 @@ def test_each_conflict_is_upheld_with_its_reason_and_a_substitute_marks_instead(
         assert marks.filter(examiner=substitute.examiner).count() == 1
     assert Mark.objects.filter(panel__post__plan=plan).count() == 4 * 7
     panel_size = Parameters.from_dict(plan.parameters).panel_size
-    assert Examiner.objects.count() == len(demo.EXAMINERS) == panel_size + 1
+    # The pool the panel was drawn from; 赵磊 (int_sh_1) joins it after, for the open plan.
+    drawn_from = Examiner.objects.filter(name__in=[row[0] for row in demo.EXAMINERS])
+    assert drawn_from.count() == len(demo.EXAMINERS) == panel_size + 1
 
 
 def _people(plan: Plan) -> tuple[list[avoidance.Person], list[avoidance.Person]]:
