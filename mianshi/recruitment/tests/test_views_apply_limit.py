@@ -5,35 +5,21 @@ another address and a plain visit still get through."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import reverse
-from django.utils import timezone
 
 from mianshi.candidates.models import Application, Candidate
 from mianshi.common.models import RateWindow
-from mianshi.recruitment.models import ApplicantFacts, Plan, PlanStatus
-from mianshi.recruitment.tests.world import RecruitmentWorld, id_number, recruitment_world
+from mianshi.recruitment.models import ApplicantFacts
+from mianshi.recruitment.tests.test_views_apply import _form, _url, world
+from mianshi.recruitment.tests.world import RecruitmentWorld
+
+__all__ = ["world"]  # a fixture, used by name
 
 pytestmark = pytest.mark.django_db
 
 ADDRESS = "203.0.113.7"
-
-
-@pytest.fixture
-def world(org: Any, make_user: Any) -> RecruitmentWorld:
-    world = recruitment_world(org, make_user)
-    today = timezone.localdate()
-    Plan.objects.filter(pk=world.plan.pk).update(
-        status=PlanStatus.ANNOUNCED, announced_on=today - dt.timedelta(days=30),
-        applications_open_on=today - dt.timedelta(days=1),
-        applications_close_on=today + dt.timedelta(days=3),
-    )  # fmt: skip
-    return world
 
 
 @pytest.fixture
@@ -43,22 +29,8 @@ def client() -> Client:
     return client
 
 
-def _form(world: RecruitmentWorld, **changes: Any) -> dict[str, Any]:
-    return {
-        "post": world.post.pk, "name": "李明", "id_number": id_number("330106", "19960315", 11),
-        "phone": "13900001111", "email": "", "education": "bachelor", "degree": "bachelor",
-        "major": "计算机科学与技术", "school": "浙江大学", "graduation_year": "2018",
-        "certificates": "", "experience_years": "3", "employer": "",
-        "declared_household": "330106", "political_status": "", "consent": "on",
-    } | changes  # fmt: skip
-
-
 def _saved() -> tuple[int, int, int]:
     return Candidate.objects.count(), Application.objects.count(), ApplicantFacts.objects.count()
-
-
-def _url(world: RecruitmentWorld) -> str:
-    return reverse("recruitment:apply", args=[world.plan.pk])
 
 
 def test_beyond_the_limit_a_valid_application_is_refused_with_429_and_nothing_saved(
