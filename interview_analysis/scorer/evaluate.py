@@ -70,9 +70,12 @@ def loqo_report(questions: dict[str, Question], answers: Sequence[Answer]) -> di
         for a, sig in zip(done, sigs, strict=True):
             if a.question_id != qid:
                 continue
-            score = model.final_score(sig, params)
-            level = fit.level_of(score, params.cuts)
-            conf = model.confidence(sig, a.transcript, score, params)
+            raw = model.final_score(sig, params)
+            level = fit.level_of(raw, params.cuts)
+            conf = model.confidence(sig, a.transcript, raw, params)
+            # ρ of the score the product reports (each fold's cuts put on the rater's scale,
+            # one decimal), not of the model's raw scale: what a user correlates.
+            score = model.reported(raw, params)
             rows.append({"answer": a, "score": score, "level": level, "confidence": conf.value})
     out = _figures(rows)
     for lang in ("zh", "en"):

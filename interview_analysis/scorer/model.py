@@ -112,7 +112,7 @@ class GeneralScorer:
         raw = final_score(sig, self.params)
         level = fit.level_of(raw, self.params.cuts)
         conf = confidence(sig, transcript, raw, self.params)
-        total = round(fit.on_scale(raw, self.params.cuts), 1)
+        total = reported(raw, self.params)
         weights = fit.weights_for(self.params, sig.kind)
         quotes = explain(sig, weights, transcript, question.language)
         found = tuple(dict.fromkeys(e.element for e in quotes if not e.element.startswith("-")))
@@ -138,6 +138,11 @@ def final_score(sig: signals.Signals, params: fit.Params) -> float:
     """The model's score, held below the first cut when a bottom-level rule applies and below
     the last one when the rubric's top level asks for something the answer lacks."""
     return fit.scored(fit.expand(sig.values, sig.kind, sig.max_level), params)
+
+
+def reported(raw: float, params: fit.Params) -> float:
+    """The score as the product reports it: on the rater's 0–10 scale, one decimal."""
+    return round(fit.on_scale(raw, params.cuts), 1)
 
 
 def confidence(
