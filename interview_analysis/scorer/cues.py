@@ -138,6 +138,15 @@ MARKERS: dict[str, dict[Language, tuple[str, ...]]] = {
             "经验",
             "如果重来",
             "现在我会",
+            "总结",
+            "复盘",
+            "反省",
+            "启发",
+            "感悟",
+            "认识到",
+            "懂得",
+            "让我明白",
+            "回头看",
         ),
         "en": (
             "learned",
@@ -153,6 +162,15 @@ MARKERS: dict[str, dict[Language, tuple[str, ...]]] = {
             "since then",
             "now i always",
             "now i ",
+            "takeaway",
+            "take-away",
+            "what i took from",
+            "showed me",
+            "made me realise",
+            "made me realize",
+            "from then on",
+            "if i did it again",
+            "if i had to do it again",
         ),
     },
     # The steps of a plan (situational answers) or of what was done.
@@ -311,29 +329,44 @@ RED_FLAGS: dict[Language, re.Pattern[str]] = {
 
 # What a rubric's top level says when it asks for a lesson drawn ("有反思", "a lesson learned").
 REFLECTION_ASKED: dict[Language, re.Pattern[str]] = {
-    "zh": re.compile(r"反思|体会|收获|教训|总结经验"),
-    "en": re.compile(r"\breflect|\blesson|\blearn(?:ed|t) from|\bhindsight|differently", re.I),
+    "zh": re.compile(r"反思|体会|收获|教训|总结|复盘|反省|启发|感悟"),
+    "en": re.compile(
+        r"\breflect|\blesson|\blearn(?:ed|t|ing) from|\bhindsight|differently|\btake-?aways?\b"
+        r"|\binsights?\b|\bwhat (?:they|he|she|the candidate) (?:learned|learnt|took from)",
+        re.I,
+    ),
 }
 
 # What a rubric's bottom level says when it names such behaviour ("推卸责任", "blames others").
 FLAGS_NAMED: dict[Language, re.Pattern[str]] = {
-    "zh": re.compile(r"推卸|推给|推诿|归咎|争辩|违规|威胁|按规定|回避"),
-    "en": re.compile(r"\bblam|\bresponsib|\bhides?\b|\bgives? up|\bcomplain|\bignor|\bargu", re.I),
+    "zh": re.compile(
+        r"推卸|推给|推诿|归咎|争辩|违规|威胁|按规定|回避|指责|抱怨|埋怨|敷衍|隐瞒|放弃"
+    ),
+    "en": re.compile(
+        r"\bblam|\bresponsib|\bhides?\b|\bgives? up|\bcomplain|\bignor|\bargu|\bexcuses?\b"
+        r"|\bthreat|\bconfront|\bconceal|\b(?:bend|break)s? the rules",
+        re.I,
+    ),
 }
 
 # What a rubric's bottom level says when it names talk instead of action ("只讲口号").
 GENERIC_NAMED: dict[Language, re.Pattern[str]] = {
-    "zh": re.compile(r"口号|套话|理念|泛泛|空话|表态"),
-    "en": re.compile(r"\bslogans?\b|\bgeneric\b|\bclaims?\b|\bbuzzwords?\b|\bplatitudes?\b", re.I),
+    "zh": re.compile(r"口号|套话|理念|泛泛|空话|表态|空谈|大话"),
+    "en": re.compile(
+        r"\bslogans?\b|\bgeneric\b|\bclaims?\b|\bbuzzwords?\b|\bplatitudes?\b|\bclich[eé]s?\b"
+        r"|\bjargon\b",
+        re.I,
+    ),
 }
 
 # Following up or preventing a recurrence: said in a plan's answer ("换后回访", "check in
 # afterwards") and in a rubric's top level when it asks for it ("跟进回访", "follows up").
 FOLLOW_UP: dict[Language, re.Pattern[str]] = {
-    "zh": re.compile(r"回访|跟进|事后|复盘|改进|反馈给|后续|预防|下次|以后"),
+    "zh": re.compile(r"回访|跟进|跟踪|事后|复盘|改进|反馈给|后续|预防|下次|以后|闭环"),
     "en": re.compile(
         r"\bfollow(?:ed|s|ing)?[- ]up\b|\bafterwards\b|\bafter (?:the|it|that|this)\b|\bretro"
-        r"|\bprevent|\bnext time\b|\bgoing forward\b|\bcheck[- ]ins?\b|\bcheck back\b|\breview",
+        r"|\bprevent|\bnext time\b|\bgoing forward\b|\bcheck[- ]ins?\b|\bcheck back\b|\breview"
+        r"|\bfollow(?:s|ed|ing)? through\b|\bmonitor|\bdebrief|\bpost-?mortem",
         re.IGNORECASE,
     ),
 }

@@ -349,3 +349,88 @@ def test_the_interval_is_wide_when_questions_disagree_and_narrow_when_they_agree
     low, high = wide["spearman"]
     assert low < 0.0 < high and wide["unit"] == "question"
     assert question_bootstrap(mixed) == wide  # a fixed seed: the same figures every run
+
+
+LESSONS_SAID_OTHERWISE = {
+    "zh": (
+        "我的反思是录入后要做双人复核，之后再没出过同类差错。",
+        (
+            "这件事让我认识到录入后要做双人复核，之后再没出过同类差错。",
+            "事后我做了复盘，定下录入后双人复核，之后再没出过同类差错。",
+            "我的感悟是录入后要做双人复核，之后再没出过同类差错。",
+        ),
+    ),
+    "en": (
+        "I learned to bring data and an option, not just an objection.",
+        (
+            "My takeaway: bring data and an option, not just an objection.",
+            "It showed me that data and an option beat a bare objection.",
+            "If I did it again, I'd bring the pilot idea on day one.",
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_lesson_in_other_words_still_reaches_the_top_and_none_stays_below(lang: str) -> None:
+    """The rubric's top level asks for a lesson: the common ways of drawing one all count,
+    and an answer that draws none is held below the top (the rubric's own condition)."""
+    question, (said, others) = (ZH if lang == "zh" else EN), LESSONS_SAID_OTHERWISE[lang]
+    assert said in GOOD[lang]
+    for other in others:
+        result = _score(question, GOOD[lang].replace(said, other))
+        assert result.level == 3, (other, result.score, result.review_flags)
+    assert _score(question, GOOD[lang].replace(said, "")).level <= 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "top"),
+    [
+        ("zh", "情境具体；本人的补救行动具体；有明确结果；事后有总结复盘。"),
+        (
+            "en",
+            "A specific situation; the candidate's own actions; a clear outcome; the key "
+            "takeaways.",
+        ),
+    ],
+)
+def test_a_rubric_asking_for_a_lesson_in_other_words_holds_an_answer_without_one(
+    lang: str, top: str
+) -> None:
+    base = ZH if lang == "zh" else EN
+    said = LESSONS_SAID_OTHERWISE[lang][0]
+    question = question_from_dict(
+        f"g-lesson-{lang}",
+        {
+            "lang": lang,
+            "type": "behavioural",
+            "dimensions": {"x": 1.0},
+            "text": base.text,
+            "rubric": {"3": top, "2": base.rubric[1].description, "1": base.rubric[0].description},
+            "keywords": list(base.keywords),
+        },
+    )
+    assert _score(question, GOOD[lang]).level == 3
+    assert _score(question, GOOD[lang].replace(said, "")).level <= 2
+
+
+@pytest.mark.parametrize(
+    ("rule", "lang", "rubric_text", "named"),
+    [
+        ("FLAGS_NAMED", "zh", "指责客户，或敷衍了事。", True),
+        ("FLAGS_NAMED", "en", "Makes excuses or confronts the customer.", True),
+        ("FLAGS_NAMED", "zh", "没有具体事例。", False),
+        ("GENERIC_NAMED", "zh", "只讲大话、空谈。", True),
+        ("GENERIC_NAMED", "en", "Only clichés and jargon about teamwork.", True),
+        ("GENERIC_NAMED", "en", "No concrete example.", False),
+        ("FOLLOW_UP", "zh", "处理后持续跟踪，形成闭环。", True),
+        ("FOLLOW_UP", "en", "Follows through and monitors the fix.", True),
+        ("FOLLOW_UP", "en", "Apologises and explains.", False),
+    ],
+)
+def test_the_rubric_is_read_in_the_words_hr_commonly_uses(
+    rule: str, lang: Language, rubric_text: str, named: bool
+) -> None:
+    """Which of the rubric's own conditions apply is read from its level texts: the usual
+    synonyms count, other conditions do not."""
+    assert bool(getattr(cues, rule)[lang].search(rubric_text)) is named
