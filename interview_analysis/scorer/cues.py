@@ -138,15 +138,11 @@ MARKERS: dict[str, dict[Language, tuple[str, ...]]] = {
             "经验",
             "如果重来",
             "现在我会",
-            "总结",
             "复盘",
             "反省",
-            "启发",
             "感悟",
             "认识到",
-            "懂得",
             "让我明白",
-            "回头看",
         ),
         "en": (
             "learned",
@@ -165,7 +161,7 @@ MARKERS: dict[str, dict[Language, tuple[str, ...]]] = {
             "takeaway",
             "take-away",
             "what i took from",
-            "showed me",
+            "showed me that",
             "made me realise",
             "made me realize",
             "from then on",
@@ -332,7 +328,7 @@ REFLECTION_ASKED: dict[Language, re.Pattern[str]] = {
     "zh": re.compile(r"反思|体会|收获|教训|总结|复盘|反省|启发|感悟"),
     "en": re.compile(
         r"\breflect|\blesson|\blearn(?:ed|t|ing) from|\bhindsight|differently|\btake-?aways?\b"
-        r"|\binsights?\b|\bwhat (?:they|he|she|the candidate) (?:learned|learnt|took from)",
+        r"|\bwhat (?:they|he|she|the candidate) (?:learned|learnt|took from)",
         re.I,
     ),
 }

@@ -434,3 +434,22 @@ def test_the_rubric_is_read_in_the_words_hr_commonly_uses(
     """Which of the rubric's own conditions apply is read from its level texts: the usual
     synonyms count, other conditions do not."""
     assert bool(getattr(cues, rule)[lang].search(rubric_text)) is named
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "lesson"),
+    [
+        ("zh", "这件事让我认识到要先核实再答复。", True),
+        ("zh", "事后我们做了复盘。", True),
+        ("zh", "我把三周的数据总结成一份周报。", False),
+        ("zh", "客户不懂得怎么操作新系统。", False),
+        ("en", "It showed me that data beats opinion.", True),
+        ("en", "From then on I checked the logs first.", True),
+        ("en", "The customer showed me the broken unit.", False),
+    ],
+)
+def test_a_lesson_is_told_from_words_that_only_look_like_one(
+    lang: Language, said: str, lesson: bool
+) -> None:
+    """Summarising a report or someone showing a thing is not a lesson drawn."""
+    assert bool(cues.find("reflection", said, lang)) is lesson
