@@ -7,6 +7,8 @@ Both questions are invented here (neither is in data/eval, which the weights wer
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -229,21 +231,26 @@ def test_no_lesson_where_the_rubric_asks_for_one_holds_the_answer_below_the_top(
 TOP_ZH = max(ZH.rubric, key=lambda r: r.level).description
 
 
+def _with_rubric(base: Question, rubric: dict[str, str]) -> Question:
+    """`base` asked again with another rubric (the level texts are what is being read)."""
+    return question_from_dict(
+        f"{base.id}-rubric",
+        {
+            "lang": base.language,
+            "type": base.type,
+            "dimensions": {"x": 1.0},
+            "text": base.text,
+            "rubric": rubric,
+            "keywords": list(base.keywords),
+        },
+    )
+
+
 def test_a_red_flag_the_rubric_names_holds_the_answer_at_the_bottom() -> None:
     episode, blame, lesson = BLAME["zh"]
     result = _score(ZH, f"{episode} {blame} {lesson}")
     assert result.level == 1  # ZH's bottom level names 推卸责任
-    named_nowhere = question_from_dict(
-        "g-no-flags-zh",
-        {
-            "lang": "zh",
-            "type": "behavioural",
-            "dimensions": {"责任心": 1.0},
-            "text": ZH.text,
-            "rubric": {"3": TOP_ZH, "2": "有事例但较笼统。", "1": "没有事例。"},
-            "keywords": list(ZH.keywords),
-        },
-    )
+    named_nowhere = _with_rubric(ZH, {"3": TOP_ZH, "2": "有事例但较笼统。", "1": "没有事例。"})
     assert _score(named_nowhere, f"{episode} {blame} {lesson}").level > 1
 
 
@@ -372,15 +379,14 @@ LESSONS_SAID_OTHERWISE = {
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_lesson_in_other_words_still_reaches_the_top_and_none_stays_below(lang: str) -> None:
-    """The rubric's top level asks for a lesson: the common ways of drawing one all count,
-    and an answer that draws none is held below the top (the rubric's own condition)."""
+def test_a_lesson_in_other_words_still_reaches_the_top(lang: str) -> None:
+    """The rubric's top level asks for a lesson: the common ways of drawing one all count
+    (that none holds the answer below the top is test_no_lesson_where_the_rubric_asks…)."""
     question, (said, others) = (ZH if lang == "zh" else EN), LESSONS_SAID_OTHERWISE[lang]
     assert said in GOOD[lang]
     for other in others:
         result = _score(question, GOOD[lang].replace(said, other))
         assert result.level == 3, (other, result.score, result.review_flags)
-    assert _score(question, GOOD[lang].replace(said, "")).level <= 2
 
 
 @pytest.mark.parametrize(
@@ -399,17 +405,8 @@ def test_a_rubric_asking_for_a_lesson_in_other_words_holds_an_answer_without_one
 ) -> None:
     base = ZH if lang == "zh" else EN
     said = LESSONS_SAID_OTHERWISE[lang][0]
-    question = question_from_dict(
-        f"g-lesson-{lang}",
-        {
-            "lang": lang,
-            "type": "behavioural",
-            "dimensions": {"x": 1.0},
-            "text": base.text,
-            "rubric": {"3": top, "2": base.rubric[1].description, "1": base.rubric[0].description},
-            "keywords": list(base.keywords),
-        },
-    )
+    levels = {str(r.level): r.description for r in base.rubric}
+    question = _with_rubric(base, levels | {"3": top})
     assert _score(question, GOOD[lang]).level == 3
     assert _score(question, GOOD[lang].replace(said, "")).level <= 2
 
@@ -417,23 +414,23 @@ def test_a_rubric_asking_for_a_lesson_in_other_words_holds_an_answer_without_one
 @pytest.mark.parametrize(
     ("rule", "lang", "rubric_text", "named"),
     [
-        ("FLAGS_NAMED", "zh", "指责客户，或敷衍了事。", True),
-        ("FLAGS_NAMED", "en", "Makes excuses or confronts the customer.", True),
-        ("FLAGS_NAMED", "zh", "没有具体事例。", False),
-        ("GENERIC_NAMED", "zh", "只讲大话、空谈。", True),
-        ("GENERIC_NAMED", "en", "Only clichés and jargon about teamwork.", True),
-        ("GENERIC_NAMED", "en", "No concrete example.", False),
-        ("FOLLOW_UP", "zh", "处理后持续跟踪，形成闭环。", True),
-        ("FOLLOW_UP", "en", "Follows through and monitors the fix.", True),
-        ("FOLLOW_UP", "en", "Apologises and explains.", False),
+        (cues.FLAGS_NAMED, "zh", "指责客户，或敷衍了事。", True),
+        (cues.FLAGS_NAMED, "en", "Makes excuses or confronts the customer.", True),
+        (cues.FLAGS_NAMED, "zh", "没有具体事例。", False),
+        (cues.GENERIC_NAMED, "zh", "只讲大话、空谈。", True),
+        (cues.GENERIC_NAMED, "en", "Only clichés and jargon about teamwork.", True),
+        (cues.GENERIC_NAMED, "en", "No concrete example.", False),
+        (cues.FOLLOW_UP, "zh", "处理后持续跟踪，形成闭环。", True),
+        (cues.FOLLOW_UP, "en", "Follows through and monitors the fix.", True),
+        (cues.FOLLOW_UP, "en", "Apologises and explains.", False),
     ],
 )
 def test_the_rubric_is_read_in_the_words_hr_commonly_uses(
-    rule: str, lang: Language, rubric_text: str, named: bool
+    rule: dict[Language, re.Pattern[str]], lang: Language, rubric_text: str, named: bool
 ) -> None:
     """Which of the rubric's own conditions apply is read from its level texts: the usual
     synonyms count, other conditions do not."""
-    assert bool(getattr(cues, rule)[lang].search(rubric_text)) is named
+    assert bool(rule[lang].search(rubric_text)) is named
 
 
 @pytest.mark.parametrize(
