@@ -145,8 +145,20 @@ MARKERS: dict[str, dict[Language, tuple[str, ...]]] = {
             "让我明白",
         ),
         "en": (
-            "learned",
-            "learnt",
+            # Not a bare "learned": "I learned some French" is a skill, the topic of a
+            # question about learning, not a lesson drawn ("learned to ask earlier" is one).
+            "learned that",
+            "learnt that",
+            "learned how",
+            "learnt how",
+            "learned to",
+            "learnt to",
+            "learned a lot",
+            "learnt a lot",
+            "learned from",
+            "learnt from",
+            "what i learned",
+            "what i learnt",
             "lesson",
             "realised",
             "realized",
@@ -394,6 +406,20 @@ PAST_ACTION: dict[Language, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+
+# English drops the subject of coordinated verbs: "I mapped the steps, found the cause and
+# built a template" is three actions of the speaker's (the verb after a comma, "and" or "then"
+# of a sentence whose subject is I, with no other subject between; signals._own_actions).
+CONJOINED_PAST_EN = re.compile(
+    rf"(?:,\s*|\b)(?:and\s+|then\s+)+(?:\w+ly\s+)?(?:\w+ed|{_IRREGULAR})\b"
+    rf"|,\s*(?:\w+ly\s+)?(?:\w+ed|{_IRREGULAR})\b(?=\s+(?:the|a|an|it|them|my|our|to|with|every|all)\b)",
+    re.IGNORECASE,
+)
+# A new subject or the end of a clause between two verbs: the second is not the speaker's.
+OTHER_SUBJECT_EN = re.compile(
+    r"[.!?;]|\b(?:he|she|they|we|who|which|someone|everyone|nobody|people)\b",
+    re.IGNORECASE,
+)
 
 WE_PAST: dict[Language, re.Pattern[str]] = {
     "zh": re.compile(r"我们(?:先|就|又|还|也|一起|马上|当时)?[^，,。；;！？我]{0,8}?[了过]"),

@@ -27,44 +27,44 @@ from interview_analysis.types import Question, TextScore, Transcript
 # README for the figures. Zero weights are kept: the fit found no independent signal in them
 # here, and a refit on more data may.
 WEIGHTS: dict[str, float] = {
-    "behavioural:level_contrast": 0.411,
-    "behavioural:clause_contrast": 0.492,
+    "behavioural:level_contrast": 0.382,
+    "behavioural:clause_contrast": 0.414,
     "behavioural:keywords": 0.0,
     "behavioural:rubric_terms": 0.0,
-    "behavioural:structure": 0.514,
-    "behavioural:episode": 1.327,
-    "behavioural:specificity": 1.647,
+    "behavioural:structure": 0.494,
+    "behavioural:episode": 1.378,
+    "behavioural:specificity": 1.535,
     "behavioural:agency": 0.0,
-    "behavioural:measured_result": 0.507,
-    "behavioural:reflection": 0.589,
-    "behavioural:concrete": 0.333,
-    "behavioural:no_hypothetical": 0.954,
-    "behavioural:not_weak": 0.644,
+    "behavioural:measured_result": 0.466,
+    "behavioural:reflection": 1.034,
+    "behavioural:concrete": 0.227,
+    "behavioural:no_hypothetical": 0.795,
+    "behavioural:not_weak": 0.944,
     "behavioural:on_topic": 0.0,
-    "behavioural:not_generic": 1.871,
-    "behavioural:no_red_flag": 1.514,
-    "behavioural:offset": 0.155,
-    "situational:level_contrast": 0.593,
-    "situational:clause_contrast": 0.186,
-    "situational:keywords": 1.763,
-    "situational:rubric_terms": 1.619,
-    "situational:structure": 1.123,
-    "situational:episode": 0.839,
+    "behavioural:not_generic": 1.751,
+    "behavioural:no_red_flag": 1.65,
+    "behavioural:offset": 0.087,
+    "situational:level_contrast": 0.614,
+    "situational:clause_contrast": 0.317,
+    "situational:keywords": 1.825,
+    "situational:rubric_terms": 1.588,
+    "situational:structure": 1.046,
+    "situational:episode": 0.835,
     "situational:specificity": 0.0,
-    "situational:agency": 0.144,
+    "situational:agency": 0.217,
     "situational:measured_result": 0.0,
-    "situational:reflection": 1.012,
-    "situational:concrete": 0.348,
+    "situational:reflection": 1.022,
+    "situational:concrete": 0.443,
     "situational:no_hypothetical": 0.0,
-    "situational:not_weak": 0.913,
+    "situational:not_weak": 0.795,
     "situational:on_topic": 0.0,
-    "situational:not_generic": 1.058,
-    "situational:no_red_flag": 2.292,
+    "situational:not_generic": 1.075,
+    "situational:no_red_flag": 2.347,
     "situational:offset": 0.0,
 }
-BIAS = -1.76
-CUTS = (3.7, 4.3)
-PLATT = (0.844, 0.62)
+BIAS = -1.729
+CUTS = (4.3, 4.9)
+PLATT = (1.002, 0.545)
 PARAMS = fit.Params(WEIGHTS, BIAS, CUTS, PLATT)
 
 # Below this calibrated probability the answer goes to a person (pipeline's threshold too).

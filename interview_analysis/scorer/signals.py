@@ -278,8 +278,7 @@ def _semantic(question: Question, sentences: list[tx.Sentence], sig: Signals) ->
     best_bottom = grid[len(clauses) :].max(axis=1).mean()
     v["clause_contrast"] = semantic.squash(float(best_top - best_bottom))
     nearest_top = grid[: len(clauses)].max(axis=0)
-    nearest_bottom = grid[len(clauses) :].max(axis=0)
-    v["not_weak"] = 1.0 - float((nearest_bottom > nearest_top).mean())
+    v["not_weak"] = semantic.closer_share(nearest_top - grid[len(clauses) :].max(axis=0))
     v["on_topic"] = semantic.squash(sig.on_topic - 0.82)
     j = int(grid[: len(clauses)].max(axis=0).argmax())
     sig.spans["clause_contrast"] = (
@@ -406,11 +405,24 @@ def _own_actions(text: str, lang: Language, anchored: bool) -> list[tuple[int, i
     found = [
         m.span() for m in cues.PAST_ACTION[lang].finditer(text) if not _conditional(text, m.start())
     ]
-    if lang != "zh" or not anchored:
+    if lang == "en":
+        return _with_conjoined(text, found)
+    if not anchored:
         return found
     acts = clauses.own_clauses(text).acts
     extra = [sp for sp in found if not any(a <= sp[0] < b for a, b in acts)]
     return sorted(acts + extra)
+
+
+def _with_conjoined(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The speaker's past actions and the verbs coordinated with them (cues.CONJOINED_PAST_EN):
+    each chain link must follow an action of the speaker's with no other subject between."""
+    out = list(found)
+    for m in cues.CONJOINED_PAST_EN.finditer(text):
+        prev = max((e for s, e in out if e <= m.start()), default=None)
+        if prev is not None and not cues.OTHER_SUBJECT_EN.search(text, prev, m.start()):
+            out.append(m.span())
+    return sorted(set(out))
 
 
 def _conditional(text: str, at: int) -> bool:

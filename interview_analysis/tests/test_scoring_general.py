@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from interview_analysis.cli_score import score_line
-from interview_analysis.scorer import cues, fit
+from interview_analysis.scorer import cues, fit, semantic, signals
 from interview_analysis.scorer.evaluate import loqo_report, question_bootstrap
 from interview_analysis.scorer.model import REVIEW_BELOW, GeneralScorer
 from interview_analysis.scoring import Answer, question_from_dict
@@ -443,10 +443,48 @@ def test_the_rubric_is_read_in_the_words_hr_commonly_uses(
         ("en", "It showed me that data beats opinion.", True),
         ("en", "From then on I checked the logs first.", True),
         ("en", "The customer showed me the broken unit.", False),
+        ("en", "What I learned is that a plan nobody owns fails.", True),
+        ("en", "I learned to ask for help on day one.", True),
+        ("en", "At university I learned some French and a bit of photography.", False),
     ],
 )
 def test_a_lesson_is_told_from_words_that_only_look_like_one(
     lang: Language, said: str, lesson: bool
 ) -> None:
-    """Summarising a report or someone showing a thing is not a lesson drawn."""
+    """Summarising a report, someone showing a thing or a skill learned (the topic of a
+    question about learning) is not a lesson drawn."""
     assert bool(cues.find("reflection", said, lang)) is lesson
+
+
+@pytest.mark.parametrize(
+    ("said", "actions"),
+    [
+        (
+            "I mapped every step in a spreadsheet and found the cause. I built a template, "
+            "tested it on two months, and trained my two colleagues.",
+            ["I mapped", "and found", "I built", ", tested", ", and trained"],
+        ),
+        ("I called the vendor and they fixed it.", ["I called"]),
+        ("I asked my manager, and she approved the budget.", ["I asked"]),
+        ("The team reviewed and approved the plan.", []),
+        ("I was tired and excited about the launch.", []),
+    ],
+)
+def test_verbs_coordinated_with_the_speakers_own_are_their_actions(
+    said: str, actions: list[str]
+) -> None:
+    """English drops the subject of coordinated verbs: each is the speaker's action until
+    another subject or the end of the sentence comes between."""
+    found = signals._own_actions(said, "en", anchored=True)
+    assert [said[a:b] for a, b in found] == actions
+
+
+def test_a_sentence_as_near_to_both_levels_counts_half_and_moves_little() -> None:
+    """The soft vote behind "not_weak": a cosine that moves by a few thousandths (another
+    machine, another library version) moves the share by about as little."""
+    tie = semantic.closer_share(np.zeros(4))
+    nudged = semantic.closer_share(np.array([0.003, -0.003, 0.003, 0.003]))
+    assert tie == pytest.approx(0.5)
+    assert 0 < nudged - tie < 0.05
+    assert semantic.closer_share(np.array([0.1, 0.1])) > 0.99
+    assert semantic.closer_share(np.array([-0.1, -0.1])) < 0.01
