@@ -398,10 +398,11 @@ def _plan_steps(text: str, marks: dict[str, list[tuple[int, int]]], lang: Langua
 
 
 def _own_actions(text: str, lang: Language, anchored: bool) -> list[tuple[int, int]]:
-    """Spans of the speaker's own past actions: "I + past verb" in English; in Chinese any
-    我…了/过 and, when the answer is anchored in a past episode (a time or "那次"), every
-    clause with 我 acting (clauses.py) — Chinese has no tense, so without the anchor "我坚持…"
-    is a habit or a claim, not something that happened."""
+    """Spans of the speaker's own past actions: "I + past verb" in English and the verbs
+    coordinated with it ("…, found … and built …"); in Chinese any 我…了/过 and, when the
+    answer is anchored in a past episode (a time or "那次"), every clause with 我 acting
+    (clauses.py) — Chinese has no tense, so without the anchor "我坚持…" is a habit or a
+    claim, not something that happened."""
     found = [
         m.span() for m in cues.PAST_ACTION[lang].finditer(text) if not _conditional(text, m.start())
     ]
