@@ -429,6 +429,36 @@ WE_PAST: dict[Language, re.Pattern[str]] = {
 }
 
 
+_NUM_EN = (
+    r"(?:(?!(?:19|20)\d\d\b)\d[\d,.]*|zero|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|fifty"
+    r"|a hundred|half)"
+)
+# A quantity that changed is a result however it is worded ("from 3.9 to 4.4", "went down",
+# "zero double-bookings", "提升了百分之十二", "从八天缩短到五天", "零投诉"): constructions, not
+# words, so no list of verbs has to guess them all.
+RESULT_CHANGE: dict[Language, re.Pattern[str]] = {
+    "en": re.compile(
+        rf"\bfrom\s+(?:about\s+)?{_NUM_EN}\b[^.;]{{0,30}}?\bto\s+(?:about\s+)?{_NUM_EN}\b"
+        r"|\b(?:went|gone|came|goes)\s+(?:up|down)\b"
+        rf"|\b(?:up|down)\s+by\s+{_NUM_EN}"
+        rf"|\b(?:under|below|less than|fewer than|more than|over|above)\s+{_NUM_EN}\s+"
+        r"(?:an?\s+)?(?:percent|%|hours?|minutes?|days?|weeks?)"
+        r"|\bzero\s+(?!(?:is|was|has|does|means|seems)\b)(?:[a-z-]+\s+){0,2}[a-z-]+s\b",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(
+        # (not a span of days or dates: 从周一到周五, 从3月到5月)
+        r"从[^，。；]{0,12}?(?:提高|提升|降|缩短|增加|减少|上升|下降)?到(?!周|星期)[^，。；]{0,4}?"
+        r"[0-9一二三四五六七八九十两百千万]+(?![0-9]*[月号日点])"
+        r"|(?:提高|提升|降低|减少|增加|缩短|下降|上升|降|涨)了?[^，。；]{0,6}?"
+        r"(?:百分之|[0-9]|[一二三四五六七八九十两]+(?:个|倍|成|天|小时|分钟|%))"
+        r"|零(?:投诉|差错|事故|失误)"
+    ),
+}
+# Roles whose markers also include constructions (matched as regular expressions).
+PATTERNS: dict[str, dict[Language, re.Pattern[str]]] = {"result": RESULT_CHANGE}
+
+
 def find(role: str, text: str, lang: Language) -> list[tuple[int, int]]:
     """Character spans of the role's markers in `text`, in order of position."""
     low = text.lower()
@@ -439,4 +469,6 @@ def find(role: str, text: str, lang: Language) -> list[tuple[int, int]]:
             continue
         pattern = r"\b" + re.escape(marker.strip()) + (r"\b" if marker[-1].isalnum() else "")
         spans += [(m.start(), m.end()) for m in re.finditer(pattern, low)]
+    if role in PATTERNS:
+        spans += [m.span() for m in PATTERNS[role][lang].finditer(text)]
     return sorted(set(spans))

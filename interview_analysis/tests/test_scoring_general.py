@@ -457,6 +457,31 @@ def test_a_lesson_is_told_from_words_that_only_look_like_one(
 
 
 @pytest.mark.parametrize(
+    ("lang", "said", "result"),
+    [
+        ("en", "Processing time fell from 9 hours to 40 minutes.", True),
+        ("en", "Complaints went down within a month.", True),
+        ("en", "We had zero late shipments in March.", True),
+        ("en", "The crash rate stayed under half a percent.", True),
+        ("en", "I worked there from 2019 to 2021.", False),
+        ("en", "I moved from Leeds to London.", False),
+        ("en", "Zero is where every new team starts.", False),
+        ("zh", "投诉从每周十几起降到两起。", True),
+        ("zh", "那个季度零投诉。", True),
+        ("zh", "我从周一到周五每天都在加班。", False),
+        ("zh", "项目从3月做到5月。", False),
+        ("zh", "我从北京到上海出差。", False),
+    ],
+)
+def test_a_quantity_that_changed_is_a_result_however_it_is_worded(
+    lang: Language, said: str, result: bool
+) -> None:
+    """A change of a quantity ("from … to …", "went down", "zero …s", 零投诉) is a result; a span of
+    years, days or places is not."""
+    assert bool(cues.find("result", said, lang)) is result
+
+
+@pytest.mark.parametrize(
     ("said", "actions"),
     [
         (
