@@ -412,7 +412,8 @@ PAST_ACTION: dict[Language, re.Pattern[str]] = {
 # of a sentence whose subject is I, with no other subject between; signals._own_actions).
 CONJOINED_PAST_EN = re.compile(
     rf"(?:,\s*|\b)(?:and\s+|then\s+)+(?:\w+ly\s+)?(?:\w+ed|{_IRREGULAR})\b"
-    rf"|,\s*(?:\w+ly\s+)?(?:\w+ed|{_IRREGULAR})\b(?=\s+(?:the|a|an|it|them|my|our|to|with|every|all)\b)",
+    rf"|,\s*(?:\w+ly\s+)?(?:\w+ed|{_IRREGULAR})\b"
+    r"(?=\s+(?:the|a|an|it|them|my|our|to|with|every|all)\b)",
     re.IGNORECASE,
 )
 # A new subject or the end of a clause between two verbs: the second is not the speaker's.
@@ -430,8 +431,8 @@ WE_PAST: dict[Language, re.Pattern[str]] = {
 
 
 _NUM_EN = (
-    r"(?:(?!(?:19|20)\d\d\b)\d[\d,.]*|zero|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|fifty"
-    r"|a hundred|half)"
+    r"(?:(?!(?:19|20)\d\d\b)\d[\d,.]*"  # a number, not a year
+    r"|zero|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|fifty|a hundred|half)"
 )
 # A quantity that changed is a result however it is worded ("from 3.9 to 4.4", "went down",
 # "zero double-bookings", "提升了百分之十二", "从八天缩短到五天", "零投诉"): constructions, not

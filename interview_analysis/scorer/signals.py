@@ -420,7 +420,7 @@ def _with_conjoined(text: str, found: list[tuple[int, int]]) -> list[tuple[int, 
     each chain link must follow an action of the speaker's with no other subject between."""
     out = list(found)
     for m in cues.CONJOINED_PAST_EN.finditer(text):
-        prev = max((e for s, e in out if e <= m.start()), default=None)
+        prev = max((e for _, e in out if e <= m.start()), default=None)
         if prev is not None and not cues.OTHER_SUBJECT_EN.search(text, prev, m.start()):
             out.append(m.span())
     return sorted(set(out))
