@@ -77,25 +77,27 @@ def _requeue_quality(now: Any) -> int:
 
 
 def _settle_waiting() -> int:
+    """Each answer in its own transaction (`answer_settle`'s): one that held every waiting
+    answer and its session until the last was settled would meet a candidate's finish,
+    which locks a session's answers, in the opposite order."""
     waiting = Answer.objects.filter(
         status__in=[AnswerStatus.UPLOADING, AnswerStatus.VERIFYING], finished_at__isnull=False
     )
     count = 0
-    for answer in waiting:
+    for answer in waiting.order_by("pk"):
         answer_settle(answer=answer)
         count += 1
     return count
 
 
-@transaction.atomic
 def uploads_maintain(*, now: Any = None) -> dict[str, Any]:
     """Purge expired uploads, re-queue lost verifications and quality checks, settle answers."""
     now = now or timezone.now()
-    purged = uploads_purge(now=now)
-    return {
-        **purged,
-        "verifications_requeued": _requeue_verification(now),
-        "quality_checks_requeued": _requeue_quality(now),
-        "answers_settled": _settle_waiting(),
-        "discarded_deleted": recordings_discarded_delete(),
-    }
+    with transaction.atomic():
+        done = {
+            **uploads_purge(now=now),
+            "verifications_requeued": _requeue_verification(now),
+            "quality_checks_requeued": _requeue_quality(now),
+            "discarded_deleted": recordings_discarded_delete(),
+        }
+    return {**done, "answers_settled": _settle_waiting()}

@@ -173,7 +173,9 @@ def _open_answer(invitation: Invitation, spec: tuple[int, int, int, str]) -> Ans
 
     position, attempt, segment, mode = spec
     answer = (
-        Answer.objects.select_for_update()
+        # NO KEY UPDATE, like every lock on these rows: the browser's events and recordings
+        # inserted beside the upload (a key share on answer and session) do not wait.
+        Answer.objects.select_for_update(no_key=True)
         .select_related("session")
         .filter(session__invitation=invitation, position=position)
         .first()

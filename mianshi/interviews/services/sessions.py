@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mianshi.candidates.pipeline import Stage
+from mianshi.common.deadlocks import atomic_retried
 from mianshi.compliance.services import audit_record
 from mianshi.interviews.consents import consent_given
 from mianshi.interviews.errors import OutOfOrder
@@ -40,8 +41,10 @@ def lock(session: InterviewSession) -> InterviewSession:
     """The session row, locked for this transaction (double clicks and retries queue up).
 
     Lock order, shared with the upload side, so that no two requests wait on each other:
-    answers → recordings → session → application → invitation, and the audit trail last.
-    NO KEY UPDATE: inserting a recording or an event (a key share) does not wait for it.
+    answers (by primary key) → recordings → session → application → invitation, and the
+    audit trail last; a deadlock that a third request closes anyway is retried
+    (`atomic_retried`). NO KEY UPDATE on answers and sessions everywhere: inserting a
+    recording or an event (a key share) does not wait for it.
     """
     return InterviewSession.objects.select_for_update(no_key=True).get(pk=session.pk)
 
@@ -224,14 +227,16 @@ def _pending_uploads(session: InterviewSession) -> bool:
     return session.answers.exclude(status__in=SETTLED).exists()
 
 
-@transaction.atomic
+@atomic_retried
 def session_finish(*, session: InterviewSession) -> InterviewSession:
     """End the interview once every question is answered: UPLOADING while bytes are still
     on their way, else DONE; the invitation is completed and the application moves to
-    "interview done". Calling it again changes nothing."""
+    "interview done". Calling it again changes nothing (so a deadlock's retry is safe)."""
     # Answers first (the upload side settles them, then the session): a late settle waits
     # here or sees UPLOADING, so the session cannot stay UPLOADING with nothing pending.
-    list(Answer.objects.select_for_update(no_key=True).filter(session_id=session.pk))
+    # By primary key, the order of every path that locks more than one answer.
+    answers = Answer.objects.select_for_update(no_key=True)
+    list(answers.filter(session_id=session.pk).order_by("pk"))
     session = lock(session)
     if session.state in FINISHED_STATES:
         return session

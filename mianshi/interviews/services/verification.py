@@ -39,6 +39,7 @@ from interview_analysis.errors import MediaError
 from interview_analysis.types import MediaInfo, to_dict
 from mianshi.common.claims import claim
 from mianshi.common.crypto import DecryptionError, UnknownKeyError
+from mianshi.common.deadlocks import atomic_retried
 from mianshi.compliance.services import audit_record
 from mianshi.events.services import event_emit
 from mianshi.interviews.models import (
@@ -371,14 +372,15 @@ def _late_duration_check(recording: Recording) -> None:
         )
 
 
-@transaction.atomic
+@atomic_retried
 def answer_settle(*, answer: Answer) -> Answer:
     """Finish a recorded answer once all its current recordings are verified (or one failed).
 
     COMPLETE queues the quality check on commit; FAILED flags the session. A session the
     candidate finished becomes DONE when no answer is left waiting. Idempotent.
     """
-    answer = Answer.objects.select_for_update().select_related("session").get(pk=answer.pk)
+    locked = Answer.objects.select_for_update(no_key=True).select_related("session")
+    answer = locked.get(pk=answer.pk)
     waiting = answer.status not in SETTLED and answer.finished_at is not None
     if waiting and answer.answer_type in RECORDED_TYPES:
         with translation.override(settings.LANGUAGE_CODE):
