@@ -456,6 +456,14 @@ RESULT_CHANGE: dict[Language, re.Pattern[str]] = {
         r"|零(?:投诉|差错|事故|失误)"
     ),
 }
+# Chinese has no tense: the perfective 了 after a verb marks an event that happened
+# (了解了, 找到了). Not 为了/除了/算了/罢了/极了/对了, 了解/了不起, nor a clause-final 了
+# that may only mark a change (好了。) or ask (了吗). Two of them narrate an episode, with or
+# without a time word ("之前做项目的时候……了解了他的想法，最后找到了方案").
+PERFECTIVE_ZH = re.compile(
+    r"(?<![为除罢算极对])(?<=[\u4e00-\u9fff])了(?!解|不起|[吧吗呢啊。！？，,.!?])"
+)
+NARRATED_EVENTS = 2
 # Roles whose markers also include constructions (matched as regular expressions).
 PATTERNS: dict[str, dict[Language, re.Pattern[str]]] = {"result": RESULT_CHANGE}
 

@@ -27,44 +27,44 @@ from interview_analysis.types import Question, TextScore, Transcript
 # README for the figures. Zero weights are kept: the fit found no independent signal in them
 # here, and a refit on more data may.
 WEIGHTS: dict[str, float] = {
-    "behavioural:level_contrast": 0.276,
-    "behavioural:clause_contrast": 0.303,
+    "behavioural:level_contrast": 0.103,
+    "behavioural:clause_contrast": 0.23,
     "behavioural:keywords": 0.0,
     "behavioural:rubric_terms": 0.0,
-    "behavioural:structure": 0.716,
-    "behavioural:episode": 1.254,
-    "behavioural:specificity": 1.299,
+    "behavioural:structure": 0.739,
+    "behavioural:episode": 1.37,
+    "behavioural:specificity": 1.14,
     "behavioural:agency": 0.0,
-    "behavioural:measured_result": 1.17,
-    "behavioural:reflection": 0.812,
-    "behavioural:concrete": 0.055,
-    "behavioural:no_hypothetical": 0.677,
-    "behavioural:not_weak": 0.944,
+    "behavioural:measured_result": 1.093,
+    "behavioural:reflection": 0.774,
+    "behavioural:concrete": 0.179,
+    "behavioural:no_hypothetical": 0.629,
+    "behavioural:not_weak": 0.909,
     "behavioural:on_topic": 0.0,
-    "behavioural:not_generic": 1.673,
-    "behavioural:no_red_flag": 1.646,
-    "behavioural:offset": 0.125,
-    "situational:level_contrast": 0.602,
-    "situational:clause_contrast": 0.304,
+    "behavioural:not_generic": 1.706,
+    "behavioural:no_red_flag": 1.64,
+    "behavioural:offset": 0.145,
+    "situational:level_contrast": 0.584,
+    "situational:clause_contrast": 0.297,
     "situational:keywords": 1.825,
-    "situational:rubric_terms": 1.594,
-    "situational:structure": 1.037,
-    "situational:episode": 0.833,
+    "situational:rubric_terms": 1.597,
+    "situational:structure": 1.032,
+    "situational:episode": 0.835,
     "situational:specificity": 0.0,
-    "situational:agency": 0.208,
+    "situational:agency": 0.203,
     "situational:measured_result": 0.0,
-    "situational:reflection": 1.029,
-    "situational:concrete": 0.439,
+    "situational:reflection": 1.034,
+    "situational:concrete": 0.437,
     "situational:no_hypothetical": 0.0,
-    "situational:not_weak": 0.78,
+    "situational:not_weak": 0.773,
     "situational:on_topic": 0.0,
-    "situational:not_generic": 1.042,
-    "situational:no_red_flag": 2.334,
+    "situational:not_generic": 1.027,
+    "situational:no_red_flag": 2.328,
     "situational:offset": 0.0,
 }
-BIAS = -1.649
-CUTS = (4.3, 4.9)
-PLATT = (1.078, 0.622)
+BIAS = -1.605
+CUTS = (4.0, 4.6)
+PLATT = (1.113, 0.621)
 PARAMS = fit.Params(WEIGHTS, BIAS, CUTS, PLATT)
 
 # Below this calibrated probability the answer goes to a person (pipeline's threshold too).

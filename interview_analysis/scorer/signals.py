@@ -98,7 +98,7 @@ def extract(question: Question, answer: str) -> Signals:
     sig.echo_share = 1.0 - sig.units / max(1, answer_units(answer, lang))
     marks = {role: cues.find(role, own, lang) for role in cues.MARKERS}
     facts = _facts(own, lang)
-    anchored = bool(marks["situation"] or _DATE[lang].search(own))
+    anchored = bool(marks["situation"] or _DATE[lang].search(own) or _narrated(own, lang))
     past = _own_actions(own, lang, anchored)
     steps = _step_clauses(own, lang)
     grounded = [s for s in sentences if _grounded(s, own, lang, facts + past + steps, marks)]
@@ -397,10 +397,16 @@ def _plan_steps(text: str, marks: dict[str, list[tuple[int, int]]], lang: Langua
     return max(len(marks["sequence"]), len(own.plans) + len(own.steps) + len(own.acts))
 
 
+def _narrated(text: str, lang: Language) -> bool:
+    """Whether a Chinese answer tells completed events (cues.PERFECTIVE_ZH): an episode
+    even without a time word. English says it with the tense, which PAST_ACTION reads."""
+    return lang == "zh" and len(cues.PERFECTIVE_ZH.findall(text)) >= cues.NARRATED_EVENTS
+
+
 def _own_actions(text: str, lang: Language, anchored: bool) -> list[tuple[int, int]]:
     """Spans of the speaker's own past actions: "I + past verb" in English and the verbs
     coordinated with it ("…, found … and built …"); in Chinese any 我…了/过 and, when the
-    answer is anchored in a past episode (a time or "那次"), every clause with 我 acting
+    answer is anchored in a past episode (a time, "那次", or two completed events), every clause with 我 acting
     (clauses.py) — Chinese has no tense, so without the anchor "我坚持…" is a habit or a
     claim, not something that happened."""
     found = [

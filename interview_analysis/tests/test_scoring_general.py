@@ -504,6 +504,26 @@ def test_verbs_coordinated_with_the_speakers_own_are_their_actions(
     assert [said[a:b] for a, b in found] == actions
 
 
+@pytest.mark.parametrize(
+    ("said", "narrated"),
+    [
+        ("之前办活动的时候，我跟供应商谈了两次，换了一家，最后按期开幕。", True),
+        ("我们讨论了一下，找到了一个大家都能接受的办法。", True),
+        ("为了完成任务，我会先了解客户的想法。", False),
+        ("我了解他的难处，这个人真了不起。", False),
+        ("我会先道歉，等他冷静下来就好了。问题解决了吗？", False),
+        ("他只开了一个头。", False),
+    ],
+)
+def test_two_completed_events_tell_an_episode_without_a_time_word(
+    said: str, narrated: bool
+) -> None:
+    """Chinese marks a completed event with the perfective 了, not a tense: two of them narrate
+    what happened; 为了, 了解, a clause-final 了 of change or a question do not."""
+    assert signals._narrated(said, "zh") is narrated
+    assert signals._narrated(said, "en") is False
+
+
 def test_a_sentence_as_near_to_both_levels_counts_half_and_moves_little() -> None:
     """The soft vote behind "not_weak": a cosine that moves by a few thousandths (another
     machine, another library version) moves the share by about as little."""
