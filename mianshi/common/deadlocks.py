@@ -4,8 +4,9 @@ Lock orders (answers → recordings → session → …) keep the product's own 
 waiting on each other, but PostgreSQL's deadlock detector also counts the queue for a
 row lock, so a third request can close a cycle that no single order forbids. PostgreSQL's
 advice for deadlock_detected (40P01) and serialization_failure (40001) is to retry the
-transaction: it was rolled back whole, so a retry of an idempotent service repeats nothing.
-Only the outermost transaction can be retried; inside a caller's the error goes up to it.
+transaction: it was rolled back whole (its on-commit work discarded with it), so a service
+that does nothing outside the database before it commits repeats nothing. Only the
+outermost transaction can be retried; inside a caller's the error goes up to it.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def retryable(exc: OperationalError) -> bool:
 
 def atomic_retried(func: Callable[P, R]) -> Callable[P, R]:
     """`transaction.atomic`, run again (up to ATTEMPTS in all) when the database broke a
-    deadlock by aborting it; the service must be idempotent, as a retried request is."""
+    deadlock by aborting it; for services whose only effects are in the database."""
     atomic = transaction.atomic(func)
 
     @functools.wraps(func)
