@@ -406,9 +406,9 @@ def _narrated(text: str, lang: Language) -> bool:
 def _own_actions(text: str, lang: Language, anchored: bool) -> list[tuple[int, int]]:
     """Spans of the speaker's own past actions: "I + past verb" in English and the verbs
     coordinated with it ("…, found … and built …"); in Chinese any 我…了/过 and, when the
-    answer is anchored in a past episode (a time, "那次", or two completed events), every clause with 我 acting
-    (clauses.py) — Chinese has no tense, so without the anchor "我坚持…" is a habit or a
-    claim, not something that happened."""
+    answer is anchored in a past episode (a time, "那次", two completed events), every
+    clause with 我 acting (clauses.py) — Chinese has no tense, so without the anchor
+    "我坚持…" is a habit or a claim, not something that happened."""
     found = [
         m.span() for m in cues.PAST_ACTION[lang].finditer(text) if not _conditional(text, m.start())
     ]
