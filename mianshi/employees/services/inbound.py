@@ -96,7 +96,7 @@ def _data(body: bytes) -> dict[str, Any]:
 
 def _employee(source: InboundSource, number: Any) -> Employee:
     employee = (
-        Employee.objects.select_for_update()
+        Employee.objects.select_for_update(of=("self",))
         .select_related("org_unit")
         .filter(employee_number=str(number or "").strip())
         .filter(org_unit_id__in=subtree_ids(source.org_unit_id))

@@ -175,7 +175,7 @@ def _open_answer(invitation: Invitation, spec: tuple[int, int, int, str]) -> Ans
     answer = (
         # NO KEY UPDATE, like every lock on these rows: the browser's events and recordings
         # inserted beside the upload (a key share on answer and session) do not wait.
-        Answer.objects.select_for_update(no_key=True)
+        Answer.objects.select_for_update(no_key=True, of=("self", "session"))
         .select_related("session")
         .filter(session__invitation=invitation, position=position)
         .first()

@@ -281,12 +281,19 @@ class OpeningCheck:
 _CHECKABLE = (PostStatus.RECRUITING, PostStatus.BELOW_RATIO)
 
 
+def _locked_post(post: Post) -> Post:
+    """The post with its job and plan, all three locked as before `of` was named: the
+    opening ratio and its decision read the job's headcount and the plan, and change them."""
+    locked = Post.objects.select_for_update(of=("self", "job", "plan"))
+    return locked.select_related("job", "plan").get(pk=post.pk)
+
+
 @transaction.atomic
 def post_opening_check(*, actor: Actor, post: Post) -> OpeningCheck:
     """Count the qualified (overrides count): the post goes to the examinations, or waits
     below the ratio for a named decision (post_ratio_decide)."""
     _require_hr(actor, post)
-    locked = Post.objects.select_for_update().select_related("job", "plan").get(pk=post.pk)
+    locked = _locked_post(post)
     if locked.status not in _CHECKABLE:
         raise TransitionRefused(_("The opening ratio of this post is already settled."))
     ratio = locked.parameters.opening_ratio
@@ -345,7 +352,7 @@ def post_ratio_decide(
     if decision not in _STATUS_AFTER:
         raise ValidationError({"decision": _("Unknown decision.")})
     reason = _reason(reason)
-    locked = Post.objects.select_for_update().select_related("job", "plan").get(pk=post.pk)
+    locked = _locked_post(post)
     if locked.status != PostStatus.BELOW_RATIO:
         raise TransitionRefused(_("Only a post below the opening ratio waits for a decision."))
     before = locked.job.headcount

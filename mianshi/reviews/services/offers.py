@@ -114,7 +114,9 @@ def offer_propose(*, actor: Actor, application: Application, terms: OfferTerms) 
     """Propose the offer of an application in "offer approval" to a named approver."""
     _require_manage(actor, application.org_unit_id)
     locked = (
-        Application.objects.select_for_update().select_related("org_unit").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("org_unit")
+        .get(pk=application.pk)
     )
     decision = _offer_decision(locked)
     _check_text(terms)
