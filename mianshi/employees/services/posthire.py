@@ -188,7 +188,7 @@ def posthire_record(
 ) -> tuple[PostHireRecord, bool]:
     """Record one post-hire fact about an employee the actor manages: (record, created)."""
     require_manage(actor, employee.org_unit_id)
-    locked = Employee.objects.select_for_update(of=("self",)).select_related("org_unit")
-    locked = locked.get(pk=employee.pk)
+    rows = Employee.objects.select_for_update(of=("self",)).select_related("org_unit")
+    locked = rows.get(pk=employee.pk)
     fields = posthire_clean(locked, data)
     return posthire_write(actor=actor, employee=locked, fields=fields, source=source)

@@ -186,8 +186,8 @@ def post_update_rules(
     """Replace a post's rules until applications open (a correction during the
     announcement is audited like any change)."""
     require_cap(actor, Cap.JOBS_MANAGE, post.job.org_unit_id, _("You may not manage this job."))
-    locked = Post.objects.select_for_update(of=("self", "plan")).select_related("plan")
-    locked = locked.get(pk=post.pk)
+    rows = Post.objects.select_for_update(of=("self", "plan")).select_related("plan")
+    locked = rows.get(pk=post.pk)
     if _opened(locked.plan, today or dt.date.today()):
         raise ValidationError(_("Applications have opened: the post's rules are fixed."))
     old, new = PostRules.from_dict(locked.rules).to_dict(), PostRules.from_dict(rules).to_dict()

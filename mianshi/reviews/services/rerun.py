@@ -23,8 +23,8 @@ def analysis_rerun(*, actor: Actor, answer: Answer) -> AnalysisRun:
     """Queue a fresh analysis of `answer` (CANDIDATES_MANAGE); refused while one is queued
     or running, and for answers without a verified recording."""
     require_cap(actor, Cap.CANDIDATES_MANAGE, answer.session.org_unit_id)
-    locked = Answer.objects.select_for_update(no_key=True, of=("self",)).select_related("session")
-    locked = locked.get(pk=answer.pk)
+    rows = Answer.objects.select_for_update(no_key=True, of=("self",)).select_related("session")
+    locked = rows.get(pk=answer.pk)
     recorded = Recording.objects.filter(
         answer=locked, is_current=True, status=RecordingStatus.VERIFIED
     ).exists()
