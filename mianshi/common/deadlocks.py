@@ -42,14 +42,14 @@ def atomic_retried(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        for attempt in range(1, ATTEMPTS + 1):
+        for attempt in range(1, ATTEMPTS):
             try:
                 return atomic(*args, **kwargs)
             except OperationalError as exc:
-                if attempt == ATTEMPTS or connection.in_atomic_block or not retryable(exc):
+                if connection.in_atomic_block or not retryable(exc):
                     raise
                 logger.warning("%s: %s; retry %s", func.__qualname__, exc.__cause__, attempt)
                 time.sleep(PAUSE_S * attempt * (1 + random.random()))  # noqa: S311
-        raise AssertionError("unreachable")
+        return atomic(*args, **kwargs)  # the last attempt: its error goes to the caller
 
     return run

@@ -57,7 +57,9 @@ def test_the_check_finds_an_unnamed_lock_and_accepts_a_named_one() -> None:
 def test_every_lock_that_joins_names_the_rows_it_holds() -> None:
     found = {}
     for path in sorted((ROOT / "mianshi").rglob("*.py")):
+        if "tests" in path.parts:
+            continue
         lines = unnamed_locks(path.read_text(encoding="utf-8"))
-        if lines and "tests" not in path.parts:
+        if lines:
             found[str(path.relative_to(ROOT))] = lines
     assert found == {}

@@ -379,9 +379,8 @@ def answer_settle(*, answer: Answer) -> Answer:
     COMPLETE queues the quality check on commit; FAILED flags the session. A session the
     candidate finished becomes DONE when no answer is left waiting. Idempotent.
     """
-    locked = Answer.objects.select_for_update(no_key=True, of=("self", "session"))
-    locked = locked.select_related("session")
-    answer = locked.get(pk=answer.pk)
+    rows = Answer.objects.select_for_update(no_key=True, of=("self", "session"))
+    answer = rows.select_related("session").get(pk=answer.pk)
     waiting = answer.status not in SETTLED and answer.finished_at is not None
     if waiting and answer.answer_type in RECORDED_TYPES:
         with translation.override(settings.LANGUAGE_CODE):

@@ -74,8 +74,9 @@ def _wait_until_blocked(pid: int | None) -> None:
 
 @contextmanager
 def other_transaction(body: Callable[[threading.Event], None]) -> Iterator[threading.Event]:
-    """Run `body(release)` in one transaction on another connection; yields once it holds
-    its first lock (the event `holding`), and joins it afterwards, re-raising its error."""
+    """Run `body(holding)` in one transaction on another connection, which sets `holding`
+    once it holds its first lock; yields then the event that ends the transaction (or
+    HOLD_S), and joins the thread afterwards, re-raising its error."""
     holding, release, errors = threading.Event(), threading.Event(), []
 
     def run() -> None:

@@ -42,8 +42,6 @@ from mianshi.recruitment.models import (
 from mianshi.recruitment.services.panels import as_drawn, draw_pool, drawing, seed_record
 
 MAX_REASON = 500
-# A conflict is resolved with its panel, post and examiner held, as before `of` was named.
-LOCKED_WITH_CONFLICT = ("self", "panel", "panel__post", "examiner")
 MAX_CORRECTION_REASON = 80  # kept in the audit detail, which holds short texts only
 CENT = Decimal("0.01")
 
@@ -202,7 +200,9 @@ def conflict_resolve(*, actor: Actor, conflict: Conflict, upheld: bool, reason: 
     """A named approver clears a conflict (the examiner may judge) or upholds it: the
     examiner stands aside for that candidate and a substitute is drawn for them."""
     require_cap(actor, Cap.OFFERS_APPROVE, conflict.panel.post.unit_id)
-    locked = (Conflict.objects.select_for_update(of=LOCKED_WITH_CONFLICT)
+    # Resolved with its panel, post and examiner held, as before `of` was named.
+    held = ("self", "panel", "panel__post", "examiner")
+    locked = (Conflict.objects.select_for_update(of=held)
               .select_related("panel__post", "examiner")
               .get(pk=conflict.pk))  # fmt: skip
     if locked.examiner.user_id == actor.pk:
